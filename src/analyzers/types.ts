@@ -1,0 +1,45 @@
+// The analyzer interface. Analyzers are pure: they receive events, keep state, and return
+// findings. They never read files, call the API or print; the same analyzer runs on a log file,
+// a bundle and a live cluster.
+import type { Event, EventKind, Level } from '../core/event.js';
+import type { FindingDraft, RuleId } from '../core/finding.js';
+
+/**
+ * Which log lines an analyzer may care about. The parsing stage uses the union of all
+ * analyzers' interests to skip building full events for lines nobody wants (the hot path of a
+ * large scan). A line is wanted when it contains one of `keywords` (case-sensitive substring)
+ * or its level is at least `minLevel`.
+ */
+export interface LogInterest {
+  keywords: readonly string[];
+  minLevel?: Level;
+}
+
+/** What an analyzer may know about the run, besides the events. */
+export interface AnalyzerContext {
+  /**
+   * The reference "now" in epoch ms: a bundle's capture time when known, else undefined, in which
+   * case analyzers use the latest event time they saw.
+   */
+  now?: number;
+  /** Per-rule options from the config file (thresholds, dedup keys); analyzers validate their own. */
+  options: Record<string, unknown>;
+}
+
+/** One running analyzer: fresh state per run. */
+export interface Analyzer {
+  onEvent(event: Event): void;
+  /**
+   * Findings for everything seen so far. Idempotent: live mode calls it on every refresh, a
+   * finite scan once at the end; it never clears state.
+   */
+  flush(): FindingDraft[];
+}
+
+/** A registered analyzer kind: its rule, what it consumes, and how to start one. */
+export interface AnalyzerDefinition {
+  rule: RuleId;
+  consumes: readonly EventKind[];
+  interest?: LogInterest;
+  create(ctx: AnalyzerContext): Analyzer;
+}

@@ -1,0 +1,142 @@
+// The typed events that flow from parsers and sources into the engine and analyzers.
+// Everything an analyzer sees is one of these; none of them carries a way to do I/O.
+
+/** Normalised severity of a log line. */
+export type Level = 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'fatal' | 'unknown';
+
+/** Inner log formats the parsers recognise (the wrapper around them is reported separately). */
+export type LogFormat =
+  | 'klog'
+  | 'zap-json'
+  | 'zap-console'
+  | 'slog-text'
+  | 'slog-json'
+  | 'logfmt'
+  | 'json'
+  | 'plain'
+  | 'unknown';
+
+/** Wrappers that container runtimes and tools put in front of a log line. */
+export type LogWrapper = 'cri' | 'timestamp' | 'compose' | 'none';
+
+/** A typed field value: numbers are numbers, nested JSON stays as parsed. */
+export type FieldValue = string | number | boolean | null | FieldValue[] | { [k: string]: FieldValue };
+
+/** One log line turned into a typed record. */
+export interface LogEvent {
+  kind: 'log';
+  /** Epoch milliseconds: the line's own time, else its wrapper's; undefined when neither exists. */
+  time?: number;
+  level: Level;
+  logger?: string;
+  /** Source code location the logger printed (klog `file.go:123`, zap `caller`). */
+  caller?: string;
+  message: string;
+  fields: Record<string, FieldValue>;
+  format: LogFormat;
+  wrapper: LogWrapper;
+  /** Container/compose name from a wrapper, or the pod a bundle attributed the file to. */
+  origin?: string;
+  /** Input identifier (path, archive member, `ns/pod/container`). */
+  source: string;
+  /** 1-based line number within the source. */
+  line: number;
+  raw: string;
+}
+
+/** Minimal shape of a Kubernetes object as read from a dump or the API. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    creationTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+    deletionTimestamp?: string;
+    [k: string]: unknown;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+/** A Kubernetes object seen in a dump (`snapshot`) or on a watch (`added`/`modified`/`deleted`). */
+export interface ObjectEvent {
+  kind: 'object';
+  change: 'snapshot' | 'added' | 'modified' | 'deleted';
+  object: KubeObject;
+  /** When the change was observed (watch) or the bundle was captured (dump). */
+  time?: number;
+  source: string;
+  line?: number;
+  /**
+   * Set when the object came from a table (`kubectl get -o wide`) and not a full manifest:
+   * fields are best-effort and analyzers may lower their confidence.
+   */
+  partial?: boolean;
+}
+
+/** One Prometheus sample (from a text exposition dump, a scrape or a range query). */
+export interface MetricEvent {
+  kind: 'metric';
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+  /** Sample time (exposition timestamp, scrape time, or range-query step). */
+  time?: number;
+  source: string;
+  line?: number;
+}
+
+/** One audit.k8s.io/v1 Event (only the fields the analyzers use). */
+export interface AuditEvent {
+  kind: 'audit';
+  time?: number;
+  verb: string;
+  user: string;
+  userAgent?: string;
+  resource?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  apiGroup?: string;
+  code?: number;
+  source: string;
+  line: number;
+  raw: string;
+}
+
+/** Anything the engine routes to analyzers. */
+export type Event = LogEvent | ObjectEvent | MetricEvent | AuditEvent;
+export type EventKind = Event['kind'];
+
+/** Level order, for threshold comparisons. */
+export const LEVEL_RANK: Record<Level, number> = {
+  trace: 0,
+  debug: 1,
+  unknown: 2,
+  info: 2,
+  warning: 3,
+  error: 4,
+  fatal: 5,
+};
+
+/** Reads a field as a number if it is one or a numeric string. */
+export function numField(fields: Record<string, FieldValue>, key: string): number | undefined {
+  const v = fields[key];
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** Reads a field as a string (numbers are stringified). */
+export function strField(fields: Record<string, FieldValue>, key: string): string | undefined {
+  const v = fields[key];
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}

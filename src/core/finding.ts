@@ -1,0 +1,86 @@
+// Findings and the report, exactly as ../shared/CONTRACT.md (schemaVersion 1) fixes them.
+
+/** The four required rule ids; more may be added (the contract only grows). */
+export type RuleId = 'queue-leak' | 'duplicate-cr' | 'stale-pending' | 'reconcile-burst';
+export const RULE_IDS: readonly RuleId[] = ['queue-leak', 'duplicate-cr', 'stale-pending', 'reconcile-burst'];
+
+export type Severity = 'critical' | 'warning' | 'info';
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** What a finding is about; `name` is the most specific name known. */
+export interface Subject {
+  kind: string;
+  namespace: string | null;
+  name: string;
+  controller?: string | null;
+}
+
+/** One quoted piece of input: a raw line or an object reference. */
+export interface Evidence {
+  /** `path:line` or an object reference such as `kubernaut.ai/RemediationRequest ns/name`. */
+  source: string;
+  /** RFC3339, when known. */
+  time?: string;
+  text: string;
+}
+
+export interface Remediation {
+  summary: string;
+  steps: string[];
+  references: string[];
+}
+
+/** A finding as an analyzer produces it; the engine adds `id` and fills remediation from the catalog. */
+export interface FindingDraft {
+  rule: RuleId;
+  severity: Severity;
+  title: string;
+  subject: Subject;
+  summary: string;
+  metrics: Record<string, number | string | boolean | number[]>;
+  evidence: Evidence[];
+  remediation?: Remediation;
+  firstSeen?: string;
+  lastSeen?: string;
+}
+
+export interface Finding extends FindingDraft {
+  id: string;
+  remediation: Remediation;
+}
+
+export type InputKind = 'log' | 'bundle' | 'resources' | 'audit' | 'metrics' | 'cluster' | 'prometheus';
+
+/** One entry of `inputs[]`: what was read and how well. */
+export interface InputReport {
+  source: string;
+  kind: InputKind;
+  format: string;
+  lines: number;
+  unparsed: number;
+  problems: string[];
+  /** Wrapper around the log lines (cri, timestamp, compose), when there was one. */
+  wrapper?: string;
+  /** Lines longer than the line cap that were cut. */
+  truncatedLines?: number;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'ctrlscope'; version: string };
+  generatedAt: string;
+  inputs: InputReport[];
+  findings: Finding[];
+  summary: Record<Severity, number>;
+  /** Problems of the run itself (an analyzer that failed, an expired suppression). */
+  problems?: string[];
+}
+
+/** Orders findings: most severe first, then rule, then subject name. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    a.rule.localeCompare(b.rule) ||
+    a.subject.name.localeCompare(b.subject.name)
+  );
+}

@@ -1,0 +1,52 @@
+// What every source produces: batches of raw lines (to be parsed) or ready events (objects,
+// metrics, audit records), each tied to the input it came from. Sources do the I/O; they never
+// analyse. Each source takes an AbortSignal and stops promptly when it fires.
+import type { Event, LogFormat } from '../core/event.js';
+import type { InputReport } from '../core/finding.js';
+
+/** A live handle on one input; its `report` ends up in the report's `inputs[]`. */
+export interface InputHandle {
+  report: InputReport;
+  /** Pod/container a bundle or the cluster source attributed the lines to (`ns/pod/container`). */
+  origin?: string;
+  /** Year for timestamps that carry none (klog): a bundle's capture year, else the current one. */
+  referenceYear?: number;
+  /** Per-input tally of recognised formats, from which `report.format` is chosen. */
+  formatCounts?: Partial<Record<LogFormat, number>>;
+  /** Per-input tally of wrappers. */
+  wrapperCounts?: Partial<Record<string, number>>;
+}
+
+/** Raw log lines in input order; `firstLine` is the 1-based number of `lines[0]`. */
+export interface LinesItem {
+  type: 'lines';
+  input: InputHandle;
+  lines: string[];
+  firstLine: number;
+}
+
+/** Ready-made events (resource dumps, metrics, audit, watch events). */
+export interface EventsItem {
+  type: 'events';
+  input: InputHandle;
+  events: Event[];
+}
+
+/** Capture time of a bundle: the analyzers' "now". */
+export interface ClockItem {
+  type: 'clock';
+  now: number;
+}
+
+export type SourceItem = LinesItem | EventsItem | ClockItem;
+
+/** A producer of source items. */
+export type Source = AsyncIterable<SourceItem>;
+
+/** Makes a fresh input handle with an empty report. */
+export function newInput(source: string, kind: InputReport['kind'], extra: Partial<InputHandle> = {}): InputHandle {
+  return {
+    report: { source, kind, format: kind === 'log' ? 'unknown' : kind, lines: 0, unparsed: 0, problems: [] },
+    ...extra,
+  };
+}
