@@ -1,0 +1,256 @@
+// The engine: fans in source items, turns raw lines into events (building full events only for
+// lines some analyzer wants), routes each event by kind to the analyzers that consume it, and
+// isolates failures: a throwing analyzer becomes a reported problem while the others go on.
+import { createHash } from 'node:crypto';
+import type { Event, EventKind, Level, LogFormat } from '../core/event.js';
+import { LEVEL_RANK } from '../core/event.js';
+import type { Finding, FindingDraft, InputReport, Report, RuleId } from '../core/finding.js';
+import { compareFindings } from '../core/finding.js';
+import { redact } from '../core/redact.js';
+import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
+import { remediationFor } from '../analyzers/catalog.js';
+import { detectLine, parseLine } from '../parsers/index.js';
+import type { InputHandle, Source, SourceItem } from '../sources/types.js';
+import { VERSION } from '../core/version.js';
+
+/** How a run is configured. */
+export interface EngineOptions {
+  analyzers: readonly AnalyzerDefinition[];
+  /** Only these rules (default: all given analyzers). */
+  rules?: readonly RuleId[];
+  /** Epoch ms bounds; events with a known time outside them are dropped. */
+  since?: number;
+  until?: number;
+  /** Per-rule options (thresholds, dedup keys), passed to each analyzer untouched. */
+  ruleOptions?: Partial<Record<RuleId, Record<string, unknown>>>;
+  /** Reference "now" when known up front (a bundle's capture time). */
+  now?: number;
+  /** Mask secrets in evidence (default true). */
+  redact?: boolean;
+}
+
+interface Running {
+  def: AnalyzerDefinition;
+  analyzer: Analyzer;
+  ctx: AnalyzerContext;
+  failed?: string;
+}
+
+/** Line filter built from the analyzers' declared interests. */
+interface LineWant {
+  all: boolean;
+  keywords?: RegExp;
+  minRank: number;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Runs analyzers over source items. One engine per run: analyzer state is fresh. */
+export class Engine {
+  private readonly running: Running[] = [];
+  private readonly byKind = new Map<EventKind, Running[]>();
+  private readonly inputs: InputHandle[] = [];
+  private readonly seen = new Set<InputHandle>();
+  private readonly problems: string[] = [];
+  private readonly want: LineWant;
+  private readonly since: number;
+  private readonly until: number;
+  private readonly redact: boolean;
+  private readonly defaultYear = new Date().getUTCFullYear();
+  private now?: number;
+  /** Latest event time seen, the fallback "now" for ages. */
+  latestTime?: number;
+
+  constructor(opts: EngineOptions) {
+    const rules = opts.rules ? new Set(opts.rules) : undefined;
+    this.now = opts.now;
+    this.since = opts.since ?? -Infinity;
+    this.until = opts.until ?? Infinity;
+    this.redact = opts.redact ?? true;
+    for (const def of opts.analyzers) {
+      if (rules && !rules.has(def.rule)) continue;
+      const ctx: AnalyzerContext = { now: opts.now, options: opts.ruleOptions?.[def.rule] ?? {} };
+      const r: Running = { def, ctx, analyzer: undefined as unknown as Analyzer };
+      try {
+        r.analyzer = def.create(ctx);
+      } catch (err) {
+        r.failed = this.fail(def.rule, 'start', err);
+        continue;
+      }
+      this.running.push(r);
+      for (const k of def.consumes) {
+        const list = this.byKind.get(k) ?? [];
+        list.push(r);
+        this.byKind.set(k, list);
+      }
+    }
+    this.want = buildWant(this.byKind.get('log') ?? []);
+  }
+
+  /** Consumes a whole source (finite input), stopping early if `signal` fires. */
+  async run(source: Source, signal?: AbortSignal): Promise<void> {
+    for await (const item of source) {
+      if (signal?.aborted) break;
+      this.ingest(item);
+    }
+  }
+
+  /** Takes one source item synchronously (live mode feeds items as they arrive). */
+  ingest(item: SourceItem): void {
+    if (item.type === 'clock') {
+      this.now = item.now;
+      for (const r of this.running) r.ctx.now = item.now;
+      return;
+    }
+    const input = item.input;
+    if (!this.seen.has(input)) {
+      this.seen.add(input);
+      this.inputs.push(input);
+    }
+    if (item.type === 'events') {
+      for (const ev of item.events) this.route(ev);
+      return;
+    }
+    const rep = input.report;
+    const counts = (input.formatCounts ??= {});
+    const wrappers = (input.wrapperCounts ??= {});
+    const opts = { source: rep.source, referenceYear: input.referenceYear ?? this.defaultYear, origin: input.origin };
+    const { lines, firstLine } = item;
+    const want = this.want;
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i]!;
+      rep.lines++;
+      if (raw.length === 0) continue;
+      const d = detectLine(raw);
+      if (d.format === 'unknown') rep.unparsed++;
+      else counts[d.format] = (counts[d.format] ?? 0) + 1;
+      if (d.wrapper !== 'none') wrappers[d.wrapper] = (wrappers[d.wrapper] ?? 0) + 1;
+      if (want.all || LEVEL_RANK[d.level] >= want.minRank || (want.keywords !== undefined && want.keywords.test(raw))) {
+        this.route(parseLine(raw, firstLine + i, opts));
+      }
+    }
+  }
+
+  private route(ev: Event): void {
+    const t = ev.time;
+    if (t !== undefined) {
+      if (t < this.since || t > this.until) return;
+      if (this.latestTime === undefined || t > this.latestTime) this.latestTime = t;
+    }
+    const list = this.byKind.get(ev.kind);
+    if (!list) return;
+    for (const r of list) {
+      if (r.failed) continue;
+      try {
+        r.analyzer.onEvent(ev);
+      } catch (err) {
+        r.failed = this.fail(r.def.rule, `event from ${ev.source}${'line' in ev && ev.line ? `:${ev.line}` : ''}`, err);
+      }
+    }
+  }
+
+  private fail(rule: RuleId, where: string, err: unknown): string {
+    const msg = err instanceof Error ? err.message : String(err);
+    const text = `analyzer ${rule} failed on ${where}: ${msg} — its findings are missing from this report. This is a bug in ctrlscope; please report it with this message.`;
+    this.problems.push(text);
+    return text;
+  }
+
+  /** Current findings of every analyzer, completed with ids and remediation, most severe first. */
+  findings(): Finding[] {
+    const out: Finding[] = [];
+    for (const r of this.running) {
+      if (r.failed) continue;
+      let drafts: FindingDraft[];
+      try {
+        drafts = r.analyzer.flush();
+      } catch (err) {
+        r.failed = this.fail(r.def.rule, 'flush', err);
+        continue;
+      }
+      for (const d of drafts) out.push(this.complete(d));
+    }
+    return out.sort(compareFindings);
+  }
+
+  private complete(d: FindingDraft): Finding {
+    const evidence = this.redact ? d.evidence.map((e) => ({ ...e, text: redact(e.text) })) : d.evidence;
+    return { id: findingId(d), ...d, evidence, remediation: d.remediation ?? remediationFor(d.rule) };
+  }
+
+  /** What was read, with each log input's dominant format. */
+  inputReports(): InputReport[] {
+    return this.inputs.map((h) => {
+      const rep = h.report;
+      if (h.formatCounts) rep.format = dominant(h.formatCounts) ?? rep.format;
+      if (h.wrapperCounts) {
+        const w = dominant(h.wrapperCounts);
+        if (w) rep.wrapper = w;
+      }
+      return rep;
+    });
+  }
+
+  /** Run-level problems (failed analyzers). */
+  runProblems(): string[] {
+    return [...this.problems];
+  }
+
+  /** The whole report as the contract fixes it. */
+  report(generatedAt = new Date()): Report {
+    const findings = this.findings();
+    const summary = { critical: 0, warning: 0, info: 0 };
+    for (const f of findings) summary[f.severity]++;
+    const rep: Report = {
+      schemaVersion: 1,
+      tool: { name: 'ctrlscope', version: VERSION },
+      generatedAt: generatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      inputs: this.inputReports(),
+      findings,
+      summary,
+    };
+    if (this.problems.length) rep.problems = this.runProblems();
+    return rep;
+  }
+}
+
+function buildWant(list: Running[]): LineWant {
+  let all = false;
+  let minRank = Infinity;
+  const words = new Set<string>();
+  for (const r of list) {
+    const i = r.def.interest;
+    if (!i) {
+      all = true;
+      continue;
+    }
+    for (const k of i.keywords) words.add(k);
+    if (i.minLevel) minRank = Math.min(minRank, LEVEL_RANK[i.minLevel as Level]);
+  }
+  return {
+    all,
+    minRank,
+    keywords: words.size ? new RegExp([...words].map(escapeRe).join('|')) : undefined,
+  };
+}
+
+function dominant<K extends string>(counts: Partial<Record<K, number>>): K | undefined {
+  let best: K | undefined;
+  let n = 0;
+  for (const [k, v] of Object.entries(counts) as [K, number][]) {
+    if (v > n) {
+      best = k;
+      n = v;
+    }
+  }
+  return best;
+}
+
+/** Stable finding id: a hash of the rule and the subject, the same across runs on the same input. */
+export function findingId(d: Pick<FindingDraft, 'rule' | 'subject'>): string {
+  const s = d.subject;
+  const key = [d.rule, s.kind, s.namespace ?? '', s.name, s.controller ?? ''].join('\u0000');
+  return `${d.rule}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+export type { LogFormat };
