@@ -1,0 +1,55 @@
+// Flags shared by the commands that analyse inputs (scan, check, watch), validated at the
+// boundary into typed options.
+import { Option, type Command } from 'commander';
+import { UserError } from '../core/errors.js';
+import { RULE_IDS, type RuleId } from '../core/finding.js';
+
+/** Raw values commander collects for the shared analysis flags. */
+export interface AnalysisFlags {
+  since?: string;
+  until?: string;
+  rules?: string;
+  redact?: boolean;
+  output?: string;
+}
+
+/** Adds --since/--until/--rules/--no-redact/-o to a command. */
+export function addAnalysisFlags(cmd: Command, formats: readonly string[]): Command {
+  return cmd
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...formats]).default('text'))
+    .option('--since <time>', 'only events at or after TIME: RFC3339 (2026-11-20T08:00:00Z) or a duration before now (15m, 2h, 1d)')
+    .option('--until <time>', 'only events at or before TIME (same forms as --since)')
+    .option('--rules <ids>', `comma-separated rules to run (default: all): ${RULE_IDS.join(', ')}`)
+    .option('--no-redact', 'show secrets in evidence as they are (default: tokens, passwords, keys masked)');
+}
+
+/** Parses `--since`/`--until`: an absolute time or a duration before `now`. */
+export function parseTime(flag: string, value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const d = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
+  if (d) {
+    const mult = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[d[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+    return now - Number(d[1]) * mult;
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) {
+    throw new UserError(`${flag} '${value}' is not a time`, `give an RFC3339 time such as 2026-11-20T08:00:00Z, or a duration such as 15m, 2h or 1d`);
+  }
+  return t;
+}
+
+/** Parses `--rules a,b` into known rule ids. */
+export function parseRules(value: string | undefined): RuleId[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !(RULE_IDS as readonly string[]).includes(id));
+  if (unknown.length) {
+    throw new UserError(`unknown rule${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, `known rules: ${RULE_IDS.join(', ')}`);
+  }
+  return ids as RuleId[];
+}
+
+/** Whether colour may be used on a stream: a TTY and NO_COLOR unset. */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+}

@@ -1,0 +1,326 @@
+// Reading inputs from disk or stdin as streams: a line splitter with a hard line cap, gzip
+// detection by magic bytes, content sniffing (log, resource dump, metrics, audit) and the
+// per-file source. Nothing here holds a whole file in memory except resource dumps, which are
+// documents and are parsed whole (up to RESOURCE_DOC_CAP).
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import type { Event } from '../core/event.js';
+import { describeError } from '../core/errors.js';
+import { parseAuditLine, sniffAudit } from '../parsers/audit.js';
+import { isPromExposition, parsePromLine } from '../parsers/prometheus.js';
+import { parseResources, sniffResources } from '../parsers/resources.js';
+import type { InputHandle, LinesItem, SourceItem } from './types.js';
+import { newInput } from './types.js';
+
+/** Longest line kept, in characters; longer lines are cut here and counted in `truncatedLines`. */
+export const MAX_LINE_CHARS = 1 << 20;
+/** Lines per batch handed to the engine. */
+const BATCH_LINES = 2048;
+/** Largest resource document parsed whole. */
+export const RESOURCE_DOC_CAP = 256 << 20;
+/** Bytes sniffed at the start of a file to decide what it is. */
+export const SNIFF_BYTES = 8192;
+
+/** What a file's content is, decided from its first bytes and its name. */
+export type ContentKind = 'log' | 'resources' | 'metrics' | 'audit' | 'binary';
+
+/** Options shared by the file-reading sources. */
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Called with the number of (compressed, on-disk) bytes read, for progress. */
+  onBytes?: (n: number) => void;
+  referenceYear?: number;
+}
+
+/**
+ * Splits a byte stream into lines (LF or CRLF), yielding batches. A line longer than
+ * MAX_LINE_CHARS is cut at the cap and counted in `input.report.truncatedLines`; the rest of it
+ * is skipped, never buffered.
+ */
+export async function* readLines(stream: AsyncIterable<Buffer | string>, input: InputHandle, signal?: AbortSignal): AsyncGenerator<LinesItem> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let cutting = false;
+  let lineNo = 1;
+  let batch: string[] = [];
+  let first = 1;
+  const emit = (line: string) => {
+    if (batch.length === 0) first = lineNo;
+    const n = line.length;
+    batch.push(n > 0 && line.charCodeAt(n - 1) === 13 ? line.slice(0, n - 1) : line);
+    lineNo++;
+  };
+  const endCut = () => {
+    input.report.truncatedLines = (input.report.truncatedLines ?? 0) + 1;
+    cutting = false;
+  };
+  for await (const chunk of stream) {
+    if (signal?.aborted) return;
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let start = 0;
+    let nl = text.indexOf('\n');
+    if (nl === -1) {
+      if (!cutting) {
+        carry += text;
+        if (carry.length > MAX_LINE_CHARS) {
+          carry = carry.slice(0, MAX_LINE_CHARS);
+          cutting = true;
+        }
+      }
+      continue;
+    }
+    // The first line of this chunk completes the carried partial line.
+    if (cutting) {
+      emit(carry);
+      endCut();
+    } else if (carry.length > 0) {
+      const line = carry + text.slice(0, nl);
+      if (line.length > MAX_LINE_CHARS) {
+        emit(line.slice(0, MAX_LINE_CHARS));
+        input.report.truncatedLines = (input.report.truncatedLines ?? 0) + 1;
+      } else emit(line);
+    } else emit(text.slice(0, nl));
+    carry = '';
+    start = nl + 1;
+    while ((nl = text.indexOf('\n', start)) !== -1) {
+      if (nl - start > MAX_LINE_CHARS) {
+        emit(text.slice(start, start + MAX_LINE_CHARS));
+        input.report.truncatedLines = (input.report.truncatedLines ?? 0) + 1;
+      } else emit(text.slice(start, nl));
+      start = nl + 1;
+    }
+    if (start < text.length) {
+      carry = text.slice(start);
+      if (carry.length > MAX_LINE_CHARS) {
+        carry = carry.slice(0, MAX_LINE_CHARS);
+        cutting = true;
+      }
+    }
+    if (batch.length >= BATCH_LINES) {
+      yield { type: 'lines', input, lines: batch, firstLine: first };
+      batch = [];
+    }
+  }
+  const tail = carry + decoder.end();
+  if (cutting) {
+    emit(carry);
+    endCut();
+  } else if (tail.length > 0) emit(tail.length > MAX_LINE_CHARS ? tail.slice(0, MAX_LINE_CHARS) : tail);
+  if (batch.length > 0) yield { type: 'lines', input, lines: batch, firstLine: first };
+}
+
+/** True when the bytes start with the gzip magic number. */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** Decides what a file holds from its first bytes (already decompressed) and its name. */
+export function sniffKind(head: string, name: string): ContentKind {
+  if (head.indexOf('\u0000') !== -1) return 'binary';
+  if (sniffAudit(head)) return 'audit';
+  if (sniffResources(head, name)) return 'resources';
+  if (isPromExposition(head)) return 'metrics';
+  return 'log';
+}
+
+/** Reads up to `n` bytes from the start of a file. */
+export async function readHead(path: string, n = SNIFF_BYTES): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Counts bytes as they pass, for progress. */
+async function* counted(stream: Readable, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    onBytes?.(chunk.length);
+    yield chunk;
+  }
+}
+
+/**
+ * Turns a decompressed byte stream of known content kind into source items for one input.
+ * Used for plain files, stdin and archive members alike.
+ */
+export async function* contentItems(
+  stream: AsyncIterable<Buffer | string>,
+  kind: Exclude<ContentKind, 'binary'>,
+  input: InputHandle,
+  signal?: AbortSignal,
+): AsyncGenerator<SourceItem> {
+  const source = input.report.source;
+  if (kind === 'log') {
+    yield* readLines(stream, input, signal);
+    return;
+  }
+  if (kind === 'resources') {
+    const decoder = new StringDecoder('utf8');
+    let text = '';
+    for await (const chunk of stream) {
+      text += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      if (text.length > RESOURCE_DOC_CAP) {
+        input.report.problems.push(`resource document larger than ${RESOURCE_DOC_CAP >> 20} MiB: not parsed; split it (kubectl get … -o yaml per namespace) and try again`);
+        return;
+      }
+    }
+    text += decoder.end();
+    const parsed = parseResources(text, source);
+    input.report.lines = countLines(text);
+    input.report.format = parsed.kind;
+    input.report.problems.push(...parsed.problems);
+    const events: Event[] = parsed.objects.map((o) => ({ kind: 'object', change: 'snapshot', object: o.object, source, line: o.line, partial: o.partial }));
+    yield { type: 'events', input, events };
+    return;
+  }
+  // metrics and audit: line-oriented records turned into events.
+  input.report.format = kind === 'metrics' ? 'prometheus-text' : 'audit-json';
+  for await (const item of readLines(stream, input, signal)) {
+    const events: Event[] = [];
+    for (let i = 0; i < item.lines.length; i++) {
+      const raw = item.lines[i]!;
+      const ln = item.firstLine + i;
+      input.report.lines++;
+      if (raw.length === 0) continue;
+      if (kind === 'metrics') {
+        if (raw.charCodeAt(0) === 35 /* # */) continue;
+        const ev = parsePromLine(raw, ln, source);
+        if (ev) events.push(ev);
+        else input.report.unparsed++;
+      } else {
+        const ev = parseAuditLine(raw, ln, source);
+        if (ev) events.push(ev);
+        else input.report.unparsed++;
+      }
+    }
+    if (events.length) yield { type: 'events', input, events };
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
+}
+
+/** One plain or gzipped file as a source. Problems reading it are recorded, not thrown. */
+export async function* fileSource(path: string, opts: ReadOptions & { displayName?: string } = {}): AsyncGenerator<SourceItem> {
+  const name = opts.displayName ?? path;
+  let head: Buffer;
+  try {
+    head = await readHead(path);
+  } catch (err) {
+    const input = newInput(name, 'log');
+    input.report.problems.push(`cannot read: ${describeError(err)}`);
+    yield { type: 'events', input, events: [] };
+    return;
+  }
+  const gz = isGzip(head);
+  let textHead = head.toString('utf8');
+  if (gz) textHead = await gunzipHead(path);
+  const kind = sniffKind(textHead, path.replace(/\.gz$/, ''));
+  const input = newInput(name, kind === 'binary' ? 'log' : kindToInput(kind), { referenceYear: opts.referenceYear });
+  if (kind === 'binary') {
+    input.report.format = 'binary';
+    input.report.problems.push('binary file: skipped (not a log, resource dump, metrics or audit file)');
+    yield { type: 'events', input, events: [] };
+    return;
+  }
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const bytes = counted(raw, opts.onBytes);
+  try {
+    const stream = gz ? (await import('node:stream')).Readable.from(bytes).pipe(createGunzip()) : bytes;
+    yield* contentItems(stream, kind, input, opts.signal);
+  } catch (err) {
+    input.report.problems.push(`${gz ? 'gzip stream ended early or is corrupt' : 'read failed'}: ${describeError(err)}; lines before the problem were analysed`);
+    yield { type: 'events', input, events: [] };
+  } finally {
+    raw.destroy();
+  }
+}
+
+/** Maps a content kind to the contract's input kind. */
+export function kindToInput(kind: Exclude<ContentKind, 'binary'>): InputHandle['report']['kind'] {
+  return kind === 'resources' ? 'resources' : kind === 'metrics' ? 'metrics' : kind === 'audit' ? 'audit' : 'log';
+}
+
+/** Archive container formats recognised by their magic bytes. */
+export type ArchiveType = 'tar' | 'tar.gz' | 'tar.xz' | 'zip';
+
+/** Tells whether a file is an archive, from its first bytes (looking inside gzip for a tar header). */
+export async function archiveType(path: string, head: Buffer): Promise<ArchiveType | undefined> {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6)) return 'zip';
+  if (head.length >= 6 && head[0] === 0xfd && head.subarray(1, 6).toString('latin1') === '7zXZ\u0000') return 'tar.xz';
+  if (isTarHeader(head)) return 'tar';
+  if (isGzip(head)) {
+    const inner = Buffer.from(await gunzipHead(path, 'latin1'), 'latin1');
+    if (isTarHeader(inner)) return 'tar.gz';
+  }
+  return undefined;
+}
+
+function isTarHeader(b: Buffer): boolean {
+  return b.length >= 262 && b.subarray(257, 262).toString('latin1') === 'ustar';
+}
+
+async function gunzipHead(path: string, encoding: BufferEncoding = 'utf8'): Promise<string> {
+  const gunzip = createGunzip();
+  const raw = createReadStream(path, { highWaterMark: 64 << 10 });
+  raw.pipe(gunzip);
+  const decoder = new StringDecoder(encoding);
+  let text = '';
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      text += decoder.write(chunk);
+      if (text.length >= SNIFF_BYTES) break;
+    }
+  } catch {
+    // A corrupt stream is reported when it is read for real.
+  } finally {
+    raw.destroy();
+    gunzip.destroy();
+  }
+  return text.slice(0, SNIFF_BYTES);
+}
+
+/** Standard input as a source: gzip detected by magic bytes, content sniffed from the first chunk. */
+export async function* stdinSource(stdin: Readable, opts: ReadOptions = {}): AsyncGenerator<SourceItem> {
+  const it = (stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await it.next();
+  const input0 = newInput('-', 'log', { referenceYear: opts.referenceYear });
+  if (first.done) {
+    yield { type: 'events', input: input0, events: [] };
+    return;
+  }
+  const firstChunk = first.value;
+  async function* rest(): AsyncGenerator<Buffer> {
+    opts.onBytes?.(firstChunk.length);
+    yield firstChunk;
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      opts.onBytes?.(r.value.length);
+      yield r.value;
+    }
+  }
+  const { Readable: R } = await import('node:stream');
+  const gz = isGzip(firstChunk);
+  const stream: AsyncIterable<Buffer> = gz ? R.from(rest()).pipe(createGunzip()) : rest();
+  if (gz) {
+    yield* contentItems(stream, 'log', input0, opts.signal);
+    return;
+  }
+  const kind = sniffKind(firstChunk.subarray(0, SNIFF_BYTES).toString('utf8'), '-');
+  if (kind === 'binary') {
+    input0.report.problems.push('binary data on stdin: skipped');
+    yield { type: 'events', input: input0, events: [] };
+    return;
+  }
+  input0.report.kind = kindToInput(kind);
+  yield* contentItems(stream, kind, input0, opts.signal);
+}

@@ -1,0 +1,99 @@
+// Opens the paths a user names (files, directories, archives, bundles, `-` for stdin) as one
+// source. Paths that cannot be read at all are returned separately so the command can name
+// them and exit 2 after analysing the rest.
+import type { Dirent } from 'node:fs';
+import { access, constants, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeError } from '../core/errors.js';
+import { archiveSource } from './archive.js';
+import { bundleSource, detectBundle } from './bundle.js';
+import { archiveType, fileSource, readHead, stdinSource, type ReadOptions } from './files.js';
+import type { Source, SourceItem } from './types.js';
+
+/** A path that could not be read at all, and why. */
+export interface Unreadable {
+  path: string;
+  reason: string;
+}
+
+/** The opened inputs: one source over all of them, the unreadable ones, and the bytes to read. */
+export interface OpenedPaths {
+  source: Source;
+  unreadable: Unreadable[];
+  /** Total on-disk bytes of the readable inputs (0 when unknown, e.g. stdin). */
+  totalBytes: number;
+}
+
+type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number };
+
+/** Resolves every path up front (so errors come before any output), then reads them in order. */
+export async function openPaths(paths: readonly string[], opts: ReadOptions & { stdin?: NodeJS.ReadableStream } = {}): Promise<OpenedPaths> {
+  const unreadable: Unreadable[] = [];
+  const plans: Plan[] = [];
+  let totalBytes = 0;
+  for (const p of paths) {
+    if (p === '-') {
+      plans.push({ kind: 'stdin' });
+      continue;
+    }
+    try {
+      const st = await stat(p);
+      await access(p, constants.R_OK);
+      if (st.isDirectory()) {
+        const files = await walk(p);
+        const size = files.reduce((n, f) => n + f.size, 0);
+        totalBytes += size;
+        const layout = await detectBundle(p);
+        if (layout) plans.push({ kind: 'bundle', path: p, size });
+        else for (const f of files) plans.push(await planFile(f.path, f.size));
+      } else if (st.isFile()) {
+        totalBytes += st.size;
+        plans.push(await planFile(p, st.size));
+      } else {
+        unreadable.push({ path: p, reason: 'not a regular file or directory' });
+      }
+    } catch (err) {
+      unreadable.push({ path: p, reason: reasonOf(err) });
+    }
+  }
+  async function* all(): AsyncGenerator<SourceItem> {
+    for (const plan of plans) {
+      if (opts.signal?.aborted) return;
+      if (plan.kind === 'stdin') yield* stdinSource((opts.stdin ?? process.stdin) as never, opts);
+      else if (plan.kind === 'file') yield* fileSource(plan.path, opts);
+      else if (plan.kind === 'archive') yield* archiveSource(plan.path, opts);
+      else {
+        const layout = await detectBundle(plan.path);
+        if (layout) yield* bundleSource(plan.path, layout, opts);
+      }
+    }
+  }
+  return { source: all(), unreadable, totalBytes };
+}
+
+async function planFile(path: string, size: number): Promise<Plan> {
+  const head = await readHead(path, 1024);
+  return (await archiveType(path, head)) ? { kind: 'archive', path, size } : { kind: 'file', path, size };
+}
+
+/** Regular files under a directory, depth-first in name order (symlinks are not followed). */
+export async function walk(dir: string): Promise<{ path: string; size: number }[]> {
+  const out: { path: string; size: number }[] = [];
+  const entries: Dirent[] = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else if (e.isFile()) out.push({ path: p, size: (await stat(p)).size });
+  }
+  return out;
+}
+
+/** A user-facing reason for a failed stat/open. */
+function reasonOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOTDIR') return 'a parent of this path is not a directory';
+  return describeError(err);
+}
