@@ -1,0 +1,155 @@
+// Line parsers: auto-detect the wrapper (CRI, --timestamps, docker-compose) and the inner format
+// (klog, zap JSON, zap console, slog text/JSON, logfmt) of every line independently, since merged
+// pod logs mix them. `detectLine` is the cheap per-line classifier; `parseLine` builds the full
+// event. Neither throws; a line no format matches is `unknown` and keeps its text as the message.
+import type { Level, LogEvent, LogFormat, LogWrapper } from '../core/event.js';
+import * as klog from './klog.js';
+import * as logfmt from './logfmt.js';
+import * as slogText from './slog-text.js';
+import * as zapConsole from './zap-console.js';
+import * as zapJson from './zap-json.js';
+import {
+  F_KLOG, F_LOGFMT, F_PLAIN, F_SLOG_JSON, F_SLOG_TEXT, F_UNKNOWN, F_ZAP_CONSOLE, F_ZAP_JSON, F_JSON,
+  FORMATS, L_UNKNOWN, LEVELS, type Ctx, type Parsed,
+} from './util.js';
+import { W_CRI, W_NONE, scanWrapper, wrap, wrapperName, wrapperTime } from './wrappers.js';
+
+export { CriJoiner } from './cri-joiner.js';
+
+/** Options for parseLine: the input's identifier, the year for year-less (klog) times, and the origin to stamp on events. */
+export interface ParseOptions {
+  source: string;
+  referenceYear: number;
+  origin?: string;
+}
+
+/** What detectLine returns: a shared, frozen object per (format, wrapper, level) combination. */
+export interface Detected {
+  readonly format: LogFormat;
+  readonly wrapper: LogWrapper;
+  readonly level: Level;
+}
+
+const WRAPPER_NAMES: readonly LogWrapper[] = ['cri', 'timestamp', 'compose', 'none'];
+
+// DETECTED[(format * 8 + level) * 4 + wrapper]
+const DETECTED: Detected[] = [];
+for (let f = 0; f < FORMATS.length; f++) {
+  for (let l = 0; l < 8; l++) {
+    for (let w = 0; w < 4; w++) {
+      DETECTED.push(Object.freeze({ format: FORMATS[f]!, wrapper: WRAPPER_NAMES[w]!, level: LEVELS[l] ?? 'unknown' }));
+    }
+  }
+}
+
+/** Inner-format detection at p: `format * 8 + level`. */
+function detectInner(s: string, p: number, end: number): number {
+  if (p >= end) return F_UNKNOWN * 8 + L_UNKNOWN;
+  const c = s.charCodeAt(p);
+  let r = -1;
+  if (c === 123) {
+    r = zapJson.detect(s, p, end);
+  } else if (c >= 48 && c <= 57) {
+    r = s.charCodeAt(p + 4) === 47 ? slogText.detect(s, p, end) : zapConsole.detect(s, p, end);
+  } else if (c === 73 || c === 87 || c === 69 || c === 70) {
+    r = klog.detect(s, p);
+    if (r < 0) r = logfmt.detect(s, p, end);
+  } else {
+    r = logfmt.detect(s, p, end);
+  }
+  return r < 0 ? F_UNKNOWN * 8 + L_UNKNOWN : r;
+}
+
+/** Length of s without one trailing `\r`. */
+function lineEnd(s: string): number {
+  const n = s.length;
+  return n > 0 && s.charCodeAt(n - 1) === 13 ? n - 1 : n;
+}
+
+/** Cheap classification: format, wrapper and level only (no field parsing); agrees with parseLine. */
+export function detectLine(raw: string): Detected {
+  try {
+    const end = lineEnd(raw);
+    const p = scanWrapper(raw, end);
+    return DETECTED[detectInner(raw, p, end) * 4 + wrap.kind]!;
+  } catch {
+    return DETECTED[(F_UNKNOWN * 8 + L_UNKNOWN) * 4 + W_NONE]!;
+  }
+}
+
+/** Full parse of one raw line (no trailing newline). Never throws; `unknown` when no format matches. */
+export function parseLine(raw: string, line: number, opts: ParseOptions): LogEvent {
+  try {
+    return parseInner(raw, line, opts);
+  } catch {
+    // A parser bug must not stop a scan: keep the line as unknown.
+    return {
+      kind: 'log', time: undefined, level: 'unknown', logger: undefined, caller: undefined,
+      message: raw, fields: {}, format: 'unknown', wrapper: 'none', origin: opts.origin,
+      source: opts.source, line, raw,
+    };
+  }
+}
+
+function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
+  const end = lineEnd(raw);
+  const s = end === raw.length ? raw : raw.slice(0, end);
+  const p = scanWrapper(s, end);
+  const wkind = wrap.kind;
+  const wt = wrapperTime(s);
+  const origin = wrapperName(s) ?? opts.origin;
+  const code = detectInner(s, p, end);
+  const fmt = code >> 3;
+  const out: Parsed = { time: undefined, coarse: false, logger: undefined, caller: undefined, message: '', fields: {} };
+  const ctx: Ctx = { wrapperTime: wt, referenceYear: opts.referenceYear };
+  switch (fmt) {
+    case F_KLOG:
+      klog.parse(s, p, end, out, ctx);
+      break;
+    case F_ZAP_JSON:
+    case F_SLOG_JSON:
+    case F_JSON:
+      zapJson.parse(s, p, end, out);
+      break;
+    case F_ZAP_CONSOLE:
+      zapConsole.parse(s, p, end, out);
+      break;
+    case F_SLOG_TEXT:
+      slogText.parse(s, p, end, out, true);
+      break;
+    case F_PLAIN:
+      slogText.parse(s, p, end, out, false);
+      break;
+    case F_LOGFMT:
+      logfmt.parse(s, p, end, out);
+      break;
+    default:
+      out.message = s.slice(p, end);
+  }
+  let time = out.time;
+  if (time === undefined) time = wt;
+  else if (out.coarse && wt !== undefined && wt >= time && wt < time + 1000) time = wt; // same second, finer
+  return {
+    kind: 'log',
+    time,
+    level: LEVELS[code & 7]!,
+    logger: out.logger,
+    caller: out.caller,
+    message: out.message,
+    fields: out.fields,
+    format: FORMATS[fmt]!,
+    wrapper: WRAPPER_NAMES[wkind]!,
+    origin,
+    source: opts.source,
+    line,
+    raw: s,
+  };
+}
+
+/** Whether a raw line is a CRI partial (`P`) line; cheap for the common case. */
+export function isCriPartial(raw: string): boolean {
+  const c = raw.charCodeAt(0);
+  if (c < 48 || c > 57) return false;
+  scanWrapper(raw, lineEnd(raw));
+  return wrap.kind === W_CRI && wrap.partial;
+}

@@ -1,0 +1,118 @@
+// klog text: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`, plain or structured
+// (`"msg" key="value"`), including the logr klog sink's `logger "msg"="..." "key"="value"` form.
+import {
+  F_KLOG, L_ERROR, L_FATAL, L_INFO, L_WARN, T, isDigit, pairs, parseKlogTime, scanQuoted,
+  trailingPairs, unquote, type Ctx, type Parsed,
+} from './util.js';
+
+/** Real klog lines. */
+export const samples: string[] = [
+  // ../shared/real-data/wva/controller-baseline.log (leader election, client-go).
+  'I0807 20:20:19.509309       1 leaderelection.go:257] attempting to acquire leader lease dhl-wva-209/72dd1cf1.llm-d.ai...',
+  // ../shared/real-data/must-gather-aws .../cluster-baremetal-operator/logs/current.log (structured klog).
+  'I0803 09:21:12.192133       1 provisioning_controller.go:431] "Network stack calculation" APIServerInternalHost="api-int.ci-ln-5ylibmb-d5d6b.origin-ci-int-aws.dev.rhcloud.com" NetworkStack=1',
+  // same file: logr klog sink with quoted keys and a logger name.
+  'I0803 09:20:59.099941       1 listener.go:44] controller-runtime/metrics "msg"="metrics server is starting to listen"  "addr"=":8080"',
+  // ../shared/real-data/must-gather-aws .../kube-apiserver/logs/current.log.
+  'W0803 09:45:19.980831      20 feature_gate.go:236] Setting GA feature gate SupportPodPidsLimit=true. It will be removed in a future release.',
+  'I0803 09:45:19.978218      20 plugins.go:84] "Registered admission plugin" plugin="authorization.openshift.io/RestrictSubjectBindings"',
+  // ../shared/real-data/wva/controller-baseline.log (error, JSON object value, escaped quotes).
+  'E0807 20:42:36.955971       1 event.go:442] "Could not construct reference, will not report event" err="no kind is registered for the type variant.VariantAutoscaling in scheme \\"pkg/runtime/scheme.go:110\\"" object={"metadata":{"name":"unsloth--608e585a-instruct-decode-scaler","namespace":"dhl-wva-209"}} eventType="Normal" reason="ScaledUp" message="V2 (optimizer: cost-aware)"',
+];
+
+/** Detects a klog header at p; returns `format * 8 + level` or -1. */
+export function detect(s: string, p: number): number {
+  const c = s.charCodeAt(p);
+  let lvl: number;
+  if (c === 73) lvl = L_INFO;
+  else if (c === 87) lvl = L_WARN;
+  else if (c === 69) lvl = L_ERROR;
+  else if (c === 70) lvl = L_FATAL;
+  else return -1;
+  if (
+    s.charCodeAt(p + 5) !== 32 ||
+    s.charCodeAt(p + 8) !== 58 ||
+    s.charCodeAt(p + 11) !== 58 ||
+    !isDigit(s.charCodeAt(p + 1)) ||
+    !isDigit(s.charCodeAt(p + 4)) ||
+    !isDigit(s.charCodeAt(p + 6))
+  ) {
+    return -1;
+  }
+  return F_KLOG * 8 + lvl;
+}
+
+/** klog has no year: take the wrapper's (across a New Year boundary too), else the reference year. */
+function klogYear(s: string, p: number, ctx: Ctx): number {
+  const wt = ctx.wrapperTime;
+  if (wt === undefined) return ctx.referenceYear;
+  const d = new Date(wt);
+  const y = d.getUTCFullYear();
+  const wm = d.getUTCMonth() + 1;
+  const km = (s.charCodeAt(p + 1) - 48) * 10 + (s.charCodeAt(p + 2) - 48);
+  if (km === 12 && wm === 1) return y - 1;
+  if (km === 1 && wm === 12) return y + 1;
+  return y;
+}
+
+/** Whether s[j..] (after spaces) starts a `key=` or `"key"=` pair, or is the end. */
+function pairFollows(s: string, j: number, end: number): boolean {
+  while (j < end && s.charCodeAt(j) === 32) j++;
+  if (j >= end) return true;
+  if (s.charCodeAt(j) === 34) {
+    const q = scanQuoted(s, j, end);
+    return q > 0 && s.charCodeAt(q + 1) === 61;
+  }
+  let k = j;
+  while (k < end) {
+    const c = s.charCodeAt(k);
+    if (c === 61) return k > j;
+    if (c === 32 || c === 34) return false;
+    k++;
+  }
+  return false;
+}
+
+/** Parses a klog line whose header starts at p. */
+export function parse(s: string, p: number, end: number, out: Parsed, ctx: Ctx): void {
+  const t = parseKlogTime(s, p + 1, klogYear(s, p, ctx));
+  out.time = Number.isNaN(t) ? undefined : t;
+  let j = T.end;
+  while (s.charCodeAt(j) === 32) j++;
+  while (isDigit(s.charCodeAt(j))) j++;
+  while (s.charCodeAt(j) === 32) j++;
+  const close = s.indexOf(']', j);
+  let body = j;
+  if (close > j && close < end) {
+    out.caller = s.slice(j, close);
+    body = close + 1;
+    if (s.charCodeAt(body) === 32) body++;
+  }
+  if (body >= end) {
+    out.message = '';
+    return;
+  }
+  if (s.charCodeAt(body) === 34) {
+    const q = scanQuoted(s, body, end);
+    if (q > 0 && s.charCodeAt(q + 1) !== 61 && pairFollows(s, q + 1, end)) {
+      // Structured klog: "msg" key=value ...
+      out.message = unquote(s, body + 1, q);
+      pairs(s, q + 1, end, out.fields, true);
+      return;
+    }
+  }
+  const m = s.indexOf('"msg"=', body);
+  if (m >= 0 && m < end && (m === body || s.charCodeAt(m - 1) === 32) && s.charCodeAt(m + 6) === 34) {
+    // logr klog sink: [logger ]"msg"="..." "key"=value ...
+    const q = scanQuoted(s, m + 6, end);
+    if (q > 0) {
+      if (m > body) out.logger = s.slice(body, m).trim();
+      out.message = unquote(s, m + 7, q);
+      pairs(s, q + 1, end, out.fields, true);
+      return;
+    }
+  }
+  out.message = s.slice(body, end);
+  const eq = s.indexOf('=', body);
+  if (eq >= 0 && eq < end) trailingPairs(s, body, end, out.fields);
+}

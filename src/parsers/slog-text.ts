@@ -1,0 +1,67 @@
+// Go log/slog default handler text (through the standard `log` package):
+// `YYYY/MM/DD hh:mm:ss[.uuuuuu] LEVEL msg key=value ...`. The same timestamp without a level is
+// plain Go `log` output and is reported as format `plain`.
+import {
+  F_PLAIN, F_SLOG_TEXT, L_UNKNOWN, T, isDigit, matchLevel, parseSlash, trailingPairs, type Parsed,
+} from './util.js';
+
+/** Real slog default-handler lines. */
+export const samples: string[] = [
+  // ../shared/real-data/acexy/degradation.log (inside its Docker prefix).
+  '2025/11/02 10:32:57 WARN Health check failed error="Get \\"http://orchestrator:8000/orchestrator/status\\": dial tcp 172.18.0.5:8000: connect: connection refused"',
+  '2025/11/02 10:33:45 INFO Started new stream id="{id: 4b528d10eaad747ddf52251206177573ee3e9f74}" clients=0',
+  // Go standard library log/slog package documentation (pkg.go.dev/log/slog), default handler.
+  '2022/11/08 15:28:26 INFO hello count=3',
+];
+
+/** Detects a Go `log` timestamp at p; returns `format * 8 + level` (slog-text, or plain without a level) or -1. */
+export function detect(s: string, p: number, end: number): number {
+  if (
+    s.charCodeAt(p + 4) !== 47 ||
+    s.charCodeAt(p + 7) !== 47 ||
+    s.charCodeAt(p + 10) !== 32 ||
+    s.charCodeAt(p + 13) !== 58 ||
+    s.charCodeAt(p + 16) !== 58 ||
+    !isDigit(s.charCodeAt(p)) ||
+    !isDigit(s.charCodeAt(p + 18))
+  ) {
+    return -1;
+  }
+  let j = p + 19;
+  if (s.charCodeAt(j) === 46) {
+    j++;
+    while (isDigit(s.charCodeAt(j))) j++;
+  }
+  if (s.charCodeAt(j) !== 32) return j >= end ? F_PLAIN * 8 + L_UNKNOWN : -1;
+  const a = j + 1;
+  let k = a;
+  const lim = Math.min(end, a + 12);
+  while (k < lim && s.charCodeAt(k) !== 32) k++;
+  const lvl = k === end || s.charCodeAt(k) === 32 ? matchLevel(s, a, k) : L_UNKNOWN;
+  return lvl === L_UNKNOWN ? F_PLAIN * 8 + L_UNKNOWN : F_SLOG_TEXT * 8 + lvl;
+}
+
+/** Parses a slog text (or plain Go log) line at p: message up to the trailing key=value run. */
+export function parse(s: string, p: number, end: number, out: Parsed, withLevel: boolean): void {
+  const t = parseSlash(s, p);
+  out.time = Number.isNaN(t) ? undefined : t;
+  out.coarse = !T.frac;
+  let j = T.end + 1;
+  if (withLevel) {
+    while (j < end && s.charCodeAt(j) !== 32) j++;
+    j++;
+  }
+  if (j >= end) {
+    out.message = '';
+    return;
+  }
+  if (!withLevel) {
+    out.message = s.slice(j, end);
+    return;
+  }
+  const eq = s.indexOf('=', j);
+  const run = eq >= 0 && eq < end ? trailingPairs(s, j, end, out.fields) : end;
+  let me = run;
+  while (me > j && s.charCodeAt(me - 1) === 32) me--;
+  out.message = s.slice(j, me);
+}

@@ -1,0 +1,112 @@
+// controller-runtime / zap console encoding: `ts<TAB>LEVEL<TAB>[logger<TAB>][caller<TAB>]msg[<TAB>{json}]`.
+// The timestamp is ISO 8601 (any precision) or zap's epoch-seconds float.
+import type { FieldValue } from '../core/event.js';
+import { F_ZAP_CONSOLE, L_UNKNOWN, T, epochToMs, isDigit, matchLevel, parseIso, type Parsed } from './util.js';
+
+/** Real zap console lines. */
+export const samples: string[] = [
+  // ../shared/real-data/wva/controller-baseline.log (inside its kubelet prefix): logger + caller + fields.
+  '2026-08-07T20:20:19Z\tINFO\tsetup\tcmd/main.go:345\tWatching single namespace\t{"namespace": "dhl-wva-209"}',
+  // same file: no logger column.
+  '2026-08-07T20:20:19Z\tINFO\tconfig/loader.go:131\tLoaded config from file\t{"path": "/etc/wva/config.yaml"}',
+  '2026-08-07T20:20:19Z\tDEBUG\tsetup\tcontroller/configmap_bootstrap.go:126\tBootstrap ConfigMap not found, continuing with defaults\t{"name": "wva-model-scale-to-zero-config", "namespace": "dhl-wva-209"}',
+  // ../shared/real-data/must-gather-aws .../ingress-operator/logs/current.log (millisecond ts).
+  '2021-08-03T09:24:50.267Z\tINFO\toperator.init.controller-runtime.manager.controller.certificate_controller\tcontroller/controller.go:221\tStarting workers\t{"worker count": 1}',
+];
+
+/** Detects `ts<TAB>LEVEL<TAB>` at p; returns `format * 8 + level` or -1. */
+export function detect(s: string, p: number, end: number): number {
+  if (!isDigit(s.charCodeAt(p))) return -1;
+  const lim = Math.min(end, p + 40);
+  let j = p + 1;
+  for (; j < lim; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 9) break;
+    // digits - . : + T Z e E
+    if (!((c >= 48 && c <= 58) || c === 45 || c === 46 || c === 43 || c === 84 || c === 90 || c === 101 || c === 69)) return -1;
+  }
+  if (j >= lim) return -1;
+  const a = j + 1;
+  let k = a;
+  const klim = Math.min(end, a + 12);
+  while (k < klim && s.charCodeAt(k) !== 9) k++;
+  if (k >= end || s.charCodeAt(k) !== 9) return -1;
+  const lvl = matchLevel(s, a, k);
+  if (lvl === L_UNKNOWN) return -1;
+  return F_ZAP_CONSOLE * 8 + lvl;
+}
+
+/** Whether s[i, j) looks like a caller (`dir/file.go:123`): no spaces, ends in `:digits`. */
+export function isCaller(s: string, i: number, j: number): boolean {
+  if (j - i < 3 || !isDigit(s.charCodeAt(j - 1))) return false;
+  let k = j - 1;
+  while (k > i && isDigit(s.charCodeAt(k))) k--;
+  if (s.charCodeAt(k) !== 58 || k === i) return false;
+  for (let m = i; m < k; m++) if (s.charCodeAt(m) === 32) return false;
+  return true;
+}
+
+/** Parses zap's trailing JSON context into fields (left empty if it is not an object). */
+function jsonFields(s: string, i: number, end: number, out: Parsed): boolean {
+  try {
+    const v = JSON.parse(s.slice(i, end)) as unknown;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      out.fields = v as Record<string, FieldValue>;
+      return true;
+    }
+  } catch {
+    // not JSON: stays part of the message
+  }
+  return false;
+}
+
+/** Parses a zap console line starting at p. */
+export function parse(s: string, p: number, end: number, out: Parsed): void {
+  const t1 = s.indexOf('\t', p);
+  let t: number;
+  if (s.charCodeAt(p + 4) === 45) {
+    t = parseIso(s, p);
+    out.coarse = !T.frac;
+  } else {
+    t = epochToMs(Number(s.slice(p, t1)));
+  }
+  out.time = Number.isNaN(t) ? undefined : t;
+  const t2 = s.indexOf('\t', t1 + 1);
+  const a = t2 + 1;
+  let t3 = s.indexOf('\t', a);
+  if (t3 < 0 || t3 > end) t3 = -1;
+  let m: number; // start of the message column
+  if (t3 < 0) {
+    out.message = s.slice(a, end);
+    return;
+  }
+  if (isCaller(s, a, t3)) {
+    out.caller = s.slice(a, t3);
+    m = t3 + 1;
+  } else {
+    let t4 = s.indexOf('\t', t3 + 1);
+    if (t4 > end) t4 = -1;
+    const bEnd = t4 < 0 ? end : t4;
+    if (isCaller(s, t3 + 1, bEnd)) {
+      out.logger = s.slice(a, t3);
+      out.caller = s.slice(t3 + 1, bEnd);
+      if (t4 < 0) {
+        out.message = '';
+        return;
+      }
+      m = t4 + 1;
+    } else if (t4 < 0 && s.charCodeAt(t3 + 1) === 123 && jsonFields(s, t3 + 1, end, out)) {
+      out.message = s.slice(a, t3); // ts LEVEL msg {json}
+      return;
+    } else {
+      out.logger = s.slice(a, t3);
+      m = t3 + 1;
+    }
+  }
+  const lt = s.lastIndexOf('\t', end - 1);
+  if (lt >= m && s.charCodeAt(lt + 1) === 123 && s.charCodeAt(end - 1) === 125 && jsonFields(s, lt + 1, end, out)) {
+    out.message = s.slice(m, lt);
+  } else {
+    out.message = s.slice(m, end);
+  }
+}
