@@ -1,0 +1,183 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { disabledRules, expiryOf, loadConfig, parseConfig, ruleOptionsOf } from './config.js';
+import { UserError } from './errors.js';
+
+function errorOf(text: string, name = 'ctrlscope.yaml'): UserError {
+  try {
+    parseConfig(text, name);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UserError);
+    return err as UserError;
+  }
+  throw new Error('expected parseConfig to throw');
+}
+
+describe('parseConfig: a valid file', () => {
+  const text = [
+    'version: 1',
+    'failOn: critical',
+    'rules:',
+    '  queue-leak:',
+    '    windowSeconds: 45',
+    '    failOn: warning',
+    '  duplicate-cr:',
+    '    dedupKeys:',
+    '      - group: example.com',
+    '        kind: Incident',
+    '        field: spec.fingerprint',
+    '        terminalPhases: [Resolved]',
+    '  reconcile-burst:',
+    '    enabled: false',
+    'suppressions:',
+    '  - rule: queue-leak',
+    '    subject:',
+    '      kind: APIService',
+    '      name: "v0alpha1.*"',
+    '    reason: upstream bug, fixed in 12.1',
+    '    expires: 2026-12-31',
+    '  - rule: "*"',
+    '    subject: { name: noisy, namespace: team-* }',
+    '    reason: test namespace',
+    '',
+  ].join('\n');
+  const cfg = parseConfig(text, 'ctrlscope.yaml');
+
+  it('keeps thresholds, gate settings and analyzer options apart', () => {
+    expect(cfg.failOn).toBe('critical');
+    expect(cfg.rules['queue-leak']).toEqual({ enabled: true, failOn: 'warning', options: { windowSeconds: 45 } });
+    expect(cfg.rules['reconcile-burst']).toEqual({ enabled: false, failOn: undefined, options: {} });
+    expect(disabledRules(cfg)).toEqual(['reconcile-burst']);
+    expect(ruleOptionsOf(cfg)).toEqual({
+      'queue-leak': { windowSeconds: 45 },
+      'duplicate-cr': { dedupKeys: [{ group: 'example.com', kind: 'Incident', field: 'spec.fingerprint', terminalPhases: ['Resolved'] }] },
+    });
+  });
+
+  it('reads suppressions with where they are and when they expire', () => {
+    expect(cfg.suppressions).toEqual([
+      {
+        rule: 'queue-leak',
+        subject: { kind: 'APIService', name: 'v0alpha1.*' },
+        reason: 'upstream bug, fixed in 12.1',
+        expires: '2026-12-31',
+        expiresAt: Date.parse('2027-01-01T00:00:00Z'),
+        where: 'ctrlscope.yaml:16',
+      },
+      { rule: '*', subject: { name: 'noisy', namespace: 'team-*' }, reason: 'test namespace', where: 'ctrlscope.yaml:22' },
+    ]);
+  });
+
+  it('takes an empty file as no settings', () => {
+    expect(parseConfig('', 'empty.yaml')).toEqual({ source: 'empty.yaml', failOn: undefined, rules: {}, suppressions: [] });
+    expect(parseConfig('# only a comment\n', 'c.yaml').suppressions).toEqual([]);
+  });
+});
+
+describe('parseConfig: errors name the file, the line and the key', () => {
+  const cases: { name: string; text: string; lines: string[] }[] = [
+    {
+      name: 'a non-positive number',
+      text: 'rules:\n  queue-leak:\n    windowSeconds: -3\n',
+      lines: ['ctrlscope.yaml:3: rules.queue-leak.windowSeconds: expected a positive number'],
+    },
+    {
+      name: 'a string where a number belongs',
+      text: 'rules:\n  reconcile-burst:\n    minObjects: "five"\n',
+      lines: ['ctrlscope.yaml:3: rules.reconcile-burst.minObjects: expected a positive integer'],
+    },
+    {
+      name: 'an unknown rule option',
+      text: 'rules:\n  queue-leak:\n    windowSeconds: 30\n    windowSecs: 30\n',
+      lines: ['ctrlscope.yaml:4: rules.queue-leak.windowSecs: unknown key; known: enabled, failOn, windowSeconds, minIncreases'],
+    },
+    {
+      name: 'an unknown rule id',
+      text: 'failOn: info\nrules:\n  queue-leek: {}\n',
+      lines: ['ctrlscope.yaml:3: rules.queue-leek: unknown rule; known: queue-leak, duplicate-cr, stale-pending, reconcile-burst'],
+    },
+    {
+      name: 'a bad severity',
+      text: 'failOn: error\n',
+      lines: ['ctrlscope.yaml:1: failOn: expected one of critical, warning, info'],
+    },
+    {
+      name: 'a suppression without reason and with a bad date',
+      text: 'suppressions:\n  - rule: queue-leak\n    subject: { name: x }\n    expires: 2026-13-45\n',
+      lines: [
+        'ctrlscope.yaml:2: suppressions[0].reason: expected a reason (why this finding is accepted)',
+        'ctrlscope.yaml:4: suppressions[0].expires: expected a real date such as 2026-12-31',
+      ],
+    },
+    {
+      name: 'a suppression of an unknown rule and a subject that is not a mapping',
+      text: 'suppressions:\n  - rule: leak\n    subject: x\n    reason: r\n',
+      lines: [
+        'ctrlscope.yaml:2: suppressions[0].rule: expected a rule id (queue-leak, duplicate-cr, stale-pending, reconcile-burst) or *',
+        'ctrlscope.yaml:3: suppressions[0].subject: expected a mapping with at least name',
+      ],
+    },
+    {
+      name: 'a dedup key without field',
+      text: 'rules:\n  duplicate-cr:\n    dedupKeys:\n      - kind: Incident\n        path: spec.x\n',
+      lines: [
+        'ctrlscope.yaml:4: rules.duplicate-cr.dedupKeys[0].field: expected a dotted field path such as spec.signalFingerprint',
+        'ctrlscope.yaml:5: rules.duplicate-cr.dedupKeys[0].path: unknown key; known: group, kind, field, phaseField, terminalPhases',
+      ],
+    },
+    {
+      name: 'a top level that is not a mapping',
+      text: '- a\n- b\n',
+      lines: ['ctrlscope.yaml:1: (top level): expected a mapping (failOn, rules, suppressions)'],
+    },
+    {
+      name: 'an unknown top-level key',
+      text: 'failOn: info\nignore: [x]\n',
+      lines: ['ctrlscope.yaml:2: ignore: unknown key; known: version, failOn, rules, suppressions'],
+    },
+  ];
+  it.each(cases)('$name', ({ text, lines }) => {
+    const err = errorOf(text);
+    expect(err.message).toBe(`invalid config file:\n${lines.join('\n')}`);
+    expect(err.tryMessage).toBe('see docs/config.md for every key and an example');
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const err = errorOf('rules:\n  queue-leak:\n    windowSeconds: [30\nfailOn: info\n');
+    expect(err.message).toMatch(/^invalid config file:\nctrlscope\.yaml:[34]: /);
+    expect(err.tryMessage).toBe('fix the YAML syntax; see docs/config.md for the format');
+  });
+
+  it('rejects a key given twice', () => {
+    const err = errorOf('failOn: info\nfailOn: warning\n');
+    expect(err.message).toMatch(/^invalid config file:\nctrlscope\.yaml:2: .*unique/i);
+  });
+});
+
+describe('loadConfig', () => {
+  it('reads a file and names a missing one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ctrlscope-config-'));
+    try {
+      const file = join(dir, 'ctrlscope.yaml');
+      await writeFile(file, 'failOn: info\n');
+      expect((await loadConfig(file)).failOn).toBe('info');
+      const missing = join(dir, 'nope.yaml');
+      await expect(loadConfig(missing)).rejects.toMatchObject({
+        name: 'UserError',
+        message: `cannot read config file ${missing}: no such file`,
+        tryMessage: 'check the --config path; see docs/config.md for the format',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('expiryOf', () => {
+  it('keeps a date-only expiry valid through that day, a timestamp until that instant', () => {
+    expect(expiryOf('2026-12-31')).toBe(Date.parse('2027-01-01T00:00:00Z'));
+    expect(expiryOf('2026-12-31T12:00:00Z')).toBe(Date.parse('2026-12-31T12:00:00Z'));
+  });
+});

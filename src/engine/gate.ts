@@ -1,0 +1,191 @@
+// The gate behind `ctrlscope check`: applies suppressions (with expiry), compares with a baseline
+// report by finding id, and decides from the fail threshold whether the check fails. Pure
+// functions over a Report; only loadBaseline reads a file.
+import { readFile } from 'node:fs/promises';
+import type { Config, Suppression } from '../core/config.js';
+import { describeError, EXIT, UserError } from '../core/errors.js';
+import { SEVERITY_RANK, type Finding, type Report, type RuleId, type Severity, type Subject } from '../core/finding.js';
+
+/** Finding ids of an earlier report. */
+export interface Baseline {
+  /** The file it came from. */
+  source: string;
+  ids: ReadonlySet<string>;
+}
+
+/** A finding the config suppressed, with the suppression's reason. */
+export interface SuppressedFinding {
+  id: string;
+  rule: RuleId;
+  severity: Severity;
+  title: string;
+  subject: Subject;
+  reason: string;
+  expires?: string;
+  /** `file:line` of the suppression. */
+  where: string;
+}
+
+/** What the gate decided; `check` adds it to the report as `gate`. */
+export interface GateSummary {
+  /** The default threshold (rules may set their own in the config). */
+  failOn: Severity;
+  /** Threshold of each rule that ran. */
+  thresholds: Partial<Record<RuleId, Severity>>;
+  /** Rules that ran. */
+  rules: RuleId[];
+  passed: boolean;
+  /** Ids of the findings that fail the check: at/above their rule's threshold, not suppressed, not in the baseline. */
+  failing: string[];
+  /** Baseline file, when one was given. */
+  baseline?: string;
+  /** Ids of findings already present in the baseline (reported, never failing). */
+  baselined: string[];
+  /** Findings removed from `findings` by a suppression. */
+  suppressed: SuppressedFinding[];
+}
+
+/** A report after the gate: suppressed findings removed, summary recounted, the decision in `gate`. */
+export interface CheckedReport extends Report {
+  gate: GateSummary;
+}
+
+/** What the gate needs besides the report. */
+export interface GateOptions {
+  failOn: Severity;
+  /** Rules that ran (for per-rule thresholds and the JUnit "no finding" cases). */
+  rules: readonly RuleId[];
+  config?: Config;
+  baseline?: Baseline;
+  /** Wall-clock "now" in epoch ms, for suppression expiry. */
+  now: number;
+}
+
+/** Applies suppressions, the baseline and the thresholds to a report. */
+export function applyGate(report: Report, opts: GateOptions): CheckedReport {
+  const suppressions = opts.config?.suppressions ?? [];
+  const active = suppressions.filter((s) => !isExpired(s, opts.now));
+  const problems = [...(report.problems ?? [])];
+  for (const s of suppressions) if (isExpired(s, opts.now)) problems.push(expiredMessage(s));
+
+  const thresholds: Partial<Record<RuleId, Severity>> = {};
+  for (const r of opts.rules) thresholds[r] = thresholdFor(r, opts.failOn, opts.config);
+
+  const kept: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const f of report.findings) {
+    const s = active.find((x) => matchesSuppression(f, x));
+    if (!s) {
+      kept.push(f);
+      continue;
+    }
+    const entry: SuppressedFinding = { id: f.id, rule: f.rule, severity: f.severity, title: f.title, subject: f.subject, reason: s.reason, where: s.where };
+    if (s.expires) entry.expires = s.expires;
+    suppressed.push(entry);
+  }
+
+  const baselined: string[] = [];
+  const failing: string[] = [];
+  for (const f of kept) {
+    if (opts.baseline?.ids.has(f.id)) {
+      baselined.push(f.id);
+      continue;
+    }
+    const threshold = thresholds[f.rule] ?? thresholdFor(f.rule, opts.failOn, opts.config);
+    if (SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) failing.push(f.id);
+  }
+
+  const summary: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+  for (const f of kept) summary[f.severity]++;
+  const gate: GateSummary = {
+    failOn: opts.failOn,
+    thresholds,
+    rules: [...opts.rules],
+    passed: failing.length === 0,
+    failing,
+    baselined,
+    suppressed,
+  };
+  if (opts.baseline) gate.baseline = opts.baseline.source;
+  const out: CheckedReport = { ...report, findings: kept, summary, gate };
+  if (problems.length) out.problems = problems;
+  else delete out.problems;
+  return out;
+}
+
+/** Exit code of `check` for a gated report: 0 when it passed, 1 when something fails. */
+export function exitCodeOf(report: CheckedReport): 0 | 1 {
+  return report.gate.passed ? EXIT.ok : EXIT.findings;
+}
+
+/** A rule's threshold: its own `failOn` in the config, else the command's. */
+export function thresholdFor(rule: RuleId, failOn: Severity, config?: Config): Severity {
+  return config?.rules[rule]?.failOn ?? failOn;
+}
+
+/** Whether a suppression has passed its expiry at `now`. */
+export function isExpired(s: Suppression, now: number): boolean {
+  return s.expiresAt !== undefined && now >= s.expiresAt;
+}
+
+/** Whether a suppression covers a finding: same rule (or `*`), name and the optional fields by glob, kind exactly. */
+export function matchesSuppression(f: Finding, s: Suppression): boolean {
+  if (s.rule !== '*' && s.rule !== f.rule) return false;
+  const want = s.subject;
+  const got = f.subject;
+  if (!globMatch(want.name, got.name)) return false;
+  if (want.kind !== undefined && want.kind !== got.kind) return false;
+  if (want.namespace !== undefined && !globMatch(want.namespace, got.namespace ?? '')) return false;
+  if (want.controller !== undefined && !globMatch(want.controller, got.controller ?? '')) return false;
+  return true;
+}
+
+/** Matches `value` against a glob where `*` is any run of characters and `?` one character. */
+export function globMatch(pattern: string, value: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern === value;
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 's').test(value);
+}
+
+function expiredMessage(s: Suppression): string {
+  const subject = [s.subject.kind, s.subject.namespace ? `${s.subject.namespace}/${s.subject.name}` : s.subject.name].filter(Boolean).join(' ');
+  return `suppression at ${s.where} (rule ${s.rule}, subject ${subject}: ${s.reason}) expired on ${s.expires}: it no longer suppresses anything; fix the finding or renew the suppression with a later date`;
+}
+
+/** Reads the finding ids of an earlier `-o json` report. */
+export async function loadBaseline(path: string): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : describeError(err);
+    throw new UserError(`cannot read baseline ${path}: ${reason}`, 'write one with `ctrlscope check … --write-baseline FILE` (or `ctrlscope scan … -o json > FILE`)');
+  }
+  return parseBaseline(text, path);
+}
+
+/** Parses a baseline: a ctrlscope JSON report (schemaVersion 1) whose findings carry ids. */
+export function parseBaseline(text: string, source: string): Baseline {
+  const hint = 'a baseline is the JSON report of an earlier run: `ctrlscope check … --write-baseline FILE` or `ctrlscope scan … -o json > FILE`';
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`baseline ${source} is not JSON: ${describeError(err)}`, hint);
+  }
+  const rep = data as { schemaVersion?: unknown; findings?: unknown };
+  if (typeof data !== 'object' || data === null || !Array.isArray(rep.findings)) {
+    throw new UserError(`baseline ${source} is not a ctrlscope JSON report: it has no findings list`, hint);
+  }
+  if (rep.schemaVersion !== 1) {
+    throw new UserError(`baseline ${source} has schemaVersion ${JSON.stringify(rep.schemaVersion)}; this ctrlscope reads schemaVersion 1`, hint);
+  }
+  const ids = new Set<string>();
+  rep.findings.forEach((f: unknown, i: number) => {
+    const id = (f as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || id === '') throw new UserError(`baseline ${source}: findings[${i}] has no id`, hint);
+    ids.add(id);
+  });
+  return { source, ids };
+}
