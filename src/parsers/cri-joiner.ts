@@ -22,8 +22,11 @@ export class CriJoiner {
   /** Feeds one raw line; returns the line to parse now, or undefined while holding a partial run. */
   push(raw: string, line: number): { raw: string; line: number } | undefined {
     const c = raw.charCodeAt(0);
-    if (c < 48 || c > 57 || (this.stdout === undefined && this.stderr === undefined && raw.indexOf(' P ') < 0)) {
-      return { raw, line };
+    if (c < 48 || c > 57) return { raw, line };
+    if (this.stdout === undefined && this.stderr === undefined) {
+      // Fast path: only a `<ts> stdout P ` / `<ts> stderr P ` line can start a run.
+      const sp = raw.indexOf(' ');
+      if (sp < 0 || raw.charCodeAt(sp + 8) !== 80 || raw.charCodeAt(sp + 1) !== 115) return { raw, line };
     }
     let end = raw.length;
     if (end > 0 && raw.charCodeAt(end - 1) === 13) end--;

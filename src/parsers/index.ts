@@ -12,7 +12,7 @@ import {
   F_KLOG, F_LOGFMT, F_PLAIN, F_SLOG_JSON, F_SLOG_TEXT, F_UNKNOWN, F_ZAP_CONSOLE, F_ZAP_JSON, F_JSON,
   FORMATS, L_UNKNOWN, LEVELS, type Ctx, type Parsed,
 } from './util.js';
-import { W_CRI, W_NONE, scanWrapper, wrap, wrapperName, wrapperTime } from './wrappers.js';
+import { W_CRI, W_NONE, rfc3339Prefix, scanWrapper, wrap, wrapperName, wrapperTime } from './wrappers.js';
 
 export { CriJoiner } from './cri-joiner.js';
 
@@ -124,7 +124,7 @@ function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
       logfmt.parse(s, p, end, out);
       break;
     default:
-      out.message = s.slice(p, end);
+      out.message = s.slice(p, gluedEnd(s, p, end));
   }
   let time = out.time;
   if (time === undefined) time = wt;
@@ -144,6 +144,18 @@ function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
     line,
     raw: s,
   };
+}
+
+/**
+ * Where a message ends when the runtime glued the next line's timestamp prefix onto it (seen in
+ * must-gather logs: `...kube-apiserver/.lock2021-08-03T09:45:19.861139627Z `): before that stamp.
+ */
+function gluedEnd(s: string, p: number, end: number): number {
+  if (end - p < 21 || s.charCodeAt(end - 1) !== 32 || s.charCodeAt(end - 2) !== 90) return end;
+  const t = s.lastIndexOf('T', end - 2);
+  const start = t - 10;
+  if (start < p || rfc3339Prefix(s, start, end) !== end) return end;
+  return start;
 }
 
 /** Whether a raw line is a CRI partial (`P`) line; cheap for the common case. */

@@ -42,17 +42,26 @@ export function detect(s: string, p: number): number {
   return F_KLOG * 8 + lvl;
 }
 
+let yearDayStart = 0;
+let yearDayEnd = -1;
+let yearY = 0;
+let yearM = 0;
+
 /** klog has no year: take the wrapper's (across a New Year boundary too), else the reference year. */
 function klogYear(s: string, p: number, ctx: Ctx): number {
   const wt = ctx.wrapperTime;
   if (wt === undefined) return ctx.referenceYear;
-  const d = new Date(wt);
-  const y = d.getUTCFullYear();
-  const wm = d.getUTCMonth() + 1;
+  if (wt < yearDayStart || wt >= yearDayEnd) {
+    const d = new Date(wt);
+    yearY = d.getUTCFullYear();
+    yearM = d.getUTCMonth() + 1;
+    yearDayStart = wt - (wt % 86400000);
+    yearDayEnd = yearDayStart + 86400000;
+  }
   const km = (s.charCodeAt(p + 1) - 48) * 10 + (s.charCodeAt(p + 2) - 48);
-  if (km === 12 && wm === 1) return y - 1;
-  if (km === 1 && wm === 12) return y + 1;
-  return y;
+  if (km === 12 && yearM === 1) return yearY - 1;
+  if (km === 1 && yearM === 12) return yearY + 1;
+  return yearY;
 }
 
 /** Whether s[j..] (after spaces) starts a `key=` or `"key"=` pair, or is the end. */

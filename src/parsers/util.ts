@@ -100,6 +100,25 @@ export function matchLevel(s: string, i: number, end: number): number {
   return L_UNKNOWN;
 }
 
+let cacheKey = -1;
+let cacheDay = 0;
+
+/** Epoch ms of a UTC civil time (month 1-12); like Date.UTC but with a one-day cache and no call into the runtime. */
+export function utcMs(y: number, mo: number, d: number, h: number, mi: number, se: number, ms: number): number {
+  const key = (y * 16 + mo) * 32 + d;
+  if (key !== cacheKey) {
+    // days from civil (Howard Hinnant's algorithm)
+    const yy = mo <= 2 ? y - 1 : y;
+    const era = Math.floor(yy / 400);
+    const yoe = yy - era * 400;
+    const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    cacheDay = (era * 146097 + doe - 719468) * 86400000;
+    cacheKey = key;
+  }
+  return cacheDay + h * 3600000 + mi * 60000 + se * 1000 + ms;
+}
+
 /** Scratch results of the last time parse: where it ended, and whether it had sub-second digits. */
 export const T = { end: 0, frac: false };
 
@@ -159,7 +178,7 @@ export function parseIso(s: string, i: number): number {
     }
   }
   T.end = j;
-  return Date.UTC(y, mo - 1, d, h, mi, se, ms) - off;
+  return utcMs(y, mo, d, h, mi, se, ms) - off;
 }
 
 /** Parses Go log's `YYYY/MM/DD hh:mm:ss[.frac]` at i as UTC; NaN if malformed. Sets T.end, T.frac. */
@@ -180,7 +199,7 @@ export function parseSlash(s: string, i: number): number {
     j = T.end;
   }
   T.end = j;
-  return Date.UTC(y, mo - 1, d, h, mi, se, ms);
+  return utcMs(y, mo, d, h, mi, se, ms);
 }
 
 /** Parses klog's `mmdd hh:mm:ss.uuuuuu` at i (UTC) in the given year; NaN if malformed. */
@@ -198,7 +217,7 @@ export function parseKlogTime(s: string, i: number, year: number): number {
     ms = readFrac(s, i + 14);
     T.frac = true;
   }
-  return Date.UTC(year, mo - 1, d, h, mi, se, ms);
+  return utcMs(year, mo, d, h, mi, se, ms);
 }
 
 /** Epoch seconds (zap's default float `ts`) or epoch ms to integer epoch ms. */

@@ -27,10 +27,11 @@ describe('wrappers', () => {
     expect(j.flush()).toEqual([]);
   });
 
-  it('kubectl --timestamps prefix; glued next-line prefix is kept in the message', () => {
+  it('kubectl --timestamps prefix; a glued next-line prefix is cut from the message', () => {
     const ev = parseLine('2021-08-03T09:45:19.860146567Z Acquiring exclusive lock /var/log/kube-apiserver/.lock2021-08-03T09:45:19.861139627Z ', 1, opts);
     expect([ev.wrapper, ev.format, ev.time]).toEqual(['timestamp', 'unknown', Date.UTC(2021, 7, 3, 9, 45, 19, 860)]);
-    expect(ev.message).toBe('Acquiring exclusive lock /var/log/kube-apiserver/.lock2021-08-03T09:45:19.861139627Z ');
+    expect(ev.message).toBe('Acquiring exclusive lock /var/log/kube-apiserver/.lock');
+    expect(ev.raw).toBe('2021-08-03T09:45:19.860146567Z Acquiring exclusive lock /var/log/kube-apiserver/.lock2021-08-03T09:45:19.861139627Z ');
   });
 
   it('compose prefix, and junk lines that are not wrappers', () => {
