@@ -1,0 +1,47 @@
+// The dashboard's first lines: what runs, against what, each source's health, counts and rate.
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { HeaderModel } from './view-model.js';
+
+/** Header of the dashboard. */
+export function Header({ model }: { model: HeaderModel }): React.JSX.Element {
+  const m = model;
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text bold>{m.title}</Text>
+        {m.context ? <Text> · context {m.context}</Text> : null}
+        {m.namespaces ? <Text> · {m.namespaces}</Text> : null}
+        <Text> · {m.rate} · {m.ingested} read</Text>
+        {m.dataTime ? <Text dimColor> · data {m.dataTime}</Text> : null}
+        {m.paused ? <Text inverse> PAUSED </Text> : null}
+        {m.ended ? <Text dimColor> · input ended</Text> : null}
+      </Box>
+      <Box>
+        <Text wrap="truncate-end">
+          {m.sources.length === 0 ? <Text dimColor>no sources yet</Text> : null}
+          {m.sources.map((s, i) => (
+            <Text key={s.name}>
+              {i > 0 ? '  ' : ''}
+              {s.name}: <Text color={s.colour}>{s.label}</Text>
+            </Text>
+          ))}
+        </Text>
+      </Box>
+      <Box>
+        <Text>
+          findings: <Text color={m.counts.critical ? 'red' : undefined} bold={m.counts.critical > 0}>{m.counts.critical} critical</Text>
+          {' · '}
+          <Text>{m.counts.warning} warning</Text>
+          {' · '}
+          <Text>{m.counts.info} info</Text>
+        </Text>
+      </Box>
+      {m.problems.map((p) => (
+        <Text key={p} color="magenta" wrap="truncate-end">
+          {p}
+        </Text>
+      ))}
+    </Box>
+  );
+}

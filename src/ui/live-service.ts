@@ -1,0 +1,157 @@
+// The live-mode service behind `watch` and `demo`: builds the engine and the live session over a
+// source, then picks how to show it — the ink dashboard on a terminal, plain periodic snapshots
+// when the output is not a TTY or CI is set, or one report after a settle period (`--once`).
+import { ANALYZERS } from '../analyzers/index.js';
+import type { RuleId } from '../core/finding.js';
+import { Engine } from '../engine/engine.js';
+import { LiveSession, type SourceHealth } from '../engine/live.js';
+import { renderReport } from '../report/index.js';
+import type { Source } from '../sources/types.js';
+import type { RunMeta } from './view-model.js';
+
+/** What a source factory gets from the service. */
+export interface SourceContext {
+  signal: AbortSignal;
+  onHealth: (h: SourceHealth) => void;
+}
+
+/** A started source and a promise that settles when its initial content is in (lists done, files read). */
+export interface StartedSource {
+  source: Source;
+  ready: Promise<void>;
+}
+
+/** The streams and environment live mode writes to. */
+export interface LiveIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/** How to run live mode. */
+export interface LiveRunOptions {
+  start: (ctx: SourceContext) => StartedSource;
+  meta: RunMeta;
+  rules?: readonly RuleId[];
+  since?: number;
+  until?: number;
+  redact?: boolean;
+  /** Print one report after the initial content and `settleMs`, then stop. */
+  once: boolean;
+  settleMs: number;
+  /** Report format for --once and plain snapshots. */
+  output: string;
+  /** Plain snapshots: at most one per this many ms. */
+  intervalMs: number;
+  /** Series sample period (ms). */
+  sampleMs?: number;
+  /** Force the plain mode (else chosen from TTY and CI). */
+  plain?: boolean;
+  /** Stop by itself once the source has ended (plain mode, demo). */
+  exitWhenEnded?: boolean;
+  colour: boolean;
+  io: LiveIo;
+}
+
+/** Whether the dashboard can be shown: output and input are terminals and CI is not set. */
+export function dashboardPossible(io: LiveIo): boolean {
+  const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false' && io.env.CI !== '0';
+  return Boolean(io.stdout.isTTY) && Boolean(io.stdin.isTTY) && !ci;
+}
+
+/** Runs live mode until the user quits, the source ends (when asked to stop then) or `--once` is done. */
+export async function runLive(o: LiveRunOptions): Promise<void> {
+  const ac = new AbortController();
+  const engine = new Engine({ analyzers: ANALYZERS, rules: o.rules, since: o.since, until: o.until, redact: o.redact });
+  const session = new LiveSession({ engine, rules: o.rules, sampleMs: o.sampleMs });
+  const started = o.start({ signal: ac.signal, onHealth: (h) => session.setHealth(h) });
+  const pump = session.run(started.source, ac.signal).catch((err: unknown) => {
+    session.setHealth({ name: 'source', state: 'failed', detail: err instanceof Error ? err.message : String(err) });
+    if (o.once || !dashboardPossible(o.io) || o.plain) throw err;
+  });
+  const write = (s: string) => o.io.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+  const report = () => renderReport(o.output, engine.report(), { color: o.colour });
+  try {
+    if (o.once) {
+      await Promise.race([started.ready, pump]);
+      await sleep(o.settleMs, ac.signal);
+      write(report());
+      return;
+    }
+    if (!o.plain && dashboardPossible(o.io)) {
+      const { runDashboard } = await import('./run.js');
+      await runDashboard(session, o.meta, {
+        stdout: o.io.stdout as NodeJS.WriteStream,
+        stdin: o.io.stdin as NodeJS.ReadStream,
+        colour: o.colour,
+      });
+      return;
+    }
+    await plainSnapshots(o, session, engine, pump, write, report);
+  } finally {
+    ac.abort();
+    session.stop();
+    await pump.catch(() => undefined);
+  }
+}
+
+/** Non-TTY / CI: prints the report whenever the findings changed, at most once per interval. */
+async function plainSnapshots(
+  o: LiveRunOptions,
+  session: LiveSession,
+  engine: Engine,
+  pump: Promise<void>,
+  write: (s: string) => void,
+  report: () => string,
+): Promise<void> {
+  let lastKey = '';
+  let stopped = false;
+  const onSignal = () => {
+    stopped = true;
+    wake?.();
+  };
+  let wake: (() => void) | undefined;
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const ended = pump.then(
+    () => undefined,
+    () => undefined,
+  );
+  void ended.then(() => wake?.());
+  try {
+    for (;;) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, o.intervalMs);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      wake = undefined;
+      const done = stopped || (o.exitWhenEnded !== false && session.hasEnded());
+      const findings = engine.findings();
+      const key = findings.map((f) => `${f.id}:${f.severity}:${f.summary}`).join('\n');
+      if (done || key !== lastKey) {
+        lastKey = key;
+        if (o.output === 'text') write(`── ctrlscope ${o.meta.mode} · ${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')}${done ? ' · final' : ''} ──`);
+        write(report());
+      }
+      if (done) return;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}
