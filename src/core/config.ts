@@ -73,7 +73,7 @@ export const RULE_SCHEMAS = {
 const DATE_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 const suppressionSchema = z.strictObject({
-  rule: z.enum([...RULE_IDS, '*'] as [RuleId | '*', ...(RuleId | '*')[]], { error: `expected a rule id (${RULE_IDS.join(', ')}) or *` }),
+  rule: z.enum([...RULE_IDS, '*'] as unknown as readonly [RuleId | '*', ...(RuleId | '*')[]], { error: `expected a rule id (${RULE_IDS.join(', ')}) or *` }),
   subject: z.strictObject(
     {
       /** Exact name or glob (`*`, `?`). */
