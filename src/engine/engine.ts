@@ -9,7 +9,7 @@ import { compareFindings } from '../core/finding.js';
 import { redact } from '../core/redact.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
 import { remediationFor } from '../analyzers/catalog.js';
-import { detectLine, parseLine } from '../parsers/index.js';
+import { CriJoiner, detectLine, parseLine } from '../parsers/index.js';
 import type { InputHandle, Source, SourceItem } from '../sources/types.js';
 import { VERSION } from '../core/version.js';
 
@@ -51,6 +51,8 @@ export class Engine {
   private readonly byKind = new Map<EventKind, Running[]>();
   private readonly inputs: InputHandle[] = [];
   private readonly seen = new Set<InputHandle>();
+  /** CRI partial-line joiners, per input that has shown CRI lines. */
+  private readonly joiners = new WeakMap<InputHandle, CriJoiner>();
   private readonly problems: string[] = [];
   private readonly want: LineWant;
   private readonly since: number;
@@ -118,15 +120,28 @@ export class Engine {
     const { lines, firstLine } = item;
     const want = this.want;
     for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i]!;
+      let raw = lines[i]!;
+      let ln = firstLine + i;
       rep.lines++;
       if (raw.length === 0) continue;
-      const d = detectLine(raw);
+      let d = detectLine(raw);
+      if (d.wrapper === 'cri') {
+        // CRI splits long lines into `P` parts ended by an `F` part: analyse the joined line.
+        let j = this.joiners.get(input);
+        if (!j) this.joiners.set(input, (j = new CriJoiner()));
+        const joined = j.push(raw, ln);
+        if (!joined) continue;
+        if (joined.raw !== raw) {
+          raw = joined.raw;
+          ln = joined.line;
+          d = detectLine(raw);
+        }
+      }
       if (d.format === 'unknown') rep.unparsed++;
       else counts[d.format] = (counts[d.format] ?? 0) + 1;
       if (d.wrapper !== 'none') wrappers[d.wrapper] = (wrappers[d.wrapper] ?? 0) + 1;
       if (want.all || LEVEL_RANK[d.level] >= want.minRank || (want.keywords !== undefined && want.keywords.test(raw))) {
-        this.route(parseLine(raw, firstLine + i, opts));
+        this.route(parseLine(raw, ln, opts));
       }
     }
   }

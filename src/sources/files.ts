@@ -53,6 +53,12 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>, input: 
     batch.push(n > 0 && line.charCodeAt(n - 1) === 13 ? line.slice(0, n - 1) : line);
     lineNo++;
   };
+  const emitCapped = (line: string) => {
+    if (line.length > MAX_LINE_CHARS) {
+      emit(line.slice(0, MAX_LINE_CHARS));
+      input.report.truncatedLines = (input.report.truncatedLines ?? 0) + 1;
+    } else emit(line);
+  };
   const endCut = () => {
     input.report.truncatedLines = (input.report.truncatedLines ?? 0) + 1;
     cutting = false;
@@ -76,20 +82,11 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>, input: 
     if (cutting) {
       emit(carry);
       endCut();
-    } else if (carry.length > 0) {
-      const line = carry + text.slice(0, nl);
-      if (line.length > MAX_LINE_CHARS) {
-        emit(line.slice(0, MAX_LINE_CHARS));
-        input.report.truncatedLines = (input.report.truncatedLines ?? 0) + 1;
-      } else emit(line);
-    } else emit(text.slice(0, nl));
+    } else emitCapped(carry.length > 0 ? carry + text.slice(0, nl) : text.slice(0, nl));
     carry = '';
     start = nl + 1;
     while ((nl = text.indexOf('\n', start)) !== -1) {
-      if (nl - start > MAX_LINE_CHARS) {
-        emit(text.slice(start, start + MAX_LINE_CHARS));
-        input.report.truncatedLines = (input.report.truncatedLines ?? 0) + 1;
-      } else emit(text.slice(start, nl));
+      emitCapped(text.slice(start, nl));
       start = nl + 1;
     }
     if (start < text.length) {
@@ -108,7 +105,7 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>, input: 
   if (cutting) {
     emit(carry);
     endCut();
-  } else if (tail.length > 0) emit(tail.length > MAX_LINE_CHARS ? tail.slice(0, MAX_LINE_CHARS) : tail);
+  } else if (tail.length > 0) emitCapped(tail);
   if (batch.length > 0) yield { type: 'lines', input, lines: batch, firstLine: first };
 }
 

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { Event, LogEvent } from '../core/event.js';
+import type { AnalyzerDefinition } from '../analyzers/types.js';
+import { newInput, type SourceItem } from '../sources/types.js';
+import { Engine, findingId } from './engine.js';
+
+/** An analyzer that records what it is given and reports one finding per distinct message. */
+function recorder(seen: Event[], over: Partial<AnalyzerDefinition> = {}): AnalyzerDefinition {
+  return {
+    rule: 'stale-pending',
+    consumes: ['log'],
+    create: () => ({
+      onEvent: (e) => void seen.push(e),
+      flush: () => [
+        {
+          rule: 'stale-pending',
+          severity: 'warning',
+          title: 'seen',
+          subject: { kind: 'Counter', namespace: null, name: `events=${seen.length}` },
+          summary: 'token=abc123 seen',
+          metrics: { n: seen.length },
+          evidence: seen.slice(0, 1).map((e) => ({ source: `${e.source}:${(e as LogEvent).line}`, text: (e as LogEvent).raw })),
+        },
+      ],
+    }),
+    ...over,
+  };
+}
+
+const lines = (ls: string[], source = 'a.log'): SourceItem => ({ type: 'lines', input: newInput(source, 'log'), lines: ls, firstLine: 1 });
+async function* items(...xs: SourceItem[]) {
+  yield* xs;
+}
+
+describe('Engine', () => {
+  it('parses only the lines an analyzer wants, counting formats and unparsed lines', async () => {
+    const seen: Event[] = [];
+    const e = new Engine({ analyzers: [recorder(seen, { interest: { keywords: ['still tracked'], minLevel: 'error' } })] });
+    await e.run(
+      items(
+        lines([
+          '2025/11/02 10:37:57 WARN Pending streams still tracked count=3',
+          '2025/11/02 10:38:00 INFO Started new stream clients=0',
+          'E1122 10:00:00.000000       1 available_controller.go:524] v1 failed with: 401',
+          'this line is nobody\'s format',
+          '',
+        ]),
+      ),
+    );
+    expect(seen.map((x) => (x as LogEvent).line)).toEqual([1, 3]);
+    expect((seen[0] as LogEvent).fields.count).toBe(3);
+    const [input] = e.inputReports();
+    expect(input).toMatchObject({ source: 'a.log', kind: 'log', format: 'slog-text', lines: 5, unparsed: 1 });
+  });
+
+  it('drops events outside --since/--until but keeps untimed ones', async () => {
+    const seen: Event[] = [];
+    const e = new Engine({ analyzers: [recorder(seen)], since: Date.parse('2025-11-02T10:37:00Z'), until: Date.parse('2025-11-02T10:38:00Z') });
+    e.ingest(lines(['2025/11/02 10:36:59 WARN early count=1', '2025/11/02 10:37:30 WARN inside count=2', '2025/11/02 10:38:01 WARN late count=3', 'no time at all']));
+    expect(seen.map((x) => (x as LogEvent).message)).toEqual(['inside', 'no time at all']);
+  });
+
+  it('isolates a throwing analyzer: reported as a problem, the others go on', async () => {
+    const seen: Event[] = [];
+    const broken: AnalyzerDefinition = {
+      rule: 'queue-leak',
+      consumes: ['log'],
+      create: () => ({
+        onEvent: () => {
+          throw new Error('boom');
+        },
+        flush: () => [],
+      }),
+    };
+    const e = new Engine({ analyzers: [broken, recorder(seen)] });
+    e.ingest(lines(['I1122 10:00:00.000000       1 x.go:1] one', 'I1122 10:00:01.000000       1 x.go:1] two']));
+    const r = e.report(new Date('2026-11-22T10:00:00Z'));
+    expect(seen.length).toBe(2);
+    expect(r.findings.map((f) => f.rule)).toEqual(['stale-pending']);
+    expect(r.problems).toEqual([
+      'analyzer queue-leak failed on event from a.log:1: boom — its findings are missing from this report. This is a bug in ctrlscope; please report it with this message.',
+    ]);
+    expect(r.generatedAt).toBe('2026-11-22T10:00:00Z');
+  });
+
+  it('completes findings: stable id, catalog remediation, redacted evidence', () => {
+    const seen: Event[] = [];
+    const e = new Engine({ analyzers: [recorder(seen)] });
+    e.ingest(lines(['2025/11/02 10:37:57 WARN login failed token=abc123']));
+    const [f] = e.findings();
+    expect(f!.id).toBe(findingId({ rule: 'stale-pending', subject: f!.subject }));
+    expect(f!.id).toMatch(/^stale-pending-[0-9a-f]{12}$/);
+    expect(f!.remediation.steps.length).toBeGreaterThan(0);
+    expect(f!.evidence[0]!.text).toBe('2025/11/02 10:37:57 WARN login failed token=***');
+    const e2 = new Engine({ analyzers: [recorder([])], redact: false });
+    e2.ingest(lines(['2025/11/02 10:37:57 WARN login failed token=abc123']));
+    expect(e2.findings()[0]!.evidence[0]!.text).toContain('token=abc123');
+  });
+
+  it('joins CRI partial lines before parsing', () => {
+    const seen: Event[] = [];
+    const e = new Engine({ analyzers: [recorder(seen)] });
+    e.ingest(
+      lines([
+        '2026-11-22T10:00:00.000000001Z stdout P {"level":"info","ts":"2026-11-22T10:00:00Z","msg":"Created',
+        '2026-11-22T10:00:00.000000002Z stdout F  RemediationRequest CRD","name":"rr-1"}',
+      ]),
+    );
+    expect(seen.length).toBe(1);
+    expect(seen[0]).toMatchObject({ format: 'zap-json', wrapper: 'cri', message: 'Created RemediationRequest CRD', line: 1, fields: { name: 'rr-1' } });
+  });
+
+  it('gives the same finding id for the same rule and subject, different ids otherwise', () => {
+    const a = findingId({ rule: 'queue-leak', subject: { kind: 'APIService', namespace: null, name: 'v1.x' } });
+    expect(findingId({ rule: 'queue-leak', subject: { kind: 'APIService', namespace: null, name: 'v1.x' } })).toBe(a);
+    expect(findingId({ rule: 'queue-leak', subject: { kind: 'APIService', namespace: null, name: 'v1.y' } })).not.toBe(a);
+  });
+});

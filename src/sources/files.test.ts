@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { MAX_LINE_CHARS, readLines } from './files.js';
+import { newInput } from './types.js';
+
+async function split(chunks: (string | Buffer)[]) {
+  const input = newInput('t.log', 'log');
+  const lines: string[] = [];
+  const firsts: number[] = [];
+  async function* gen() {
+    for (const c of chunks) yield typeof c === 'string' ? Buffer.from(c) : c;
+  }
+  for await (const item of readLines(gen(), input)) {
+    firsts.push(item.firstLine);
+    lines.push(...item.lines);
+  }
+  return { lines, firsts, input };
+}
+
+describe('readLines', () => {
+  it('joins lines split across chunks and strips CR', async () => {
+    const { lines } = await split(['a\r\nb', 'c\nd', 'e\n', 'f']);
+    expect(lines).toEqual(['a', 'bc', 'de', 'f']);
+  });
+
+  it('does not split a multi-byte character cut between chunks', async () => {
+    const bytes = Buffer.from('count=3 → 9\n');
+    const cut = bytes.indexOf(0x86); // inside the 3-byte arrow
+    const { lines } = await split([bytes.subarray(0, cut), bytes.subarray(cut)]);
+    expect(lines).toEqual(['count=3 → 9']);
+  });
+
+  it('keeps empty lines so line numbers stay true', async () => {
+    const { lines } = await split(['x\n\ny\n']);
+    expect(lines).toEqual(['x', '', 'y']);
+  });
+
+  it('cuts an over-long line at the cap, counts it, and goes on', async () => {
+    const huge = 'x'.repeat(MAX_LINE_CHARS + 5000);
+    const chunks: string[] = ['before\n'];
+    for (let i = 0; i < huge.length; i += 65536) chunks.push(huge.slice(i, i + 65536));
+    chunks.push('\nafter\n');
+    const { lines, input } = await split(chunks);
+    expect(lines.length).toBe(3);
+    expect(lines[0]).toBe('before');
+    expect(lines[1]!.length).toBe(MAX_LINE_CHARS);
+    expect(lines[2]).toBe('after');
+    expect(input.report.truncatedLines).toBe(1);
+  });
+
+  it('cuts an over-long line that arrives in one chunk', async () => {
+    const { lines, input } = await split([`${'y'.repeat(MAX_LINE_CHARS + 1)}\nz`]);
+    expect(lines.map((l) => l.length)).toEqual([MAX_LINE_CHARS, 1]);
+    expect(input.report.truncatedLines).toBe(1);
+  });
+
+  it('numbers batches from 1', async () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `line ${i + 1}`).join('\n');
+    const { lines, firsts } = await split([text]);
+    expect(lines.length).toBe(5000);
+    expect(firsts[0]).toBe(1);
+    expect(lines[firsts[1]! - 1]).toBe(`line ${firsts[1]}`);
+  });
+});
+
+describe('fileSource', () => {
+  it('reads gzip by magic bytes, whatever the name', async () => {
+    const { fileSource } = await import('./files.js');
+    const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-files-'));
+    const p = join(dir, 'controller.log');
+    writeFileSync(p, gzipSync('I1122 10:00:00.000000       1 main.go:1] hello\n'));
+    const lines: string[] = [];
+    for await (const item of fileSource(p)) if (item.type === 'lines') lines.push(...item.lines);
+    expect(lines).toEqual(['I1122 10:00:00.000000       1 main.go:1] hello']);
+  });
+});
