@@ -1,0 +1,399 @@
+// Archives (.tar, .tar.gz/.tgz, .tar.xz, .zip; recognised by magic bytes) read as streams: every
+// member goes straight from the decompressor into the bundle member reader (line splitter,
+// resource parser, …). Nothing is extracted, so nothing is ever written to disk.
+//
+// Safety — each refusal is listed in the bundle input's `problems` and the rest is analysed:
+//   - member names that are absolute (`/etc/x`, `C:\x`) or whose normalised path escapes the root
+//     (`../x`, `a/../../x`) are refused;
+//   - symbolic and hard links are never followed; those pointing outside the archive are reported;
+//   - the expanded total is capped (DEFAULT_LIMITS.maxTotalBytes, 1 GiB): a tar member whose
+//     declared size passes the cap, a zip whose declared sizes pass it, or a stream that
+//     actually expands past it stops the read there ("decompression bomb");
+//   - a stream expanding more than DEFAULT_LIMITS.maxRatio (1000:1) once past ratioMinBytes
+//     (32 MiB) is refused as a bomb; a zip member declaring such a ratio is skipped up front;
+//   - a truncated or corrupt archive is reported, and what was read before the damage is analysed;
+//     a corrupt zip member is reported and the other members are read.
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { describeError } from '../core/errors.js';
+import { archiveType, readHead, type ArchiveType } from './files.js';
+import {
+  bundleProblem,
+  detectLayout,
+  formatBytes,
+  isTimestampPath,
+  LimitError,
+  linkStaysInside,
+  memberItems,
+  metered,
+  newContext,
+  parseTimestampFile,
+  planMember,
+  safeMemberPath,
+  setCaptureTime,
+  type BundleContext,
+  type BundleOptions,
+} from './bundle.js';
+import type { SourceItem } from './types.js';
+
+/** One archive member handed to the bundle reader; its stream must be read or drained. */
+interface Member {
+  path: string;
+  stream: AsyncIterable<Buffer>;
+}
+
+/** Items held back (bounded) until the capture time is found, so the clock can come first. */
+const HOLD_BACK_CHARS = 32 << 20;
+
+/**
+ * An archive as a source. The bundle input (kind `bundle`, format = detected layout) carries
+ * the archive's problems; each member becomes its own input named `ARCHIVE:member/path`.
+ * Items are held back (up to 32 MiB of lines) until the archive ends so that a `clock` item
+ * with the capture time (the latest `timestamp` member) comes first; a `timestamp` found after
+ * that budget yields a later `clock` item, and the engine keeps the latest.
+ */
+export async function* archiveSource(path: string, opts: BundleOptions = {}): AsyncGenerator<SourceItem> {
+  const ctx = newContext(path, opts);
+  let type: ArchiveType | undefined;
+  try {
+    type = await archiveType(path, await readHead(path, 1024));
+  } catch (err) {
+    bundleProblem(ctx, `cannot read: ${describeError(err)}`);
+  }
+  if (!type) {
+    if (!ctx.bundle.report.problems.length) bundleProblem(ctx, 'not a tar, tar.gz, tar.xz or zip archive');
+    yield { type: 'events', input: ctx.bundle, events: [] };
+    return;
+  }
+  ctx.bundle.report.format = type;
+  const paths: string[] = [];
+  let held: SourceItem[] | undefined = [{ type: 'events', input: ctx.bundle, events: [] }];
+  let heldChars = 0;
+  let clockSent = false;
+  const release = function* (): Generator<SourceItem> {
+    if (!clockSent && ctx.now !== undefined) {
+      clockSent = true;
+      yield { type: 'clock', now: ctx.now };
+    }
+    if (held) yield* held;
+    held = undefined;
+  };
+  const members = type === 'zip' ? zipMembers(path, ctx) : tarMembers(path, type, ctx);
+  try {
+    for await (const m of members) {
+      if (ctx.signal?.aborted) return;
+      paths.push(m.path);
+      if (isTimestampPath(m.path)) {
+        // An image folder's `timestamp` may come before the root one: keep holding, take the latest.
+        const before = ctx.now;
+        const t = parseTimestampFile((await readSmall(m.stream)).toString('utf8'));
+        if (t !== undefined) setCaptureTime(ctx, t);
+        if (!held && ctx.now !== undefined && ctx.now !== before) {
+          clockSent = true;
+          yield { type: 'clock', now: ctx.now };
+        }
+        continue;
+      }
+      for await (const item of memberItems(`${path}:${m.path}`, m.path, m.stream, ctx)) {
+        if (held) {
+          held.push(item);
+          if (item.type === 'lines') for (const l of item.lines) heldChars += l.length;
+          if (heldChars > HOLD_BACK_CHARS) yield* release();
+        } else yield item;
+      }
+    }
+  } catch (err) {
+    if (err instanceof LimitError) bundleProblem(ctx, err.message);
+    else bundleProblem(ctx, `archive could not be read to the end: ${describeError(err)}; members before the problem were analysed`);
+  } finally {
+    const layout = detectLayout(paths);
+    ctx.bundle.report.format = layout ? layout.name : `${type} (no known bundle layout)`;
+    if (layout?.nameTime !== undefined && ctx.now === undefined) setCaptureTime(ctx, layout.nameTime);
+  }
+  if (held) yield* release();
+  else if (ctx.now !== undefined && !clockSent) yield { type: 'clock', now: ctx.now };
+}
+
+async function readSmall(stream: AsyncIterable<Buffer>, cap = 64 << 10): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of stream) {
+    if (n < cap) parts.push(c);
+    n += c.length;
+  }
+  return Buffer.concat(parts).subarray(0, cap);
+}
+
+/** Decides whether a member is read and records refusals. Returns the safe path or undefined. */
+function admit(ctx: BundleContext, name: string, type: string, linkpath?: string): string | undefined {
+  const safe = safeMemberPath(name);
+  if ('refused' in safe) {
+    bundleProblem(ctx, `refused member "${name}": ${safe.refused}`);
+    return undefined;
+  }
+  if (type === 'SymbolicLink' || type === 'Link') {
+    if (linkpath !== undefined && !linkStaysInside(safe.path, linkpath, type === 'Link')) {
+      bundleProblem(ctx, `refused member "${name}": ${type === 'Link' ? 'hard link' : 'symbolic link'} to "${linkpath}" points outside the archive`);
+    }
+    return undefined; // links are never followed
+  }
+  if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile') return undefined;
+  if (!safe.path || planMember(safe.path).read === 'skip' && !isTimestampPath(safe.path)) return undefined;
+  return safe.path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tar, tar.gz, tar.xz
+
+/** A minimal async queue between event callbacks and the member generator. */
+class Queue<T> {
+  private items: T[] = [];
+  private waiting?: (v: T | undefined) => void;
+  private closed = false;
+  push(v: T): void {
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = undefined;
+      w(v);
+    } else this.items.push(v);
+  }
+  close(): void {
+    this.closed = true;
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = undefined;
+      w(undefined);
+    }
+  }
+  next(): Promise<T | undefined> {
+    if (this.items.length) return Promise.resolve(this.items.shift());
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((r) => (this.waiting = r));
+  }
+}
+
+async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx: BundleContext): AsyncGenerator<Member> {
+  const { Parser } = await import('tar');
+  type Entry = import('tar').ReadEntry;
+  const queue = new Queue<Entry>();
+  let current: Entry | undefined;
+  let stopped = false;
+  const warned = new Map<string, number>();
+  const parser = new Parser({
+    strict: false,
+    filter: (_p: string, entry: unknown) => {
+      const e = entry as Entry;
+      const ok = admit(ctx, e.path, e.type, e.linkpath);
+      if (ok === undefined) return false;
+      if (e.size > ctx.limits.maxTotalBytes) {
+        // Declared size alone passes the cap: stop before expanding any of it.
+        stop(new LimitError(`member "${ok}" declares ${formatBytes(e.size)}, past the ${formatBytes(ctx.limits.maxTotalBytes)} limit for a bundle; refused it and the rest of the archive as a possible decompression bomb`));
+        return false;
+      }
+      (e as Entry & { safePath?: string }).safePath = ok;
+      return true;
+    },
+    onwarn: (code: string, message: string | Error) => {
+      const text = typeof message === 'string' ? message : message.message;
+      const key = `${code}: ${text.replace(/\d+/g, 'N')}`;
+      const n = warned.get(key) ?? 0;
+      warned.set(key, n + 1);
+      if (n === 0) {
+        if (code === 'TAR_BAD_ARCHIVE' && /Truncated/i.test(text)) bundleProblem(ctx, `archive is truncated (${text}); members before the damage were analysed`);
+        else if (code === 'TAR_ENTRY_INVALID') bundleProblem(ctx, `corrupt member header (${text}); skipped to the next valid one`);
+        else bundleProblem(ctx, `archive problem: ${text}`);
+      }
+    },
+  } as ConstructorParameters<typeof Parser>[0]);
+  parser.on('entry', (e: Entry) => {
+    current = e;
+    queue.push(e);
+  });
+  parser.on('end', () => queue.close());
+  parser.on('error', (err: Error) => {
+    if (!stopped) bundleProblem(ctx, `archive is corrupt: ${err.message}; members before the damage were analysed`);
+    finish();
+  });
+  let failure: LimitError | undefined;
+  function finish(): void {
+    stopped = true;
+    if (current && !current.emittedEnd) {
+      try {
+        current.end();
+      } catch {
+        // already ending
+      }
+    }
+    queue.close();
+  }
+  function stop(err: LimitError): void {
+    failure ??= err;
+    finish();
+  }
+
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const compressed = { n: 0 };
+  async function* fromDisk(): AsyncGenerator<Buffer> {
+    for await (const c of raw as AsyncIterable<Buffer>) {
+      compressed.n += c.length;
+      ctx.onBytes?.(c.length);
+      yield c;
+    }
+  }
+  let body: AsyncIterable<Buffer>;
+  if (type === 'tar') body = metered(fromDisk(), ctx, path);
+  else if (type === 'tar.gz') {
+    const gz = createGunzip();
+    const src = Readable.from(fromDisk());
+    src.on('error', (e) => gz.destroy(e));
+    src.pipe(gz);
+    body = metered(gz as AsyncIterable<Buffer>, ctx, path, () => compressed.n);
+  } else {
+    const { XzReadableStream } = await import('xz-decompress');
+    const web = new XzReadableStream(Readable.toWeb(Readable.from(fromDisk())) as unknown as ReadableStream<Uint8Array>);
+    body = metered(toBuffers(web), ctx, path, () => compressed.n);
+  }
+
+  const feeding = (async () => {
+    try {
+      for await (const chunk of body) {
+        if (stopped) break;
+        if (!parser.write(chunk)) await drained(parser, () => stopped);
+      }
+      if (!stopped) parser.end();
+    } catch (err) {
+      if (err instanceof LimitError) stop(err);
+      else {
+        const msg = describeError(err);
+        const trunc = /unexpected end|truncat|premature|ended/i.test(msg);
+        bundleProblem(ctx, `archive ${trunc ? 'is truncated' : 'is corrupt'} (${msg}); members before the damage were analysed`);
+        finish();
+      }
+    }
+  })();
+
+  try {
+    for (;;) {
+      const e = await queue.next();
+      if (!e) break;
+      const p = (e as Entry & { safePath?: string }).safePath;
+      if (p === undefined) {
+        e.resume();
+        continue;
+      }
+      yield { path: p, stream: e as AsyncIterable<Buffer> };
+      if (!e.emittedEnd) e.resume();
+    }
+  } finally {
+    stopped = true;
+    raw.destroy();
+    parser.removeAllListeners('drain');
+    parser.emit('drain');
+    await feeding;
+  }
+  if (failure) throw failure;
+}
+
+async function* toBuffers(web: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
+  for await (const c of web as unknown as AsyncIterable<Uint8Array>) yield Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+}
+
+function drained(parser: NodeJS.EventEmitter, isStopped: () => boolean): Promise<void> {
+  if (isStopped()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      parser.off('drain', done);
+      parser.off('end', done);
+      parser.off('error', done);
+      parser.off('close', done);
+      resolve();
+    };
+    parser.on('drain', done);
+    parser.on('end', done);
+    parser.on('error', done);
+    parser.on('close', done);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// zip
+
+async function* zipMembers(path: string, ctx: BundleContext): AsyncGenerator<Member> {
+  const yauzl = await import('yauzl');
+  let zip: import('yauzl').ZipFile;
+  try {
+    // Names are decoded and validated here, per member, so one bad name refuses that member
+    // only (yauzl's own validation would end the whole archive).
+    zip = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false, strictFileNames: false });
+  } catch (err) {
+    bundleProblem(ctx, `zip archive cannot be read (${describeError(err)}): it is truncated or not a zip; nothing in it was analysed`);
+    return;
+  }
+  const entries = new Queue<import('yauzl').Entry>();
+  zip.on('entry', (e: import('yauzl').Entry) => entries.push(e));
+  zip.on('end', () => entries.close());
+  zip.on('error', (err: Error) => {
+    bundleProblem(ctx, `zip archive is corrupt (${err.message}); members before the damage were analysed`);
+    entries.close();
+  });
+  let declared = 0;
+  try {
+    for (;;) {
+      if (ctx.signal?.aborted) return;
+      zip.readEntry();
+      const e = await entries.next();
+      if (!e) break;
+      const rawName = e.fileName as unknown as Buffer;
+      const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, rawName, e.extraFields, false);
+      if (name.endsWith('/')) continue;
+      const mode = (e.externalFileAttributes >>> 16) & 0o170000;
+      const isLink = mode === 0o120000;
+      let linkpath: string | undefined;
+      if (isLink) {
+        try {
+          linkpath = (await readSmall(await openEntry(zip, e), 4096)).toString('utf8');
+        } catch {
+          linkpath = undefined;
+        }
+      }
+      const p = admit(ctx, name, isLink ? 'SymbolicLink' : 'File', linkpath);
+      if (p === undefined) continue;
+      if (e.isEncrypted()) {
+        bundleProblem(ctx, `refused member "${p}": encrypted`);
+        continue;
+      }
+      const ratio = e.uncompressedSize / Math.max(1, e.compressedSize);
+      if (e.uncompressedSize > ctx.limits.ratioMinBytes && ratio > ctx.limits.maxRatio) {
+        bundleProblem(ctx, `refused member "${p}": expands ${Math.round(ratio)}:1 (limit ${ctx.limits.maxRatio}:1), a decompression bomb`);
+        continue;
+      }
+      declared += e.uncompressedSize;
+      if (declared > ctx.limits.maxTotalBytes) {
+        throw new LimitError(`members declare more than the ${formatBytes(ctx.limits.maxTotalBytes)} limit for a bundle (at "${p}"); refused the rest of the archive as a possible decompression bomb`);
+      }
+      let stream: Readable;
+      try {
+        stream = await openEntry(zip, e);
+      } catch (err) {
+        bundleProblem(ctx, `${p}: corrupt member, skipped (${describeError(err)})`);
+        continue;
+      }
+      const counter = { n: 0 };
+      const compressedSize = e.compressedSize;
+      counter.n = compressedSize;
+      try {
+        yield { path: p, stream: metered(stream as AsyncIterable<Buffer>, ctx, `${path}:${p}`, () => counter.n) };
+      } finally {
+        stream.destroy();
+      }
+      ctx.onBytes?.(compressedSize);
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+function openEntry(zip: import('yauzl').ZipFile, e: import('yauzl').Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => zip.openReadStream(e, (err, s) => (err ? reject(err) : resolve(s))));
+}

@@ -1,0 +1,541 @@
+// Bundles an SRE is handed instead of a cluster: an OpenShift must-gather, a Troubleshoot support
+// bundle or a `kubectl cluster-info dump --output-directory`. This module detects the layout,
+// attributes each log to namespace/pod/container, reads resource dumps as objects, finds audit
+// logs and Prometheus text dumps anywhere, and takes the bundle's capture time as "now".
+// The member logic here is shared with archive.ts, which feeds it archive members as streams.
+import { createReadStream, type Dirent } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { posix } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import type { Event } from '../core/event.js';
+import { describeError } from '../core/errors.js';
+import { parseResources, sniffResources } from '../parsers/resources.js';
+import { contentItems, isGzip, kindToInput, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind, type ReadOptions } from './files.js';
+import type { InputHandle, SourceItem } from './types.js';
+import { newInput } from './types.js';
+
+/** Bundle layouts ctrlscope recognises; the name is reported as the bundle input's `format`. */
+export type BundleLayoutName = 'must-gather' | 'support-bundle' | 'cluster-info-dump';
+
+/** What `detectBundle` found: the layout and, when the name of a folder says so, the capture time. */
+export interface BundleLayout {
+  name: BundleLayoutName;
+  /** Capture time read from the bundle's folder name (support bundles), epoch ms. */
+  nameTime?: number;
+}
+
+/**
+ * Safety limits for reading bundles and archives. Archives are never extracted: members are read
+ * as streams, so nothing is written to disk; these limits bound CPU and memory.
+ */
+export interface BundleLimits {
+  /** Total bytes all members may expand to (tar stream bytes or zip/gzip output). Default 1 GiB. */
+  maxTotalBytes: number;
+  /** Decompressed : compressed ratio above which a stream is treated as a decompression bomb. Default 1000. */
+  maxRatio: number;
+  /** The ratio is only judged once this many bytes were expanded (small files compress oddly). Default 32 MiB. */
+  ratioMinBytes: number;
+}
+
+/** Default limits: 1 GiB expanded in total, ratio 1000:1 judged after 32 MiB. */
+export const DEFAULT_LIMITS: Readonly<BundleLimits> = { maxTotalBytes: 1 << 30, maxRatio: 1000, ratioMinBytes: 32 << 20 };
+
+/** Options of the bundle and archive sources. */
+export interface BundleOptions extends ReadOptions {
+  limits?: Partial<BundleLimits>;
+}
+
+/** Thrown when a stream passes a safety limit; the member or archive is refused. */
+export class LimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimitError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout detection
+
+const MG_LOG_RE = /(?:^|\/)namespaces\/([^/]+)\/pods\/([^/]+)\/([^/]+)\/[^/]+\/logs\/(?:[^/]+\/)*[^/]+\.log(?:\.gz)?$/;
+const SB_LOG_RE = /(?:^|\/)cluster-resources\/pods\/logs\/([^/]+)\/([^/]+)\/([^/]+?)(?:-previous)?\.log$/;
+const CID_LOG_RE = /(?:^|\/)([^/]+)\/([^/]+)\/logs\.txt$/;
+const SB_NAME_TIME_RE = /(\d{4})-(\d{2})-(\d{2})T(\d{2})_(\d{2})_(\d{2})/;
+
+/** Picks a layout from a list of bundle-relative paths ('/'-separated). Used for archives too. */
+export function detectLayout(paths: Iterable<string>): BundleLayout | undefined {
+  let mg = false;
+  let sb = false;
+  let nodes = false;
+  let podsJson = false;
+  let sbName: string | undefined;
+  for (const p of paths) {
+    if (/(?:^|\/)(?:namespaces\/[^/]+\/(?:pods|core)\/|cluster-scoped-resources\/)/.test(p) || MG_LOG_RE.test(p)) mg = true;
+    else if (/(?:^|\/)cluster-resources\//.test(p)) {
+      sb = true;
+      sbName ??= p.split('/').find((s) => SB_NAME_TIME_RE.test(s));
+    } else if (/^(?:[^/]+\/)?nodes\.json$/.test(p)) nodes = true;
+    else if (/^(?:[^/]+\/)?[^/]+\/(?:pods|events|replicasets|deployments)\.json$/.test(p)) podsJson = true;
+  }
+  if (mg) return { name: 'must-gather' };
+  if (sb) {
+    const t = sbName ? nameTime(sbName) : undefined;
+    return t === undefined ? { name: 'support-bundle' } : { name: 'support-bundle', nameTime: t };
+  }
+  if (nodes && podsJson) return { name: 'cluster-info-dump' };
+  return undefined;
+}
+
+function nameTime(name: string): number | undefined {
+  const m = SB_NAME_TIME_RE.exec(name);
+  if (!m) return undefined;
+  const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * Tells whether a directory is a bundle, looking only at its top two levels (cheap on any
+ * directory): must-gather (`namespaces/`, `cluster-scoped-resources/`, usually under an image
+ * folder), support bundle (`cluster-resources/`), cluster-info dump (`nodes.json` beside
+ * namespace folders holding `pods.json`).
+ */
+export async function detectBundle(dir: string): Promise<BundleLayout | undefined> {
+  const paths: string[] = [];
+  const top = await readdirSafe(dir);
+  for (const e of top) {
+    if (!e.isDirectory()) {
+      paths.push(e.name);
+      continue;
+    }
+    for (const c of await readdirSafe(join(dir, e.name))) {
+      if (!c.isDirectory()) {
+        paths.push(`${e.name}/${c.name}`);
+        continue;
+      }
+      paths.push(`${e.name}/${c.name}/`);
+      if (c.name === 'namespaces' || c.name === 'cluster-scoped-resources' || c.name === 'cluster-resources') {
+        paths.push(`${e.name}/${c.name}/x/pods/`);
+      }
+    }
+    if (e.name === 'namespaces' || e.name === 'cluster-scoped-resources' || e.name === 'cluster-resources') paths.push(`${e.name}/x/pods/`);
+  }
+  const layout = detectLayout(paths);
+  if (layout?.name === 'support-bundle' && layout.nameTime === undefined) {
+    const t = nameTime(basename(dir));
+    if (t !== undefined) layout.nameTime = t;
+  }
+  return layout;
+}
+
+async function readdirSafe(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capture time
+
+/**
+ * Parses a must-gather `timestamp` file: one Go `time.Time` string per line, such as
+ * `2021-08-03 12:14:13.632016778 +0200 CEST m=+138.368642668` (or RFC3339). Returns the latest
+ * time in epoch ms, or undefined.
+ */
+export function parseTimestampFile(text: string): number | undefined {
+  let best: number | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?/.exec(line);
+    if (!m) continue;
+    const frac = m[3] ? m[3].slice(0, 4) : '';
+    let zone = m[4] ?? 'Z';
+    if (zone !== 'Z' && !zone.includes(':')) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+    const t = Date.parse(`${m[1]}T${m[2]}${frac}${zone}`);
+    if (!Number.isNaN(t) && (best === undefined || t > best)) best = t;
+  }
+  return best;
+}
+
+/** True for a must-gather `timestamp` file at the bundle root or one image folder down. */
+export function isTimestampPath(rel: string): boolean {
+  return /^(?:[^/]+\/){0,2}timestamp$/.test(rel);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Member classification and reading (shared by directories and archives)
+
+/** How one bundle member is to be read, decided from its path alone. */
+export type MemberPlan =
+  | { read: 'skip' }
+  | { read: 'log'; origin: string; containers?: boolean }
+  | { read: 'resources' }
+  | { read: 'sniff'; logByName: boolean };
+
+const SKIP_EXT_RE = /\.(?:png|jpe?g|gif|svg|ico|pdf|html?|css|js|tar|tgz|zip|xz|bz2|zst|7z|so|bin|exe|db|sqlite|pprof|pb|der|crt|pem|key|p12)$/i;
+const LOG_NAME_RE = /\.(?:log|txt|out|err)(?:\.\d+)?(?:\.gz)?$|(?:^|\/)[^/.]+\.log\.\d{4}-\d{2}-\d{2}[^/]*$/i;
+
+/** Decides from its bundle-relative path how a member is read. */
+export function planMember(rel: string): MemberPlan {
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  if (name === 'timestamp' || name === 'version' || name.startsWith('.') || SKIP_EXT_RE.test(name)) return { read: 'skip' };
+  let m = MG_LOG_RE.exec(rel) ?? SB_LOG_RE.exec(rel);
+  if (m) return { read: 'log', origin: `${m[1]}/${m[2]}/${m[3]}` };
+  m = CID_LOG_RE.exec(rel);
+  if (m) return { read: 'log', origin: `${m[1]}/${m[2]}`, containers: true };
+  if (/\.(?:ya?ml|json)$/i.test(name) && /(?:^|\/)(?:namespaces|cluster-scoped-resources|cluster-resources)\//.test(rel)) return { read: 'resources' };
+  return { read: 'sniff', logByName: LOG_NAME_RE.test(name) };
+}
+
+/** Running state of one bundle read: its own input, limits, and what is known about time. */
+export interface BundleContext {
+  bundle: InputHandle;
+  limits: BundleLimits;
+  signal?: AbortSignal;
+  onBytes?: (n: number) => void;
+  /** Capture time, once known. */
+  now?: number;
+  referenceYear?: number;
+  /** Bytes expanded so far (across all members), for the total cap. */
+  expanded: number;
+  /** Inputs created so far, so a capture year found late can still be set before they are parsed. */
+  inputs: InputHandle[];
+  /** Distinct problems recorded on the bundle input, capped. */
+  problemCount: number;
+}
+
+/** Makes the running state for one bundle read. */
+export function newContext(source: string, opts: BundleOptions): BundleContext {
+  const bundle = newInput(source, 'bundle');
+  bundle.report.format = 'bundle';
+  return {
+    bundle,
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    signal: opts.signal,
+    onBytes: opts.onBytes,
+    referenceYear: opts.referenceYear,
+    expanded: 0,
+    inputs: [],
+    problemCount: 0,
+  };
+}
+
+const MAX_PROBLEMS = 50;
+
+/** Records a problem on the bundle's own input (at most MAX_PROBLEMS, then a count). */
+export function bundleProblem(ctx: BundleContext, text: string): void {
+  ctx.problemCount++;
+  const probs = ctx.bundle.report.problems;
+  if (ctx.problemCount <= MAX_PROBLEMS) probs.push(text);
+  else {
+    const more = `… and ${ctx.problemCount - MAX_PROBLEMS} more problems`;
+    if (probs.length > MAX_PROBLEMS) probs[probs.length - 1] = more;
+    else probs.push(more);
+  }
+}
+
+/** Sets the bundle's capture time; fills the year of inputs that were created before it was known. */
+export function setCaptureTime(ctx: BundleContext, t: number): void {
+  if (ctx.now !== undefined && ctx.now >= t) return;
+  ctx.now = t;
+  const year = new Date(t).getUTCFullYear();
+  ctx.referenceYear = year;
+  for (const h of ctx.inputs) h.referenceYear = year;
+}
+
+/** Splits an async byte stream into its first `n` bytes and a stream that replays them first. */
+export async function peek(stream: AsyncIterable<Buffer>, n = SNIFF_BYTES): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const got: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    got.push(b);
+    size += b.length;
+  }
+  const head = got.length === 1 ? got[0]!.subarray(0, n) : Buffer.concat(got).subarray(0, n);
+  async function* rest(): AsyncGenerator<Buffer> {
+    for (const b of got) yield b;
+    if (done) return;
+    try {
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    } finally {
+      await it.return?.();
+    }
+  }
+  return { head, rest: rest() };
+}
+
+/**
+ * Counts expanded bytes against the bundle's limits. `compressed()` tells how many input bytes
+ * produced them (for the ratio); throws LimitError when a limit is passed.
+ */
+export async function* metered(stream: AsyncIterable<Buffer>, ctx: BundleContext, what: string, compressed?: () => number): AsyncGenerator<Buffer> {
+  let out = 0;
+  const { maxTotalBytes, maxRatio, ratioMinBytes } = ctx.limits;
+  for await (const chunk of stream) {
+    out += chunk.length;
+    ctx.expanded += chunk.length;
+    if (ctx.expanded > maxTotalBytes) {
+      throw new LimitError(`${what} expands past the ${formatBytes(maxTotalBytes)} limit for a bundle; refused the rest as a possible decompression bomb`);
+    }
+    if (compressed && out > ratioMinBytes) {
+      const c = compressed();
+      if (c > 0 && out / c > maxRatio) {
+        throw new LimitError(`${what} expands ${Math.round(out / c)}:1 (limit ${maxRatio}:1); refused as a decompression bomb`);
+      }
+    }
+    yield chunk;
+  }
+}
+
+/** Human size: 1 GiB, 32 MiB, 512 KiB. */
+export function formatBytes(n: number): string {
+  if (n >= 1 << 30 && n % (1 << 30) === 0) return `${n / (1 << 30)} GiB`;
+  if (n >= 1 << 20) return `${Math.round(n / (1 << 20))} MiB`;
+  if (n >= 1 << 10) return `${Math.round(n / (1 << 10))} KiB`;
+  return `${n} B`;
+}
+
+async function* countBytes(stream: AsyncIterable<Buffer>, counter: { n: number }): AsyncGenerator<Buffer> {
+  for await (const c of stream) {
+    counter.n += c.length;
+    yield c;
+  }
+}
+
+/** Gunzips a member stream, metered against the limits. */
+function gunzipMember(rest: AsyncIterable<Buffer>, ctx: BundleContext, what: string): AsyncIterable<Buffer> {
+  const counter = { n: 0 };
+  const gz = createGunzip();
+  const src = Readable.from(countBytes(rest, counter));
+  src.on('error', (e) => gz.destroy(e));
+  src.pipe(gz);
+  return metered(gz as AsyncIterable<Buffer>, ctx, what, () => counter.n);
+}
+
+/**
+ * Reads one bundle member (a file of a directory bundle or an archive member) and yields its
+ * source items. `display` is the name reported (`bundle.tar.gz:namespaces/…/current.log`), `rel`
+ * the bundle-relative path. Problems with this member are recorded, never thrown — except a
+ * LimitError, which the caller turns into refusing the rest of an archive.
+ */
+export async function* memberItems(display: string, rel: string, stream: AsyncIterable<Buffer>, ctx: BundleContext): AsyncGenerator<SourceItem> {
+  const plan = planMember(rel);
+  if (plan.read === 'skip') {
+    await drain(stream);
+    return;
+  }
+  let input: InputHandle | undefined;
+  try {
+    let { head, rest } = await peek(stream);
+    let name = rel;
+    if (isGzip(head)) {
+      ({ head, rest } = await peek(gunzipMember(rest, ctx, display)));
+      name = rel.replace(/\.gz$/i, '');
+    }
+    const text = head.toString('utf8');
+    let kind: ContentKind | 'skip';
+    const sniffed = sniffKind(text, name);
+    if (sniffed === 'binary') kind = 'skip';
+    else if (sniffed === 'audit' || sniffed === 'metrics') kind = sniffed;
+    else if (plan.read === 'log') kind = 'log';
+    else if (plan.read === 'resources') kind = sniffed === 'resources' || sniffResources(text, name) ? 'resources' : 'skip';
+    else if (sniffed === 'resources') kind = 'resources';
+    else kind = plan.logByName ? 'log' : 'skip';
+    if (kind === 'skip') {
+      await drain(rest);
+      return;
+    }
+    const origin = plan.read === 'log' ? plan.origin : undefined;
+    input = newInput(display, kindToInput(kind), { referenceYear: ctx.referenceYear, ...(origin ? { origin } : {}) });
+    ctx.inputs.push(input);
+    if (kind === 'resources') yield* resourceItems(rest, input, ctx);
+    else if (plan.read === 'log' && plan.containers) yield* containerSplitItems(rest, input, ctx);
+    else yield* contentItems(rest, kind, input, ctx.signal);
+  } catch (err) {
+    if (err instanceof LimitError) throw err;
+    const msg = `member is corrupt or could not be read to the end: ${describeError(err)}; what was read before the problem was analysed`;
+    if (input) {
+      input.report.problems.push(msg);
+      yield { type: 'events', input, events: [] };
+    } else bundleProblem(ctx, `${rel}: ${msg}`);
+  }
+}
+
+async function drain(stream: AsyncIterable<Buffer>): Promise<void> {
+  for await (const _ of stream) {
+    // discard
+  }
+}
+
+/** A resource dump read whole (up to RESOURCE_DOC_CAP) and parsed with the bundle's "now". */
+async function* resourceItems(stream: AsyncIterable<Buffer>, input: InputHandle, ctx: BundleContext): AsyncGenerator<SourceItem> {
+  const source = input.report.source;
+  const decoder = new StringDecoder('utf8');
+  const parts: string[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > RESOURCE_DOC_CAP) {
+      input.report.problems.push(`resource document larger than ${formatBytes(RESOURCE_DOC_CAP)}: not parsed`);
+      await drain(stream);
+      yield { type: 'events', input, events: [] };
+      return;
+    }
+    parts.push(decoder.write(chunk));
+  }
+  parts.push(decoder.end());
+  const text = parts.join('');
+  const parsed = parseResources(text, source, ctx.now !== undefined ? { now: ctx.now } : {});
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  input.report.lines = text.length > 0 && !text.endsWith('\n') ? lines + 1 : lines;
+  input.report.format = parsed.kind;
+  input.report.problems.push(...parsed.problems);
+  const events: Event[] = parsed.objects.map((o) => {
+    const ev: Event = { kind: 'object', change: 'snapshot', object: o.object, source };
+    if (o.line !== undefined) ev.line = o.line;
+    if (o.partial) ev.partial = true;
+    if (ctx.now !== undefined) ev.time = ctx.now;
+    return ev;
+  });
+  yield { type: 'events', input, events };
+}
+
+const CONTAINER_MARK_RE = /^==== START logs for container (\S+) of pod (\S+)\/(\S+) ====$/;
+
+/**
+ * A `kubectl cluster-info dump` pod log (`NS/POD/logs.txt`) holds every container between
+ * `==== START logs for container C of pod NS/POD ====` / `==== END … ====` markers: each
+ * container becomes its own input (same file, its own origin `ns/pod/container`).
+ */
+async function* containerSplitItems(stream: AsyncIterable<Buffer>, base: InputHandle, ctx: BundleContext): AsyncGenerator<SourceItem> {
+  let cur = base;
+  const byContainer = new Map<string, InputHandle>();
+  for await (const item of readLines(stream, base, ctx.signal)) {
+    let seg: string[] = [];
+    let segFirst = item.firstLine;
+    for (let i = 0; i < item.lines.length; i++) {
+      const line = item.lines[i]!;
+      if (line.startsWith('==== ')) {
+        const m = CONTAINER_MARK_RE.exec(line);
+        if (m || line.startsWith('==== END logs for container ')) {
+          if (seg.length) yield { type: 'lines', input: cur, lines: seg, firstLine: segFirst };
+          seg = [];
+          segFirst = item.firstLine + i + 1;
+          if (m) {
+            const origin = `${m[2]}/${m[3]}/${m[1]}`;
+            let h = byContainer.get(origin);
+            if (!h) {
+              h = newInput(base.report.source, 'log', { origin, referenceYear: ctx.referenceYear });
+              ctx.inputs.push(h);
+              byContainer.set(origin, h);
+            }
+            cur = h;
+          } else cur = base;
+          continue;
+        }
+      }
+      seg.push(line);
+    }
+    if (seg.length) yield { type: 'lines', input: cur, lines: seg, firstLine: segFirst };
+  }
+  // Make the file itself visible in inputs[] even when every line belonged to a container.
+  if (base.report.truncatedLines || byContainer.size === 0) yield { type: 'events', input: base, events: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directory bundles
+
+/** Regular files under `dir`, bundle-relative, depth-first in name order; links are never followed. */
+async function* walkFiles(dir: string, rel = ''): AsyncGenerator<string> {
+  const entries = await readdirSafe(join(dir, rel));
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) yield* walkFiles(dir, r);
+    else if (e.isFile()) yield r;
+  }
+}
+
+/**
+ * A bundle directory as a source: a `clock` item first (from `timestamp` files, or the folder
+ * name of a support bundle), then the bundle's own input, then every member's items.
+ */
+export async function* bundleSource(dir: string, layout: BundleLayout, opts: BundleOptions = {}): AsyncGenerator<SourceItem> {
+  const ctx = newContext(dir, opts);
+  ctx.bundle.report.format = layout.name;
+  const files: string[] = [];
+  for await (const rel of walkFiles(dir)) files.push(rel);
+  let t: number | undefined = layout.nameTime;
+  for (const rel of files) {
+    if (!isTimestampPath(rel)) continue;
+    try {
+      const v = parseTimestampFile(await readFile(join(dir, rel), 'utf8'));
+      if (v !== undefined && (t === undefined || v > t)) t = v;
+    } catch (err) {
+      bundleProblem(ctx, `${rel}: cannot read the capture time: ${describeError(err)}`);
+    }
+  }
+  if (t !== undefined) {
+    setCaptureTime(ctx, t);
+    yield { type: 'clock', now: t };
+  }
+  yield { type: 'events', input: ctx.bundle, events: [] };
+  for (const rel of files) {
+    if (ctx.signal?.aborted) return;
+    const path = join(dir, rel);
+    if (planMember(rel).read === 'skip') continue;
+    const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+    const onBytes = ctx.onBytes;
+    const stream = onBytes ? countProgress(raw, onBytes) : (raw as AsyncIterable<Buffer>);
+    try {
+      yield* memberItems(path, rel, stream, ctx);
+    } catch (err) {
+      // A LimitError on a gzipped file of a directory refuses that file only.
+      bundleProblem(ctx, `${rel}: ${describeError(err)}`);
+    } finally {
+      raw.destroy();
+    }
+  }
+}
+
+async function* countProgress(stream: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const c of stream) {
+    onBytes(c.length);
+    yield c;
+  }
+}
+
+/** Normalises an archive member name; returns the safe bundle-relative path or why it is refused. */
+export function safeMemberPath(name: string): { path: string } | { refused: string } {
+  if (name.includes('\u0000')) return { refused: 'name contains a NUL byte' };
+  const n = name.replace(/\\/g, '/');
+  if (n.startsWith('/') || /^[A-Za-z]:/.test(n)) return { refused: 'absolute path' };
+  const out: string[] = [];
+  for (const seg of n.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length === 0) return { refused: 'path escapes the archive root (..)' };
+      out.pop();
+    } else out.push(seg);
+  }
+  return { path: out.join('/') };
+}
+
+/** Whether a link target, from the member at `rel`, stays inside the archive (hard links are root-relative). */
+export function linkStaysInside(rel: string, target: string, hard: boolean): boolean {
+  const t = target.replace(/\\/g, '/');
+  if (t.startsWith('/') || /^[A-Za-z]:/.test(t)) return false;
+  const joined = hard ? t : posix.join(posix.dirname(rel), t);
+  return !('refused' in safeMemberPath(joined)) && !posix.normalize(joined).startsWith('..');
+}
