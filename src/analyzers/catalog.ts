@@ -57,25 +57,33 @@ export const CATALOG: Record<RuleId, RuleText> = {
     meaning:
       'two or more live custom resources stand for the same logical thing (same fingerprint/dedup key) — typically a check-then-create race against a stale cache; legitimate re-creation after the earlier one reached a terminal phase is not a duplicate',
     explanation: [
-      'A creator that first looks in its informer cache ("is there already a RemediationRequest for this fingerprint?") and then creates one races with itself: the cache lags the API server, so concurrent signals — or replicas of the creator — all see "none" and all create.',
-      'ctrlscope groups objects (from dumps, tables, the live API, and "Created … CRD" log lines) by a dedup key — by default spec.signalFingerprint of kubernaut.ai RemediationRequests, configurable for any kind — and flags keys held by two or more non-terminal objects, with how far apart and by whom they were created.',
+      'A creator that first looks in its informer cache ("is there already a RemediationRequest for this fingerprint?") and then creates one races with itself: the cache lags the API server, so concurrent signals — or replicas of the creator — all see "none" and all create. Every duplicate is then processed in full: double remediations, double notifications.',
+      'ctrlscope reads objects from resource dumps (YAML/JSON, single objects and Lists), `kubectl get -o wide` tables (best effort: name, phase, age) and the live API, and creations from creator logs ("Created RemediationRequest CRD" lines with a fingerprint field, name and pod). Log records and objects are merged by name and grouped by a dedup key: by default spec.signalFingerprint of kubernaut.ai RemediationRequests (kubernaut puts the first 12 hex characters of it in the name, rr-<12 hex>-<8 hex>, which is used when only a table is given).',
+      'For each key with two or more objects it reports how many are live (phase not terminal), how far apart they were created and by which pods or loggers. Created in the same second, or milliseconds apart from different pods, is the signature of a check-then-create race on a stale cache.',
+      'The key is configurable for any kind in the config file under rules.duplicate-cr: dedupKeys: [{ kind, group, jsonPath | label | logField, clusterWide }] (jsonPath like spec.signalFingerprint, {.spec.x} or metadata.labels[\'a/b\']), plus raceWindowMs (default 5000) and suspectWindowMs (default 60000).',
     ],
     severity: [
-      'critical: two or more live (non-terminal) objects share the key.',
-      'info: a key was re-created only after the earlier object reached a terminal phase (Completed, Failed, TimedOut, Skipped, Cancelled).',
+      'critical: two or more objects with one key are live (their phase is not terminal, or they have no phase yet), or two of them whose phase is unknown (creation log lines only) were created within raceWindowMs (5 s) of each other.',
+      'warning: objects with unknown phases were created within suspectWindowMs (60 s) of each other, or without creation times at all; or a later object was created before an earlier one completed (status.completedAt), so they were live together even though all are terminal now.',
+      'info: a key was created again only after the earlier objects reached a terminal phase (Completed, Failed, TimedOut, Skipped, Cancelled), or creations with unknown phases lie far apart.',
     ],
-    notFlagged: ['a new object created after the earlier one reached a terminal phase'],
+    notFlagged: [
+      'a new object created after the earlier one reached a terminal phase (reported as info at most)',
+      'one object whose dedup counter (status.deduplication.occurrenceCount) grows: that is deduplication working',
+    ],
     remediation: {
-      summary: 'Make creation idempotent: read through an uncached client or use a deterministic name, then delete the extras.',
+      summary: 'Make creation idempotent: read through an uncached client, use a deterministic name, or serialise creators with a Lease; then delete the extras.',
       steps: [
-        'Read through the uncached API reader (controller-runtime mgr.GetAPIReader()) for the existence check instead of the informer cache.',
-        'Or create with a deterministic name derived from the dedup key and treat AlreadyExists (apierrors.IsAlreadyExists) as success, updating the existing object instead.',
-        'Or serialise creators for one key with a coordination.k8s.io Lease.',
-        'Delete the extra objects (keep the oldest) once the creator is fixed.',
+        'Do the existence check through the uncached API reader (controller-runtime mgr.GetAPIReader(), a client.Reader that bypasses the informer cache) instead of the cached client, listing by the dedup key (a field index or a label carrying the fingerprint).',
+        'Or create with a deterministic name derived from the key (e.g. rr-<fingerprint[:12]>-<hash of the key and the occurrence window>) and treat apierrors.IsAlreadyExists(err) as success: fetch the existing object and update its occurrence count instead of failing.',
+        'Or serialise creators per key with a coordination.k8s.io/v1 Lease (client-go leaderelection/resourcelock.LeaseLock) held around check-and-create when several replicas receive the same signal.',
+        'Delete the extra live objects, keeping the oldest: kubectl delete <kind> <name> -n <namespace> for each later one listed in the evidence.',
       ],
       references: [
         'https://pkg.go.dev/sigs.k8s.io/controller-runtime/pkg/manager#Manager',
         'https://pkg.go.dev/k8s.io/apimachinery/pkg/api/errors#IsAlreadyExists',
+        'https://pkg.go.dev/k8s.io/client-go/tools/leaderelection/resourcelock#LeaseLock',
+        'https://github.com/kubernetes-sigs/controller-runtime/blob/main/FAQ.md',
       ],
     },
   },
@@ -85,22 +93,33 @@ export const CATALOG: Record<RuleId, RuleText> = {
     meaning:
       'an in-flight/pending/tracked counter that only grows: acquisitions without releases, orphaned reservations, a "still tracked" count that never returns to its baseline',
     explanation: [
-      'A component that reserves something (a stream slot, a lock, an engine) and releases it only on the success path leaks a reservation on every failure. Its pending / in-flight / tracked count climbs and never returns to its baseline, until capacity runs out and new work is refused or retried in a storm.',
-      'ctrlscope follows counters in periodic log lines (pending, in-flight, outstanding, tracked, held, orphaned, unreleased …) and pairs acquisition lines with release lines where the log shows both.',
+      'A component that reserves something (a stream slot, a lock, an engine) and releases it only on the success path leaks a reservation on every failure. Its pending / in-flight / tracked count climbs and never returns to its baseline, until capacity runs out and new work is refused — or retried in a storm against the same failing backend.',
+      'ctrlscope follows counters in periodic log lines: numeric fields named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, or a generic count/total/size field (or the message\'s only number) when the message itself names what is counted. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
+      'Where the same log shows them, it pairs acquisitions with releases: messages that start with selected/acquired/reserved/allocated against released/started/finished/completed/removed ("Started" resolves a pending entry; for in-flight counters it is the acquisition), preferring the release whose verb a "Failed to …" line names ("Failed to start stream" ↔ "Started new stream"). Such failures are counted as paths that release nothing. Only the most frequent message of each side is used, since one action often logs two lines.',
     ],
     severity: [
-      'critical: the counter rose at least four times without returning to baseline, or the log says entries are still held and acquisitions outnumber releases.',
-      'warning: fewer rising observations, backed by the message saying entries are still held, or by unpaired acquisitions.',
+      'A finding needs one of three signals: four or more rising observations (the first value plus at least three increases) and never a fall; the message says the entries are still held (still, held, orphaned, unreleased, stuck, stale, leak); or acquisitions outnumber releases in the same log by at least max(2, 5 %).',
+      'critical: two or more of these signals (e.g. "still tracked" 3 → 9 while 49 acquisitions face 37 releases).',
+      'warning: exactly one signal.',
     ],
-    notFlagged: ['a gauge that goes back to zero (or its baseline)'],
+    notFlagged: [
+      'a gauge that goes back to zero or to its first value at any point in the input',
+      'a counter that falls about as often as it rises',
+      'two or three rising observations with nothing else saying the entries are held',
+    ],
     remediation: {
-      summary: 'Release the reservation on every path, and clean up entries that outlive their owner.',
+      summary: 'Release the reservation on every path, sweep entries that outlive their owner, and stop the retry storm that feeds the leak.',
       steps: [
-        'Release in a defer right after the acquisition (or in a finally), so failure paths release too.',
-        'Add a periodic sweep that drops entries older than their maximum lifetime and logs how many it dropped.',
-        'Put a circuit breaker (with backoff) in front of the failing backend so failures do not turn into a retry storm.',
+        'Release right where you acquire: in Go `slot := acquire(); defer release(slot)` (or a finally block), so that every error return — "Failed to start stream" included — releases too; move the decrement out of the success-only branch.',
+        'Add a periodic sweep (time.Ticker) that removes entries older than their maximum lifetime from the pending map, decrements the counter and logs how many it removed.',
+        'Put a circuit breaker with exponential backoff (e.g. github.com/sony/gobreaker) in front of the failing backend so repeated failures stop selecting — and reserving — new engines.',
+        'Export the counter as a gauge metric and alert when it stays above its baseline for longer than the longest legitimate operation.',
       ],
-      references: ['https://go.dev/blog/defer-panic-and-recover', 'https://learn.microsoft.com/azure/architecture/patterns/circuit-breaker'],
+      references: [
+        'https://go.dev/blog/defer-panic-and-recover',
+        'https://learn.microsoft.com/azure/architecture/patterns/circuit-breaker',
+        'https://pkg.go.dev/github.com/sony/gobreaker',
+      ],
     },
   },
   'reconcile-burst': {

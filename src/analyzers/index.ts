@@ -1,5 +1,7 @@
 // The analyzer registry: every rule ctrlscope knows, in report order.
 import type { AnalyzerDefinition } from './types.js';
+import { duplicateCr } from './duplicate-cr.js';
+import { stalePending } from './stale-pending.js';
 
 /** All analyzers. Each file adds itself here as it lands. */
-export const ANALYZERS: readonly AnalyzerDefinition[] = [];
+export const ANALYZERS: readonly AnalyzerDefinition[] = [duplicateCr, stalePending];

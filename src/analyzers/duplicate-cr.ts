@@ -1,0 +1,541 @@
+// duplicate-cr: two or more live custom resources that stand for one logical thing (one dedup
+// key). Objects come from resource dumps, tables and the live API (ObjectEvent); creations come
+// from creator logs ("Created RemediationRequest CRD" with a fingerprint field). Both are merged
+// by object name, grouped by dedup key, and judged by phase and by how far apart they were made.
+import type { Event, FieldValue, KubeObject, LogEvent, ObjectEvent } from '../core/event.js';
+import { strField } from '../core/event.js';
+import { UserError } from '../core/errors.js';
+import type { Evidence, FindingDraft, Severity } from '../core/finding.js';
+import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from './types.js';
+
+/** One configured dedup key: which objects it applies to and where the key is read from. */
+export interface DedupKeySpec {
+  /** Kind the key applies to (case-insensitive); all kinds when omitted. */
+  kind?: string;
+  /** API group the key applies to (`kubernaut.ai`); any group when omitted. */
+  group?: string;
+  /** Path into the object: `spec.signalFingerprint`, `{.spec.x}`, `$.metadata.labels['a/b']`. */
+  jsonPath?: string;
+  /** Label whose value is the key. */
+  label?: string;
+  /** Field of a creator's "Created … CRD" log line that carries the key. */
+  logField?: string;
+  /** Keys are unique cluster-wide (fingerprints) rather than per namespace. Default: false. */
+  clusterWide?: boolean;
+}
+
+/** Options of the duplicate-cr rule (`rules.duplicate-cr` in the config file). */
+export interface DuplicateCrOptions {
+  /** Replaces the default key (kubernaut.ai RemediationRequest `spec.signalFingerprint`). */
+  dedupKeys: DedupKeySpec[];
+  /** Creations of one key this close together (ms) are a race even without phases. Default 5000. */
+  raceWindowMs: number;
+  /** Creations this close (ms) with unknown phases are a suspected duplicate (warning). Default 60000. */
+  suspectWindowMs: number;
+}
+
+/** The default key: kubernaut's RemediationRequest fingerprint. */
+export const DEFAULT_DEDUP_KEYS: readonly DedupKeySpec[] = [
+  { kind: 'RemediationRequest', group: 'kubernaut.ai', jsonPath: 'spec.signalFingerprint', logField: 'fingerprint', clusterWide: true },
+];
+
+/** Phases after which an object no longer stands for its key (case-insensitive). */
+export const TERMINAL_PHASES: ReadonlySet<string> = new Set(['completed', 'failed', 'timedout', 'skipped', 'cancelled', 'canceled']);
+
+/** Log fields that carry a fingerprint-like key in any creator's log. */
+const KEY_FIELDS = ['fingerprint', 'signalFingerprint', 'signal_fingerprint', 'dedupKey', 'dedup_key', 'dedupkey', 'dedupFingerprint'];
+/** Log fields that carry the created object's name. */
+const NAME_FIELDS = ['name', 'crdName', 'crd_name', 'crName', 'cr_name', 'objectName', 'resourceName', 'rr', 'rrName'];
+/** Log fields that identify the creating process. */
+const CREATOR_FIELDS = ['pod', 'pod_name', 'podName', 'hostname', 'instance_id'];
+
+/** A creation message: "Created RemediationRequest CRD", "created CR", "Created resource". */
+const CREATED_RE = /\b[Cc]reated\b(?:\s+(?:new|a|the))?(?:\s+([A-Z][A-Za-z0-9]*))?(?:\s+(CRD|CR|custom resource|resource|object))?\b/;
+
+/** kubernaut names RemediationRequests `rr-<first 12 hex of the fingerprint>-<8 hex>`. */
+const RR_NAME_RE = /^rr-([0-9a-f]{12})-[0-9a-f]{8}$/;
+
+/** Cap on remembered objects/creations; beyond it new ones are counted as dropped. */
+const MAX_RECORDS = 200_000;
+/** Evidence items per finding. */
+const MAX_EVIDENCE = 20;
+
+type Segment = string | number;
+
+interface ResolvedSpec extends DedupKeySpec {
+  path?: Segment[];
+  isDefault: boolean;
+}
+
+/** What is known about one object (merged from dumps, watches and creation log lines). */
+interface Rec {
+  kind: string;
+  group?: string;
+  namespace?: string;
+  name: string;
+  key?: string;
+  /** Key came from a field/path (strong) or only from the object's name (weak, kubernaut tables). */
+  keyFromName?: boolean;
+  spec?: ResolvedSpec;
+  /** Creation time in epoch ms, when known absolutely. */
+  created?: number;
+  /** Age from a table row, when that is all that is known. */
+  ageMs?: number;
+  /** Creation time used for ordering: `created`, else "now" minus the age (relative when no "now"). */
+  at?: number;
+  atRelative?: boolean;
+  phase?: string;
+  /** The object was seen (dump, table, API), not only a creation log line. */
+  seenObject: boolean;
+  partial?: boolean;
+  deleted?: boolean;
+  completedAt?: number;
+  creator?: string;
+  logger?: string;
+  objEvidence?: Evidence;
+  logEvidence?: Evidence;
+}
+
+/** Validates `rules.duplicate-cr` options; throws a UserError naming the bad entry. */
+export function parseDuplicateCrOptions(raw: Record<string, unknown>): DuplicateCrOptions {
+  const out: DuplicateCrOptions = { dedupKeys: DEFAULT_DEDUP_KEYS.map((k) => ({ ...k })), raceWindowMs: 5000, suspectWindowMs: 60_000 };
+  const bad = (what: string) =>
+    new UserError(
+      `invalid duplicate-cr option: ${what}`,
+      'dedupKeys is a list of { kind?, group?, jsonPath?, label?, logField?, clusterWide? } with at least one of jsonPath, label or logField; raceWindowMs and suspectWindowMs are non-negative numbers of milliseconds.',
+    );
+  for (const k of Object.keys(raw)) {
+    if (!['dedupKeys', 'raceWindowMs', 'suspectWindowMs'].includes(k)) throw bad(`unknown key "${k}"`);
+  }
+  for (const k of ['raceWindowMs', 'suspectWindowMs'] as const) {
+    const v = raw[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`${k} must be a non-negative number, got ${JSON.stringify(v)}`);
+    out[k] = v;
+  }
+  if (raw.dedupKeys !== undefined) {
+    if (!Array.isArray(raw.dedupKeys) || raw.dedupKeys.length === 0) throw bad('dedupKeys must be a non-empty list');
+    out.dedupKeys = raw.dedupKeys.map((e, i) => {
+      if (e === null || typeof e !== 'object' || Array.isArray(e)) throw bad(`dedupKeys[${i}] must be an object`);
+      const spec: DedupKeySpec = {};
+      for (const [k, v] of Object.entries(e as Record<string, unknown>)) {
+        if (k === 'clusterWide') {
+          if (typeof v !== 'boolean') throw bad(`dedupKeys[${i}].clusterWide must be true or false`);
+          spec.clusterWide = v;
+        } else if (k === 'kind' || k === 'group' || k === 'jsonPath' || k === 'label' || k === 'logField') {
+          if (typeof v !== 'string' || v.trim() === '') throw bad(`dedupKeys[${i}].${k} must be a non-empty string`);
+          spec[k] = v.trim();
+        } else {
+          throw bad(`dedupKeys[${i}] has unknown key "${k}"`);
+        }
+      }
+      if (!spec.jsonPath && !spec.label && !spec.logField) throw bad(`dedupKeys[${i}] needs jsonPath, label or logField`);
+      if (spec.jsonPath) {
+        try {
+          parseJsonPath(spec.jsonPath);
+        } catch (err) {
+          throw bad(`dedupKeys[${i}].jsonPath: ${(err as Error).message}`);
+        }
+      }
+      return spec;
+    });
+  }
+  if (out.suspectWindowMs < out.raceWindowMs) out.suspectWindowMs = out.raceWindowMs;
+  return out;
+}
+
+/**
+ * Parses the simple JSONPath subset kubectl users write for one value: dotted names, `[n]`,
+ * `['key.with/dots']`, optionally wrapped in `{…}` and prefixed with `$` or `.`.
+ */
+export function parseJsonPath(p: string): Segment[] {
+  let s = p.trim();
+  if (s.startsWith('{') && s.endsWith('}')) s = s.slice(1, -1).trim();
+  if (s.startsWith('$')) s = s.slice(1);
+  const out: Segment[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === '.') {
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      const close = s.indexOf(']', i);
+      if (close < 0) throw new Error(`unclosed "[" in "${p}"`);
+      const inner = s.slice(i + 1, close).trim();
+      const q = /^(['"])(.*)\1$/.exec(inner);
+      if (q) out.push(q[2]!);
+      else if (/^\d+$/.test(inner)) out.push(Number(inner));
+      else throw new Error(`unsupported "[${inner}]" in "${p}" (use [n] or ['name'])`);
+      i = close + 1;
+      continue;
+    }
+    let j = i;
+    while (j < s.length && s[j] !== '.' && s[j] !== '[') j++;
+    const name = s.slice(i, j);
+    if (!/^[\w-]+$/.test(name)) throw new Error(`unsupported segment "${name}" in "${p}"`);
+    out.push(name);
+    i = j;
+  }
+  if (!out.length) throw new Error(`empty path "${p}"`);
+  return out;
+}
+
+function atPath(obj: unknown, path: Segment[]): unknown {
+  let cur: unknown = obj;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+function groupOf(apiVersion: unknown): string | undefined {
+  if (typeof apiVersion !== 'string' || apiVersion === '') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+function parseTime(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function iso(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** Human duration: `14 ms`, `2.5 s`, `4 min`, `3 h 1 min`. */
+export function humanMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${+(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)} min`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.round((ms % 3_600_000) / 60_000);
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+class DuplicateCr implements Analyzer {
+  private readonly opts: DuplicateCrOptions;
+  private readonly specs: ResolvedSpec[];
+  private readonly recs = new Map<string, Rec>();
+  private dropped = 0;
+  /** Latest log time seen: the fallback "now" for table ages. */
+  private latest?: number;
+
+  constructor(private readonly ctx: AnalyzerContext) {
+    this.opts = parseDuplicateCrOptions(ctx.options);
+    const usingDefault = ctx.options.dedupKeys === undefined;
+    this.specs = this.opts.dedupKeys.map((s) => ({ ...s, path: s.jsonPath ? parseJsonPath(s.jsonPath) : undefined, isDefault: usingDefault }));
+  }
+
+  onEvent(e: Event): void {
+    if (e.kind === 'object') this.onObject(e);
+    else if (e.kind === 'log') this.onLog(e);
+  }
+
+  private specFor(kind: string | undefined, group: string | undefined): ResolvedSpec | undefined {
+    const k = kind?.toLowerCase();
+    return this.specs.find(
+      (s) => (!s.kind || s.kind.toLowerCase() === k) && (!s.group || group === undefined || s.group === group) && (s.jsonPath || s.label || s.isDefault),
+    );
+  }
+
+  private onObject(e: ObjectEvent): void {
+    const o: KubeObject = e.object;
+    const name = o.metadata?.name;
+    if (typeof name !== 'string' || name === '') return;
+    const kind = typeof o.kind === 'string' ? o.kind : undefined;
+    const group = groupOf(o.apiVersion);
+    const spec = this.specFor(kind, group);
+    if (!spec) return;
+    let key: string | undefined;
+    let keyFromName = false;
+    if (spec.path) {
+      const v = atPath(o, spec.path);
+      if (typeof v === 'string' && v !== '') key = v;
+      else if (typeof v === 'number') key = String(v);
+    }
+    if (key === undefined && spec.label) key = o.metadata?.labels?.[spec.label] || undefined;
+    if (key === undefined && spec.isDefault && spec.kind === 'RemediationRequest') {
+      const m = RR_NAME_RE.exec(name);
+      if (m) {
+        key = m[1];
+        keyFromName = true;
+      }
+    }
+    const namespace = o.metadata?.namespace || undefined;
+    const rec = this.rec(kind ?? spec.kind ?? 'Object', name, namespace);
+    if (!rec) return;
+    rec.seenObject = true;
+    rec.spec = spec;
+    if (group !== undefined) rec.group = group;
+    if (kind) rec.kind = kind;
+    if (namespace) rec.namespace = namespace;
+    if (key !== undefined && (rec.key === undefined || rec.keyFromName || !keyFromName)) {
+      rec.key = key;
+      rec.keyFromName = keyFromName;
+    }
+    if (e.change === 'deleted' || o.metadata?.deletionTimestamp) rec.deleted = true;
+    rec.partial = e.partial;
+    const status = (o.status ?? {}) as Record<string, unknown>;
+    const table = (o as { table?: Record<string, unknown> }).table;
+    const phase = status.overallPhase ?? status.phase;
+    if (typeof phase === 'string' && phase !== '') rec.phase = phase;
+    const created = parseTime(o.metadata?.creationTimestamp);
+    if (created !== undefined) {
+      rec.created = created;
+      rec.ageMs = undefined;
+    } else if (rec.created === undefined && typeof table?.ageSeconds === 'number') {
+      // Only an age: resolved against "now" (the bundle's capture time, else the latest log time) when judged.
+      rec.ageMs = table.ageSeconds * 1000;
+    }
+    rec.completedAt = parseTime(status.completedAt ?? status.completionTime ?? status.completedTime) ?? rec.completedAt;
+    const ref = `${group ? `${group}/` : ''}${rec.kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    const when = rec.created !== undefined ? ` created ${iso(rec.created)}` : typeof table?.AGE === 'string' ? ` age ${table.AGE}` : '';
+    const text = `${ref}${when} phase ${rec.phase ?? '(none)'}${e.partial ? ' (from a table row)' : ''}${rec.deleted ? ' (deleted)' : ''}`;
+    rec.objEvidence = { source: e.line !== undefined ? `${e.source}:${e.line}` : ref, time: iso(rec.created), text };
+  }
+
+  private onLog(e: LogEvent): void {
+    const m = CREATED_RE.exec(e.message);
+    if (!m) return;
+    const f = e.fields;
+    // Which kind the message names ("Created RemediationRequest CRD"), else the field `kind`.
+    let kind = m[1] && m[1] !== 'CRD' && m[1] !== 'CR' ? m[1] : strField(f, 'kind');
+    if (!m[2] && !kind) return;
+    let key: string | undefined;
+    let spec: ResolvedSpec | undefined;
+    for (const s of this.specs) {
+      if (!s.logField) continue;
+      if (s.kind && kind && s.kind.toLowerCase() !== kind.toLowerCase()) continue;
+      const v = strField(f, s.logField);
+      if (v) {
+        key = v;
+        spec = s;
+        break;
+      }
+    }
+    if (key === undefined) {
+      for (const k of KEY_FIELDS) {
+        const v = strField(f, k);
+        if (v) {
+          key = v;
+          break;
+        }
+      }
+      if (key === undefined) return;
+      spec = this.specFor(kind, undefined);
+    }
+    kind ??= spec?.kind ?? 'Object';
+    const name = pickString(f, NAME_FIELDS) ?? `${e.source}:${e.line}`;
+    const namespace = strField(f, 'namespace') || undefined;
+    const rec = this.rec(kind, name, namespace);
+    if (!rec) return;
+    rec.spec ??= spec ?? { logField: 'fingerprint', isDefault: false, clusterWide: true };
+    if (namespace) rec.namespace = namespace;
+    if (rec.key === undefined || rec.keyFromName) {
+      rec.key = key;
+      rec.keyFromName = false;
+    }
+    if (e.time !== undefined) {
+      if (this.latest === undefined || e.time > this.latest) this.latest = e.time;
+      if (rec.created === undefined) {
+        rec.created = e.time;
+        rec.ageMs = undefined;
+      }
+    }
+    rec.creator = pickString(f, CREATOR_FIELDS) ?? e.origin ?? e.logger ?? e.source;
+    rec.logger = e.logger ?? rec.logger;
+    rec.logEvidence = { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw };
+  }
+
+  private rec(kind: string, name: string, namespace: string | undefined): Rec | undefined {
+    const base = `${kind.toLowerCase()}|${name}`;
+    let r = this.recs.get(base);
+    if (r && namespace && r.namespace && r.namespace !== namespace) {
+      const k = `${base}|${namespace}`;
+      r = this.recs.get(k);
+      if (!r) return this.add(k, kind, name, namespace);
+    }
+    return r ?? this.add(base, kind, name, namespace);
+  }
+
+  private add(k: string, kind: string, name: string, namespace: string | undefined): Rec | undefined {
+    if (this.recs.size >= MAX_RECORDS) {
+      this.dropped++;
+      return undefined;
+    }
+    const r: Rec = { kind, name, namespace, seenObject: false };
+    this.recs.set(k, r);
+    return r;
+  }
+
+  flush(): FindingDraft[] {
+    const groups = new Map<string, Rec[]>();
+    for (const r of this.recs.values()) {
+      if (r.key === undefined) continue;
+      const clusterWide = r.spec?.clusterWide ?? false;
+      // Default RR keys group on the 12 hex characters kubernaut puts in the name, so a table
+      // (name-derived key) and a creator log (full fingerprint) meet.
+      const norm = r.spec?.isDefault && /^[0-9a-f]{12,}$/.test(r.key) ? r.key.slice(0, 12) : r.key;
+      const g = `${r.kind.toLowerCase()}|${clusterWide ? '*' : (r.namespace ?? '')}|${norm}`;
+      const list = groups.get(g);
+      if (list) list.push(r);
+      else groups.set(g, [r]);
+    }
+    const out: FindingDraft[] = [];
+    for (const list of groups.values()) {
+      if (list.length < 2) continue;
+      const f = this.judge(list);
+      if (f) out.push(f);
+    }
+    return out;
+  }
+
+  private judge(list: Rec[]): FindingDraft | undefined {
+    const now = this.ctx.now ?? this.latest;
+    for (const r of list) {
+      r.at = r.created ?? (r.ageMs !== undefined ? (now ?? 0) - r.ageMs : undefined);
+      r.atRelative = r.created === undefined && now === undefined;
+    }
+    list.sort((a, b) => (a.at ?? Infinity) - (b.at ?? Infinity) || a.name.localeCompare(b.name));
+    const state = (r: Rec): 'deleted' | 'terminal' | 'live' | 'unknown' => {
+      if (r.deleted) return 'deleted';
+      if (r.phase !== undefined) return TERMINAL_PHASES.has(r.phase.toLowerCase()) ? 'terminal' : 'live';
+      // An object that exists without a phase has not been processed yet: live. A creation log
+      // line alone says nothing about the phase.
+      return r.seenObject ? 'live' : 'unknown';
+    };
+    const states = list.map(state);
+    const live = states.filter((s) => s === 'live').length;
+    const unknown = states.filter((s) => s === 'unknown').length;
+    const terminal = states.filter((s) => s === 'terminal').length;
+    const candidates = list.filter((_, i) => states[i] === 'live' || states[i] === 'unknown');
+    const timed = (rs: Rec[]) => rs.filter((r) => r.at !== undefined);
+    const minGap = (rs: Rec[]) => {
+      const t = timed(rs);
+      let g = Infinity;
+      for (let i = 1; i < t.length; i++) g = Math.min(g, t[i]!.at! - t[i - 1]!.at!);
+      return g;
+    };
+    const candGap = minGap(candidates);
+    // Objects that were live together in the past: a later one created before an earlier one completed.
+    let overlap = false;
+    for (let i = 0; i < list.length && !overlap; i++) {
+      const a = list[i]!;
+      if (a.completedAt === undefined) continue;
+      for (let j = i + 1; j < list.length; j++) {
+        const b = list[j]!;
+        if (b.at !== undefined && !b.atRelative && b.at < a.completedAt) {
+          overlap = true;
+          break;
+        }
+      }
+    }
+    let severity: Severity;
+    let verdict: string;
+    if (live >= 2) {
+      severity = 'critical';
+      verdict = `${live} of them are live (non-terminal) at the same time`;
+    } else if (candidates.length >= 2 && candGap <= this.opts.raceWindowMs) {
+      severity = 'critical';
+      verdict = `${candidates.length} were created within ${humanMs(candGap)} of each other, too close for the first to have finished`;
+    } else if (candidates.length >= 2 && candGap <= this.opts.suspectWindowMs) {
+      severity = 'warning';
+      verdict = `${candidates.length} were created ${humanMs(candGap)} apart and their phases are unknown (give a resource dump to confirm)`;
+    } else if (candidates.length >= 2 && candGap === Infinity) {
+      severity = 'warning';
+      verdict = `${candidates.length} may be live at once: neither their phases nor their creation times are known (give a resource dump to confirm)`;
+    } else if (overlap) {
+      severity = 'warning';
+      verdict = 'a later one was created before an earlier one had completed, so they were live together (all are terminal now)';
+    } else {
+      severity = 'info';
+      const phases = countPhases(list.filter((_, i) => states[i] === 'terminal'));
+      verdict =
+        live + unknown <= 1
+          ? `${live ? (states[states.length - 1] === 'live' ? 'only the newest is live; ' : 'one is live; ') : 'none is live; '}the others reached a terminal phase (${phases}), so this is re-creation after a terminal phase, not a race`
+          : `they were created ${humanMs(candGap)} or more apart and their phases are unknown`;
+    }
+    const dup = severity === 'info' ? list : candidates.length >= 2 ? candidates : list;
+    const t = timed(dup);
+    const spreadMs = t.length >= 2 ? t[t.length - 1]!.at! - t[0]!.at! : 0;
+    const creators = [...new Set(dup.map((r) => r.creator).filter((c): c is string => !!c))];
+    const loggers = [...new Set(list.map((r) => r.logger).filter((c): c is string => !!c))];
+    const kind = list[0]!.kind;
+    const key = list.reduce((best, r) => (r.key && !r.keyFromName && r.key.length > best.length ? r.key : best), list[0]!.key ?? '');
+    const namespace = list.find((r) => r.namespace)?.namespace ?? null;
+    // The same second, or milliseconds apart from different pods: a check-then-create race.
+    const race =
+      severity === 'critical' && t.length >= 2 && (spreadMs < 1000 || creators.length > 1)
+        ? ` Created ${humanMs(spreadMs)} apart${creators.length > 1 ? ` by ${creators.length} different creators (${creators.join(', ')})` : ' by one creator'}: a check-then-create race on a stale cache.`
+        : creators.length
+          ? ` Created by ${creators.join(', ')}.`
+          : '';
+    const evidence: Evidence[] = [];
+    for (const r of list) {
+      if (evidence.length >= MAX_EVIDENCE) break;
+      if (r.objEvidence) evidence.push(r.objEvidence);
+      if (r.logEvidence && evidence.length < MAX_EVIDENCE) evidence.push(r.logEvidence);
+    }
+    const metrics: FindingDraft['metrics'] = {
+      objects: list.length,
+      live,
+      terminal,
+      unknownPhase: unknown,
+      spreadMs,
+      creators: creators.length,
+    };
+    if (Number.isFinite(candGap)) metrics.minGapMs = candGap;
+    if (this.dropped) metrics.droppedRecords = this.dropped;
+    const absolute = timed(list).filter((r) => !r.atRelative);
+    const names = dup.map((r) => r.name);
+    const shown = names.slice(0, 6).join(', ') + (names.length > 6 ? `, … (${names.length - 6} more)` : '');
+    return {
+      rule: 'duplicate-cr',
+      severity,
+      title:
+        severity !== 'info'
+          ? `${dup.length} ${kind} objects share the dedup key ${short(key)}`
+          : live + unknown <= 1
+            ? `${kind} key ${short(key)} was re-created ${list.length - 1} time(s) after terminal phases`
+            : `${kind} key ${short(key)} was created ${list.length} times, far apart`,
+      subject: { kind, namespace, name: key, controller: loggers[0] ?? null },
+      summary: `${list.length} ${kind} objects carry the dedup key ${key} (${shown}); ${verdict}.${severity === 'info' ? '' : race}${spreadMs && severity !== 'info' ? ` Creation spread: ${humanMs(spreadMs)}.` : ''}`,
+      metrics,
+      evidence,
+      firstSeen: iso(absolute[0]?.at),
+      lastSeen: iso(absolute[absolute.length - 1]?.at),
+    };
+  }
+}
+
+function countPhases(rs: Rec[]): string {
+  const n = new Map<string, number>();
+  for (const r of rs) n.set(r.phase!, (n.get(r.phase!) ?? 0) + 1);
+  return [...n].map(([p, c]) => `${p} ×${c}`).join(', ');
+}
+
+function short(key: string): string {
+  return key.length > 16 ? `${key.slice(0, 12)}…` : key;
+}
+
+function pickString(f: Record<string, FieldValue>, names: readonly string[]): string | undefined {
+  for (const n of names) {
+    const v = strField(f, n);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** The duplicate-cr analyzer: consumes objects and creator log lines. */
+export const duplicateCr: AnalyzerDefinition = {
+  rule: 'duplicate-cr',
+  consumes: ['object', 'log'],
+  // Only creation messages matter; CREATED_RE needs the word "Created"/"created".
+  interest: { keywords: ['reated'] },
+  create: (ctx) => new DuplicateCr(ctx),
+};

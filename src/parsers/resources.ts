@@ -1,0 +1,376 @@
+// Resource dumps → Kubernetes objects: multi-document YAML, `kind: List` / `*List`, JSON objects
+// and lists, and `kubectl get` tables (plain or `-o wide`, with or without a NAMESPACE column).
+// Table rows become best-effort partial objects (name, namespace, phase, age → creation time).
+// `kubectl get events` tables are recognised and skipped with a note. Never throws on bad input:
+// what cannot be read is listed in `problems`.
+import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import type { KubeObject } from '../core/event.js';
+
+/** One object read from a dump, with the 1-based line it starts on when known. */
+export interface ParsedObject {
+  object: KubeObject;
+  line?: number;
+  /** True when the object was rebuilt from a table row (only some fields are known). */
+  partial?: boolean;
+}
+
+/** Result of reading one resource dump. */
+export interface ParsedResources {
+  objects: ParsedObject[];
+  problems: string[];
+  kind: 'manifests' | 'table' | 'events-table' | 'unknown';
+}
+
+/** Options for `parseResources`. */
+export interface ParseResourcesOptions {
+  /** Epoch ms that a table's AGE column is relative to (a bundle's capture time); without it, ages stay relative. */
+  now?: number;
+}
+
+/** Column names (upper case) that carry an object's phase in a table. */
+const PHASE_COLUMNS = ['PHASE', 'STATUS', 'STATE'];
+
+/** Known table layouts that reveal the kind when rows do not carry `kind/name`. */
+const KNOWN_TABLES: ReadonlyArray<{ columns: string[]; kind: string; apiVersion: string; namePattern?: RegExp }> = [
+  // kubernaut.ai RemediationRequest printer columns (`kubectl get rr [-o wide]`).
+  { columns: ['NAME', 'PHASE', 'OUTCOME'], kind: 'RemediationRequest', apiVersion: 'kubernaut.ai/v1alpha1', namePattern: /^rr-/ },
+];
+
+/** Resource names (plural, singular, short) in file names or `kind/name` row prefixes. */
+const KIND_ALIASES: Record<string, { kind: string; apiVersion?: string }> = {
+  remediationrequests: { kind: 'RemediationRequest', apiVersion: 'kubernaut.ai/v1alpha1' },
+  remediationrequest: { kind: 'RemediationRequest', apiVersion: 'kubernaut.ai/v1alpha1' },
+  rr: { kind: 'RemediationRequest', apiVersion: 'kubernaut.ai/v1alpha1' },
+};
+
+/**
+ * Cheap check on the first bytes of a file: does it look like a resource dump (YAML/JSON
+ * manifests or a `kubectl get` table) rather than a log? `name` is the file name, used as a hint.
+ */
+export function sniffResources(head: string, name: string): boolean {
+  const text = head.replace(/^\uFEFF/, '');
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    // A JSON log line also starts with '{': require apiVersion/kind near the top and no newline
+    // before them that would make it line-delimited records.
+    const firstLine = trimmed.split('\n', 1)[0] ?? '';
+    if (/"apiVersion"\s*:/.test(trimmed.slice(0, 4096)) && /"kind"\s*:/.test(trimmed.slice(0, 4096))) {
+      // `{` alone on its line (pretty-printed) or a single-line object that is a manifest.
+      return firstLine.trim() === '{' || /^\{\s*"(apiVersion|kind|items|metadata)"/.test(trimmed);
+    }
+    return false;
+  }
+  if (trimmed.startsWith('[')) return /"apiVersion"\s*:/.test(trimmed.slice(0, 4096));
+  const lines = text.split('\n', 40).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const first = lines[0];
+  if (first === undefined) return false;
+  if (/^(---\s*$|apiVersion:\s|kind:\s|items:\s*$)/.test(first)) return true;
+  if (lines.slice(0, 20).some((l) => /^apiVersion:\s*\S/.test(l)) && lines.slice(0, 20).some((l) => /^kind:\s*\S/.test(l))) return true;
+  if (isTableHeader(first)) return true;
+  return /\.(ya?ml)$/i.test(name) && /^\w[\w.-]*:\s/.test(first);
+}
+
+/** Reads a resource dump. `source` names the input (used in problems and for kind hints). */
+export function parseResources(text: string, source: string, opts: ParseResourcesOptions = {}): ParsedResources {
+  const body = text.replace(/^\uFEFF/, '');
+  const trimmed = body.trimStart();
+  if (trimmed === '') return { objects: [], problems: [`${source}: empty file`], kind: 'unknown' };
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const json = parseJson(body, source);
+    if (json) return json;
+  }
+  const firstLine = body.split('\n', 1)[0] ?? '';
+  if (isTableHeader(firstLine)) return parseTable(body, source, opts);
+  return parseYaml(body, source);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+function parseJson(body: string, source: string): ParsedResources | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    // Not one JSON document: YAML is a superset of JSON, let the YAML reader try (it also
+    // handles several concatenated documents) and report what it cannot read.
+    return undefined;
+  }
+  const objects: ParsedObject[] = [];
+  const problems: string[] = [];
+  const lines = lineIndexOfNames(body);
+  collect(value, objects, problems, source, (obj) => lines(obj));
+  return { objects, problems, kind: objects.length ? 'manifests' : 'unknown' };
+}
+
+/** Best-effort line numbers for JSON objects: the line of their `"name": "…"` in metadata. */
+function lineIndexOfNames(body: string): (obj: KubeObject) => number | undefined {
+  let starts: number[] | undefined;
+  const cursor = new Map<string, number>();
+  return (obj) => {
+    const name = obj.metadata?.name;
+    if (typeof name !== 'string') return undefined;
+    const needle = `"name": ${JSON.stringify(name)}`;
+    const compact = `"name":${JSON.stringify(name)}`;
+    const from = cursor.get(name) ?? 0;
+    let at = body.indexOf(needle, from);
+    if (at < 0) at = body.indexOf(compact, from);
+    if (at < 0) return undefined;
+    cursor.set(name, at + 1);
+    starts ??= lineStarts(body);
+    return lineOf(starts, at);
+  };
+}
+
+function lineStarts(s: string): number[] {
+  const out = [0];
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** Adds `value` (an object, a List, or an array of either) to `out`. */
+function collect(
+  value: unknown,
+  out: ParsedObject[],
+  problems: string[],
+  source: string,
+  lineFor: (obj: KubeObject, fallback?: number) => number | undefined,
+  fallbackLine?: number,
+): void {
+  if (Array.isArray(value)) {
+    for (const v of value) collect(v, out, problems, source, lineFor);
+    return;
+  }
+  if (value === null || typeof value !== 'object') {
+    if (value !== null && value !== undefined) problems.push(`${source}${fallbackLine ? `:${fallbackLine}` : ''}: not a Kubernetes object (a ${typeof value}), skipped`);
+    return;
+  }
+  const obj = value as KubeObject;
+  const items = (obj as { items?: unknown }).items;
+  if (Array.isArray(items) && (typeof obj.kind !== 'string' || obj.kind.endsWith('List'))) {
+    for (const it of items) collect(it, out, problems, source, lineFor);
+    return;
+  }
+  if (typeof obj.kind !== 'string' && typeof obj.metadata !== 'object') {
+    problems.push(`${source}${fallbackLine ? `:${fallbackLine}` : ''}: document has neither kind nor metadata, skipped`);
+    return;
+  }
+  out.push({ object: obj, line: lineFor(obj, fallbackLine) ?? fallbackLine });
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML
+
+function parseYaml(body: string, source: string): ParsedResources {
+  const lineCounter = new LineCounter();
+  const objects: ParsedObject[] = [];
+  const problems: string[] = [];
+  let docs;
+  try {
+    docs = parseAllDocuments(body, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (err) {
+    return { objects, problems: [`${source}: not readable as YAML, JSON or a kubectl table (${(err as Error).message})`], kind: 'unknown' };
+  }
+  if (!Array.isArray(docs)) return { objects, problems: [`${source}: no YAML documents found`], kind: 'unknown' };
+  let sawMapping = false;
+  for (const doc of docs) {
+    const start = doc.contents?.range?.[0];
+    const docLine = start !== undefined ? lineCounter.linePos(start).line : undefined;
+    if (doc.errors.length) {
+      const e = doc.errors[0]!;
+      const at = e.linePos?.[0]?.line ?? docLine;
+      problems.push(`${source}${at ? `:${at}` : ''}: YAML document skipped: ${e.message.split('\n', 1)[0]}`);
+      continue;
+    }
+    if (!doc.contents) continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      problems.push(`${source}${docLine ? `:${docLine}` : ''}: YAML document skipped: ${(err as Error).message}`);
+      continue;
+    }
+    if (value === null || typeof value !== 'object') {
+      problems.push(`${source}${docLine ? `:${docLine}` : ''}: not a Kubernetes object, skipped`);
+      continue;
+    }
+    sawMapping = true;
+    // Line of each List item: the items sequence's entries, in order.
+    const itemLines: number[] = [];
+    if (isMap(doc.contents)) {
+      const items = doc.contents.get('items', true);
+      if (isSeq(items)) {
+        for (const it of items.items) {
+          const r = (it as YamlNode | null)?.range?.[0];
+          itemLines.push(r !== undefined ? lineCounter.linePos(r).line : docLine ?? 0);
+        }
+      }
+    }
+    let k = 0;
+    const isList = itemLines.length > 0;
+    collect(value, objects, problems, source, () => (isList ? itemLines[k++] : docLine), docLine);
+  }
+  if (!sawMapping && objects.length === 0) {
+    return { objects, problems: problems.length ? problems : [`${source}: not a resource dump (no YAML/JSON objects, no kubectl table header)`], kind: 'unknown' };
+  }
+  return { objects, problems, kind: 'manifests' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// kubectl tables
+
+/** A header line of `kubectl get`: upper-case column names separated by two or more spaces, starting with NAME/NAMESPACE/LAST SEEN. */
+function isTableHeader(line: string): boolean {
+  const l = line.replace(/\s+$/, '');
+  if (!/^(NAME|NAMESPACE|LAST SEEN)( {2,}|\t|$)/.test(l)) return false;
+  return /^[A-Z][A-Z0-9()%./_-]*(?: [A-Z][A-Z0-9()%./_-]*)*(?:(?: {2,}|\t+)[A-Z][A-Z0-9()%./_-]*(?: [A-Z][A-Z0-9()%./_-]*)*)*$/.test(l);
+}
+
+interface Column {
+  name: string;
+  start: number;
+}
+
+/** Column starts from the header: a column begins at the header word that follows 2+ spaces (or a tab). */
+function columnsOf(header: string): Column[] {
+  const cols: Column[] = [];
+  const re = /(?:^|(?: {2,}|\t+))([A-Z][^ \t]*(?: [A-Z][^ \t]*)*)/g;
+  for (let m = re.exec(header); m; m = re.exec(header)) {
+    cols.push({ name: m[1]!, start: m.index + m[0].length - m[1]!.length });
+  }
+  return cols;
+}
+
+/** Cells of one row sliced at the header's column starts (kubectl aligns cells under their header). */
+function cellsOf(row: string, cols: Column[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i]!;
+    const end = i + 1 < cols.length ? cols[i + 1]!.start : row.length;
+    out[c.name] = row.slice(c.start, end).trim();
+  }
+  return out;
+}
+
+/** Rows whose cells do not sit under the header (e.g. tabs): split on runs of 2+ spaces instead. */
+function cellsBySplit(row: string, cols: Column[]): Record<string, string> | undefined {
+  const parts = row.trim().split(/ {2,}|\t+/);
+  if (parts.length !== cols.length) return undefined;
+  const out: Record<string, string> = {};
+  cols.forEach((c, i) => (out[c.name] = parts[i]!));
+  return out;
+}
+
+function parseTable(body: string, source: string, opts: ParseResourcesOptions): ParsedResources {
+  const lines = body.split(/\r?\n/);
+  const header = lines[0]!;
+  const cols = columnsOf(header);
+  const names = new Set(cols.map((c) => c.name));
+  if (names.has('LAST SEEN') || (names.has('REASON') && names.has('OBJECT') && names.has('MESSAGE'))) {
+    return { objects: [], problems: [`${source}: events table: skipped (events are not analysed from tables; use \`kubectl get events -o yaml\` for object-level detail)`], kind: 'events-table' };
+  }
+  const objects: ParsedObject[] = [];
+  const problems: string[] = [];
+  const known = KNOWN_TABLES.find((t) => t.columns.every((c) => names.has(c)));
+  const fileHint = kindFromFileName(source);
+  let misaligned = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const row = lines[i]!;
+    if (row.trim() === '') continue;
+    if (isTableHeader(row)) {
+      // Several tables in one file (`kubectl get a,b`): a new header restarts the columns.
+      const sub = parseTable(lines.slice(i).join('\n'), source, opts);
+      for (const o of sub.objects) objects.push({ ...o, line: o.line !== undefined ? o.line + i : undefined });
+      problems.push(...sub.problems);
+      break;
+    }
+    let cells = cellsOf(row, cols);
+    if (!cells.NAME || /\s/.test(cells.NAME) || (cells.NAMESPACE !== undefined && /\s/.test(cells.NAMESPACE))) {
+      const split = cellsBySplit(row, cols);
+      if (!split || !split.NAME) {
+        misaligned++;
+        continue;
+      }
+      cells = split;
+    }
+    objects.push({ object: rowObject(cells, known, fileHint, opts.now), line: i + 1, partial: true });
+  }
+  if (misaligned) problems.push(`${source}: ${misaligned} table row(s) did not line up with the header and were skipped`);
+  if (!objects.length && !problems.length) problems.push(`${source}: table has a header but no rows`);
+  return { objects, problems, kind: 'table' };
+}
+
+function kindFromFileName(source: string): { kind: string; apiVersion?: string } | undefined {
+  const base = source.split(/[\\/]/).pop()?.toLowerCase().replace(/\.(txt|out|log|table)$/, '') ?? '';
+  for (const part of base.split(/[^a-z]+/)) {
+    const k = KIND_ALIASES[part];
+    if (k) return k;
+  }
+  return undefined;
+}
+
+function rowObject(
+  cells: Record<string, string>,
+  known: (typeof KNOWN_TABLES)[number] | undefined,
+  fileHint: { kind: string; apiVersion?: string } | undefined,
+  now: number | undefined,
+): KubeObject {
+  let name = cells.NAME!;
+  let kind: string | undefined;
+  let apiVersion: string | undefined;
+  // `kubectl get a,b` prints `resource.group/name`.
+  const slash = name.indexOf('/');
+  if (slash > 0) {
+    const res = name.slice(0, slash);
+    name = name.slice(slash + 1);
+    const [plural, ...group] = res.split('.');
+    const alias = KIND_ALIASES[plural!];
+    kind = alias?.kind ?? plural;
+    apiVersion = alias?.apiVersion ?? (group.length ? group.join('.') : undefined);
+  }
+  if (!kind && known && (!known.namePattern || known.namePattern.test(name))) {
+    kind = known.kind;
+    apiVersion = known.apiVersion;
+  }
+  if (!kind && fileHint) {
+    kind = fileHint.kind;
+    apiVersion = fileHint.apiVersion;
+  }
+  const obj: KubeObject = { metadata: { name } };
+  if (kind) obj.kind = kind;
+  if (apiVersion) obj.apiVersion = apiVersion;
+  if (cells.NAMESPACE) obj.metadata!.namespace = cells.NAMESPACE;
+  const phaseCol = PHASE_COLUMNS.find((c) => cells[c] !== undefined && cells[c] !== '');
+  if (phaseCol) {
+    const phase = cells[phaseCol]!;
+    // kubernaut RRs keep their phase in status.overallPhase; everything else in status.phase.
+    obj.status = kind === 'RemediationRequest' ? { overallPhase: phase } : { phase };
+  }
+  const age = cells.AGE !== undefined ? parseAge(cells.AGE) : undefined;
+  if (age !== undefined) {
+    if (now !== undefined) obj.metadata!.creationTimestamp = new Date(now - age * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  // Everything the table said, for analyzers that want more than the usual fields.
+  obj.table = { ...cells, ...(age !== undefined ? { ageSeconds: age } : {}) };
+  return obj;
+}
+
+/** Parses a kubectl age (`66s`, `4m24s`, `3h1m`, `5d`, `2y3d`, `<unknown>`) into seconds. */
+export function parseAge(s: string): number | undefined {
+  const m = /^(?:(\d+)y)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(s.trim());
+  if (!m || s.trim() === '') return undefined;
+  const [, y, d, h, mi, se] = m.map((x) => (x === undefined ? 0 : Number(x)));
+  return (y! * 365 + d!) * 86400 + h! * 3600 + mi! * 60 + se!;
+}
