@@ -231,6 +231,8 @@ export class FakeApiServer {
       if (url.pathname.startsWith('/api/v1/query')) return this.prom(url, res);
       if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return this.ssar(req, res);
       if (req.method !== 'GET') return this.json(res, 405, status(405, 'MethodNotAllowed', `${req.method} is not allowed here`));
+      const disc = this.discovery(url.pathname);
+      if (disc) return this.json(res, 200, disc);
       const route = this.route(url.pathname);
       if (!route) return this.json(res, 404, status(404, 'NotFound', `the server could not find the requested resource (${url.pathname})`));
       if (this.forbidden.has(route.r.resource) && !route.log) {
@@ -247,6 +249,22 @@ export class FakeApiServer {
     } catch (err) {
       this.json(res, 500, status(500, 'InternalError', String(err)));
     }
+  }
+
+  /** Discovery documents: /apis/GROUP (preferred version) and /apis/GROUP/VERSION, /api/v1 (resources). */
+  discovery(pathname) {
+    const p = pathname.split('/').filter(Boolean);
+    const all = [...this.resources.values()];
+    if (p[0] === 'apis' && p.length === 2) {
+      const vs = all.filter((r) => r.group === p[1]);
+      if (!vs.length) return undefined;
+      return { kind: 'APIGroup', name: p[1], versions: vs.map((r) => ({ version: r.version })), preferredVersion: { groupVersion: `${p[1]}/${vs[0].version}`, version: vs[0].version } };
+    }
+    const gv = p[0] === 'api' && p.length === 2 ? ['', p[1]] : p[0] === 'apis' && p.length === 3 ? [p[1], p[2]] : undefined;
+    if (!gv) return undefined;
+    const rs = all.filter((r) => r.group === gv[0] && r.version === gv[1]);
+    if (!rs.length) return undefined;
+    return { kind: 'APIResourceList', groupVersion: gv[0] ? `${gv[0]}/${gv[1]}` : gv[1], resources: rs.map((r) => ({ name: r.resource, kind: r.kind, namespaced: r.namespaced, verbs: ['get', 'list', 'watch'] })) };
   }
 
   route(pathname) {
@@ -273,8 +291,15 @@ export class FakeApiServer {
     return { r, namespace, name: rest[1], log: rest[2] === 'log' };
   }
 
-  visible(route, o, sel) {
-    return (route.namespace === undefined || o.metadata.namespace === route.namespace) && matchSelector(sel, o.metadata.labels);
+  visible(route, o, sel, fieldSel) {
+    if (route.namespace !== undefined && o.metadata.namespace !== route.namespace) return false;
+    if (!matchSelector(sel, o.metadata.labels)) return false;
+    for (const part of (fieldSel ?? '').split(',').filter(Boolean)) {
+      const [k, v] = part.split('=');
+      if (k === 'metadata.name' && o.metadata.name !== v) return false;
+      if (k === 'metadata.namespace' && o.metadata.namespace !== v) return false;
+    }
+    return true;
   }
 
   list(route, url, res) {
@@ -306,7 +331,7 @@ export class FakeApiServer {
     for (const k of keys) {
       if (k <= after) continue;
       const o = r.objects.get(k);
-      if (!this.visible(route, o, sel)) continue;
+      if (!this.visible(route, o, sel, url.searchParams.get('fieldSelector'))) continue;
       if (items.length >= limit) {
         next = Buffer.from(JSON.stringify({ rv: listRv, after: keyOf(items[items.length - 1]), page: page + 1 })).toString('base64');
         break;
@@ -353,7 +378,7 @@ export class FakeApiServer {
     const w = {
       r,
       send: (ev) => {
-        if (closed || !this.visible(route, ev.object, sel)) return;
+        if (closed || !this.visible(route, ev.object, sel, url.searchParams.get('fieldSelector'))) return;
         res.write(JSON.stringify({ type: ev.type, object: ev.object }) + '\n');
         sent++;
         checkFault();

@@ -1,0 +1,117 @@
+// kubectl-style flags shared by `watch` and `collect`, and their translation into ClusterOptions.
+// Light on purpose: nothing here loads @kubernetes/client-node, so `--help` stays fast.
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { DEFAULT_RESOURCES, mergeResources, parseResourceArg, type ResourceSpec } from './resources.js';
+import { parseLogTarget, type LogTarget } from './log-targets.js';
+import type { WatchTuning } from './list-watch.js';
+
+/** Everything the cluster source and `collect` need to know. */
+export interface ClusterOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** A kubeconfig object as KubeConfig.loadFromOptions takes it (tests, embedding); wins over files. */
+  kubeconfigOptions?: Record<string, unknown>;
+  /** -n; undefined means the context's namespace (kubectl's rule). */
+  namespace?: string;
+  /** -A */
+  allNamespaces: boolean;
+  /** -l: filters the custom resources and ConfigMaps. */
+  selector?: string;
+  /** Resource types to watch (defaults plus --resources). */
+  resources: ResourceSpec[];
+  /** --logs targets. */
+  logs: LogTarget[];
+  /** --metrics-url endpoints scraped every scrapeIntervalMs. */
+  metricsUrls: string[];
+  /** --prometheus base URL (range queries for `historyMs`, then instant queries). */
+  prometheus?: string;
+  /** --prom-query: PromQL expressions (default: workqueue and controller-runtime series). */
+  promQueries?: string[];
+  /** --history: how far back logs and Prometheus history reach on start. */
+  historyMs: number;
+  /** --scrape-interval */
+  scrapeIntervalMs: number;
+  /** Watch loop knobs (tests shrink them). */
+  tuning?: Partial<WatchTuning> & { logInactivityMs?: number };
+}
+
+const collectList = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Adds the kubectl-style flags to a command. */
+export function addClusterFlags(cmd: Command): Command {
+  return cmd
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('-n, --namespace <ns>', "namespace to watch (default: the context's namespace)")
+    .option('-A, --all-namespaces', 'watch every namespace', false)
+    .option('-l, --selector <selector>', 'label selector for the watched custom resources and ConfigMaps')
+    .option('--resources <list>', 'more custom resources to dedup, comma-separated: PLURAL.VERSION.GROUP, PLURAL.GROUP or GROUP/VERSION/PLURAL (repeatable)', collectList, [])
+    .option('--logs <target>', 'follow pod logs: deploy/NAME, sts/NAME, ds/NAME, pod/NAME, or -l SELECTOR (repeatable)', collectList, [])
+    .option('--metrics-url <url>', 'Prometheus text endpoint to scrape (repeatable)', collectList, [])
+    .option('--prometheus <url>', 'Prometheus server: range queries for --history, then live')
+    .option('--prom-query <promql>', 'PromQL to ask --prometheus (repeatable; default: workqueue and controller-runtime series)', collectList, [])
+    .option('--history <duration>', 'how far back to read logs and Prometheus on start', '15m')
+    .option('--scrape-interval <duration>', 'how often to scrape --metrics-url and query --prometheus', '15s');
+}
+
+/** The raw values commander hands over for the flags above. */
+export interface RawClusterFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  resources?: string[];
+  logs?: string[];
+  metricsUrl?: string[];
+  prometheus?: string;
+  promQuery?: string[];
+  history?: string;
+  scrapeInterval?: string;
+}
+
+/** Validates the flags and turns them into ClusterOptions (UserError on bad values). */
+export function clusterOptionsFrom(f: RawClusterFlags): ClusterOptions {
+  if (f.allNamespaces && f.namespace) throw new UserError('-n/--namespace and -A/--all-namespaces cannot be used together', 'pick one namespace with -n, or all with -A');
+  const extra = (f.resources ?? []).flatMap((s) => s.split(',')).filter((s) => s.trim()).map(parseResourceArg);
+  for (const u of [...(f.metricsUrl ?? []), ...(f.prometheus ? [f.prometheus] : [])]) checkUrl(u);
+  return {
+    kubeconfig: f.kubeconfig,
+    context: f.context,
+    namespace: f.namespace,
+    allNamespaces: Boolean(f.allNamespaces),
+    selector: f.selector,
+    resources: mergeResources(DEFAULT_RESOURCES, extra),
+    logs: (f.logs ?? []).map(parseLogTarget),
+    metricsUrls: f.metricsUrl ?? [],
+    prometheus: f.prometheus,
+    promQueries: f.promQuery?.length ? f.promQuery : undefined,
+    historyMs: parseDuration(f.history ?? '15m', '--history'),
+    scrapeIntervalMs: Math.max(1000, parseDuration(f.scrapeInterval ?? '15s', '--scrape-interval')),
+  };
+}
+
+/** Parses `90s`, `15m`, `1h30m`, `2d` (Go-style units ms, s, m, h, d) into milliseconds. */
+export function parseDuration(s: string, flag: string): number {
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+  let total = 0;
+  let m: RegExpExecArray | null;
+  let end = 0;
+  while ((m = re.exec(s))) {
+    total += Number(m[1]) * unit[m[2]!]!;
+    end = re.lastIndex;
+  }
+  if (!s || end !== s.length) throw new UserError(`${flag} "${s}": not a duration`, 'write it like 90s, 15m or 1h');
+  return total;
+}
+
+function checkUrl(u: string): void {
+  try {
+    const url = new URL(u);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw new UserError(`"${u}" is not an http(s) URL`, 'write it like http://localhost:8080/metrics');
+  }
+}
