@@ -250,7 +250,9 @@ async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx:
     src.pipe(gz);
     body = metered(gz as AsyncIterable<Buffer>, ctx, path, () => compressed.n);
   } else {
-    const { XzReadableStream } = await import('xz-decompress');
+    // A CommonJS module: its exports sit on `default` under Node's ESM loader.
+    const xz = (await import('xz-decompress')) as typeof import('xz-decompress') & { default?: typeof import('xz-decompress') };
+    const XzReadableStream = xz.XzReadableStream ?? xz.default!.XzReadableStream;
     const web = new XzReadableStream(Readable.toWeb(Readable.from(fromDisk())) as unknown as ReadableStream<Uint8Array>);
     body = metered(toBuffers(web), ctx, path, () => compressed.n);
   }
