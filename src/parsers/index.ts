@@ -10,9 +10,9 @@ import * as zapConsole from './zap-console.js';
 import * as zapJson from './zap-json.js';
 import {
   F_KLOG, F_LOGFMT, F_PLAIN, F_SLOG_JSON, F_SLOG_TEXT, F_UNKNOWN, F_ZAP_CONSOLE, F_ZAP_JSON, F_JSON,
-  FORMATS, L_UNKNOWN, LEVELS, type Ctx, type Parsed,
+  FORMATS, L_UNKNOWN, LEVELS, parseIso, type Ctx, type Parsed,
 } from './util.js';
-import { W_CRI, W_NONE, rfc3339Prefix, scanWrapper, wrap, wrapperName, wrapperTime } from './wrappers.js';
+import { W_CRI, W_NONE, rfc3339Prefix, scanWrapper, wrap } from './wrappers.js';
 
 export { CriJoiner } from './cri-joiner.js';
 
@@ -91,17 +91,27 @@ export function parseLine(raw: string, line: number, opts: ParseOptions): LogEve
   }
 }
 
+// Reused scratch state for parseInner (single-threaded; reset on every call).
+const out: Parsed = { time: undefined, coarse: false, logger: undefined, caller: undefined, message: '', fields: {} };
+const ctx: Ctx = { wrapperTs: -1, referenceYear: 0 };
+
 function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
   const end = lineEnd(raw);
   const s = end === raw.length ? raw : raw.slice(0, end);
   const p = scanWrapper(s, end);
   const wkind = wrap.kind;
-  const wt = wrapperTime(s);
-  const origin = wrapperName(s) ?? opts.origin;
+  const wts = wrap.tsStart;
+  const origin = wrap.nameEnd < 0 ? opts.origin : s.slice(0, wrap.nameEnd);
   const code = detectInner(s, p, end);
   const fmt = code >> 3;
-  const out: Parsed = { time: undefined, coarse: false, logger: undefined, caller: undefined, message: '', fields: {} };
-  const ctx: Ctx = { wrapperTime: wt, referenceYear: opts.referenceYear };
+  out.time = undefined;
+  out.coarse = false;
+  out.logger = undefined;
+  out.caller = undefined;
+  out.message = '';
+  out.fields = {};
+  ctx.wrapperTs = wts;
+  ctx.referenceYear = opts.referenceYear;
   switch (fmt) {
     case F_KLOG:
       klog.parse(s, p, end, out, ctx);
@@ -126,9 +136,12 @@ function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
     default:
       out.message = s.slice(p, gluedEnd(s, p, end));
   }
-  let time = out.time;
-  if (time === undefined) time = wt;
-  else if (out.coarse && wt !== undefined && wt >= time && wt < time + 1000) time = wt; // same second, finer
+  let time = out.time as number | undefined; // (parsers above may have set it)
+  if (wts >= 0 && (time === undefined || out.coarse)) {
+    // The prefix's time: when the line has none, or to refine a whole-second one in the same second.
+    const wt = parseIso(s, wts);
+    if (!Number.isNaN(wt) && (time === undefined || (wt >= time && wt < time + 1000))) time = wt;
+  }
   return {
     kind: 'log',
     time,

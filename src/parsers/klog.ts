@@ -1,7 +1,7 @@
 // klog text: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`, plain or structured
 // (`"msg" key="value"`), including the logr klog sink's `logger "msg"="..." "key"="value"` form.
 import {
-  F_KLOG, L_ERROR, L_FATAL, L_INFO, L_WARN, T, isDigit, pairs, parseKlogTime, scanQuoted,
+  F_KLOG, L_ERROR, L_FATAL, L_INFO, L_WARN, T, d2, d4, isDigit, pairs, parseKlogTime, scanQuoted,
   trailingPairs, unquote, type Ctx, type Parsed,
 } from './util.js';
 
@@ -42,26 +42,17 @@ export function detect(s: string, p: number): number {
   return F_KLOG * 8 + lvl;
 }
 
-let yearDayStart = 0;
-let yearDayEnd = -1;
-let yearY = 0;
-let yearM = 0;
-
 /** klog has no year: take the wrapper's (across a New Year boundary too), else the reference year. */
 function klogYear(s: string, p: number, ctx: Ctx): number {
-  const wt = ctx.wrapperTime;
-  if (wt === undefined) return ctx.referenceYear;
-  if (wt < yearDayStart || wt >= yearDayEnd) {
-    const d = new Date(wt);
-    yearY = d.getUTCFullYear();
-    yearM = d.getUTCMonth() + 1;
-    yearDayStart = wt - (wt % 86400000);
-    yearDayEnd = yearDayStart + 86400000;
-  }
-  const km = (s.charCodeAt(p + 1) - 48) * 10 + (s.charCodeAt(p + 2) - 48);
-  if (km === 12 && yearM === 1) return yearY - 1;
-  if (km === 1 && yearM === 12) return yearY + 1;
-  return yearY;
+  const w = ctx.wrapperTs;
+  if (w < 0) return ctx.referenceYear;
+  const y = d4(s, w);
+  const wm = d2(s, w + 5);
+  if (y < 0 || wm < 0) return ctx.referenceYear;
+  const km = d2(s, p + 1);
+  if (km === 12 && wm === 1) return y - 1;
+  if (km === 1 && wm === 12) return y + 1;
+  return y;
 }
 
 /** Whether s[j..] (after spaces) starts a `key=` or `"key"=` pair, or is the end. */

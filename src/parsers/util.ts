@@ -50,14 +50,21 @@ function eqLower(s: string, i: number, end: number, lit: string): boolean {
  * Returns L_UNKNOWN for anything else.
  */
 export function matchLevel(s: string, i: number, end: number): number {
+  const l = matchWord(s, i, end);
+  if (l !== L_UNKNOWN || end - i < 5) return l;
   // slog prints levels between the named ones as `INFO+2`, `DEBUG-4`: keep the base name.
-  for (let k = i + 1; k < end; k++) {
+  for (let k = i + 3; k < end; k++) {
     const c = s.charCodeAt(k);
-    if ((c === 43 || c === 45) && ((s.charCodeAt(k - 1) | 32) >= 97 && (s.charCodeAt(k - 1) | 32) <= 122)) {
-      end = k;
-      break;
+    if (c === 43 || c === 45) {
+      const b = s.charCodeAt(k - 1) | 32;
+      return b >= 97 && b <= 122 ? matchWord(s, i, k) : L_UNKNOWN;
     }
   }
+  return L_UNKNOWN;
+}
+
+/** Level code of exactly the word s[i, end). */
+function matchWord(s: string, i: number, end: number): number {
   const n = end - i;
   if (n <= 0) return L_UNKNOWN;
   switch (s.charCodeAt(i) | 32) {
@@ -229,13 +236,14 @@ export function epochToMs(v: number): number {
 /** Index of the closing quote of the Go/JSON-quoted string opening at i (s[i] === '"'), or -1. */
 export function scanQuoted(s: string, i: number, end: number): number {
   let j = i + 1;
-  while (j < end) {
-    const c = s.charCodeAt(j);
-    if (c === 34) return j;
-    if (c === 92) j += 2;
-    else j++;
+  for (;;) {
+    const q = s.indexOf('"', j);
+    if (q < 0 || q >= end) return -1;
+    let b = q - 1;
+    while (b > i && s.charCodeAt(b) === 92) b--;
+    if (((q - 1 - b) & 1) === 0) return q; // an even number of backslashes: not escaped
+    j = q + 1;
   }
-  return -1;
 }
 
 /** Decodes the body of a Go `%q` / JSON string s[i, j) (without its quotes). */
@@ -528,8 +536,8 @@ export interface Parsed {
   fields: Record<string, FieldValue>;
 }
 
-/** Parse context: the wrapper's time (for klog's missing year) and the reference year. */
+/** Parse context for klog's missing year: where the wrapper's timestamp starts (-1: none), and the fallback year. */
 export interface Ctx {
-  wrapperTime: number | undefined;
+  wrapperTs: number;
   referenceYear: number;
 }
