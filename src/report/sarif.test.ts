@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../analyzers/catalog.js';
 import { parseConfig } from '../core/config.js';
 import { RULE_IDS } from '../core/finding.js';
 import { applyGate, parseBaseline } from '../engine/gate.js';
@@ -67,11 +68,13 @@ describe('renderSarif', () => {
       ['reconcile-burst', 'ReconcileBurst'],
     ]);
     const ql = run.tool.driver.rules[0];
-    expect(ql.shortDescription.text).toBe('Workqueue re-adds a key faster than its rate limiter allows');
-    expect(ql.fullDescription.text).toMatch(/^A workqueue holds or re-processes the same key .*\(401\/403\)\.$/);
-    expect(ql.help.text).toContain('Fix: Stop re-adding a key that is already queued, processing or backing off, and do not retry errors that cannot heal.\n1. In the resync/event handlers');
-    expect(ql.help.markdown).toContain('**Fix:** Stop re-adding a key');
-    expect(ql.help.markdown).toContain('- <https://pkg.go.dev/k8s.io/client-go/util/workqueue>');
+    const text = CATALOG['queue-leak'];
+    expect(ql.shortDescription.text).toBe(text.title);
+    expect(ql.fullDescription.text).toBe(`A${text.meaning.slice(1)}.`);
+    expect(text.meaning.startsWith('a workqueue holds')).toBe(true);
+    expect(ql.help.text).toContain(`Fix: ${text.remediation.summary}\n1. ${text.remediation.steps[0]}\n2. `);
+    expect(ql.help.markdown).toContain(`**Fix:** ${text.remediation.summary}\n\n1. ${text.remediation.steps[0]}`);
+    expect(ql.help.markdown).toContain(`- <${text.remediation.references[0]}>`);
   });
 
   it('maps severities to levels and locates results at bundle paths and lines', () => {
