@@ -1,0 +1,405 @@
+// reconcile-burst: one trigger (a ConfigMap or Secret change, "requeueing all", "Triggering
+// reconciliation for all … count=N") fans out into N reconciles that each touch about N objects,
+// or a reconcile rate far above the object count.
+//
+// From logs: a trigger opens a window (60 s by default, option `windowSeconds`); every reconcile
+// (a distinct `reconcileID`, or a "Reconciling" line when the controller logs no ids) that starts
+// inside it is attributed to the trigger, with the distinct object names it logs (fields such as
+// `variant`, `object`, `target`, `*Name`) or its `count=N`. From Prometheus samples:
+// controller_runtime_reconcile_total increments per interval, compared with the object count.
+// Memory is bounded: reconcile ids are remembered in an LRU of MAX_IDS, objects per reconcile and
+// reconciles per trigger are capped.
+import type { Event, FieldValue, LogEvent, MetricEvent, ObjectEvent } from '../core/event.js';
+import { numField, strField } from '../core/event.js';
+import type { Evidence, FindingDraft, Severity, Subject } from '../core/finding.js';
+import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from './types.js';
+
+/** Reconcile ids remembered at once (LRU). */
+export const MAX_IDS = 10_000;
+const MAX_RECS_PER_TRIGGER = 5_000;
+const MAX_OBJECTS_PER_REC = 5_000;
+const MAX_TRIGGERS = 1_000;
+const DEFAULT_WINDOW_MS = 60_000;
+const MAX_EVIDENCE = 8;
+
+const TRIGGER_ALL_RE =
+  /\b(?:re-?queu(?:e|es|ed|ing|eing)|enqueu(?:e|es|ed|ing|eing)|trigger(?:s|ed|ing)?(?: (?:a )?reconcil\w*(?: for| of)?)?|reconcil(?:e|es|ed|ing))\s+(?:of\s+)?all\b/i;
+const TRIGGER_CHANGE_RE = /\b(?:ConfigMap|Secret)\b.{0,40}?\b(?:change[sd]?|update[sd]?|modified)\b/i;
+const FOR_ALL_KIND_RE = /\ball\s+([A-Z][A-Za-z0-9]+)/;
+const COUNT_RE = /\bcount[=:]\s*"?(\d+)/;
+const RECONCILING_RE = /^(?:Reconciling|Reconcile started|Starting reconcil)/;
+/** Fields that name the object a reconcile works on, not the request itself. */
+const OBJECT_KEY_RE = /^(?:variant|va|object|resource|target|item|member|child|workload|instance)(?:name|key)?$|^[a-z][A-Za-z]*Name$/i;
+const COUNT_KEY_RE = /^(?:count|objects|objectCount|items|itemCount|total)$/;
+const SKIP_KEYS = new Set(['controller', 'controllerGroup', 'controllerKind', 'namespace', 'name', 'reconcileID', 'logger', 'caller', 'msg', 'level', 'ts']);
+
+interface Trigger {
+  time: number;
+  n?: number;
+  kind?: string;
+  name?: string;
+  logger?: string;
+  ev: Evidence;
+  recs: Map<string, Rec>;
+  firstRec?: Evidence;
+  lastRec?: Evidence;
+  last: number;
+  droppedRecs: number;
+}
+
+interface Rec {
+  first: number;
+  last: number;
+  controller?: string;
+  kind?: string;
+  namespace?: string;
+  request: string;
+  objects: Map<string, Set<string>>;
+  countMax: number;
+}
+
+/** Per-controller reconcile counts in fixed buckets, for storms without a trigger. */
+interface StormBucket {
+  start: number;
+  ids: number;
+  keys: Set<string>;
+  ev?: Evidence;
+}
+interface Storm {
+  kind?: string;
+  namespace?: string;
+  cur?: StormBucket;
+  worst?: { start: number; ids: number; keys: number; ev?: Evidence };
+}
+
+interface ReconcileSeries {
+  /** Per result label: samples in order. */
+  byResult: Map<string, { t: number; v: number; timed: boolean }[]>;
+  line?: Evidence;
+}
+
+function rfc3339(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+function evOf(e: LogEvent): Evidence {
+  return { source: `${e.source}:${e.line}`, time: rfc3339(e.time), text: e.raw };
+}
+
+/** Whether a line announces that every object will be reconciled; returns its N when given. */
+export function triggerOf(e: LogEvent): { n?: number; kind?: string; name?: string } | undefined {
+  const msg = e.message;
+  if (!TRIGGER_ALL_RE.test(msg) && !TRIGGER_CHANGE_RE.test(msg)) return undefined;
+  const m = COUNT_RE.exec(msg);
+  const n = m ? Number(m[1]) : (numField(e.fields, 'count') ?? numField(e.fields, 'objects') ?? numField(e.fields, 'total'));
+  const k = FOR_ALL_KIND_RE.exec(msg);
+  const name = strField(e.fields, 'configMap') ?? strField(e.fields, 'configmap') ?? strField(e.fields, 'secret') ?? strField(e.fields, 'name');
+  return { n, kind: k?.[1], name };
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
+}
+
+function mostCommon(xs: (string | undefined)[]): string | undefined {
+  const c = new Map<string, number>();
+  for (const x of xs) if (x !== undefined) c.set(x, (c.get(x) ?? 0) + 1);
+  let best: string | undefined;
+  let n = 0;
+  for (const [k, v] of c) if (v > n) [best, n] = [k, v];
+  return best;
+}
+
+function loggerTail(logger: string | undefined): string | undefined {
+  if (!logger) return undefined;
+  const dot = logger.lastIndexOf('.');
+  return dot >= 0 ? logger.slice(dot + 1) : logger;
+}
+
+class ReconcileBurst implements Analyzer {
+  private readonly windowMs: number;
+  private readonly triggers: Trigger[] = [];
+  /** reconcileID → the trigger it belongs to (null: none). */
+  private readonly ids = new Map<string, Trigger | null>();
+  private readonly storms = new Map<string, Storm>();
+  private readonly series = new Map<string, ReconcileSeries>();
+  /** Distinct object names per kind (lower-cased), from resource dumps and watches. */
+  private readonly objectCounts = new Map<string, Set<string>>();
+  private droppedIds = 0;
+
+  constructor(ctx: AnalyzerContext) {
+    const w = ctx.options['windowSeconds'];
+    this.windowMs = typeof w === 'number' && w > 0 ? w * 1000 : DEFAULT_WINDOW_MS;
+  }
+
+  onEvent(e: Event): void {
+    if (e.kind === 'log') this.onLog(e);
+    else if (e.kind === 'metric') this.onMetric(e);
+    else if (e.kind === 'object') this.onObject(e);
+  }
+
+  private onLog(e: LogEvent): void {
+    const t = e.time;
+    if (t === undefined) return;
+    const f = e.fields;
+    let rid = strField(f, 'reconcileID');
+    if (!rid) {
+      const trig = triggerOf(e);
+      if (trig) {
+        if (this.triggers.length >= MAX_TRIGGERS) this.compact(t);
+        if (this.triggers.length >= MAX_TRIGGERS) this.triggers.shift();
+        this.triggers.push({ time: t, ...trig, logger: e.logger, ev: evOf(e), recs: new Map(), last: t, droppedRecs: 0 });
+        return;
+      }
+      if (!RECONCILING_RE.test(e.message)) return;
+      rid = `${e.source}:${e.line}`; // a controller without ids: one line, one reconcile
+    }
+    let owner = this.ids.get(rid);
+    if (owner === undefined) {
+      owner = this.findTrigger(t);
+      if (this.ids.size >= MAX_IDS) {
+        this.ids.delete(this.ids.keys().next().value as string);
+        this.droppedIds++;
+      }
+      this.ids.set(rid, owner);
+      this.countStorm(e, t);
+    }
+    if (!owner) return;
+    let rec = owner.recs.get(rid);
+    if (!rec) {
+      if (owner.recs.size >= MAX_RECS_PER_TRIGGER) {
+        owner.droppedRecs++;
+        return;
+      }
+      const name = strField(f, 'name');
+      const ns = strField(f, 'namespace');
+      rec = {
+        first: t,
+        last: t,
+        controller: strField(f, 'controller') ?? e.logger,
+        kind: strField(f, 'controllerKind'),
+        namespace: ns,
+        request: name ? `${ns ?? ''}/${name}` : rid,
+        objects: new Map(),
+        countMax: 0,
+      };
+      owner.recs.set(rid, rec);
+      owner.firstRec ??= evOf(e);
+    }
+    if (t > rec.last) rec.last = t;
+    if (t > owner.last) owner.last = t;
+    owner.lastRec = evOf(e);
+    for (const k in f) {
+      if (SKIP_KEYS.has(k)) continue;
+      const v: FieldValue = f[k]!;
+      if (typeof v === 'string' && OBJECT_KEY_RE.test(k)) {
+        let set = rec.objects.get(k);
+        if (!set) rec.objects.set(k, (set = new Set()));
+        if (set.size < MAX_OBJECTS_PER_REC) set.add(v);
+      } else if (typeof v === 'number' && COUNT_KEY_RE.test(k) && v > rec.countMax) {
+        rec.countMax = v;
+      }
+    }
+  }
+
+  /** The latest trigger whose window holds t. */
+  private findTrigger(t: number): Trigger | null {
+    for (let i = this.triggers.length - 1; i >= 0; i--) {
+      const tr = this.triggers[i]!;
+      if (tr.time <= t && t <= tr.time + this.windowMs) return tr;
+      if (tr.time + this.windowMs < t && i < this.triggers.length - 8) break;
+    }
+    return null;
+  }
+
+  /** Drops triggers that drew no reconciles and whose window is over. */
+  private compact(now: number): void {
+    for (let i = this.triggers.length - 1; i >= 0; i--) {
+      const tr = this.triggers[i]!;
+      if (tr.recs.size === 0 && tr.time + this.windowMs < now) this.triggers.splice(i, 1);
+    }
+  }
+
+  private countStorm(e: LogEvent, t: number): void {
+    const ctrl = strField(e.fields, 'controller') ?? e.logger ?? e.source;
+    let s = this.storms.get(ctrl);
+    if (!s) {
+      if (this.storms.size >= 1000) return;
+      s = { kind: strField(e.fields, 'controllerKind'), namespace: strField(e.fields, 'namespace') };
+      this.storms.set(ctrl, s);
+    }
+    const start = t - (t % this.windowMs);
+    if (!s.cur || s.cur.start !== start) {
+      this.closeStorm(s);
+      s.cur = { start, ids: 0, keys: new Set(), ev: evOf(e) };
+    }
+    s.cur.ids++;
+    const name = strField(e.fields, 'name');
+    if (name && s.cur.keys.size < 10_000) s.cur.keys.add(`${strField(e.fields, 'namespace') ?? ''}/${name}`);
+  }
+
+  private closeStorm(s: Storm): void {
+    const c = s.cur;
+    if (!c) return;
+    const keys = Math.max(c.keys.size, 1);
+    if (!s.worst || c.ids / keys > s.worst.ids / Math.max(s.worst.keys, 1)) s.worst = { start: c.start, ids: c.ids, keys: c.keys.size, ev: c.ev };
+  }
+
+  private onObject(e: ObjectEvent): void {
+    const kind = e.object.kind?.toLowerCase();
+    const name = e.object.metadata?.name;
+    if (!kind || !name) return;
+    let set = this.objectCounts.get(kind);
+    if (!set) this.objectCounts.set(kind, (set = new Set()));
+    if (e.change === 'deleted') set.delete(`${e.object.metadata?.namespace ?? ''}/${name}`);
+    else if (set.size < 100_000) set.add(`${e.object.metadata?.namespace ?? ''}/${name}`);
+  }
+
+  private onMetric(e: MetricEvent): void {
+    if (e.name !== 'controller_runtime_reconcile_total' || !Number.isFinite(e.value)) return;
+    const ctrl = e.labels['controller'];
+    if (!ctrl) return;
+    const key = `${ctrl}|${e.labels['instance'] ?? e.labels['pod'] ?? ''}`;
+    let s = this.series.get(key);
+    if (!s) {
+      if (this.series.size >= 1000) return;
+      this.series.set(key, (s = { byResult: new Map() }));
+    }
+    const result = e.labels['result'] ?? '';
+    let list = s.byResult.get(result);
+    if (!list) s.byResult.set(result, (list = []));
+    if (list.length < 100_000) list.push({ t: e.time ?? list.length, v: e.value, timed: e.time !== undefined });
+    s.line ??= { source: e.line !== undefined ? `${e.source}:${e.line}` : e.source, time: rfc3339(e.time), text: `${e.name}{controller="${ctrl}",result="${result}"} ${e.value}` };
+  }
+
+  flush(): FindingDraft[] {
+    const out: FindingDraft[] = [];
+    for (const tr of this.triggers) {
+      const d = this.triggerFinding(tr);
+      if (d) out.push(d);
+    }
+    for (const [ctrl, s] of this.storms) {
+      const d = this.stormFinding(ctrl, s);
+      if (d) out.push(d);
+    }
+    for (const [key, s] of this.series) {
+      const d = this.metricFinding(key.slice(0, key.indexOf('|')), s);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  private triggerFinding(tr: Trigger): FindingDraft | undefined {
+    const recs = [...tr.recs.values()];
+    if (recs.length < 2) return undefined;
+    const per = recs.map((r) => {
+      let n = r.countMax;
+      for (const set of r.objects.values()) n = Math.max(n, set.size);
+      return n;
+    });
+    const requests = new Set(recs.map((r) => r.request)).size;
+    const N = tr.n ?? Math.max(requests, ...per);
+    const R = recs.length + tr.droppedRecs;
+    const opr = median(per);
+    const ops = per.reduce((a, b) => a + b, 0);
+    if (N < 5 || R < 0.5 * N || opr < 0.5 * N) return undefined;
+    const severity: Severity = N >= 20 && ops >= (N * N) / 2 ? 'critical' : 'warning';
+    const controller = mostCommon(recs.map((r) => r.controller)) ?? tr.logger ?? null;
+    const kind = tr.kind ?? mostCommon(recs.map((r) => r.kind)) ?? loggerTail(tr.logger) ?? 'Object';
+    const nss = new Set(recs.map((r) => r.namespace));
+    const namespace = nss.size === 1 ? ([...nss][0] ?? null) : null;
+    const subject: Subject = { kind, namespace, name: controller ?? tr.name ?? 'reconcile', controller };
+    const windowSeconds = Math.round((tr.last - tr.time) / 100) / 10;
+    const evidence: Evidence[] = [tr.ev];
+    if (tr.firstRec) evidence.push(tr.firstRec);
+    if (tr.lastRec && tr.lastRec.source !== tr.firstRec?.source) evidence.push(tr.lastRec);
+    const trigger = tr.name ? ` (${tr.name})` : '';
+    return {
+      rule: 'reconcile-burst',
+      severity,
+      title: `One trigger fanned out into ${R} reconciles × ${opr} ${kind} objects`,
+      subject,
+      summary: `A trigger${trigger} at ${rfc3339(tr.time)} was followed within ${windowSeconds} s by ${R} reconciles of ${controller ?? 'the controller'}, each touching a median of ${opr} of ${N} objects: ${ops} operations for one change (N² = ${N * N}).`,
+      metrics: { objects: N, reconciles: R, objectsPerReconcile: opr, operations: ops, windowSeconds },
+      evidence: evidence.slice(0, MAX_EVIDENCE),
+      firstSeen: rfc3339(tr.time),
+      lastSeen: rfc3339(tr.last),
+    };
+  }
+
+  private stormFinding(ctrl: string, s: Storm): FindingDraft | undefined {
+    const worst = [s.worst, s.cur && { start: s.cur.start, ids: s.cur.ids, keys: s.cur.keys.size, ev: s.cur.ev }]
+      .filter((x): x is NonNullable<Storm['worst']> => !!x)
+      .sort((a, b) => b.ids / Math.max(b.keys, 1) - a.ids / Math.max(a.keys, 1))[0];
+    if (!worst) return undefined;
+    const keys = Math.max(worst.keys, 1);
+    if (worst.ids < 100 || worst.ids < 10 * keys) return undefined;
+    // A storm that a trigger explains is reported with the trigger.
+    if (this.triggers.some((t) => t.recs.size > 0 && t.time <= worst.start + this.windowMs && t.last >= worst.start)) return undefined;
+    return {
+      rule: 'reconcile-burst',
+      severity: 'warning',
+      title: `Reconcile storm: ${worst.ids} reconciles of ${keys} objects in ${this.windowMs / 1000} s`,
+      subject: { kind: s.kind ?? 'Object', namespace: s.namespace ?? null, name: ctrl, controller: ctrl },
+      summary: `${ctrl} ran ${worst.ids} reconciles for ${keys} distinct objects within ${this.windowMs / 1000} s (${Math.round(worst.ids / keys)} per object).`,
+      metrics: { objects: keys, reconciles: worst.ids, windowSeconds: this.windowMs / 1000 },
+      evidence: worst.ev ? [worst.ev] : [],
+      firstSeen: rfc3339(worst.start),
+      lastSeen: rfc3339(worst.start + this.windowMs),
+    };
+  }
+
+  private metricFinding(ctrl: string, s: ReconcileSeries): FindingDraft | undefined {
+    // Sum increments over result labels, interval by interval.
+    const inc: number[] = [];
+    let times: { t: number; timed: boolean }[] = [];
+    for (const list of s.byResult.values()) {
+      for (let i = 1; i < list.length; i++) {
+        const d = list[i]!.v >= list[i - 1]!.v ? list[i]!.v - list[i - 1]!.v : list[i]!.v;
+        inc[i - 1] = (inc[i - 1] ?? 0) + d;
+      }
+      if (list.length > times.length) times = list;
+    }
+    if (inc.length < 2) return undefined;
+    let peak = 0;
+    let at = 0;
+    for (let i = 0; i < inc.length; i++) if (inc[i]! > peak) [peak, at] = [inc[i]!, i];
+    const others = inc.filter((_, i) => i !== at);
+    const baseline = Math.max(median(others), 1);
+    const objects = this.objectCounts.get(ctrl.toLowerCase())?.size;
+    const ref = Math.max(objects ?? 0, baseline);
+    if (peak < 100 || peak < 10 * ref) return undefined;
+    const severity: Severity = objects !== undefined && objects >= 20 && peak >= (objects * objects) / 2 ? 'critical' : 'warning';
+    const t0 = times[at];
+    const t1 = times[at + 1];
+    const windowSeconds = t0 && t1 && t0.timed && t1.timed ? Math.round((t1.t - t0.t) / 100) / 10 : undefined;
+    const metrics: FindingDraft['metrics'] = { reconciles: peak, baselinePerInterval: baseline, intervals: inc.length };
+    if (objects !== undefined) metrics['objects'] = objects;
+    if (windowSeconds !== undefined) metrics['windowSeconds'] = windowSeconds;
+    return {
+      rule: 'reconcile-burst',
+      severity,
+      title: `Reconcile burst in ${ctrl}: ${peak} reconciles in one interval`,
+      subject: { kind: 'Controller', namespace: null, name: ctrl, controller: ctrl },
+      summary: `controller_runtime_reconcile_total of ${ctrl} rose by ${peak} in one interval${windowSeconds !== undefined ? ` of ${windowSeconds} s` : ''}, against a usual ${baseline}${objects !== undefined ? ` and ${objects} objects` : ''}.`,
+      metrics,
+      evidence: s.line ? [s.line] : [],
+      firstSeen: t0?.timed ? rfc3339(t0.t) : undefined,
+      lastSeen: t1?.timed ? rfc3339(t1.t) : undefined,
+    };
+  }
+}
+
+/** The reconcile-burst analyzer definition. */
+export const reconcileBurst: AnalyzerDefinition = {
+  rule: 'reconcile-burst',
+  consumes: ['log', 'metric', 'object'],
+  interest: {
+    // reconcileID / Reconciling / reconciliation, requeue(ing) all, enqueue(ing) all, triggers, ConfigMap/Secret changes.
+    keywords: ['econcil', 'equeu', 'nqueu', 'Trigger', 'ConfigMap', 'Secret'],
+  },
+  create: (ctx) => new ReconcileBurst(ctx),
+};
