@@ -58,10 +58,10 @@ export interface LiveOptions {
 
 /** Metric keys, in preference order, whose value drives a rule's sparkline. */
 export const SERIES_METRICS: Record<RuleId, readonly string[]> = {
-  'queue-leak': ['failuresLastWindow', 'retries', 'failures', 'depth', 'requeues', 'count'],
-  'duplicate-cr': ['duplicates', 'liveDuplicates', 'objects', 'count'],
-  'stale-pending': ['current', 'last', 'count', 'max', 'value'],
-  'reconcile-burst': ['reconcilesPerSecond', 'reconciles', 'peakPerSecond', 'count'],
+  'queue-leak': ['failures', 'retriesDelta', 'depthLast'],
+  'duplicate-cr': ['live', 'objects'],
+  'stale-pending': ['last'],
+  'reconcile-burst': ['operations', 'reconciles'],
 };
 
 /**

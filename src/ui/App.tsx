@@ -1,6 +1,6 @@
 // The root component: owns the UI state, the key handling and exit(). Everything below it is
 // drawn from view-models.
-import React, { useMemo, useState } from 'react';
+import React, { useMemo, useRef, useState } from 'react';
 import { useApp, useInput } from 'ink';
 import type { Key as InkKey } from 'ink';
 import type { LiveSession } from '../engine/live.js';
@@ -53,18 +53,30 @@ export function App({ session, meta, colour, onQuit }: AppProps): React.JSX.Elem
     [snap, ui, meta, colour, layout.rows, sparkWidth, textWidth],
   );
 
+  // Keys may arrive before the handler of the latest render is subscribed: read the latest
+  // state through refs, and advance the ref at once so that fast typing is not lost.
+  const uiRef = useRef(ui);
+  uiRef.current = ui;
+  const snapRef = useRef(snap);
+  snapRef.current = snap;
+
   useInput((input, k) => {
     const key = toKey(input, k);
     if (!key) return;
-    const screen = { panels: rules.map((rule) => ({ rule, ids: panelFindings(snap, rule, ui.filter).map((f) => f.id) })) };
-    const { ui: next, action } = reduceKey(ui, key, screen);
+    const cur = uiRef.current;
+    const s = snapRef.current;
+    const screen = { panels: panelRules(s).map((rule) => ({ rule, ids: panelFindings(s, rule, cur.filter).map((f) => f.id) })) };
+    const { ui: next, action } = reduceKey(cur, key, screen);
     if (action === 'quit') {
       onQuit?.();
       exit();
       return;
     }
     if (action === 'toggle-pause') session.setPaused(!session.isPaused());
-    if (next !== ui) setUi(next);
+    if (next !== cur) {
+      uiRef.current = next;
+      setUi(next);
+    }
   });
 
   return <Dashboard model={model} layout={layout} />;

@@ -39,9 +39,9 @@ export function Dashboard({ model, layout }: { model: DashboardModel; layout: La
     <Box flexDirection="column" width={layout.columns}>
       <Header model={model.header} />
       {model.view === 'detail' && model.detail ? (
-        <DetailView model={model.detail} height={layout.bodyHeight} scroll={model.scroll} />
+        <DetailView model={model.detail} height={layout.bodyHeight} scroll={model.scroll} width={layout.columns} />
       ) : model.view === 'explain' && model.explain ? (
-        <ExplainView model={model.explain} height={layout.bodyHeight} scroll={model.scroll} />
+        <ExplainView model={model.explain} height={layout.bodyHeight} scroll={model.scroll} width={layout.columns} />
       ) : (
         rowsOfPanels.map((row) => (
           <Box key={row.map((p) => p.rule).join(',')}>

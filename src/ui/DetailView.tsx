@@ -2,6 +2,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { DetailModel } from './view-model.js';
+import { wrapText } from './view-model.js';
 
 interface Line {
   text: string;
@@ -10,34 +11,39 @@ interface Line {
   colour?: string;
 }
 
-/** Flattens the detail into display lines (pure; exported for tests). */
-export function detailLines(m: DetailModel): Line[] {
+/** Flattens the detail into display lines wrapped to `width` (pure; exported for tests). */
+export function detailLines(m: DetailModel, width = 100): Line[] {
   const out: Line[] = [];
-  out.push({ text: `${m.severity.toUpperCase()}  ${m.rule}  ${m.title}`, bold: true, colour: m.colour });
-  out.push({ text: m.subject });
-  if (m.seen) out.push({ text: `seen ${m.seen}`, dim: true });
+  const add = (text: string, style: Omit<Line, 'text'> = {}, indent = '') => {
+    const lead = /^\s*/.exec(text)![0];
+    for (const l of wrapText(text, width, lead + indent)) out.push({ text: l.startsWith(lead) ? l : lead + l, ...style });
+  };
+  add(`${m.severity.toUpperCase()}  ${m.rule}  ${m.title}`, { bold: true, colour: m.colour });
+  add(m.subject);
+  if (m.seen) add(`seen ${m.seen}`, { dim: true });
   out.push({ text: '' });
-  out.push({ text: m.summary });
+  add(m.summary);
   if (m.metrics.length) {
     out.push({ text: '' }, { text: 'Numbers', bold: true });
-    for (const x of m.metrics) out.push({ text: `  ${x}` });
+    for (const x of m.metrics) add(`  ${x}`, {}, '  ');
   }
   if (m.evidence.length) {
     out.push({ text: '' }, { text: `Evidence (${m.evidence.length})`, bold: true });
     for (const e of m.evidence) {
-      out.push({ text: `  ${e.source}${e.time ? `  ${e.time}` : ''}`, dim: true });
-      out.push({ text: `    ${e.text}` });
+      add(`  ${e.source}${e.time ? `  ${e.time}` : ''}`, { dim: true });
+      add(`    ${e.text}`);
     }
   }
-  out.push({ text: '' }, { text: 'Remediation', bold: true }, { text: `  ${m.remediation.summary}` });
-  m.remediation.steps.forEach((s, i) => out.push({ text: `  ${i + 1}. ${s}` }));
-  for (const r of m.remediation.references) out.push({ text: `  ${r}`, dim: true });
+  out.push({ text: '' }, { text: 'Remediation', bold: true });
+  add(`  ${m.remediation.summary}`);
+  m.remediation.steps.forEach((s, i) => add(`  ${i + 1}. ${s}`, {}, '   '));
+  for (const r of m.remediation.references) add(`  ${r}`, { dim: true });
   return out;
 }
 
 /** Scrollable view of one finding. */
-export function DetailView({ model, height, scroll }: { model: DetailModel; height: number; scroll: number }): React.JSX.Element {
-  const lines = detailLines(model);
+export function DetailView({ model, height, scroll, width }: { model: DetailModel; height: number; scroll: number; width: number }): React.JSX.Element {
+  const lines = detailLines(model, width - 4);
   const top = Math.min(scroll, Math.max(0, lines.length - height));
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={model.colour} paddingX={1}>

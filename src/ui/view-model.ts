@@ -133,10 +133,10 @@ export interface DashboardModel {
 
 /** What each rule's sparkline is about. */
 export const SERIES_LABEL: Record<RuleId, string> = {
-  'queue-leak': 'failures/retries',
-  'duplicate-cr': 'duplicates',
+  'queue-leak': 'failures',
+  'duplicate-cr': 'live duplicates',
   'stale-pending': 'pending count',
-  'reconcile-burst': 'reconciles',
+  'reconcile-burst': 'reconcile work',
 };
 
 const SPARK = '▁▂▃▄▅▆▇█';
@@ -266,7 +266,7 @@ export function buildModel(snapshot: LiveSnapshot, ui: UiState, meta: RunMeta, o
     const start = selected ? Math.max(0, Math.min(rowIdx - o.rows + 1, shown.length - o.rows)) : 0;
     const offenders = shown.slice(start, start + o.rows).map((f, k) => ({
       id: f.id,
-      name: oneLine(f.subject.name, o.textWidth),
+      name: oneLine(f.subject.name, Math.max(16, Math.floor(o.textWidth * 0.6))),
       severity: f.severity,
       colour: col(SEV_COLOUR[f.severity]),
       text: oneLine(f.summary, o.textWidth),
@@ -346,4 +346,31 @@ export function detailModel(f: Finding, colour = true): DetailModel {
 function clamp(n: number, lo: number, hi: number): number {
   if (hi < lo) return lo;
   return Math.min(hi, Math.max(lo, n));
+}
+
+/** Word-wraps `text` to `width` columns, continuing lines with `indent`; words longer than a line are cut. */
+export function wrapText(text: string, width: number, indent = ''): string[] {
+  const w = Math.max(8, width);
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let rest = word;
+    for (;;) {
+      const prefix = line ? `${line} ` : out.length ? indent : '';
+      if ((prefix + rest).length <= w) {
+        line = prefix + rest;
+        break;
+      }
+      if (line) {
+        out.push(line);
+        line = '';
+        continue;
+      }
+      const room = w - prefix.length;
+      out.push(prefix + rest.slice(0, room));
+      rest = rest.slice(room);
+    }
+  }
+  if (line || out.length === 0) out.push(line);
+  return out;
 }
