@@ -6,6 +6,7 @@ import { VERSION } from './core/version.js';
 import * as check from './commands/check.js';
 import * as explain from './commands/explain.js';
 import * as scan from './commands/scan.js';
+import * as collect from './commands/collect.js';
 
 /** The process as a command sees it. */
 export interface Io {
@@ -22,7 +23,7 @@ export interface CommandModule {
   register(program: Command, io: Io): void;
 }
 
-const COMMANDS: CommandModule[] = [scan, check, explain];
+const COMMANDS: CommandModule[] = [scan, check, collect, explain];
 
 /** The whole CLI. */
 export function buildProgram(io: Io): Command {

@@ -228,6 +228,7 @@ export class FakeApiServer {
     this.requests.push({ method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams) });
     try {
       if (url.pathname === '/metrics') return this.text(res, 200, this.metricsText);
+      if (url.pathname === '/version') return this.json(res, 200, { major: '1', minor: '33', gitVersion: 'v1.33.0-fake' });
       if (url.pathname.startsWith('/api/v1/query')) return this.prom(url, res);
       if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return this.ssar(req, res);
       if (req.method !== 'GET') return this.json(res, 405, status(405, 'MethodNotAllowed', `${req.method} is not allowed here`));

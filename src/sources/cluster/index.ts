@@ -26,6 +26,7 @@
 //     missing and which panels are blind; `collectBundle` (./collect.js) writes a bundle.
 //   Read-only: GET (list, watch, get, logs, discovery) plus one write-shaped call, POST of
 //   SelfSubjectAccessReview in the preflight, which asks "may I?" and changes nothing.
+import { setMaxListeners } from 'node:events';
 import type { ObjectEvent } from '../../core/event.js';
 import type { HealthState, SourceHealth } from '../../engine/live.js';
 import type { ClockItem, EventsItem, InputHandle, Source, SourceItem } from '../types.js';
@@ -86,6 +87,8 @@ export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: 
   const chan = new Channel<SourceItem>();
   let started = false;
   let startError: unknown;
+  // Every open watch, log stream and scrape listens on the one signal.
+  setMaxListeners(0, signal);
 
   const start = async () => {
     let client: KubeClient;
