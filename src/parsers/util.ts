@@ -248,8 +248,10 @@ export function scanQuoted(s: string, i: number, end: number): number {
 
 /** Decodes the body of a Go `%q` / JSON string s[i, j) (without its quotes). */
 export function unquote(s: string, i: number, j: number): string {
-  const bs = s.indexOf('\\', i);
-  if (bs < 0 || bs >= j) return s.slice(i, j);
+  const v = s.slice(i, j);
+  const rel = v.indexOf('\\');
+  if (rel < 0) return v;
+  const bs = i + rel;
   let out = s.slice(i, bs);
   let k = bs;
   while (k < j) {
@@ -388,8 +390,8 @@ export function scanValue(s: string, i: number, end: number): void {
       return;
     }
   }
-  let j = i;
-  while (j < end && s.charCodeAt(j) !== 32) j++;
+  let j = s.indexOf(' ', i);
+  if (j < 0 || j > end) j = end;
   V.value = j === i ? '' : typedBare(s, i, j);
   V.end = j;
 }
@@ -412,53 +414,46 @@ export function keyEnd(s: string, i: number, end: number): number {
   return j < end && s.charCodeAt(j) === 61 ? j : -1;
 }
 
+// Pairs of the current trailing run (keys and values), reused across calls.
+const runKeys: string[] = [];
+const runValues: FieldValue[] = [];
+
 /**
  * Finds the trailing run of `key=value` tokens in s[i, end) (as Go slog and klog print them) and
  * stores them into `fields`. Returns the index where the run starts (end when there is none).
+ * Single pass: pairs are decoded as they come and dropped when a non-pair token follows them.
  */
 export function trailingPairs(s: string, i: number, end: number, fields: Record<string, FieldValue>): number {
   let runStart = end;
+  let n = 0;
   let j = i;
-  // First pass: locate where the final kv run begins, without decoding.
   while (j < end) {
     while (j < end && s.charCodeAt(j) === 32) j++;
     if (j >= end) break;
-    const tok = j;
     const eq = keyEnd(s, j, end);
-    if (eq > 0) {
-      const v = eq + 1;
-      const c = s.charCodeAt(v);
-      let ve: number;
-      if (c === 34) {
-        const q = scanQuoted(s, v, end);
-        ve = q < 0 ? -1 : q + 1;
-      } else if (c === 123 || c === 91) {
-        const b = scanBalanced(s, v, end);
-        ve = b;
-        if (b < 0) {
-          ve = v;
-          while (ve < end && s.charCodeAt(ve) !== 32) ve++;
-        }
-      } else {
-        ve = v;
-        while (ve < end && s.charCodeAt(ve) !== 32) ve++;
-      }
-      if (ve > 0 && (ve === end || s.charCodeAt(ve) === 32)) {
-        if (runStart === end || runStart < 0) runStart = tok;
-        j = ve;
+    if (eq > 0 && eq + 1 < end && s.charCodeAt(eq + 1) !== 32) {
+      scanValue(s, eq + 1, end);
+      if (V.end === end || s.charCodeAt(V.end) === 32) {
+        if (n === 0) runStart = j;
+        runKeys[n] = s.slice(j, eq);
+        runValues[n] = V.value;
+        n++;
+        j = V.end;
         continue;
       }
     }
-    // Not a pair: skip the token (a quoted one as a whole) and reset the run.
+    // Not a pair: skip the token (a quoted one as a whole) and drop the run so far.
+    n = 0;
     runStart = end;
     if (s.charCodeAt(j) === 34) {
       const q = scanQuoted(s, j, end);
       j = q < 0 ? end : q + 1;
     }
-    while (j < end && s.charCodeAt(j) !== 32) j++;
+    const sp = s.indexOf(' ', j);
+    j = sp < 0 || sp > end ? end : sp;
   }
-  if (runStart >= end) return end;
-  pairs(s, runStart, end, fields, false);
+  for (let k = 0; k < n; k++) fields[runKeys[k]!] = runValues[k]!;
+  runValues.length = 0; // release references to the values
   return runStart;
 }
 
