@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config.js';
 import { RULE_IDS, type Severity } from '../core/finding.js';
 import { DUPLICATE, PENDING_INFO, QUEUE_LEAK, reportOf } from '../../test/fixtures/reports.js';
-import { applyGate, exitCodeOf, globMatch, loadBaseline, parseBaseline } from './gate.js';
+import { applyGate, exitCodeOf, globMatch, loadBaseline, parseBaseline, verdictLine } from './gate.js';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 const ALL = [QUEUE_LEAK, DUPLICATE, PENDING_INFO]; // critical, warning, info
@@ -161,5 +161,18 @@ describe('globMatch', () => {
     ['(x)+[y]', '(x)+[y]', true],
   ] as const)('%s vs %s → %s', (pattern, value, want) => {
     expect(globMatch(pattern, value)).toBe(want);
+  });
+});
+
+describe('verdictLine', () => {
+  it('says passed or failed, with baseline and suppression counts', () => {
+    const config = parseConfig('suppressions:\n  - rule: stale-pending\n    subject: { name: "*" }\n    reason: r\n', 'c.yaml');
+    const baseline = parseBaseline(JSON.stringify(reportOf([QUEUE_LEAK])), 'old.json');
+    expect(verdictLine(applyGate(reportOf(ALL), { failOn: 'warning', rules: RULE_IDS, config, baseline, now: NOW }))).toBe(
+      'ctrlscope check: failed — 1 of 2 findings at or above --fail-on warning (1 already in the baseline, 1 suppressed)',
+    );
+    expect(verdictLine(applyGate(reportOf([PENDING_INFO]), { failOn: 'warning', rules: RULE_IDS, now: NOW }))).toBe(
+      'ctrlscope check: passed — 1 finding, none failing at --fail-on warning',
+    );
   });
 });

@@ -189,3 +189,16 @@ export function parseBaseline(text: string, source: string): Baseline {
   });
   return { source, ids };
 }
+
+/** One line saying what the gate decided, for stderr. */
+export function verdictLine(report: CheckedReport): string {
+  const g = report.gate;
+  const total = report.findings.length;
+  const extra = [
+    ...(g.baseline !== undefined ? [`${g.baselined.length} already in the baseline`] : []),
+    ...(g.suppressed.length ? [`${g.suppressed.length} suppressed`] : []),
+  ];
+  const tail = extra.length ? ` (${extra.join(', ')})` : '';
+  if (g.passed) return `ctrlscope check: passed — ${total} finding${total === 1 ? '' : 's'}, none failing at --fail-on ${g.failOn}${tail}`;
+  return `ctrlscope check: failed — ${g.failing.length} of ${total} finding${total === 1 ? '' : 's'} at or above --fail-on ${g.failOn}${tail}`;
+}

@@ -2,14 +2,17 @@
 import type { Report } from '../core/finding.js';
 import { UserError } from '../core/errors.js';
 import { renderJson } from './json.js';
+import { renderJunit, type JunitOptions } from './junit.js';
+import { renderMarkdown, type MarkdownOptions } from './markdown.js';
+import { renderSarif } from './sarif.js';
 import { renderText, type TextOptions } from './text.js';
 
 /** Output formats every reporting command accepts. */
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Options a reporter may use. */
-export type RenderOptions = TextOptions;
+export type RenderOptions = TextOptions & JunitOptions & MarkdownOptions;
 
 /** Renders `report` in `format`. */
 export function renderReport(format: string, report: Report, opts: RenderOptions = {}): string {
@@ -18,6 +21,12 @@ export function renderReport(format: string, report: Report, opts: RenderOptions
       return renderText(report, opts);
     case 'json':
       return renderJson(report);
+    case 'sarif':
+      return renderSarif(report);
+    case 'junit':
+      return renderJunit(report, opts);
+    case 'markdown':
+      return renderMarkdown(report, opts);
     default:
       throw new UserError(`unknown output format '${format}'`, `use one of: ${FORMATS.join(', ')}`);
   }
