@@ -131,10 +131,11 @@ export class LiveSession {
 
   /** Feeds one item (sources call this through `run`; tests and the bench may call it directly). */
   ingest(item: SourceItem): void {
+    const before = item.type === 'clock' ? 0 : item.input.report.lines;
     this.engine.ingest(item);
-    if (item.type === 'lines') this.ingested += item.lines.length;
-    else if (item.type === 'events') this.ingested += item.events.length;
-    this.sampleCount += item.type === 'lines' ? item.lines.length : item.type === 'events' ? item.events.length : 0;
+    const n = item.type === 'events' ? item.events.length : item.type === 'clock' ? 0 : item.input.report.lines - before;
+    this.ingested += n;
+    this.sampleCount += n;
     this.dirty = true;
     this.schedule();
   }

@@ -1,12 +1,13 @@
 // Replays recorded inputs (the bundled demo incident) as if they were happening now: every file
 // is read through the ordinary file source, its lines and objects are ordered by their own
 // timestamps across files, and handed out with the gaps between them compressed.
-import { existsSync, readdirSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLine } from '../parsers/index.js';
-import { fileSource } from './files.js';
+import { fileSource, readHead, readLines, sniffKind } from './files.js';
 import type { InputHandle, Source, SourceItem } from './types.js';
+import { newInput } from './types.js';
 
 /** How a replay runs. */
 export interface ReplayOptions {
@@ -46,7 +47,13 @@ export async function loadTimeline(paths: readonly string[], opts: Pick<ReplayOp
   for (const path of paths) {
     const displayName = opts.relativeTo ? relative(opts.relativeTo, path) : path;
     let prev = -Infinity;
-    for await (const item of fileSource(path, { referenceYear: opts.referenceYear, displayName })) {
+    // Log files are split into lines here (each line needs its time); anything else (resource
+    // dumps, metrics, audit) comes ready from the file source.
+    const isLog = sniffKind((await readHead(path)).toString('utf8'), path) === 'log';
+    const items: AsyncIterable<SourceItem> = isLog
+      ? readLines(createReadStream(path), newInput(displayName, 'log', { referenceYear: opts.referenceYear }))
+      : fileSource(path, { referenceYear: opts.referenceYear, displayName });
+    for await (const item of items) {
       if (item.type === 'lines') {
         const parseOpts = { source: displayName, referenceYear: item.input.referenceYear ?? new Date().getUTCFullYear() };
         item.lines.forEach((line, i) => {

@@ -266,7 +266,7 @@ export function buildModel(snapshot: LiveSnapshot, ui: UiState, meta: RunMeta, o
     const start = selected ? Math.max(0, Math.min(rowIdx - o.rows + 1, shown.length - o.rows)) : 0;
     const offenders = shown.slice(start, start + o.rows).map((f, k) => ({
       id: f.id,
-      name: oneLine(f.subject.name, Math.max(16, Math.floor(o.textWidth * 0.6))),
+      name: oneLine(f.subject.name, Math.max(20, Math.floor(o.textWidth * 0.75))),
       severity: f.severity,
       colour: col(SEV_COLOUR[f.severity]),
       text: oneLine(f.summary, o.textWidth),
