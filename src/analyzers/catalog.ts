@@ -71,8 +71,8 @@ export const CATALOG: Record<RuleId, RuleText> = {
       'The key is configurable for any kind in the config file under rules.duplicate-cr: dedupKeys: [{ kind, group, jsonPath | label | logField, clusterWide }] (jsonPath like spec.signalFingerprint, {.spec.x} or metadata.labels[\'a/b\']), plus raceWindowMs (default 5000) and suspectWindowMs (default 60000).',
     ],
     severity: [
-      'critical: two or more objects with one key are live (their phase is not terminal, or they have no phase yet), or two of them whose phase is unknown (creation log lines only) were created within raceWindowMs (5 s) of each other.',
-      'warning: objects with unknown phases were created within suspectWindowMs (60 s) of each other, or without creation times at all; or a later object was created before an earlier one completed (status.completedAt), so they were live together even though all are terminal now.',
+      'critical: two or more objects with one key are live (their phase is not terminal, or they have no phase yet); or a creation whose phase is unknown (a creation log line only) happened while an older object of the key was live; or two creations with unknown phases lie within raceWindowMs (5 s) of each other.',
+      'warning: creations with unknown phases lie within suspectWindowMs (60 s) of each other, or have no times at all; or an object was created while an older one was live and has ended since; or a later object was created before an earlier one completed (status.completedAt), so they were live together even though all are terminal now.',
       'info: a key was created again only after the earlier objects reached a terminal phase (Completed, Failed, TimedOut, Skipped, Cancelled), or creations with unknown phases lie far apart.',
     ],
     notFlagged: [

@@ -435,6 +435,12 @@ class DuplicateCr implements Analyzer {
         }
       }
     }
+    // Objects created while an older one of the same key was (and still is) live.
+    const liveRecs = list.filter((_, i) => states[i] === 'live');
+    const afterLive = (r: Rec) =>
+      liveRecs.some((l) => l !== r && l.at !== undefined && r.at !== undefined && l.atRelative === r.atRelative && l.at <= r.at);
+    const unknownAfterLive = list.filter((r, i) => states[i] === 'unknown' && afterLive(r));
+    const endedAfterLive = list.filter((r, i) => (states[i] === 'terminal' || states[i] === 'deleted') && afterLive(r));
     let severity: Severity;
     let verdict: string;
     if (live >= 2) {
@@ -443,6 +449,9 @@ class DuplicateCr implements Analyzer {
     } else if (candidates.length >= 2 && candGap <= this.opts.raceWindowMs) {
       severity = 'critical';
       verdict = `${candidates.length} were created within ${humanMs(candGap)} of each other, too close for the first to have finished`;
+    } else if (unknownAfterLive.length) {
+      severity = 'critical';
+      verdict = `${unknownAfterLive.map((r) => r.name).join(', ')} ${unknownAfterLive.length > 1 ? 'were' : 'was'} created while ${liveRecs[0]!.name} (phase ${liveRecs[0]!.phase ?? 'none yet'}) was live`;
     } else if (candidates.length >= 2 && candGap <= this.opts.suspectWindowMs) {
       severity = 'warning';
       verdict = `${candidates.length} were created ${humanMs(candGap)} apart and their phases are unknown (give a resource dump to confirm)`;
@@ -452,6 +461,9 @@ class DuplicateCr implements Analyzer {
     } else if (overlap) {
       severity = 'warning';
       verdict = 'a later one was created before an earlier one had completed, so they were live together (all are terminal now)';
+    } else if (endedAfterLive.length) {
+      severity = 'warning';
+      verdict = `${endedAfterLive.map((r) => r.name).join(', ')} ${endedAfterLive.length > 1 ? 'were' : 'was'} created while ${liveRecs[0]!.name} was already live (and ${endedAfterLive.length > 1 ? 'have' : 'has'} ended since)`;
     } else {
       severity = 'info';
       const phases = countPhases(list.filter((_, i) => states[i] === 'terminal'));
@@ -460,7 +472,12 @@ class DuplicateCr implements Analyzer {
           ? `${live ? (states[states.length - 1] === 'live' ? 'only the newest is live; ' : 'one is live; ') : 'none is live; '}the others reached a terminal phase (${phases}), so this is re-creation after a terminal phase, not a race`
           : `they were created ${humanMs(candGap)} or more apart and their phases are unknown`;
     }
-    const dup = severity === 'info' ? list : candidates.length >= 2 ? candidates : list;
+    const dup =
+      severity === 'info' ? list : live < 2 && (unknownAfterLive.length || endedAfterLive.length) && !(candidates.length >= 2 && candGap <= this.opts.raceWindowMs)
+        ? list.filter((r) => liveRecs.includes(r) || unknownAfterLive.includes(r) || endedAfterLive.includes(r))
+        : candidates.length >= 2
+          ? candidates
+          : list;
     const t = timed(dup);
     const spreadMs = t.length >= 2 ? t[t.length - 1]!.at! - t[0]!.at! : 0;
     const creators = [...new Set(dup.map((r) => r.creator).filter((c): c is string => !!c))];

@@ -25,7 +25,9 @@ const COUNTER_FIELD = /pending|in[-_]?flight|inflight|outstanding|tracked|held|o
 /** Generic number fields that are the counter when the message names what is counted. */
 const GENERIC_FIELD = /^(count|n|num|number|size|len|length|total|entries|items|value|current)$/i;
 /** Fields that grow with time by nature and are never counters. */
-const TIMELIKE_FIELD = /(seconds|secs|sec|_ms|Ms|millis|duration|age|time|timestamp|latency|since|ago|elapsed|uptime|bytes|_at|At)$/;
+const TIMELIKE_FIELD = /(?:seconds|secs|sec|millis|duration|age|time|timestamp|latency|since|ago|elapsed|uptime|bytes)$/i;
+/** Unit suffixes that need their case to be told apart from plain words (`pendingMs`, not `items`). */
+const TIMELIKE_SUFFIX = /(?:_ms|Ms|_at|At)$/;
 /** The message itself says the entries are still held. */
 const HELD_MESSAGE = /\bstill\b|\bheld\b|\bleak|orphan|unreleased|not (?:been )?released|\bstuck\b|\bstale\b|never released/i;
 /** Counters for which "Started" is the acquisition (work in progress) rather than the release. */
@@ -97,7 +99,7 @@ export function countersIn(e: LogEvent): Array<[string, number]> {
   const out: Array<[string, number]> = [];
   const msgNames = COUNTER_WORD.test(e.message);
   for (const k of Object.keys(e.fields)) {
-    if (TIMELIKE_FIELD.test(k)) continue;
+    if (TIMELIKE_FIELD.test(k) || TIMELIKE_SUFFIX.test(k)) continue;
     const isCounterField = COUNTER_FIELD.test(k);
     if (!isCounterField && !(msgNames && GENERIC_FIELD.test(k))) continue;
     const v = numField(e.fields, k);

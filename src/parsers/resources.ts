@@ -37,6 +37,9 @@ const KNOWN_TABLES: ReadonlyArray<{ columns: string[]; kind: string; apiVersion:
   { columns: ['NAME', 'PHASE', 'OUTCOME'], kind: 'RemediationRequest', apiVersion: 'kubernaut.ai/v1alpha1', namePattern: /^rr-/ },
 ];
 
+/** The names kubernaut gives RemediationRequests. */
+const KUBERNAUT_RR_NAME = /^rr-[0-9a-f]{12}-[0-9a-f]{8}$/;
+
 /** Resource names (plural, singular, short) in file names or `kind/name` row prefixes. */
 const KIND_ALIASES: Record<string, { kind: string; apiVersion?: string }> = {
   remediationrequests: { kind: 'RemediationRequest', apiVersion: 'kubernaut.ai/v1alpha1' },
@@ -347,6 +350,11 @@ function rowObject(
   if (!kind && fileHint) {
     kind = fileHint.kind;
     apiVersion = fileHint.apiVersion;
+  }
+  if (!kind && KUBERNAUT_RR_NAME.test(name)) {
+    // kubernaut names RemediationRequests rr-<12 hex of the fingerprint>-<8 hex>.
+    kind = 'RemediationRequest';
+    apiVersion = 'kubernaut.ai/v1alpha1';
   }
   const obj: KubeObject = { metadata: { name } };
   if (kind) obj.kind = kind;

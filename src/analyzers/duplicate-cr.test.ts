@@ -1,0 +1,289 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { KubeObject, ObjectEvent } from '../core/event.js';
+import { UserError } from '../core/errors.js';
+import type { FindingDraft } from '../core/finding.js';
+import { parseLine } from '../parsers/index.js';
+import { parseResources } from '../parsers/resources.js';
+import { duplicateCr, parseDuplicateCrOptions, parseJsonPath } from './duplicate-cr.js';
+import type { Analyzer } from './types.js';
+import { analyzePaths } from '../engine/run.js';
+import { SEVERITY_RANK } from '../core/finding.js';
+
+const REAL = join(import.meta.dirname, '../../../shared/real-data');
+const FP = '41936071dfd7ad912fee8284fd2d7008dda69bbbf71372c9c634045ef3d9552f';
+
+function start(options: Record<string, unknown> = {}, now?: number): Analyzer {
+  return duplicateCr.create({ options, now });
+}
+
+function feedLog(a: Analyzer, text: string, source = 'gw.log'): void {
+  text.split('\n').forEach((l, i) => {
+    if (l) a.onEvent(parseLine(l, i + 1, { source, referenceYear: 2026 }));
+  });
+}
+
+function feedDump(a: Analyzer, text: string, source: string, now?: number): string[] {
+  const r = parseResources(text, source, { now });
+  for (const o of r.objects) a.onEvent({ kind: 'object', change: 'snapshot', object: o.object, source, line: o.line, partial: o.partial });
+  return r.problems;
+}
+
+function obj(name: string, fp: string | undefined, created: string, phase?: string, extra: Partial<KubeObject> = {}): KubeObject {
+  return {
+    apiVersion: 'kubernaut.ai/v1alpha1',
+    kind: 'RemediationRequest',
+    metadata: { name, namespace: 'kubernaut-system', creationTimestamp: created },
+    spec: fp ? { signalFingerprint: fp } : {},
+    ...(phase ? { status: { overallPhase: phase } } : {}),
+    ...extra,
+  };
+}
+
+const snap = (object: KubeObject, change: ObjectEvent['change'] = 'snapshot'): ObjectEvent => ({ kind: 'object', change, object, source: 'cluster' });
+
+const brief = (fs: FindingDraft[]) => fs.map((f) => ({ severity: f.severity, subject: f.subject, metrics: f.metrics }));
+
+// The planted incident of gen-log.mjs: five creations of one fingerprint 14 ms apart from two pods.
+const planted = [0, 1, 2, 3, 4]
+  .map((i) =>
+    JSON.stringify({
+      level: 'info',
+      ts: `2026-11-20T10:00:00.${String(100 + i * 14).padStart(3, '0')}123Z`,
+      logger: 'gateway.server',
+      caller: 'processing/crd_creator.go:199',
+      msg: 'Created RemediationRequest CRD',
+      name: `rr-${FP.slice(0, 12)}-0000000${i}`,
+      namespace: 'kubernaut-system',
+      fingerprint: FP,
+      pod: i % 2 ? 'gateway-7d9f-abcde' : 'gateway-7d9f-fghij',
+    }),
+  )
+  .join('\n');
+
+describe('duplicate-cr from creator logs', () => {
+  it('finds the planted race: 5 creations 14 ms apart from 2 pods (exact finding)', () => {
+    const a = start();
+    feedLog(a, planted);
+    const fs = a.flush();
+    expect(fs).toHaveLength(1);
+    const f = fs[0]!;
+    expect(f).toMatchObject({
+      rule: 'duplicate-cr',
+      severity: 'critical',
+      title: `5 RemediationRequest objects share the dedup key ${FP.slice(0, 12)}…`,
+      subject: { kind: 'RemediationRequest', namespace: 'kubernaut-system', name: FP, controller: 'gateway.server' },
+      metrics: { objects: 5, live: 0, terminal: 0, unknownPhase: 5, spreadMs: 56, creators: 2, minGapMs: 14 },
+      firstSeen: '2026-11-20T10:00:00.100Z',
+      lastSeen: '2026-11-20T10:00:00.156Z',
+    });
+    expect(f.summary).toContain('Created 56 ms apart by 2 different creators (gateway-7d9f-fghij, gateway-7d9f-abcde): a check-then-create race on a stale cache.');
+    expect(f.evidence.map((e) => e.source)).toEqual(['gw.log:1', 'gw.log:2', 'gw.log:3', 'gw.log:4', 'gw.log:5']);
+    expect(f.evidence[0]!.text).toContain('"msg":"Created RemediationRequest CRD"');
+  });
+
+  it.each([
+    [
+      'klog structured, same second, one pod → critical',
+      `I1120 10:00:00.100000       1 crd_creator.go:201] "Created RemediationRequest CRD" name="rr-${FP.slice(0, 12)}-00000001" namespace="kubernaut-system" fingerprint="${FP}"\nI1120 10:00:00.700000       1 crd_creator.go:201] "Created RemediationRequest CRD" name="rr-${FP.slice(0, 12)}-00000002" namespace="kubernaut-system" fingerprint="${FP}"`,
+      [{ severity: 'critical', metrics: { objects: 2, unknownPhase: 2, spreadMs: 600, creators: 1 } }],
+    ],
+    [
+      'logfmt, 30 s apart → warning (phases unknown)',
+      `time=2026-11-20T10:00:00Z level=info msg="Created RemediationRequest CRD" name=rr-a fingerprint=${FP}\ntime=2026-11-20T10:00:30Z level=info msg="Created RemediationRequest CRD" name=rr-b fingerprint=${FP}`,
+      [{ severity: 'warning', metrics: { objects: 2, spreadMs: 30000 } }],
+    ],
+    [
+      'slog text behind a Docker prefix, 3 h apart → info only',
+      `2026-11-20T07:00:00.000000000Z 2026/11/20 07:00:00 INFO Created RemediationRequest CRD name=rr-a fingerprint=${FP}\n2026-11-20T10:00:00.000000000Z 2026/11/20 10:00:00 INFO Created RemediationRequest CRD name=rr-b fingerprint=${FP}`,
+      [{ severity: 'info', metrics: { objects: 2, unknownPhase: 2, spreadMs: 10_800_000 } }],
+    ],
+    [
+      'zap JSON, one creation per fingerprint → nothing',
+      `{"level":"info","ts":"2026-11-20T10:00:00.000Z","msg":"Created RemediationRequest CRD","name":"rr-a","fingerprint":"aaaa"}\n{"level":"info","ts":"2026-11-20T10:00:00.010Z","msg":"Created RemediationRequest CRD","name":"rr-b","fingerprint":"bbbb"}`,
+      [],
+    ],
+    [
+      'the same object logged twice (retry of the log, same name) → nothing',
+      `{"level":"info","ts":"2026-11-20T10:00:00.000Z","msg":"Created RemediationRequest CRD","name":"rr-a","fingerprint":"aaaa"}\n{"level":"info","ts":"2026-11-20T10:00:00.010Z","msg":"Created RemediationRequest CRD","name":"rr-a","fingerprint":"aaaa"}`,
+      [],
+    ],
+    [
+      '"Created" messages without a fingerprint-like field → nothing',
+      `{"level":"info","ts":"2026-11-20T10:00:00.000Z","msg":"Created SignalProcessing CRD","name":"sp-a"}\n{"level":"info","ts":"2026-11-20T10:00:00.010Z","msg":"Created SignalProcessing CRD","name":"sp-b"}`,
+      [],
+    ],
+  ])('%s', (_name, text, want) => {
+    const a = start();
+    feedLog(a, text);
+    expect(a.flush().map((f) => ({ severity: f.severity, metrics: f.metrics }))).toMatchObject(want);
+    expect(a.flush()).toHaveLength(want.length);
+  });
+});
+
+describe('duplicate-cr from objects', () => {
+  it.each([
+    ['two live (Analyzing, Processing) → critical', [obj('rr-1', FP, '2026-11-20T10:00:00Z', 'Analyzing'), obj('rr-2', FP, '2026-11-20T10:00:02Z', 'Processing')], 'critical', { objects: 2, live: 2, terminal: 0, spreadMs: 2000 }],
+    ['two without status yet → critical', [obj('rr-1', FP, '2026-11-20T10:00:00Z'), obj('rr-2', FP, '2026-11-20T11:00:00Z')], 'critical', { objects: 2, live: 2 }],
+    ['terminal then a new live one → info', [obj('rr-1', FP, '2026-11-20T08:00:00Z', 'TimedOut'), obj('rr-2', FP, '2026-11-20T10:00:00Z', 'Executing')], 'info', { objects: 2, live: 1, terminal: 1 }],
+    ['a live one, then a later one that has ended since → warning', [obj('rr-1', FP, '2026-11-20T08:00:00Z', 'Executing'), obj('rr-2', FP, '2026-11-20T10:00:00Z', 'Failed')], 'warning', { objects: 2, live: 1, terminal: 1 }],
+    ['every terminal phase counts (case-insensitive)', ['Completed', 'failed', 'TIMEDOUT', 'Skipped', 'Cancelled'].map((p, i) => obj(`rr-${i}`, FP, `2026-11-20T0${i}:00:00Z`, p)), 'info', { objects: 5, live: 0, terminal: 5 }],
+    [
+      'both terminal now, but the second was created before the first completed → warning',
+      [obj('rr-1', FP, '2026-11-20T08:00:00Z', 'Failed', { status: { overallPhase: 'Failed', completedAt: '2026-11-20T08:10:00Z' } }), obj('rr-2', FP, '2026-11-20T08:01:00Z', 'Completed')],
+      'warning',
+      { objects: 2, live: 0, terminal: 2 },
+    ],
+  ])('%s', (_name, objects, severity, metrics) => {
+    const a = start();
+    for (const o of objects) a.onEvent(snap(o));
+    const fs = a.flush();
+    expect(fs.map((f) => f.severity)).toEqual([severity]);
+    expect(fs[0]!.metrics).toMatchObject(metrics);
+    expect(fs[0]!.subject).toEqual({ kind: 'RemediationRequest', namespace: 'kubernaut-system', name: FP, controller: null });
+    expect(fs[0]!.evidence[0]!.source).toBe('kubernaut.ai/RemediationRequest kubernaut-system/rr-0'.replace('rr-0', (objects[0]!.metadata!.name as string)));
+  });
+
+  it('a deleted object no longer counts as live (watch events); that it was created next to a live one still shows', () => {
+    const a = start();
+    a.onEvent(snap(obj('rr-1', FP, '2026-11-20T10:00:00Z', 'Analyzing')));
+    a.onEvent(snap(obj('rr-2', FP, '2026-11-20T10:00:00Z', 'Analyzing'), 'added'));
+    expect(a.flush().map((f) => f.severity)).toEqual(['critical']);
+    a.onEvent(snap(obj('rr-2', FP, '2026-11-20T10:00:00Z', 'Analyzing'), 'deleted'));
+    expect(brief(a.flush())).toEqual([
+      {
+        severity: 'warning',
+        subject: { kind: 'RemediationRequest', namespace: 'kubernaut-system', name: FP, controller: null },
+        metrics: { objects: 2, live: 1, terminal: 0, unknownPhase: 0, spreadMs: 0, creators: 0 },
+      },
+    ]);
+  });
+
+  it('flush is idempotent and live updates change the verdict', () => {
+    const a = start();
+    a.onEvent(snap(obj('rr-1', FP, '2026-11-20T10:00:00Z', 'Analyzing')));
+    a.onEvent(snap(obj('rr-2', FP, '2026-11-20T10:05:00Z', 'Analyzing')));
+    const first = a.flush();
+    expect(a.flush()).toEqual(first);
+    a.onEvent(snap(obj('rr-1', FP, '2026-11-20T10:00:00Z', 'Completed'), 'modified'));
+    expect(a.flush().map((f) => f.severity)).toEqual(['info']);
+  });
+
+  it('merges a creation log line with the table row of the same object (name-derived key meets the fingerprint)', () => {
+    const a = start({}, Date.parse('2026-11-20T10:12:00Z'));
+    feedLog(a, planted.split('\n').slice(0, 2).join('\n'));
+    const table = `NAME                       PHASE        AGE\nrr-${FP.slice(0, 12)}-00000000   Analyzing    12m\nrr-${FP.slice(0, 12)}-00000001   Processing   12m\n`;
+    feedDump(a, table, 'rrs.txt');
+    const fs = a.flush();
+    expect(brief(fs)).toEqual([
+      {
+        severity: 'critical',
+        subject: { kind: 'RemediationRequest', namespace: 'kubernaut-system', name: FP, controller: 'gateway.server' },
+        metrics: { objects: 2, live: 2, terminal: 0, unknownPhase: 0, spreadMs: 14, creators: 2, minGapMs: 14 },
+      },
+    ]);
+    expect(fs[0]!.evidence.map((e) => e.source)).toEqual(['rrs.txt:2', 'gw.log:1', 'rrs.txt:3', 'gw.log:2']);
+  });
+
+  it.each([
+    ['YAML multi-document', `apiVersion: kubernaut.ai/v1alpha1\nkind: RemediationRequest\nmetadata: {name: rr-1, namespace: ns, creationTimestamp: "2026-11-20T10:00:00Z"}\nspec: {signalFingerprint: ${FP}}\n---\napiVersion: kubernaut.ai/v1alpha1\nkind: RemediationRequest\nmetadata: {name: rr-2, namespace: ns, creationTimestamp: "2026-11-20T10:00:00Z"}\nspec: {signalFingerprint: ${FP}}\n`, 'critical'],
+    ['JSON List', JSON.stringify({ kind: 'List', items: [obj('rr-1', FP, '2026-11-20T10:00:00Z', 'Pending'), obj('rr-2', FP, '2026-11-20T09:00:00Z', 'Failed')] }), 'info'],
+    ['table without a phase column', `NAME                       AGE\nrr-${FP.slice(0, 12)}-00000001   5m\nrr-${FP.slice(0, 12)}-00000002   5m\n`, 'critical'],
+  ])('dump format: %s', (_n, text, severity) => {
+    const a = start();
+    expect(feedDump(a, text, 'dump')).toEqual([]);
+    expect(a.flush().map((f) => f.severity)).toEqual([severity]);
+  });
+});
+
+describe('duplicate-cr options', () => {
+  it('keys any kind by a label', () => {
+    const a = start({ dedupKeys: [{ kind: 'Job', label: 'example.com/run-key' }] });
+    const job = (name: string): KubeObject => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'ci', creationTimestamp: '2026-11-20T10:00:00Z', labels: { 'example.com/run-key': 'build-42' } }, status: {} });
+    a.onEvent(snap(job('build-42-a')));
+    a.onEvent(snap(job('build-42-b')));
+    a.onEvent(snap(obj('rr-1', FP, '2026-11-20T10:00:00Z', 'Pending')));
+    a.onEvent(snap(obj('rr-2', FP, '2026-11-20T10:00:00Z', 'Pending')));
+    // The default RemediationRequest key is replaced, so only the Jobs are grouped.
+    expect(brief(a.flush())).toEqual([
+      { severity: 'critical', subject: { kind: 'Job', namespace: 'ci', name: 'build-42', controller: null }, metrics: { objects: 2, live: 2, terminal: 0, unknownPhase: 0, spreadMs: 0, creators: 0, minGapMs: 0 } },
+    ]);
+  });
+
+  it('keys by a JSONPath and by a log field, per namespace unless clusterWide', () => {
+    const a = start({ dedupKeys: [{ kind: 'Certificate', group: 'cert-manager.io', jsonPath: "{.spec['secretName']}", logField: 'secret' }] });
+    const cert = (name: string, ns: string): KubeObject => ({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name, namespace: ns, creationTimestamp: '2026-11-20T09:00:00Z' }, spec: { secretName: 'tls-web' } });
+    a.onEvent(snap(cert('web-a', 'shop')));
+    a.onEvent(snap(cert('web-a', 'blog')));
+    expect(a.flush()).toEqual([]);
+    feedLog(a, '{"level":"info","ts":"2026-11-20T10:00:00.000Z","msg":"Created Certificate resource","name":"web-b","namespace":"shop","secret":"tls-web"}');
+    expect(a.flush().map((f) => [f.severity, f.subject.namespace, f.subject.name, f.metrics.objects])).toEqual([['critical', 'shop', 'tls-web', 2]]);
+  });
+
+  it('validates and explains bad options', () => {
+    expect(parseDuplicateCrOptions({})).toMatchObject({ raceWindowMs: 5000, suspectWindowMs: 60000, dedupKeys: [{ kind: 'RemediationRequest', jsonPath: 'spec.signalFingerprint' }] });
+    const bad: Array<[Record<string, unknown>, string]> = [
+      [{ dedupKeys: [] }, 'dedupKeys must be a non-empty list'],
+      [{ dedupKeys: [{ kind: 'Job' }] }, 'dedupKeys[0] needs jsonPath, label or logField'],
+      [{ dedupKeys: [{ jsonPath: 'spec..x[?(@.a)]' }] }, 'dedupKeys[0].jsonPath'],
+      [{ dedupKeys: [{ label: 'a', colour: 'red' }] }, 'dedupKeys[0] has unknown key "colour"'],
+      [{ raceWindowMs: -1 }, 'raceWindowMs must be a non-negative number'],
+      [{ windows: 3 }, 'unknown key "windows"'],
+    ];
+    for (const [opts, msg] of bad) {
+      expect(() => parseDuplicateCrOptions(opts)).toThrow(UserError);
+      expect(() => parseDuplicateCrOptions(opts)).toThrow(msg);
+    }
+  });
+
+  it('parses the JSONPath forms users write', () => {
+    expect(parseJsonPath('spec.signalFingerprint')).toEqual(['spec', 'signalFingerprint']);
+    expect(parseJsonPath('{.metadata.labels.app}')).toEqual(['metadata', 'labels', 'app']);
+    expect(parseJsonPath("$.metadata.annotations['kubernaut.ai/fp']")).toEqual(['metadata', 'annotations', 'kubernaut.ai/fp']);
+    expect(parseJsonPath('spec.items[0].key')).toEqual(['spec', 'items', 0, 'key']);
+  });
+});
+
+describe.skipIf(!existsSync(REAL))('duplicate-cr on real data', () => {
+  it('kubernaut/gateway-ingestion.log: one RR per fingerprint → no finding', () => {
+    const a = start();
+    feedLog(a, readFileSync(join(REAL, 'kubernaut/gateway-ingestion.log'), 'utf8'));
+    expect(a.flush()).toEqual([]);
+  });
+
+  it('kubernaut/rr-dedup-working.yaml: dedup working as designed → no finding', () => {
+    const a = start();
+    expect(feedDump(a, readFileSync(join(REAL, 'kubernaut/rr-dedup-working.yaml'), 'utf8'), 'rr.yaml')).toEqual([]);
+    expect(a.flush()).toEqual([]);
+  });
+
+  it('kubernaut/rr-recreated-after-terminal.txt: re-creation after terminal phases → info notes only', () => {
+    const a = start({}, Date.parse('2026-10-02T00:00:00Z'));
+    feedDump(a, readFileSync(join(REAL, 'kubernaut/rr-recreated-after-terminal.txt'), 'utf8'), 'remediationrequests.txt');
+    expect(brief(a.flush())).toEqual([
+      {
+        severity: 'info',
+        subject: { kind: 'RemediationRequest', namespace: null, name: '2bf3a5781f9d', controller: null },
+        metrics: { objects: 6, live: 1, terminal: 5, unknownPhase: 0, spreadMs: 8520000, creators: 0 },
+      },
+      {
+        severity: 'info',
+        subject: { kind: 'RemediationRequest', namespace: null, name: '7f1635052972', controller: null },
+        metrics: { objects: 3, live: 0, terminal: 3, unknownPhase: 0, spreadMs: 4680000, creators: 0 },
+      },
+    ]);
+  });
+
+  it('the whole kubernaut folder through the real sources and engine: nothing at warning or above', async () => {
+    const { report } = await analyzePaths([join(REAL, 'kubernaut')], { analyzers: [duplicateCr] });
+    expect(report.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning)).toEqual([]);
+    const events = report.inputs.find((i) => i.source.endsWith('rr-dedup-working-events.txt'));
+    expect(events?.problems.join(' ')).toContain('events table: skipped');
+  });
+
+  it('must-gather-aws (healthy cluster): no finding', async () => {
+    const { report } = await analyzePaths([join(REAL, 'must-gather-aws')], { analyzers: [duplicateCr] });
+    expect(report.findings).toEqual([]);
+  });
+});

@@ -1,0 +1,190 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FindingDraft } from '../core/finding.js';
+import { SEVERITY_RANK } from '../core/finding.js';
+import { analyzePaths } from '../engine/run.js';
+import { parseLine } from '../parsers/index.js';
+import { countersIn, stalePending, verbStem } from './stale-pending.js';
+import type { Analyzer } from './types.js';
+
+const REAL = join(import.meta.dirname, '../../../shared/real-data');
+
+function run(text: string, source = 'app.log'): FindingDraft[] {
+  const a: Analyzer = stalePending.create({ options: {} });
+  text.split('\n').forEach((l, i) => {
+    if (l) a.onEvent(parseLine(l, i + 1, { source, referenceYear: 2026 }));
+  });
+  return a.flush();
+}
+
+const brief = (fs: FindingDraft[]) => fs.map((f) => ({ severity: f.severity, subject: f.subject, metrics: f.metrics }));
+
+/** Docker `--timestamps` prefix + Go slog text, as the acexy proxy writes. */
+const slog = (min: number, level: string, msg: string) => {
+  const t = new Date(Date.parse('2026-11-20T08:00:00Z') + min * 60_000).toISOString().replace('.000Z', '.000000000Z');
+  return `${t} ${t.slice(0, 19).replace('T', ' ').replace(/-/g, '/')} ${level} ${msg}`;
+};
+
+describe('stale-pending', () => {
+  it('finds the planted series 2,4,6,9,12,15 every 5 min (exact finding)', () => {
+    const text = [2, 4, 6, 9, 12, 15].map((c, i) => slog(i * 5, 'WARN', `Pending streams still tracked count=${c} engines="map[abc:1]"`)).join('\n');
+    const fs = run(text, 'big.log');
+    expect(fs).toEqual([
+      {
+        rule: 'stale-pending',
+        severity: 'critical',
+        title: '"Pending streams still tracked" only grows: 2 → 15',
+        subject: { kind: 'Counter', namespace: null, name: 'Pending streams still tracked', controller: null },
+        summary:
+          'The counter count went from 2 to 15 over 25 min (6 observations, logged every 5 min, +0.52/min) and never returned to its baseline 2; it rose at 6 consecutive observations; the message says the entries are still held.',
+        metrics: { first: 2, last: 15, baseline: 2, observations: 6, rises: 5, slopePerMinute: 0.52, periodSeconds: 300 },
+        evidence: [1, 2, 3, 4, 5, 6].map((n) => expect.objectContaining({ source: `big.log:${n}` })),
+        firstSeen: '2026-11-20T08:00:00.000Z',
+        lastSeen: '2026-11-20T08:25:00.000Z',
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      'logfmt in-flight field rising 5 times, neutral message → warning',
+      [1, 2, 3, 5, 8].map((v, i) => `time=2026-11-20T08:0${i}:00Z level=info logger=uploader msg="worker stats" inflight=${v}`).join('\n'),
+      [{ severity: 'warning', subject: { kind: 'Counter', namespace: null, name: 'worker stats (inflight)', controller: 'uploader' }, metrics: { first: 1, last: 8, baseline: 1, observations: 5, rises: 4, slopePerMinute: 1.75, periodSeconds: 60 } }],
+    ],
+    [
+      'zap JSON orphaned counter in a "still held" message → critical',
+      [4, 6, 7, 9, 12].map((v, i) => `{"level":"info","ts":"2026-11-20T08:00:${String(i * 10).padStart(2, '0')}.000Z","logger":"slots","msg":"Reservations still held","orphaned":${v}}`).join('\n'),
+      [{ severity: 'critical', subject: { kind: 'Counter', namespace: null, name: 'Reservations still held (orphaned)', controller: 'slots' }, metrics: { first: 4, last: 12, observations: 5, slopePerMinute: 12, periodSeconds: 10 } }],
+    ],
+    [
+      'klog: two observations, the message says still held → warning',
+      'I1120 08:00:00.000000       1 leases.go:120] "Leases still held by stopped workers" count=2\nI1120 08:01:00.000000       1 leases.go:120] "Leases still held by stopped workers" count=5',
+      [{ severity: 'warning', subject: { name: 'Leases still held by stopped workers' }, metrics: { first: 2, last: 5, observations: 2, slopePerMinute: 3, periodSeconds: 60 } }],
+    ],
+    [
+      'the number in the message itself ("3 pending requests")',
+      [3, 4, 6, 7].map((v, i) => `time=2026-11-20T08:0${i}:00Z level=warn msg="waiting on ${v} pending requests"`).join('\n'),
+      [{ severity: 'warning', subject: { name: 'waiting on # pending requests' }, metrics: { first: 3, last: 7, observations: 4 } }],
+    ],
+    ['negative: a gauge that goes back to zero', [0, 3, 5, 7, 2, 0, 4, 6].map((v, i) => `time=2026-11-20T08:0${i}:00Z level=info msg="queue stats" pending=${v}`).join('\n'), []],
+    ['negative: back to its first value (not zero)', [3, 5, 8, 3, 9, 12, 15].map((v, i) => `time=2026-11-20T08:0${i}:00Z level=info msg="stats" outstanding=${v}`).join('\n'), []],
+    ['negative: three rising observations, nothing else', [1, 2, 3].map((v, i) => `{"level":"info","ts":"2026-11-20T08:0${i}:00.000Z","msg":"Batch status","pendingItems":${v}}`).join('\n'), []],
+    ['negative: flat "still tracked" count', [3, 3, 3, 3].map((v, i) => slog(i * 5, 'WARN', `Pending streams still tracked count=${v}`)).join('\n'), []],
+    ['negative: falls about as often as it rises', [2, 5, 3, 6, 4, 7, 5].map((v, i) => `I1120 08:0${i}:00.000000       1 server.go:88] "Request stats" inflight=${v}`).join('\n'), []],
+    ['negative: time-like fields never count', [1, 2, 3, 4, 5].map((v, i) => `time=2026-11-20T08:0${i}:00Z level=info msg="pending work" oldestPendingSeconds=${v * 60} pending_bytes=${v}`).join('\n'), []],
+  ])('%s', (_name, text, want) => {
+    const fs = run(text);
+    expect(brief(fs)).toMatchObject(want);
+    expect(fs).toHaveLength(want.length);
+  });
+
+  it('pairs acquisitions with releases and failures in the same log', () => {
+    const lines: string[] = [];
+    let m = 0;
+    for (let i = 0; i < 5; i++) {
+      lines.push(slog(m++, 'INFO', `Selected best available engine container_name=acestream-${i} active_streams=0`));
+      lines.push(slog(m++, 'INFO', `Selected engine from orchestrator host=gluetun port=${19000 + i}`));
+      lines.push(slog(m++, 'INFO', `Started new stream id="{id: ${i}}" clients=0`));
+    }
+    for (let i = 0; i < 6; i++) {
+      lines.push(slog(m++, 'INFO', `Selected best available engine container_name=acestream-${i} active_streams=1`));
+      lines.push(slog(m++, 'ERROR', `Failed to start stream stream="{id: ${i}}" error="connection refused"`));
+    }
+    lines.push(slog(m, 'WARN', 'Pending streams still tracked count=2'));
+    lines.push(slog(m + 5, 'WARN', 'Pending streams still tracked count=6'));
+    const fs = run(lines.join('\n'), 'proxy.log');
+    expect(brief(fs)).toEqual([
+      {
+        severity: 'critical',
+        subject: { kind: 'Counter', namespace: null, name: 'Pending streams still tracked', controller: null },
+        metrics: { first: 2, last: 6, baseline: 2, observations: 2, rises: 1, slopePerMinute: 0.8, periodSeconds: 300, acquisitions: 11, releases: 5, failures: 6 },
+      },
+    ]);
+    expect(fs[0]!.evidence.map((e) => e.source)).toEqual(['proxy.log:28', 'proxy.log:29', 'proxy.log:1', 'proxy.log:3', 'proxy.log:17']);
+  });
+
+  it('balanced acquisitions and releases do not corroborate a short series', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      lines.push(slog(i, 'INFO', 'Selected best available engine'));
+      lines.push(slog(i, 'INFO', 'Started new stream'));
+    }
+    lines.push(slog(20, 'INFO', 'Stream stats pending=1'));
+    lines.push(slog(21, 'INFO', 'Stream stats pending=2'));
+    expect(run(lines.join('\n'))).toEqual([]);
+  });
+
+  it('keeps counters of different pods apart', () => {
+    const a = stalePending.create({ options: {} });
+    [1, 2, 3, 4].forEach((v, i) => {
+      a.onEvent(parseLine(`time=2026-11-20T08:0${i}:00Z level=info msg=stats pending=${v}`, i + 1, { source: 'all.log', referenceYear: 2026, origin: 'ns/pod-a/c' }));
+      a.onEvent(parseLine(`time=2026-11-20T08:0${i}:30Z level=info msg=stats pending=${5 - v}`, i + 1, { source: 'all.log', referenceYear: 2026, origin: 'ns/pod-b/c' }));
+    });
+    expect(a.flush().map((f) => [f.severity, f.subject.controller, f.metrics.first, f.metrics.last])).toEqual([['warning', 'ns/pod-a/c', 1, 4]]);
+  });
+
+  it('bounds its memory: counters past the cap are dropped and counted', () => {
+    const a = stalePending.create({ options: {} });
+    for (let k = 0; k < 5001; k++) {
+      a.onEvent(parseLine(`time=2026-11-20T08:00:00Z level=info msg="stats ${'x'.repeat(k % 7)}" pending_${k}=1`, k + 1, { source: 'a.log', referenceYear: 2026 }));
+    }
+    for (let i = 1; i <= 4; i++) a.onEvent(parseLine(`time=2026-11-20T08:0${i}:00Z level=info msg="stats " pending_0=${i + 1}`, 6000 + i, { source: 'a.log', referenceYear: 2026 }));
+    const fs = a.flush();
+    expect(fs.map((f) => [f.subject.name, f.metrics.droppedCounters])).toEqual([['stats (pending_0)', 1]]);
+  });
+
+  it('flush is idempotent', () => {
+    const a = stalePending.create({ options: {} });
+    [1, 2, 3, 4].forEach((v, i) => a.onEvent(parseLine(`time=2026-11-20T08:0${i}:00Z level=info msg=stats pending=${v}`, i + 1, { source: 'a.log', referenceYear: 2026 })));
+    const once = a.flush();
+    expect(a.flush()).toEqual(once);
+    expect(once).toHaveLength(1);
+  });
+
+  it('helpers: verb stems and counter extraction', () => {
+    expect(['started', 'start', 'stopped', 'stop', 'released', 'release', 'freed', 'free', 'selected', 'acquired', 'acquire'].map(verbStem)).toEqual([
+      'start', 'start', 'stop', 'stop', 'releas', 'releas', 'fre', 'fre', 'select', 'acquir', 'acquir',
+    ]);
+    const ev = parseLine('time=2026-11-20T08:00:00Z level=info msg="pool" inFlight=3 held_slots=2 active=9 count=4', 1, { source: 'x', referenceYear: 2026 });
+    expect(countersIn(ev)).toEqual([
+      ['inFlight', 3],
+      ['held_slots', 2],
+    ]);
+  });
+});
+
+describe.skipIf(!existsSync(REAL))('stale-pending on real data', () => {
+  it('acexy/degradation.log: "still tracked" 3 → 9, 49 acquisitions against 37 releases, 18 failures', () => {
+    const fs = run(readFileSync(join(REAL, 'acexy/degradation.log'), 'utf8'), 'degradation.log');
+    expect(brief(fs)).toEqual([
+      {
+        severity: 'critical',
+        subject: { kind: 'Counter', namespace: null, name: 'Pending streams still tracked', controller: null },
+        metrics: { first: 3, last: 9, baseline: 3, observations: 2, rises: 1, slopePerMinute: 1.2, periodSeconds: 300, acquisitions: 49, releases: 37, failures: 18 },
+      },
+    ]);
+    const f = fs[0]!;
+    expect(f.evidence.slice(0, 2).map((e) => e.source)).toEqual(['degradation.log:251', 'degradation.log:270']);
+    expect(f.evidence[0]!.text).toContain('WARN Pending streams still tracked count=3');
+    expect(f.evidence[1]!.text).toContain('WARN Pending streams still tracked count=9');
+    expect(f.summary).toContain('49 acquisitions ("Selected best available engine") against 37 releases ("Started new stream"), and 18 "Failed to start stream" lines release nothing');
+    expect([f.firstSeen, f.lastSeen]).toEqual(['2025-11-02T18:02:57.786Z', '2025-11-02T18:07:57.786Z']);
+  });
+
+  it('acexy/log_sample.txt (healthy): no finding', () => {
+    expect(run(readFileSync(join(REAL, 'acexy/log_sample.txt'), 'utf8'), 'log_sample.txt')).toEqual([]);
+  });
+
+  it('through the real sources and engine: acexy degradation found, nothing on the healthy inputs', async () => {
+    const { report } = await analyzePaths([join(REAL, 'acexy'), join(REAL, 'kubernaut'), join(REAL, 'wva')], { analyzers: [stalePending] });
+    expect(report.findings.map((f) => [f.severity, f.subject.name, f.evidence[0]!.source.replace(/^.*real-data\//, '')])).toEqual([
+      ['critical', 'Pending streams still tracked', 'acexy/degradation.log:251'],
+    ]);
+  });
+
+  it('must-gather-aws (healthy cluster): no finding', async () => {
+    const { report } = await analyzePaths([join(REAL, 'must-gather-aws')], { analyzers: [stalePending] });
+    expect(report.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.info)).toEqual([]);
+  });
+});
