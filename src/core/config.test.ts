@@ -21,14 +21,14 @@ describe('parseConfig: a valid file', () => {
     'failOn: critical',
     'rules:',
     '  queue-leak:',
-    '    windowSeconds: 45',
+    '    growthSteps: 4',
     '    failOn: warning',
     '  duplicate-cr:',
     '    dedupKeys:',
     '      - group: example.com',
     '        kind: Incident',
-    '        field: spec.fingerprint',
-    '        terminalPhases: [Resolved]',
+    '        jsonPath: spec.fingerprint',
+    '        clusterWide: true',
     '  reconcile-burst:',
     '    enabled: false',
     'suppressions:',
@@ -47,12 +47,12 @@ describe('parseConfig: a valid file', () => {
 
   it('keeps thresholds, gate settings and analyzer options apart', () => {
     expect(cfg.failOn).toBe('critical');
-    expect(cfg.rules['queue-leak']).toEqual({ enabled: true, failOn: 'warning', options: { windowSeconds: 45 } });
+    expect(cfg.rules['queue-leak']).toEqual({ enabled: true, failOn: 'warning', options: { growthSteps: 4 } });
     expect(cfg.rules['reconcile-burst']).toEqual({ enabled: false, failOn: undefined, options: {} });
     expect(disabledRules(cfg)).toEqual(['reconcile-burst']);
     expect(ruleOptionsOf(cfg)).toEqual({
-      'queue-leak': { windowSeconds: 45 },
-      'duplicate-cr': { dedupKeys: [{ group: 'example.com', kind: 'Incident', field: 'spec.fingerprint', terminalPhases: ['Resolved'] }] },
+      'queue-leak': { growthSteps: 4 },
+      'duplicate-cr': { dedupKeys: [{ group: 'example.com', kind: 'Incident', jsonPath: 'spec.fingerprint', clusterWide: true }] },
     });
   });
 
@@ -80,18 +80,20 @@ describe('parseConfig: errors name the file, the line and the key', () => {
   const cases: { name: string; text: string; lines: string[] }[] = [
     {
       name: 'a non-positive number',
-      text: 'rules:\n  queue-leak:\n    windowSeconds: -3\n',
-      lines: ['ctrlscope.yaml:3: rules.queue-leak.windowSeconds: expected a positive number'],
+      text: 'rules:\n  reconcile-burst:\n    windowSeconds: -3\n',
+      lines: ['ctrlscope.yaml:3: rules.reconcile-burst.windowSeconds: expected a positive number'],
     },
     {
       name: 'a string where a number belongs',
-      text: 'rules:\n  reconcile-burst:\n    minObjects: "five"\n',
-      lines: ['ctrlscope.yaml:3: rules.reconcile-burst.minObjects: expected a positive integer'],
+      text: 'rules:\n  queue-leak:\n    growthSteps: "five"\n',
+      lines: ['ctrlscope.yaml:3: rules.queue-leak.growthSteps: expected a positive integer'],
     },
     {
       name: 'an unknown rule option',
-      text: 'rules:\n  queue-leak:\n    windowSeconds: 30\n    windowSecs: 30\n',
-      lines: ['ctrlscope.yaml:4: rules.queue-leak.windowSecs: unknown key; known: enabled, failOn, windowSeconds, minIncreases'],
+      text: 'rules:\n  queue-leak:\n    growthSteps: 3\n    windowSeconds: 30\n',
+      lines: [
+        'ctrlscope.yaml:4: rules.queue-leak.windowSeconds: unknown key; known: enabled, failOn, growthSteps, growthMinLast, authWindowsWarn, authWindowsCrit, excessWindows, infoFailures',
+      ],
     },
     {
       name: 'an unknown rule id',
@@ -120,11 +122,14 @@ describe('parseConfig: errors name the file, the line and the key', () => {
       ],
     },
     {
-      name: 'a dedup key without field',
-      text: 'rules:\n  duplicate-cr:\n    dedupKeys:\n      - kind: Incident\n        path: spec.x\n',
+      name: 'dedup keys: an unknown key, a key without a source, a bad JSONPath, a negative window',
+      text: 'rules:\n  duplicate-cr:\n    dedupKeys:\n      - kind: Incident\n        path: spec.x\n      - kind: Alert\n      - jsonPath: "spec[\'x"\n    raceWindowMs: -1\n',
       lines: [
-        'ctrlscope.yaml:4: rules.duplicate-cr.dedupKeys[0].field: expected a dotted field path such as spec.signalFingerprint',
-        'ctrlscope.yaml:5: rules.duplicate-cr.dedupKeys[0].path: unknown key; known: group, kind, field, phaseField, terminalPhases',
+        'ctrlscope.yaml:4: rules.duplicate-cr.dedupKeys[0]: expected at least one of jsonPath, label, logField',
+        'ctrlscope.yaml:5: rules.duplicate-cr.dedupKeys[0].path: unknown key; known: kind, group, jsonPath, label, logField, clusterWide',
+        'ctrlscope.yaml:6: rules.duplicate-cr.dedupKeys[1]: expected at least one of jsonPath, label, logField',
+        "ctrlscope.yaml:7: rules.duplicate-cr.dedupKeys[2].jsonPath: expected a JSONPath such as spec.signalFingerprint, {.spec.x} or $.metadata.labels['a/b']",
+        'ctrlscope.yaml:8: rules.duplicate-cr.raceWindowMs: expected a number of milliseconds, 0 or more',
       ],
     },
     {
@@ -145,7 +150,7 @@ describe('parseConfig: errors name the file, the line and the key', () => {
   });
 
   it('reports YAML syntax errors with their line', () => {
-    const err = errorOf('rules:\n  queue-leak:\n    windowSeconds: [30\nfailOn: info\n');
+    const err = errorOf('rules:\n  queue-leak:\n    growthSteps: [30\nfailOn: info\n');
     expect(err.message).toMatch(/^invalid config file:\nctrlscope\.yaml:[34]: /);
     expect(err.tryMessage).toBe('fix the YAML syntax; see docs/config.md for the format');
   });

@@ -7,6 +7,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } fr
 import { z } from 'zod';
 import { describeError, UserError } from './errors.js';
 import { RULE_IDS, type RuleId, type Severity } from './finding.js';
+import { parseJsonPath } from '../analyzers/duplicate-cr.js';
 
 const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
@@ -22,51 +23,76 @@ const common = {
   failOn: severity().optional(),
 };
 
-/** How to group custom resources of one kind for `duplicate-cr`. */
-const dedupKey = z.strictObject({
-  /** API group, e.g. kubernaut.ai (omit for any group). */
-  group: text('an API group such as kubernaut.ai').optional(),
-  kind: text('a kind such as RemediationRequest'),
-  /** Dotted field path whose value is the dedup key, e.g. spec.signalFingerprint. */
-  field: text('a dotted field path such as spec.signalFingerprint'),
-  /** Dotted path of the phase (default status.phase). */
-  phaseField: text('a dotted field path such as status.phase').optional(),
-  /** Phases after which re-creation is legitimate (default Completed, Failed, TimedOut, Skipped, Cancelled). */
-  terminalPhases: z.array(text('a phase name'), { error: 'expected a list of phase names' }).optional(),
-});
+const nonNegative = () =>
+  z.number({ error: 'expected a number of milliseconds, 0 or more' }).nonnegative({ error: 'expected a number of milliseconds, 0 or more' });
+
+/** How `duplicate-cr` groups custom resources: which objects, and where their key is read from. */
+const dedupKey = z
+  .strictObject({
+    /** Kind the key applies to (case-insensitive); all kinds when omitted. */
+    kind: text('a kind such as RemediationRequest').optional(),
+    /** API group, e.g. kubernaut.ai; any group when omitted. */
+    group: text('an API group such as kubernaut.ai').optional(),
+    /** Path into the object whose value is the key: spec.signalFingerprint, {.spec.x}, $.metadata.labels['a/b']. */
+    jsonPath: text('a JSONPath such as spec.signalFingerprint')
+      .refine(
+        (p) => {
+          try {
+            parseJsonPath(p);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { error: "expected a JSONPath such as spec.signalFingerprint, {.spec.x} or $.metadata.labels['a/b']" },
+      )
+      .optional(),
+    /** Label whose value is the key. */
+    label: text('a label name').optional(),
+    /** Field of the creator's "Created … CRD" log line that carries the key. */
+    logField: text('a log field name').optional(),
+    /** Keys are unique cluster-wide rather than per namespace (default false). */
+    clusterWide: z.boolean({ error: 'expected true or false' }).optional(),
+  })
+  .refine((k) => k.jsonPath !== undefined || k.label !== undefined || k.logField !== undefined, {
+    error: 'expected at least one of jsonPath, label, logField',
+  });
 
 /**
  * The per-rule sections: known keys are typed, unknown keys are errors. Everything but `enabled`
- * and `failOn` is handed to the rule's analyzer as its options (EngineOptions.ruleOptions).
+ * and `failOn` is handed to the rule's analyzer as its options (EngineOptions.ruleOptions); the
+ * keys and defaults are the analyzers' own (src/analyzers/<rule>.ts).
  */
 export const RULE_SCHEMAS = {
   'queue-leak': z.strictObject({
     ...common,
-    /** Resync window when the log does not state the reflector's period (default 30). */
-    windowSeconds: positive().optional(),
-    /** Consecutive window-to-window increases of failures that make a finding critical (default 3). */
-    minIncreases: positiveInt().optional(),
+    /** Consecutive window-to-window increases of a key's failures for a critical finding (default 3). */
+    growthSteps: positiveInt().optional(),
+    /** Failures the last window of such a run must reach (default 8). */
+    growthMinLast: positiveInt().optional(),
+    /** Resync windows with 401/403 failures of one key for a warning (default 3) … */
+    authWindowsWarn: positiveInt().optional(),
+    /** … and for a critical finding (default 5). */
+    authWindowsCrit: positiveInt().optional(),
+    /** Windows whose failures exceed backoff plus one resync, for a warning (default 2). */
+    excessWindows: positiveInt().optional(),
+    /** Failures of one key before an info finding (default 10). */
+    infoFailures: positiveInt().optional(),
   }),
   'duplicate-cr': z.strictObject({
     ...common,
-    /** Dedup keys for custom resources besides the built-in kubernaut.ai RemediationRequest one. */
-    dedupKeys: z.array(dedupKey, { error: 'expected a list of {kind, field} entries' }).optional(),
+    /** Replaces the built-in key (kubernaut.ai RemediationRequest spec.signalFingerprint). */
+    dedupKeys: z.array(dedupKey, { error: 'expected a list of dedup keys' }).min(1, { error: 'expected at least one dedup key' }).optional(),
+    /** Creations of one key this close together are a race even without phases (default 5000). */
+    raceWindowMs: nonNegative().optional(),
+    /** Creations this close with unknown phases are a suspected duplicate (default 60000). */
+    suspectWindowMs: nonNegative().optional(),
   }),
-  'stale-pending': z.strictObject({
-    ...common,
-    /** Rises without a return to baseline that make a finding critical (default 4). */
-    minRises: positiveInt().optional(),
-    /** Extra words that name a counter in log lines (besides pending, in-flight, tracked, …). */
-    counterWords: z.array(text('a word'), { error: 'expected a list of words' }).optional(),
-  }),
+  'stale-pending': z.strictObject({ ...common }),
   'reconcile-burst': z.strictObject({
     ...common,
     /** How long after a trigger reconciles count towards its fan-out (default 60). */
     windowSeconds: positive().optional(),
-    /** Smallest fan-out N reported as a warning (default 5). */
-    minObjects: positiveInt().optional(),
-    /** Fan-out N from which a burst is critical (default 20). */
-    criticalObjects: positiveInt().optional(),
   }),
 } satisfies Record<RuleId, z.ZodType>;
 
