@@ -36,6 +36,14 @@ interface Collected {
   lines: Map<string, string[]>;
 }
 
+/** The lines of a lines item, or of a bytes item (complete lines, the last one maybe without a newline). */
+function linesOf(it: SourceItem): string[] {
+  if (it.type === 'lines') return it.lines;
+  if (it.type !== 'bytes') return [];
+  const text = Buffer.from(it.bytes).toString('utf8');
+  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+}
+
 async function collect(path: string, opts: BundleOptions = {}): Promise<Collected> {
   const items: SourceItem[] = [];
   const inputs: InputHandle[] = [];
@@ -44,9 +52,9 @@ async function collect(path: string, opts: BundleOptions = {}): Promise<Collecte
     items.push(it);
     if (it.type === 'clock') continue;
     if (!inputs.includes(it.input)) inputs.push(it.input);
-    if (it.type === 'lines') {
+    if (it.type === 'lines' || it.type === 'bytes') {
       const key = it.input.report.source;
-      lines.set(key, [...(lines.get(key) ?? []), ...it.lines]);
+      lines.set(key, [...(lines.get(key) ?? []), ...linesOf(it)]);
     }
   }
   const bundle = inputs.find((h) => h.report.kind === 'bundle');

@@ -43,13 +43,13 @@ interface Member {
   stream: AsyncIterable<Buffer>;
 }
 
-/** Items held back (bounded) until the capture time is found, so the clock can come first. */
-const HOLD_BACK_CHARS = 32 << 20;
+/** Items held back (bounded, in characters or bytes) until the capture time is found, so the clock can come first. */
+const HOLD_BACK_CHARS = 16 << 20;
 
 /**
  * An archive as a source. The bundle input (kind `bundle`, format = detected layout) carries
  * the archive's problems; each member becomes its own input named `ARCHIVE:member/path`.
- * Items are held back (up to 32 MiB of lines) until the archive ends so that a `clock` item
+ * Items are held back (up to 16 MiB of lines) until the archive ends so that a `clock` item
  * with the capture time (the latest `timestamp` member) comes first; a `timestamp` found after
  * that budget yields a later `clock` item, and the engine keeps the latest.
  */
@@ -99,6 +99,7 @@ export async function* archiveSource(path: string, opts: BundleOptions = {}): As
         if (held) {
           held.push(item);
           if (item.type === 'lines') for (const l of item.lines) heldChars += l.length;
+          else if (item.type === 'bytes') heldChars += item.bytes.length;
           if (heldChars > HOLD_BACK_CHARS) yield* release();
         } else yield item;
       }
@@ -244,7 +245,7 @@ async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx:
   let body: AsyncIterable<Buffer>;
   if (type === 'tar') body = metered(fromDisk(), ctx, path);
   else if (type === 'tar.gz') {
-    const gz = createGunzip();
+    const gz = createGunzip({ chunkSize: 256 << 10 });
     const src = Readable.from(fromDisk());
     src.on('error', (e) => gz.destroy(e));
     src.pipe(gz);

@@ -11,6 +11,14 @@ import type { InputHandle, SourceItem } from './types.js';
 const FIXTURE = resolve('test/fixtures/bundles/duplicate-rr');
 const REAL = resolve('../shared/real-data/must-gather-aws');
 
+/** The lines of a lines item, or of a bytes item (complete lines, the last one maybe without a newline). */
+function linesOf(it: SourceItem): string[] {
+  if (it.type === 'lines') return it.lines;
+  if (it.type !== 'bytes') return [];
+  const text = Buffer.from(it.bytes).toString('utf8');
+  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+}
+
 async function collect(dir: string): Promise<{ items: SourceItem[]; inputs: InputHandle[] }> {
   const layout = await detectBundle(dir);
   if (!layout) throw new Error(`not a bundle: ${dir}`);
@@ -115,7 +123,7 @@ describe('bundleSource', () => {
     const log = inputs.find((h) => h.report.kind === 'log')!;
     expect(log.origin).toBe('kubernaut-system/gateway-6c8f9d7b5-q4xkz/gateway');
     expect(log.referenceYear).toBe(2026);
-    const lines = items.flatMap((i) => (i.type === 'lines' && i.input === log ? i.lines : []));
+    const lines = items.flatMap((i) => (i.type !== 'clock' && i.input === log ? linesOf(i) : []));
     expect(lines).toHaveLength(10);
     expect(lines.filter((l) => l.includes('Created RemediationRequest CRD'))).toHaveLength(3);
     // README.md, version and timestamp are not inputs.

@@ -315,7 +315,7 @@ async function* countBytes(stream: AsyncIterable<Buffer>, counter: { n: number }
 /** Gunzips a member stream, metered against the limits. */
 function gunzipMember(rest: AsyncIterable<Buffer>, ctx: BundleContext, what: string): AsyncIterable<Buffer> {
   const counter = { n: 0 };
-  const gz = createGunzip();
+  const gz = createGunzip({ chunkSize: 256 << 10 });
   const src = Readable.from(countBytes(rest, counter));
   src.on('error', (e) => gz.destroy(e));
   src.pipe(gz);

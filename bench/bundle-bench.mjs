@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Throughput and memory of `ctrlscope scan` on a must-gather bundle, as a directory and as a
+// .tar.gz, beside `grep -c ''` over the same data in the same run (the machine is shared and
+// noisy: ratios travel, absolute numbers don't).
+//
+//   node bench/bundle-bench.mjs          # a ~100 MB (unpacked) bundle
+//   node bench/bundle-bench.mjs 300      # another size, in MB
+//
+// The bundle is built in bench/out/ with the OpenShift must-gather layout: `timestamp`, an image
+// folder, 10 pods whose `current.log` come from ../shared/tools/gen-log.mjs (mixed formats with
+// planted incidents, a different seed per pod) and a RemediationRequest dump. Target (issue 5):
+// ≥ 100 MB/s and peak RSS ≤ 256 MB for both forms. Peak RSS is read with GNU time.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(repo, 'bench/out');
+const cli = join(repo, 'dist/bin/ctrlscope.js');
+const gen = process.env.CTRLSCOPE_GEN_LOG ?? [resolve(repo, '../shared/tools/gen-log.mjs'), '/work/shared/tools/gen-log.mjs'].find(existsSync);
+const mb = Number(process.argv[2] ?? 100);
+const PODS = 10;
+if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
+if (!gen || !existsSync(gen)) {
+  console.error('bench: gen-log.mjs not found; set CTRLSCOPE_GEN_LOG to its path');
+  process.exit(2);
+}
+
+const dir = join(out, `bundle-${mb}`);
+const image = join(dir, 'quay-io-example-must-gather-sha256-bench');
+const tgz = join(out, `bundle-${mb}.tar.gz`);
+if (!existsSync(join(dir, 'timestamp'))) {
+  process.stderr.write(`building a ${mb} MB must-gather in ${dir}…\n`);
+  for (let p = 0; p < PODS; p++) {
+    const logs = join(image, `namespaces/ns-${p % 3}/pods/controller-${p}-7d9f8b6c5d-x2k4p/manager/manager/logs`);
+    mkdirSync(logs, { recursive: true });
+    execFileSync('node', [gen, join(logs, 'current.log'), String(mb / PODS), String(p + 1)], { stdio: 'inherit' });
+  }
+  const rr = join(image, 'namespaces/kubernaut-system/kubernaut.ai');
+  mkdirSync(rr, { recursive: true });
+  const item = (i) => `- apiVersion: kubernaut.ai/v1alpha1\n  kind: RemediationRequest\n  metadata:\n    name: rr-0123456789ab-${String(i).padStart(8, '0')}\n    namespace: kubernaut-system\n    creationTimestamp: "2026-11-20T0${i % 10}:00:00Z"\n  spec:\n    signalFingerprint: ${String(i).padStart(64, '0')}\n  status:\n    overallPhase: Completed\n`;
+  writeFileSync(join(rr, 'remediationrequests.yaml'), `apiVersion: v1\nkind: List\nitems:\n${Array.from({ length: 50 }, (_, i) => item(i)).join('')}`);
+  writeFileSync(join(image, 'timestamp'), '2026-11-20 14:00:00.000000000 +0000 UTC m=+0.1\n2026-11-20 14:00:05.000000000 +0000 UTC m=+5.1\n');
+  writeFileSync(join(dir, 'timestamp'), '2026-11-20 13:59:59.000000000 +0000 UTC m=+0.2\n2026-11-20 14:00:06.000000000 +0000 UTC m=+6.2\n');
+}
+if (!existsSync(tgz)) {
+  process.stderr.write(`packing ${tgz}…\n`);
+  const tar = await import('tar');
+  await tar.c({ gzip: true, file: tgz, cwd: out, portable: true }, [`bundle-${mb}`]);
+}
+
+/** Bytes of all files under a directory. */
+function du(d) {
+  let n = 0;
+  for (const e of readdirSync(d, { withFileTypes: true, recursive: true })) if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  return n;
+}
+
+/** Runs a command under GNU time; returns wall seconds, peak RSS in MiB and stdout. */
+function timed(cmd, args) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const [wall, rssKb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wall, rssMiB: rssKb / 1024, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+const best = (n, f) => Array.from({ length: n }, f).sort((a, b) => a.wall - b.wall)[0];
+
+const bytes = du(dir);
+const rows = [];
+for (const [form, target, grepCmd] of [
+  ['directory', dir, ['sh', ['-c', `cat $(find '${dir}' -type f) | grep -c ''`]]],
+  ['tar.gz', tgz, ['sh', ['-c', `gzip -dc '${tgz}' | grep -c ''`]]],
+]) {
+  const grep = best(3, () => timed(...grepCmd));
+  const scan = best(2, () => timed('node', [cli, 'scan', target, '-o', 'json']));
+  if (scan.status !== 0 && scan.status !== 1) throw new Error(`scan ${target} exited ${scan.status}: ${scan.stderr.slice(0, 2000)}`);
+  const report = JSON.parse(scan.stdout);
+  const bundle = report.inputs.find((i) => i.kind === 'bundle');
+  const rules = [...new Set(report.findings.filter((f) => f.severity !== 'info').map((f) => f.rule))].sort();
+  const lines = report.inputs.filter((i) => i.kind === 'log').reduce((n, i) => n + i.lines, 0);
+  rows.push({
+    form,
+    'unpacked MB': (bytes / 1e6).toFixed(0),
+    'on disk MB': (statSync(target).isDirectory() ? bytes / 1e6 : statSync(target).size / 1e6).toFixed(1),
+    layout: bundle?.format ?? '-',
+    'log lines': lines,
+    'grep -c s': grep.wall.toFixed(2),
+    'scan s': scan.wall.toFixed(2),
+    'scan MB/s': (bytes / 1e6 / scan.wall).toFixed(0),
+    'scan/grep': (scan.wall / grep.wall).toFixed(1),
+    'peak RSS MiB': scan.rssMiB.toFixed(0),
+    found: rules.join(' '),
+  });
+}
+console.table(rows);
+const ok = rows.every((r) => Number(r['scan MB/s']) >= 100 && Number(r['peak RSS MiB']) <= 256);
+console.log(`target ≥ 100 MB/s and ≤ 256 MiB RSS for both forms: ${ok ? 'met' : 'NOT met'}`);
