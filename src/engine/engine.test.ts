@@ -116,3 +116,33 @@ describe('Engine', () => {
     expect(findingId({ rule: 'queue-leak', subject: { kind: 'APIService', namespace: null, name: 'v1.y' } })).not.toBe(a);
   });
 });
+
+describe('Engine with worker threads', () => {
+  it('reports exactly what a single-threaded run reports', async () => {
+    const { analyzePaths } = await import('./run.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-par-'));
+    const file = join(dir, 'mixed.log');
+    const out: string[] = [];
+    // ~6 MB of mixed formats, with a growing pending counter and a CRI partial run at the end.
+    for (let i = 0; i < 40_000; i++) {
+      const s = String(i % 60).padStart(2, '0');
+      out.push(`2025-11-02T10:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}:${s}.000000000Z 2025/11/02 10:00:${s} INFO Started new stream id=${i} clients=0`);
+      out.push(`I1102 10:00:${s}.000000       1 cacher.go:400] cacher (pods): ${i} objects queued in incoming channel.`);
+      if (i % 5000 === 0) out.push(`2025-11-02T10:00:${s}.000000000Z 2025/11/02 10:00:${s} WARN Pending streams still tracked count=${i / 1000 + 2}`);
+      if (i % 7000 === 0) out.push(`this line is in no format ${i}`);
+    }
+    out.push('2025-11-02T11:00:00.000000001Z stdout P 2025/11/02 11:00:00 WARN Pending streams still ');
+    out.push('2025-11-02T11:00:00.000000002Z stdout F tracked count=50');
+    writeFileSync(file, out.join('\n') + '\n');
+    const at = new Date(0);
+    const one = await analyzePaths([file], { workers: 0, generatedAt: at });
+    const two = await analyzePaths([file], { workers: 2, generatedAt: at });
+    expect(two.report.inputs).toEqual(one.report.inputs);
+    expect(two.report.findings).toEqual(one.report.findings);
+    expect(one.report.inputs[0]).toMatchObject({ lines: out.length, unparsed: 6 });
+    expect(one.report.findings.find((f) => f.rule === 'stale-pending')?.metrics).toMatchObject({ first: 2, last: 50 });
+  });
+});

@@ -9,8 +9,11 @@ import { compareFindings } from '../core/finding.js';
 import { redact } from '../core/redact.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
 import { remediationFor } from '../analyzers/catalog.js';
-import { CriJoiner, detectLine, parseLine } from '../parsers/index.js';
-import type { InputHandle, Source, SourceItem } from '../sources/types.js';
+import { CriJoiner } from '../parsers/index.js';
+import type { BytesItem, InputHandle, LinesItem, Source, SourceItem } from '../sources/types.js';
+import { newTally, processLines, splitText, type LineTally, type LineWant } from './line-stage.js';
+import { LinePool } from './line-pool.js';
+import type { LineResult } from './line-worker.js';
 import { VERSION } from '../core/version.js';
 
 /** How a run is configured. */
@@ -27,20 +30,18 @@ export interface EngineOptions {
   now?: number;
   /** Mask secrets in evidence (default true). */
   redact?: boolean;
+  /** Worker threads for the line stage of byte chunks (0: all on this thread, the default). */
+  workers?: number;
 }
+
+/** Byte chunks in flight per worker: enough to keep them busy, few enough to bound memory. */
+const IN_FLIGHT_PER_WORKER = 4;
 
 interface Running {
   def: AnalyzerDefinition;
   analyzer: Analyzer;
   ctx: AnalyzerContext;
   failed?: string;
-}
-
-/** Line filter built from the analyzers' declared interests. */
-interface LineWant {
-  all: boolean;
-  keywords?: RegExp;
-  minRank: number;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -55,6 +56,9 @@ export class Engine {
   private readonly joiners = new WeakMap<InputHandle, CriJoiner>();
   private readonly problems: string[] = [];
   private readonly want: LineWant;
+  /** Inputs whose byte chunks must stay on this thread (they hold CRI partial lines). */
+  private readonly sequential = new WeakSet<InputHandle>();
+  private readonly workers: number;
   private readonly since: number;
   private readonly until: number;
   private readonly redact: boolean;
@@ -69,6 +73,7 @@ export class Engine {
     this.since = opts.since ?? -Infinity;
     this.until = opts.until ?? Infinity;
     this.redact = opts.redact ?? true;
+    this.workers = opts.workers ?? 0;
     for (const def of opts.analyzers) {
       if (rules && !rules.has(def.rule)) continue;
       const ctx: AnalyzerContext = { now: opts.now, options: opts.ruleOptions?.[def.rule] ?? {} };
@@ -89,12 +94,77 @@ export class Engine {
     this.want = buildWant(this.byKind.get('log') ?? []);
   }
 
-  /** Consumes a whole source (finite input), stopping early if `signal` fires. */
+  /**
+   * Consumes a whole source (finite input), stopping early if `signal` fires. With `workers`,
+   * byte chunks are classified and parsed on worker threads while results are applied here in
+   * input order, so analyzers see exactly what a single-threaded run would show them.
+   */
   async run(source: Source, signal?: AbortSignal): Promise<void> {
-    for await (const item of source) {
-      if (signal?.aborted) break;
-      this.ingest(item);
+    const pool = this.workers > 0 ? new LinePool(this.workers) : undefined;
+    const queue: { item: BytesItem; result: Promise<LineResult> }[] = [];
+    const drain = async (keep: number) => {
+      while (queue.length > keep) {
+        const { item, result } = queue.shift()!;
+        this.applyResult(item, await result);
+      }
+    };
+    try {
+      for await (const item of source) {
+        if (signal?.aborted) break;
+        if (pool && item.type === 'bytes' && !this.sequential.has(item.input)) {
+          this.register(item.input);
+          const rep = item.input.report;
+          queue.push({
+            item,
+            result: pool.submit({ bytes: item.bytes, want: this.want, source: rep.source, referenceYear: item.input.referenceYear ?? this.defaultYear, origin: item.input.origin }),
+          });
+          await drain(this.workers * IN_FLIGHT_PER_WORKER);
+          continue;
+        }
+        await drain(0);
+        this.ingest(item);
+      }
+      await drain(0);
+    } finally {
+      await pool?.close();
     }
+  }
+
+  /** Applies a worker's result for a byte chunk, in input order. */
+  private applyResult(item: BytesItem, r: LineResult): void {
+    const input = item.input;
+    if (r.error) {
+      this.problems.push(`line worker failed on a chunk of ${input.report.source}: ${r.error}; the chunk was analysed on the main thread. This is a bug in ctrlscope; please report it.`);
+    }
+    if (r.sequential || r.error || this.sequential.has(input) || !r.tally || !r.events) {
+      if (r.sequential) this.sequential.add(input);
+      this.ingest(item);
+      return;
+    }
+    const offset = input.report.lines;
+    for (const ev of r.events) {
+      ev.line += offset;
+      this.route(ev);
+    }
+    this.mergeTally(input, r.tally);
+  }
+
+  private register(input: InputHandle): void {
+    if (!this.seen.has(input)) {
+      this.seen.add(input);
+      this.inputs.push(input);
+    }
+  }
+
+  private mergeTally(input: InputHandle, t: LineTally): void {
+    const rep = input.report;
+    rep.lines += t.lines;
+    rep.unparsed += t.unparsed;
+    if (t.truncated) rep.truncatedLines = (rep.truncatedLines ?? 0) + t.truncated;
+    const counts = (input.formatCounts ??= {}) as Record<string, number>;
+    for (const [k, v] of Object.entries(t.formats)) counts[k] = (counts[k] ?? 0) + v;
+    const wrappers = (input.wrapperCounts ??= {}) as Record<string, number>;
+    for (const [k, v] of Object.entries(t.wrappers)) wrappers[k] = (wrappers[k] ?? 0) + v;
   }
 
   /** Takes one source item synchronously (live mode feeds items as they arrive). */
@@ -105,45 +175,29 @@ export class Engine {
       return;
     }
     const input = item.input;
-    if (!this.seen.has(input)) {
-      this.seen.add(input);
-      this.inputs.push(input);
-    }
+    this.register(input);
     if (item.type === 'events') {
       for (const ev of item.events) this.route(ev);
       return;
     }
-    const rep = input.report;
-    const counts = (input.formatCounts ??= {});
-    const wrappers = (input.wrapperCounts ??= {});
-    const opts = { source: rep.source, referenceYear: input.referenceYear ?? this.defaultYear, origin: input.origin };
-    const { lines, firstLine } = item;
-    const want = this.want;
-    for (let i = 0; i < lines.length; i++) {
-      let raw = lines[i]!;
-      let ln = firstLine + i;
-      rep.lines++;
-      if (raw.length === 0) continue;
-      let d = detectLine(raw);
-      if (d.wrapper === 'cri') {
-        // CRI splits long lines into `P` parts ended by an `F` part: analyse the joined line.
-        let j = this.joiners.get(input);
-        if (!j) this.joiners.set(input, (j = new CriJoiner()));
-        const joined = j.push(raw, ln);
-        if (!joined) continue;
-        if (joined.raw !== raw) {
-          raw = joined.raw;
-          ln = joined.line;
-          d = detectLine(raw);
-        }
-      }
-      if (d.format === 'unknown') rep.unparsed++;
-      else counts[d.format] = (counts[d.format] ?? 0) + 1;
-      if (d.wrapper !== 'none') wrappers[d.wrapper] = (wrappers[d.wrapper] ?? 0) + 1;
-      if (want.all || LEVEL_RANK[d.level] >= want.minRank || (want.keywords !== undefined && want.keywords.test(raw))) {
-        this.route(parseLine(raw, ln, opts));
-      }
+    if (item.type === 'bytes') {
+      const tally = newTally();
+      const lines = splitText(Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength).toString('utf8'), tally);
+      this.ingestLines(input, lines, input.report.lines + 1, tally);
+      return;
     }
+    this.ingestLines(input, item.lines, item.firstLine, newTally());
+  }
+
+  private ingestLines(input: InputHandle, lines: LinesItem['lines'], firstLine: number, tally: LineTally): void {
+    const opts = { source: input.report.source, referenceYear: input.referenceYear ?? this.defaultYear, origin: input.origin };
+    const joiner = () => {
+      let j = this.joiners.get(input);
+      if (!j) this.joiners.set(input, (j = new CriJoiner()));
+      return j;
+    };
+    processLines(lines, firstLine, opts, this.want, tally, joiner, (ev) => this.route(ev));
+    this.mergeTally(input, tally);
   }
 
   private route(ev: Event): void {
@@ -245,7 +299,7 @@ function buildWant(list: Running[]): LineWant {
   return {
     all,
     minRank,
-    keywords: words.size ? new RegExp([...words].map(escapeRe).join('|')) : undefined,
+    keywords: words.size ? [...words].map(escapeRe).join('|') : undefined,
   };
 }
 

@@ -5,6 +5,10 @@ import type { AnalyzerDefinition } from '../analyzers/types.js';
 import type { Report, RuleId } from '../core/finding.js';
 import { openPaths, type Unreadable } from '../sources/index.js';
 import { Engine } from './engine.js';
+import { defaultWorkers } from './line-pool.js';
+
+/** Inputs at least this large are parsed on worker threads. */
+const PARALLEL_FROM_BYTES = 64 << 20;
 
 /** Progress of a long scan, for the stderr progress line. */
 export interface Progress {
@@ -26,6 +30,8 @@ export interface AnalyzeOptions {
   stdin?: NodeJS.ReadableStream;
   /** Time the report says it was generated (tests pin it). */
   generatedAt?: Date;
+  /** Worker threads for the line stage (default: up to 2 for inputs of 64 MiB or more). */
+  workers?: number;
 }
 
 /** The outcome of a scan: the report, plus the paths that could not be read at all. */
@@ -52,6 +58,7 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
     until: opts.until,
     ruleOptions: opts.ruleOptions,
     redact: opts.redact,
+    workers: opts.workers ?? (opened.totalBytes >= PARALLEL_FROM_BYTES ? defaultWorkers() : 0),
   });
   await engine.run(opened.source, opts.signal);
   return { report: engine.report(opts.generatedAt), unreadable: opened.unreadable };

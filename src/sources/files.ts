@@ -10,13 +10,15 @@ import { createGunzip } from 'node:zlib';
 import type { Event } from '../core/event.js';
 import { describeError } from '../core/errors.js';
 import { parseAuditLine, sniffAudit } from '../parsers/audit.js';
-import { isPromExposition, parsePromLine } from '../parsers/prometheus.js';
+import { isPromExposition, PromReader } from '../parsers/prometheus.js';
 import { parseResources, sniffResources } from '../parsers/resources.js';
-import type { InputHandle, LinesItem, SourceItem } from './types.js';
+import type { BytesItem, InputHandle, LinesItem, SourceItem } from './types.js';
 import { newInput } from './types.js';
 
-/** Longest line kept, in characters; longer lines are cut here and counted in `truncatedLines`. */
-export const MAX_LINE_CHARS = 1 << 20;
+import { MAX_LINE_CHARS } from '../engine/line-stage.js';
+export { MAX_LINE_CHARS };
+/** Smallest byte chunk handed to the engine (small reads, e.g. from gunzip, are gathered). */
+const MIN_CHUNK_BYTES = 1 << 20;
 /** Lines per batch handed to the engine. */
 const BATCH_LINES = 2048;
 /** Largest resource document parsed whole. */
@@ -109,6 +111,61 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>, input: 
   if (batch.length > 0) yield { type: 'lines', input, lines: batch, firstLine: first };
 }
 
+/**
+ * Cuts a byte stream into chunks of complete lines (the engine splits and parses them, possibly
+ * on worker threads). A line longer than MAX_LINE_CHARS bytes is cut at the cap and counted;
+ * the rest of it is skipped, never buffered.
+ */
+export async function* readChunks(stream: AsyncIterable<Buffer | string>, input: InputHandle, signal?: AbortSignal): AsyncGenerator<BytesItem> {
+  let pending: Buffer[] = [];
+  let pendingLen = 0;
+  let carry: Buffer | undefined;
+  let cutting = false;
+  const NL = Buffer.from('\n');
+  for await (const c of stream) {
+    if (signal?.aborted) return;
+    let chunk = typeof c === 'string' ? Buffer.from(c) : c;
+    if (cutting) {
+      const nl = chunk.indexOf(10);
+      if (nl === -1) continue;
+      pending.push(carry!, NL);
+      pendingLen += carry!.length + 1;
+      input.report.truncatedLines = (input.report.truncatedLines ?? 0) + 1;
+      carry = undefined;
+      cutting = false;
+      chunk = chunk.subarray(nl + 1);
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last === -1) {
+      carry = carry ? Buffer.concat([carry, chunk]) : chunk;
+      if (carry.length > MAX_LINE_CHARS) {
+        carry = Buffer.from(carry.subarray(0, MAX_LINE_CHARS));
+        cutting = true;
+      }
+      continue;
+    }
+    if (carry) {
+      pending.push(carry);
+      pendingLen += carry.length;
+      carry = undefined;
+    }
+    pending.push(chunk.subarray(0, last + 1));
+    pendingLen += last + 1;
+    if (last + 1 < chunk.length) carry = Buffer.from(chunk.subarray(last + 1));
+    if (pendingLen >= MIN_CHUNK_BYTES) {
+      yield { type: 'bytes', input, bytes: pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLen) };
+      pending = [];
+      pendingLen = 0;
+    }
+  }
+  if (carry) {
+    pending.push(carry);
+    pendingLen += carry.length;
+    if (cutting) input.report.truncatedLines = (input.report.truncatedLines ?? 0) + 1;
+  }
+  if (pendingLen > 0) yield { type: 'bytes', input, bytes: pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLen) };
+}
+
 /** True when the bytes start with the gzip magic number. */
 export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
@@ -155,7 +212,7 @@ export async function* contentItems(
 ): AsyncGenerator<SourceItem> {
   const source = input.report.source;
   if (kind === 'log') {
-    yield* readLines(stream, input, signal);
+    yield* readChunks(stream, input, signal);
     return;
   }
   if (kind === 'resources') {
@@ -179,26 +236,20 @@ export async function* contentItems(
   }
   // metrics and audit: line-oriented records turned into events.
   input.report.format = kind === 'metrics' ? 'prometheus-text' : 'audit-json';
+  const prom = kind === 'metrics' ? new PromReader(source) : undefined;
   for await (const item of readLines(stream, input, signal)) {
     const events: Event[] = [];
     for (let i = 0; i < item.lines.length; i++) {
       const raw = item.lines[i]!;
-      const ln = item.firstLine + i;
       input.report.lines++;
       if (raw.length === 0) continue;
-      if (kind === 'metrics') {
-        if (raw.charCodeAt(0) === 35 /* # */) continue;
-        const ev = parsePromLine(raw, ln, source);
-        if (ev) events.push(ev);
-        else input.report.unparsed++;
-      } else {
-        const ev = parseAuditLine(raw, ln, source);
-        if (ev) events.push(ev);
-        else input.report.unparsed++;
-      }
+      const ev = prom ? prom.line(raw, item.firstLine + i) : parseAuditLine(raw, item.firstLine + i, source);
+      if (ev) events.push(ev);
+      else if (!prom) input.report.unparsed++;
     }
     if (events.length) yield { type: 'events', input, events };
   }
+  if (prom) input.report.unparsed += prom.unparsed;
 }
 
 function countLines(text: string): number {

@@ -25,6 +25,16 @@ export interface LinesItem {
   firstLine: number;
 }
 
+/**
+ * Raw bytes of complete log lines (ending at a newline, or at end of input), for the engine's
+ * parallel line stage. Line numbers continue from the input's previous items.
+ */
+export interface BytesItem {
+  type: 'bytes';
+  input: InputHandle;
+  bytes: Uint8Array;
+}
+
 /** Ready-made events (resource dumps, metrics, audit, watch events). */
 export interface EventsItem {
   type: 'events';
@@ -38,7 +48,7 @@ export interface ClockItem {
   now: number;
 }
 
-export type SourceItem = LinesItem | EventsItem | ClockItem;
+export type SourceItem = LinesItem | BytesItem | EventsItem | ClockItem;
 
 /** A producer of source items. */
 export type Source = AsyncIterable<SourceItem>;
