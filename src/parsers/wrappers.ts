@@ -1,7 +1,7 @@
 // Wrappers that runtimes and tools put in front of a log line: CRI (`<RFC3339Nano> stdout F `),
 // a kubectl/Docker `--timestamps` RFC3339Nano prefix, and a docker-compose `name  | ` prefix
 // (which may itself hold a timestamp prefix, as `docker compose logs -t` prints).
-import { isDigit, parseIso } from './util.js';
+import { isDigit } from './util.js';
 
 /** Wrapper codes (index into WRAPPERS). */
 export const W_CRI = 0;
@@ -121,16 +121,4 @@ export function scanWrapper(s: string, end: number): number {
     wrap.kind = W_TIMESTAMP;
   }
   return (wrap.start = q);
-}
-
-/** Epoch ms of the prefix timestamp found by the last scanWrapper, or undefined. */
-export function wrapperTime(s: string): number | undefined {
-  if (wrap.tsStart < 0) return undefined;
-  const t = parseIso(s, wrap.tsStart);
-  return Number.isNaN(t) ? undefined : t;
-}
-
-/** Compose service name found by the last scanWrapper, or undefined. */
-export function wrapperName(s: string): string | undefined {
-  return wrap.nameEnd < 0 ? undefined : s.slice(0, wrap.nameEnd);
 }
