@@ -2,6 +2,17 @@
 // (klog, zap JSON, zap console, slog text/JSON, logfmt) of every line independently, since merged
 // pod logs mix them. `detectLine` is the cheap per-line classifier; `parseLine` builds the full
 // event. Neither throws; a line no format matches is `unknown` and keeps its text as the message.
+//
+// Rules shared by all formats:
+// - time: the line's own time; klog's has no year, so it takes the wrapper's year, else
+//   `referenceYear`; klog, slog and zone-less times are UTC. A whole-second own time (slog text,
+//   zap console `…:19Z`) is replaced by the wrapper's when that falls in the same second (finer).
+//   No own time: the wrapper's. Times are integer epoch ms.
+// - level: from detectLine (so both always agree); `unknown` for unknown/plain lines.
+// - a Go `log` line with a timestamp but no level is format `plain`.
+// - origin: the compose service name when there is one, else `opts.origin`.
+// - a trailing `\r` is stripped (also from `raw`).
+// CRI partial (`P`) lines: run every raw line through a CriJoiner before detectLine/parseLine.
 import type { Level, LogEvent, LogFormat, LogWrapper } from '../core/event.js';
 import * as klog from './klog.js';
 import * as logfmt from './logfmt.js';
