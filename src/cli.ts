@@ -7,6 +7,8 @@ import * as check from './commands/check.js';
 import * as explain from './commands/explain.js';
 import * as scan from './commands/scan.js';
 import * as collect from './commands/collect.js';
+import * as watch from './commands/watch.js';
+import * as demo from './commands/demo.js';
 
 /** The process as a command sees it. */
 export interface Io {
@@ -23,17 +25,18 @@ export interface CommandModule {
   register(program: Command, io: Io): void;
 }
 
-const COMMANDS: CommandModule[] = [scan, check, collect, explain];
+const COMMANDS: CommandModule[] = [scan, check, watch, demo, collect, explain];
 
 /** The whole CLI. */
 export function buildProgram(io: Io): Command {
   const program = new Command('ctrlscope')
     .description(
-      'Diagnose Kubernetes controller dynamics — workqueue leaks, duplicate custom resources,\n' +
-        'stale pending counters and reconcile bursts — from logs, bundles or a live cluster.',
+      'Diagnose Kubernetes controller dynamics — workqueue leaks, duplicate custom resources, stale pending counters and reconcile bursts — from logs, bundles or a live cluster.',
     )
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    // Set before the commands are added so they inherit it: bin/ctrlscope.ts maps the errors.
+    .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),

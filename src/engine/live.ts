@@ -26,6 +26,8 @@ export interface LiveSnapshot {
   series: Record<RuleId, number[]>;
   /** Lines/events ingested per sample period, oldest first. */
   rate: number[];
+  /** Length of one sample period (ms). */
+  sampleMs: number;
   /** Total lines and events ingested. */
   ingested: number;
   inputs: InputReport[];
@@ -223,6 +225,7 @@ export class LiveSession {
         findings: this.findingsCache,
         series: Object.fromEntries(RULE_IDS.map((r) => [r, [...this.series[r]]])) as unknown as Record<RuleId, number[]>,
         rate: [...this.rate],
+        sampleMs: this.sampleMs,
         ingested: this.ingested,
         inputs: this.engine.inputReports().map((r) => ({ ...r })),
         health: [...this.health.values()],

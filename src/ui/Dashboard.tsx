@@ -27,8 +27,8 @@ export function layoutFor(columns: number, lines: number, panels = 4): Layout {
   const panelRows = Math.ceil(panels / perRow);
   // Header ~4 lines, help 1; each panel has 5 lines of frame, title, sparkline and "more".
   const free = Math.max(0, lines - 6);
-  const rows = Math.max(1, Math.min(8, Math.floor(free / panelRows) - 5));
-  return { columns: cols, perRow, panelWidth, rows, bodyHeight: Math.max(5, lines - 8) };
+  const rows = Math.max(1, Math.min(5, Math.floor(free / panelRows) - 5));
+  return { columns: cols, perRow, panelWidth, rows, bodyHeight: Math.max(5, lines - 9) };
 }
 
 /** The dashboard screen. */

@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { DetailModel } from './view-model.js';
-import { wrapText } from './view-model.js';
+import { hardWrap, wrapText } from './view-model.js';
 
 interface Line {
   text: string;
@@ -31,7 +31,7 @@ export function detailLines(m: DetailModel, width = 100): Line[] {
     out.push({ text: '' }, { text: `Evidence (${m.evidence.length})`, bold: true });
     for (const e of m.evidence) {
       add(`  ${e.source}${e.time ? `  ${e.time}` : ''}`, { dim: true });
-      add(`    ${e.text}`);
+      for (const l of hardWrap(`    ${e.text}`, width, '    ')) out.push({ text: l });
     }
   }
   out.push({ text: '' }, { text: 'Remediation', bold: true });

@@ -8,15 +8,15 @@ export function Header({ model }: { model: HeaderModel }): React.JSX.Element {
   const m = model;
   return (
     <Box flexDirection="column">
-      <Box>
+      <Text wrap="truncate-end">
         <Text bold>{m.title}</Text>
-        {m.context ? <Text> · context {m.context}</Text> : null}
-        {m.namespaces ? <Text> · {m.namespaces}</Text> : null}
-        <Text> · {m.rate} · {m.ingested} read</Text>
-        {m.dataTime ? <Text dimColor> · data {m.dataTime}</Text> : null}
         {m.paused ? <Text inverse> PAUSED </Text> : null}
+        {m.context ? ` · context ${m.context}` : ''}
+        {m.namespaces ? ` · ${m.namespaces}` : ''}
+        {` · ${m.rate} · ${m.ingested} read`}
+        {m.dataTime ? <Text dimColor> · data {m.dataTime}</Text> : null}
         {m.ended ? <Text dimColor> · input ended</Text> : null}
-      </Box>
+      </Text>
       <Box>
         <Text wrap="truncate-end">
           {m.sources.length === 0 ? <Text dimColor>no sources yet</Text> : null}

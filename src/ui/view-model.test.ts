@@ -22,6 +22,7 @@ function snap(findings: Finding[], over: Partial<LiveSnapshot> = {}): LiveSnapsh
     findings,
     series: { 'queue-leak': [1, 2, 4, 8], 'duplicate-cr': [], 'stale-pending': [3, 3, 9], 'reconcile-burst': [0, 0] },
     rate: [10, 250],
+    sampleMs: 1000,
     ingested: 1234,
     inputs: [],
     health: [{ name: 'kube-apiserver.log', state: 'following' }],

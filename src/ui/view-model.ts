@@ -224,7 +224,7 @@ export function buildModel(snapshot: LiveSnapshot, ui: UiState, meta: RunMeta, o
   const col = (c: Colour): Colour => (o.colour ? c : undefined);
   const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
   for (const f of snapshot.findings) counts[f.severity]++;
-  const lastRate = snapshot.rate.length ? snapshot.rate[snapshot.rate.length - 1]! : 0;
+  const lastRate = snapshot.rate.length ? Math.round((snapshot.rate[snapshot.rate.length - 1]! * 1000) / (snapshot.sampleMs || 1000)) : 0;
 
   const header: HeaderModel = {
     title: `ctrlscope ${meta.mode}`,
@@ -346,6 +346,21 @@ export function detailModel(f: Finding, colour = true): DetailModel {
 function clamp(n: number, lo: number, hi: number): number {
   if (hi < lo) return lo;
   return Math.min(hi, Math.max(lo, n));
+}
+
+/** Cuts `text` into lines of `width` characters, keeping every character (for raw evidence). */
+export function hardWrap(text: string, width: number, indent = ''): string[] {
+  const out: string[] = [];
+  const w = Math.max(8, width);
+  let rest = text;
+  out.push(rest.slice(0, w));
+  rest = rest.slice(w);
+  while (rest.length) {
+    const room = Math.max(4, w - indent.length);
+    out.push(indent + rest.slice(0, room));
+    rest = rest.slice(room);
+  }
+  return out;
 }
 
 /** Word-wraps `text` to `width` columns, continuing lines with `indent`; words longer than a line are cut. */

@@ -1,0 +1,104 @@
+// `ctrlscope watch`: the live dashboard over a cluster, or over growing log files with --file.
+import { Option, type Command } from 'commander';
+import type { Io } from '../cli.js';
+import { UserError } from '../core/errors.js';
+import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
+
+/** Output formats of `watch --once` and of the plain snapshots. */
+export const WATCH_FORMATS = ['text', 'json'] as const;
+
+/** Flags of `watch`. */
+export interface WatchFlags extends AnalysisFlags {
+  file?: string[];
+  once?: boolean;
+  settle: string;
+  interval: string;
+  fromEnd?: boolean;
+  plain?: boolean;
+}
+
+/** Parses a duration flag (`500ms`, `3s`, `2m`) into milliseconds. */
+export function parseDuration(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new UserError(`${flag} '${value}' is not a duration`, 'give a number with a unit, such as 500ms, 3s or 2m');
+  const mult = { ms: 1, s: 1e3, m: 60e3, h: 3600e3 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * mult;
+}
+
+/** Registers `watch`. */
+export function register(program: Command, io: Io): void {
+  const cmd = program
+    .command('watch')
+    .summary('live dashboard of a cluster, or of growing log files (--file)')
+    .description(
+      'Show the four rules live: a panel per rule with its status, a sparkline and the top offenders,\n' +
+        'and a detail view with evidence and remediation. With --file, follow log files like tail -F\n' +
+        '(appends, rotation, truncation). Not a terminal, or CI set: plain periodic reports instead.',
+    )
+    .option('--file <path...>', 'follow these log files instead of a cluster')
+    .option('--from-end', 'with --file: skip what the files already hold, read only new lines')
+    .option('--once', 'wait for the initial content and --settle, print the report (-o) and exit')
+    .option('--settle <duration>', 'with --once: how long to keep reading after the initial content', '2s')
+    .option('--interval <duration>', 'plain mode: at most one report per interval', '10s')
+    .addOption(new Option('--plain', 'plain periodic reports even on a terminal').hideHelp(false));
+  addAnalysisFlags(cmd, WATCH_FORMATS).addHelpText(
+    'after',
+    `
+Keys: ←→/tab panel · ↑↓ finding · enter open · e explain the rule · / filter · p pause · esc back · q quit
+
+Examples:
+  ctrlscope watch --file /var/log/pods/*/manager/0.log
+  ctrlscope watch --file controller.log --once -o json
+  ctrlscope demo                                   the dashboard on a bundled incident, no cluster needed`,
+  );
+  cmd.action(async (flags: WatchFlags) => {
+    await runWatch(flags, io);
+  });
+}
+
+/** Validates the flags and runs live mode. */
+export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
+  const rules = parseRules(flags.rules);
+  const since = parseTime('--since', flags.since);
+  const until = parseTime('--until', flags.until);
+  const settleMs = parseDuration('--settle', flags.settle);
+  const intervalMs = parseDuration('--interval', flags.interval);
+  const files = flags.file ?? [];
+  if (files.length === 0) {
+    throw new UserError(
+      'watching a live cluster is not available in this build',
+      'follow log files with --file PATH..., or try the dashboard with ctrlscope demo',
+    );
+  }
+  const [{ runLive }, { tailFiles }] = await Promise.all([import('../ui/live-service.js'), import('../sources/tail.js')]);
+  await runLive({
+    start: ({ signal, onHealth }) => {
+      const left = new Set(files);
+      let resolveReady!: () => void;
+      const ready = new Promise<void>((r) => (resolveReady = r));
+      const source = tailFiles(files, {
+        signal,
+        fromStart: !flags.fromEnd,
+        onHealth,
+        onCaughtUp: (p) => {
+          left.delete(p);
+          if (left.size === 0) resolveReady();
+        },
+      });
+      return { source, ready };
+    },
+    meta: { mode: 'watch --file' },
+    rules,
+    since,
+    until,
+    redact: flags.redact !== false,
+    once: Boolean(flags.once),
+    settleMs,
+    output: flags.output ?? 'text',
+    intervalMs,
+    plain: flags.plain,
+    exitWhenEnded: false,
+    colour: useColor(io.stdout, io.env),
+    io,
+  });
+}
