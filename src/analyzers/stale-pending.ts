@@ -94,56 +94,103 @@ function templateOf(message: string): string {
   return message.replace(/\d+/g, '#').slice(0, 160).trim();
 }
 
-/** Counter values in one event: `[fieldName, value]` pairs. */
-export function countersIn(e: LogEvent): Array<[string, number]> {
-  const out: Array<[string, number]> = [];
-  const msgNames = COUNTER_WORD.test(e.message);
-  for (const k of Object.keys(e.fields)) {
-    if (TIMELIKE_FIELD.test(k) || TIMELIKE_SUFFIX.test(k)) continue;
-    const isCounterField = COUNTER_FIELD.test(k);
-    if (!isCounterField && !(msgNames && GENERIC_FIELD.test(k))) continue;
+/** What a message tells, computed once per distinct message. */
+interface MessageInfo {
+  template: string;
+  /** The message names what is counted (pending, tracked, in-flight …). */
+  counterWord: boolean;
+  cls?: Template['cls'];
+  verb?: string;
+}
+
+/** How a field name is treated: 0 never a counter, 1 a counter, 2 a counter when the message names one. */
+type FieldClass = 0 | 1 | 2;
+
+function classifyMessage(msg: string): MessageInfo {
+  const info: MessageInfo = { template: templateOf(msg), counterWord: COUNTER_WORD.test(msg) };
+  const fm = FAILURE_RE.exec(msg);
+  if (fm) {
+    info.cls = 'fail';
+    info.verb = verbStem(fm[1]!);
+  } else {
+    const w = /^(?:successfully\s+)?([A-Za-z]+)\b/i.exec(msg)?.[1]?.toLowerCase();
+    if (w && ACQUIRE_VERBS.has(w)) info.cls = 'acq';
+    else if (w && RELEASE_VERBS.has(w)) info.cls = 'rel';
+    if (info.cls) info.verb = verbStem(w!);
+  }
+  return info;
+}
+
+function classifyField(k: string): FieldClass {
+  if (TIMELIKE_FIELD.test(k) || TIMELIKE_SUFFIX.test(k)) return 0;
+  if (COUNTER_FIELD.test(k)) return 1;
+  return GENERIC_FIELD.test(k) ? 2 : 0;
+}
+
+function countersWith(e: LogEvent, msgNames: boolean, fieldClass: (k: string) => FieldClass): Array<[string, number]> {
+  let out: Array<[string, number]> | undefined;
+  for (const k in e.fields) {
+    const c = fieldClass(k);
+    if (c === 0 || (c === 2 && !msgNames)) continue;
     const v = numField(e.fields, k);
     if (v === undefined || !Number.isInteger(v) || v < 0) continue;
-    out.push([k, v]);
+    (out ??= []).push([k, v]);
   }
-  if (out.length === 0 && msgNames) {
+  if (out === undefined && msgNames) {
     // A number in the message itself ("3 pending requests", "pending: 3"), only when it is the
     // message's single standalone number.
     const nums = [...e.message.matchAll(/(?:^|[\s:=(])(\d+)(?=$|[\s,;)])/g)];
-    if (nums.length === 1 && (e.message.match(/\d+/g) ?? []).length === 1) out.push(['#', Number(nums[0]![1])]);
+    if (nums.length === 1 && (e.message.match(/\d+/g) ?? []).length === 1) out = [['#', Number(nums[0]![1])]];
   }
-  return out;
+  return out ?? NONE;
+}
+
+const NONE: Array<[string, number]> = [];
+/** Distinct messages and field names whose classification is cached. */
+const MAX_CACHED = 20_000;
+
+/** Counter values in one event: `[fieldName, value]` pairs. */
+export function countersIn(e: LogEvent): Array<[string, number]> {
+  return countersWith(e, COUNTER_WORD.test(e.message), classifyField);
 }
 
 class StalePending implements Analyzer {
   private readonly counters = new Map<string, Counter>();
   private readonly scopes = new Map<string, Map<string, Template>>();
+  private readonly messages = new Map<string, MessageInfo>();
+  private readonly fields = new Map<string, FieldClass>();
+  private readonly fieldClass = (k: string): FieldClass => {
+    let c = this.fields.get(k);
+    if (c === undefined) {
+      c = classifyField(k);
+      if (this.fields.size < MAX_CACHED) this.fields.set(k, c);
+    }
+    return c;
+  };
   private droppedCounters = 0;
   private droppedTemplates = 0;
+  private lastSource?: string;
+  private lastOrigin?: string;
+  private lastScope = '';
 
   onEvent(e: Event): void {
     if (e.kind !== 'log') return;
-    const scope = `${e.source}\u0000${e.origin ?? ''}`;
-    this.tally(e, scope);
-    for (const [field, v] of countersIn(e)) this.observe(e, scope, field, v);
+    if (e.source !== this.lastSource || e.origin !== this.lastOrigin) {
+      this.lastSource = e.source;
+      this.lastOrigin = e.origin;
+      this.lastScope = `${e.source}\u0000${e.origin ?? ''}`;
+    }
+    const scope = this.lastScope;
+    let info = this.messages.get(e.message);
+    if (info === undefined) {
+      info = classifyMessage(e.message);
+      if (this.messages.size < MAX_CACHED) this.messages.set(e.message, info);
+    }
+    if (info.cls) this.tally(e, scope, info);
+    for (const [field, v] of countersWith(e, info.counterWord, this.fieldClass)) this.observe(e, scope, info.template, field, v);
   }
 
-  private tally(e: LogEvent, scope: string): void {
-    const msg = e.message;
-    let cls: Template['cls'] | undefined;
-    let verb: string | undefined;
-    const fm = FAILURE_RE.exec(msg);
-    if (fm) {
-      cls = 'fail';
-      verb = verbStem(fm[1]!);
-    } else {
-      const m = /^(?:successfully\s+)?([A-Za-z]+)\b/i.exec(msg);
-      const w = m?.[1]?.toLowerCase();
-      if (w && ACQUIRE_VERBS.has(w)) cls = 'acq';
-      else if (w && RELEASE_VERBS.has(w)) cls = 'rel';
-      if (cls) verb = verbStem(w!);
-    }
-    if (!cls || !verb) return;
+  private tally(e: LogEvent, scope: string, info: MessageInfo): void {
     let temps = this.scopes.get(scope);
     if (!temps) {
       if (this.scopes.size >= MAX_SCOPES) {
@@ -153,7 +200,7 @@ class StalePending implements Analyzer {
       temps = new Map();
       this.scopes.set(scope, temps);
     }
-    const t = templateOf(msg);
+    const t = info.template;
     const cur = temps.get(t);
     if (cur) {
       cur.count++;
@@ -163,15 +210,14 @@ class StalePending implements Analyzer {
       this.droppedTemplates++;
       return;
     }
-    temps.set(t, { count: 1, cls, verb, message: t, first: this.evidence(e) });
+    temps.set(t, { count: 1, cls: info.cls!, verb: info.verb!, message: t, first: this.evidence(e) });
   }
 
   private evidence(e: LogEvent): Evidence {
     return { source: `${e.source}:${e.line}`, time: e.time !== undefined ? new Date(e.time).toISOString() : undefined, text: e.raw };
   }
 
-  private observe(e: LogEvent, scope: string, field: string, v: number): void {
-    const template = templateOf(e.message);
+  private observe(e: LogEvent, scope: string, template: string, field: string, v: number): void {
     const id = `${scope}\u0000${template}\u0000${field}`;
     const obs: Obs = { v, t: e.time, ev: this.evidence(e) };
     const c = this.counters.get(id);
