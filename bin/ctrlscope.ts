@@ -12,7 +12,7 @@ async function main(): Promise<number> {
   const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, exitCode: 0 };
   // kubectl runs plugins as `kubectl-ctrlscope`; name the program the way the user typed it.
   const viaKubectl = /kubectl-ctrlscope(\.js)?$/.test(process.argv[1] ?? '');
-  const program = buildProgram(io).exitOverride();
+  const program = buildProgram(io);
   if (viaKubectl) program.name('kubectl ctrlscope');
   try {
     await program.parseAsync(process.argv);

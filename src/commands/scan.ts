@@ -14,9 +14,9 @@ export function register(program: Command, io: Io): void {
     .command('scan')
     .summary('analyse log files, directories, archives and bundles')
     .description(
-      'Read controller logs (klog, zap JSON and console, slog, logfmt — also behind CRI, kubectl\n' +
-        '--timestamps and docker-compose prefixes; plain or .gz), resource dumps (kubectl get -o yaml/json),\n' +
-        'Prometheus metrics dumps, audit logs, must-gather and support bundles (directories or archives),\n' +
+      'Read controller logs (klog, zap JSON and console, slog, logfmt — also behind CRI, kubectl ' +
+        '--timestamps and docker-compose prefixes; plain or .gz), resource dumps (kubectl get -o yaml/json), ' +
+        'Prometheus metrics dumps, audit logs, must-gather and support bundles (directories or archives), ' +
         'and report queue-leak, duplicate-cr, stale-pending and reconcile-burst findings.',
     )
     .argument('<path...>', 'files, directories, archives, or - for standard input');
