@@ -17,15 +17,18 @@ export const samples: string[] = [
 /** Detects `ts<TAB>LEVEL<TAB>` at p; returns `format * 8 + level` or -1. */
 export function detect(s: string, p: number, end: number): number {
   if (!isDigit(s.charCodeAt(p))) return -1;
-  const lim = Math.min(end, p + 40);
-  let j = p + 1;
-  for (; j < lim; j++) {
-    const c = s.charCodeAt(j);
-    if (c === 9) break;
-    // digits - . : + T Z e E
-    if (!((c >= 48 && c <= 58) || c === 45 || c === 46 || c === 43 || c === 84 || c === 90 || c === 101 || c === 69)) return -1;
+  const j = s.indexOf('\t', p + 1);
+  if (j < 0 || j >= end || j > p + 40) return -1;
+  if (s.charCodeAt(p + 4) === 45) {
+    // ISO 8601: date and time separators where they belong
+    if (s.charCodeAt(p + 7) !== 45 || s.charCodeAt(p + 13) !== 58) return -1;
+  } else {
+    // epoch seconds: digits . e E + -
+    for (let k = p + 1; k < j; k++) {
+      const c = s.charCodeAt(k);
+      if (!((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69)) return -1;
+    }
   }
-  if (j >= lim) return -1;
   const a = j + 1;
   let k = a;
   const klim = Math.min(end, a + 12);

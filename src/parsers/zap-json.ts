@@ -11,8 +11,8 @@ export const samples: string[] = [
   // ../shared/real-data/kubernaut/gateway-ingestion.log lines 2-3.
   '{"level":"info","ts":"2026-10-02T22:07:06.314Z","logger":"gateway.server","caller":"processing/crd_creator.go:199","msg":"Created RemediationRequest CRD","name":"rr-34d70cf37c03-d7f0cb2c","namespace":"kubernaut-system","fingerprint":"34d70cf37c03fefc4ebe36560d42b94db1fbab39d27ae7f83d7f12134d135d75","severity":"critical","signal_name":"IstioHighDenyRate"}',
   '{"level":"info","ts":"2026-10-02T22:07:06.350Z","logger":"gateway.server","caller":"gateway/signal_ingestion_process.go:297","msg":"Signal processed successfully","request_id":"496238bd-3c5a-4491-8ec3-cbf3eb0d3850","source_ip":"10.244.0.19:49788","endpoint":"/api/v1/signals/prometheus","method":"POST","fingerprint":"34d70cf37c03fefc4ebe36560d42b94db1fbab39d27ae7f83d7f12134d135d75","crdName":"rr-34d70cf37c03-d7f0cb2c","duration_ms":81}',
-  // zap's production encoder (epoch-seconds ts), from the zap README (github.com/uber-go/zap).
-  '{"level":"info","ts":1257894000,"caller":"zap/example_test.go:62","msg":"failed to fetch URL","url":"http://example.com","attempt":3,"backoff":1}',
+  // zap.NewProduction() output (epoch-seconds ts) quoted in tonybai.com/2021/07/14/uber-zap-advanced-usage.
+  '{"level":"info","ts":1625968332.269727,"caller":"zap/testzap1.go:12","msg":"failed to fetch URL","url":"localhost:8080","attempt":3,"backoff":1}',
 ];
 
 /** Finds `"key":` in s[p, end) and returns the index of its value (spaces skipped), or -1. */
