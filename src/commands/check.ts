@@ -114,12 +114,13 @@ export async function runCheck(paths: string[], flags: CheckFlags, io: Io): Prom
   for (const w of writes) await writeOut(w.file, renderReport(w.format, checked, { failOn }), `${w.format} report`);
   io.stdout.write(renderReport(flags.output ?? 'text', checked, { color: useColor(io.stdout, io.env), failOn }));
   for (const p of checked.problems ?? []) if (p.startsWith('suppression at ')) io.stderr.write(`ctrlscope: warning: ${p}\n`);
-  io.stderr.write(gate.verdictLine(checked) + '\n');
   if (unreadable.length) {
     // The gate did not see every input: that is not a pass, whatever the findings.
-    io.stderr.write(unreadableError(unreadable).message + '\n');
+    io.stderr.write(`ctrlscope: error: ${unreadableError(unreadable).message}\n`);
+    io.stderr.write(`${gate.verdictLine(checked)}; but ${unreadable.length} input${unreadable.length === 1 ? '' : 's'} could not be read, so the check exits 2\n`);
     return EXIT.usage;
   }
+  io.stderr.write(gate.verdictLine(checked) + '\n');
   return gate.exitCodeOf(checked);
 }
 
