@@ -186,3 +186,21 @@ describe('expiryOf', () => {
     expect(expiryOf('2026-12-31T12:00:00Z')).toBe(Date.parse('2026-12-31T12:00:00Z'));
   });
 });
+
+describe('examples/ctrlscope.yaml', () => {
+  it('is a valid config whose rule options each analyzer accepts', async () => {
+    const { ANALYZERS } = await import('../analyzers/index.js');
+    const cfg = await loadConfig(new URL('../../examples/ctrlscope.yaml', import.meta.url).pathname);
+    expect(cfg.failOn).toBe('warning');
+    expect(cfg.rules['reconcile-burst']?.failOn).toBe('critical');
+    expect(cfg.suppressions.map((s) => [s.rule, s.subject.name, s.expires])).toEqual([
+      ['queue-leak', 'v1beta1.metrics.example.io', '2026-12-31'],
+      ['*', '*', undefined],
+    ]);
+    const options = ruleOptionsOf(cfg);
+    expect(Object.keys(options).sort()).toEqual(['duplicate-cr', 'queue-leak', 'reconcile-burst']);
+    for (const def of ANALYZERS) {
+      expect(() => def.create({ options: options[def.rule] ?? {} }), def.rule).not.toThrow();
+    }
+  });
+});
