@@ -2,13 +2,14 @@
 import { Option, type Command } from 'commander';
 import type { Io } from '../cli.js';
 import { UserError } from '../core/errors.js';
+import { addClusterFlags, clusterOptionsFrom, type RawClusterFlags } from '../sources/cluster/flags.js';
 import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
 
 /** Output formats of `watch --once` and of the plain snapshots. */
 export const WATCH_FORMATS = ['text', 'json'] as const;
 
 /** Flags of `watch`. */
-export interface WatchFlags extends AnalysisFlags {
+export interface WatchFlags extends AnalysisFlags, RawClusterFlags {
   file?: string[];
   once?: boolean;
   settle: string;
@@ -41,12 +42,15 @@ export function register(program: Command, io: Io): void {
     .option('--settle <duration>', 'with --once: how long to keep reading after the initial content', '2s')
     .option('--interval <duration>', 'plain mode: at most one report per interval', '10s')
     .addOption(new Option('--plain', 'plain periodic reports even on a terminal').hideHelp(false));
+  addClusterFlags(cmd);
   addAnalysisFlags(cmd, WATCH_FORMATS).addHelpText(
     'after',
     `
 Keys: ←→/tab panel · ↑↓ finding · enter open · e explain the rule · / filter · p pause · esc back · q quit
 
 Examples:
+  ctrlscope watch -n my-operator --logs deploy/my-operator
+  ctrlscope watch -A --once -o json                the report after the first lists and --settle
   ctrlscope watch --file /var/log/pods/*/manager/0.log
   ctrlscope watch --file controller.log --once -o json
   ctrlscope demo                                   the dashboard on a bundled incident, no cluster needed`,
@@ -64,14 +68,41 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
   const settleMs = parseDuration('--settle', flags.settle);
   const intervalMs = parseDuration('--interval', flags.interval);
   const files = flags.file ?? [];
+  const common = {
+    rules,
+    since,
+    until,
+    redact: flags.redact !== false,
+    once: Boolean(flags.once),
+    settleMs,
+    output: flags.output ?? 'text',
+    intervalMs,
+    plain: flags.plain,
+    exitWhenEnded: false,
+    colour: useColor(io.stdout, io.env),
+    io,
+  };
   if (files.length === 0) {
-    throw new UserError(
-      'watching a live cluster is not available in this build',
-      'follow log files with --file PATH..., or try the dashboard with ctrlscope demo',
-    );
+    const opts = clusterOptionsFrom(flags);
+    // Loaded on use: the cluster client is heavy.
+    const [{ runLive }, { clusterSource }] = await Promise.all([import('../ui/live-service.js'), import('../sources/cluster/index.js')]);
+    await runLive({
+      ...common,
+      start: ({ signal, onHealth }) => {
+        const source = clusterSource(opts, signal, { onHealth });
+        return { source, ready: source.ready };
+      },
+      meta: {
+        mode: 'watch',
+        context: opts.context ?? 'current context',
+        namespaces: opts.allNamespaces ? [] : opts.namespace ? [opts.namespace] : undefined,
+      },
+    });
+    return;
   }
   const [{ runLive }, { tailFiles }] = await Promise.all([import('../ui/live-service.js'), import('../sources/tail.js')]);
   await runLive({
+    ...common,
     start: ({ signal, onHealth }) => {
       const left = new Set(files);
       let resolveReady!: () => void;
@@ -88,17 +119,5 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
       return { source, ready };
     },
     meta: { mode: 'watch --file' },
-    rules,
-    since,
-    until,
-    redact: flags.redact !== false,
-    once: Boolean(flags.once),
-    settleMs,
-    output: flags.output ?? 'text',
-    intervalMs,
-    plain: flags.plain,
-    exitWhenEnded: false,
-    colour: useColor(io.stdout, io.env),
-    io,
   });
 }

@@ -76,6 +76,9 @@ export async function runLive(o: LiveRunOptions): Promise<void> {
     if (o.once) {
       await Promise.race([started.ready, pump]);
       await sleep(o.settleMs, ac.signal);
+      // A source that could not start at all (no kubeconfig, unreachable API) is the user's error.
+      const failed = session.error();
+      if (failed !== undefined && session.snapshot().ingested === 0) throw failed;
       write(report());
       return;
     }
