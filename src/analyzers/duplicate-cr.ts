@@ -64,7 +64,8 @@ type Segment = string | number;
 
 interface ResolvedSpec extends DedupKeySpec {
   path?: Segment[];
-  isDefault: boolean;
+  /** A kubernaut.ai RemediationRequest key: the fingerprint prefix in the name counts too. */
+  kubernaut: boolean;
 }
 
 /** What is known about one object (merged from dumps, watches and creation log lines). */
@@ -227,8 +228,9 @@ class DuplicateCr implements Analyzer {
 
   constructor(private readonly ctx: AnalyzerContext) {
     this.opts = parseDuplicateCrOptions(ctx.options);
-    const usingDefault = ctx.options.dedupKeys === undefined;
-    this.specs = this.opts.dedupKeys.map((s) => ({ ...s, path: s.jsonPath ? parseJsonPath(s.jsonPath) : undefined, isDefault: usingDefault }));
+    // kubernaut's conventions (fingerprint prefix in the name) apply to any key for its RemediationRequests.
+    const kubernautRR = (s: DedupKeySpec) => s.kind?.toLowerCase() === 'remediationrequest' && (s.group === undefined || s.group === 'kubernaut.ai');
+    this.specs = this.opts.dedupKeys.map((s) => ({ ...s, path: s.jsonPath ? parseJsonPath(s.jsonPath) : undefined, kubernaut: kubernautRR(s) }));
   }
 
   onEvent(e: Event): void {
@@ -239,7 +241,7 @@ class DuplicateCr implements Analyzer {
   private specFor(kind: string | undefined, group: string | undefined): ResolvedSpec | undefined {
     const k = kind?.toLowerCase();
     return this.specs.find(
-      (s) => (!s.kind || s.kind.toLowerCase() === k) && (!s.group || group === undefined || s.group === group) && (s.jsonPath || s.label || s.isDefault),
+      (s) => (!s.kind || s.kind.toLowerCase() === k) && (!s.group || group === undefined || s.group === group) && (s.jsonPath || s.label || s.kubernaut),
     );
   }
 
@@ -259,7 +261,7 @@ class DuplicateCr implements Analyzer {
       else if (typeof v === 'number') key = String(v);
     }
     if (key === undefined && spec.label) key = o.metadata?.labels?.[spec.label] || undefined;
-    if (key === undefined && spec.isDefault && spec.kind === 'RemediationRequest') {
+    if (key === undefined && spec.kubernaut) {
       const m = RR_NAME_RE.exec(name);
       if (m) {
         key = m[1];
@@ -334,7 +336,7 @@ class DuplicateCr implements Analyzer {
     const namespace = strField(f, 'namespace') || undefined;
     const rec = this.rec(kind, name, namespace);
     if (!rec) return;
-    rec.spec ??= spec ?? { logField: 'fingerprint', isDefault: false, clusterWide: true };
+    rec.spec ??= spec ?? { logField: 'fingerprint', kubernaut: false, clusterWide: true };
     if (namespace) rec.namespace = namespace;
     if (rec.key === undefined || rec.keyFromName) {
       rec.key = key;
@@ -380,7 +382,7 @@ class DuplicateCr implements Analyzer {
       const clusterWide = r.spec?.clusterWide ?? false;
       // Default RR keys group on the 12 hex characters kubernaut puts in the name, so a table
       // (name-derived key) and a creator log (full fingerprint) meet.
-      const norm = r.spec?.isDefault && /^[0-9a-f]{12,}$/.test(r.key) ? r.key.slice(0, 12) : r.key;
+      const norm = r.spec?.kubernaut && /^[0-9a-f]{12,}$/.test(r.key) ? r.key.slice(0, 12) : r.key;
       const g = `${r.kind.toLowerCase()}|${clusterWide ? '*' : (r.namespace ?? '')}|${norm}`;
       const list = groups.get(g);
       if (list) list.push(r);
