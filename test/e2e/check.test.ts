@@ -5,6 +5,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -132,13 +134,18 @@ describe('ctrlscope check', { timeout: 30_000 }, () => {
     expect(again.stderr).toBe('ctrlscope check: passed — 1 finding, none failing at --fail-on warning (1 already in the baseline)\n');
   });
 
-  it('writes SARIF, JUnit and Markdown files from one run with --write', async () => {
+  it('writes schema-valid SARIF, JUnit and Markdown files from one run with --write', async () => {
     const sarif = join(dir, 'out.sarif');
     const junit = join(dir, 'out.xml');
     const md = join(dir, 'out.md');
     const r = await ctrlscope(['check', LEAKING, '--write', `sarif:${sarif}`, '--write', `junit:${junit}`, '--write', `markdown:${md}`, '-o', 'json']);
     expect(r.code).toBe(1);
     const log = JSON.parse(await readFile(sarif, 'utf8'));
+    const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as FormatsPlugin;
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(await readFile(join(ROOT, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8')));
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     expect(log.runs[0].results[0]).toMatchObject({ ruleId: 'queue-leak', level: 'error' });
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/apiservice-401-doubling\.log$/);
     expect(await readFile(junit, 'utf8')).toContain('<testsuite name="queue-leak" tests="1" failures="1"');
