@@ -28,8 +28,8 @@ export function register(program: Command, io: Io): void {
     .command('check')
     .summary('CI gate: exit 1 when a finding reaches the fail threshold')
     .description(
-      'Analyse inputs like `scan`, then apply the config file (per-rule options and thresholds,\n' +
-        'suppressions with a reason and an expiry) and an optional baseline report, and exit 1 when a\n' +
+      'Analyse inputs like `scan`, then apply the config file (per-rule options and thresholds, ' +
+        'suppressions with a reason and an expiry) and an optional baseline report, and exit 1 when a ' +
         'finding at or above --fail-on remains. Reports as text, JSON, SARIF 2.1.0, JUnit XML or Markdown.',
     )
     .argument('<path...>', 'files, directories, archives, bundles, or - for standard input');
