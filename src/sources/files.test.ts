@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_CHARS, readLines } from './files.js';
+import { MAX_LINE_CHARS, readChunks, readLines } from './files.js';
 import { newInput } from './types.js';
 
 async function split(chunks: (string | Buffer)[]) {
@@ -72,8 +72,38 @@ describe('fileSource', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-files-'));
     const p = join(dir, 'controller.log');
     writeFileSync(p, gzipSync('I1122 10:00:00.000000       1 main.go:1] hello\n'));
-    const lines: string[] = [];
-    for await (const item of fileSource(p)) if (item.type === 'lines') lines.push(...item.lines);
-    expect(lines).toEqual(['I1122 10:00:00.000000       1 main.go:1] hello']);
+    let text = '';
+    for await (const item of fileSource(p)) if (item.type === 'bytes') text += Buffer.from(item.bytes).toString('utf8');
+    expect(text).toBe('I1122 10:00:00.000000       1 main.go:1] hello\n');
+  });
+});
+
+describe('readChunks', () => {
+  async function chunks(parts: string[]) {
+    const input = newInput('t.log', 'log');
+    async function* gen() {
+      for (const c of parts) yield Buffer.from(c);
+    }
+    const out: string[] = [];
+    for await (const item of readChunks(gen(), input)) out.push(Buffer.from(item.bytes).toString('utf8'));
+    return { out, input };
+  }
+
+  it('hands over whole lines only, and the unterminated last line at the end', async () => {
+    const { out } = await chunks(['a\nb', 'c\nd']);
+    expect(out.join('')).toBe('a\nbc\nd');
+    for (const c of out.slice(0, -1)) expect(c.endsWith('\n')).toBe(true);
+  });
+
+  it('cuts a line longer than the cap, counts it, and keeps the lines after it', async () => {
+    const parts = ['first\n'];
+    for (let i = 0; i < 40; i++) parts.push('z'.repeat(65536));
+    parts.push('\nlast\n');
+    const { out, input } = await chunks(parts);
+    const lines = out.join('').split('\n');
+    expect(lines[0]).toBe('first');
+    expect(lines[1]!.length).toBe(MAX_LINE_CHARS);
+    expect(lines[2]).toBe('last');
+    expect(input.report.truncatedLines).toBe(1);
   });
 });
