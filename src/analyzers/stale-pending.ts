@@ -173,7 +173,10 @@ class StalePending implements Analyzer {
   private lastOrigin?: string;
   private lastScope = '';
 
-  onEvent(e: Event): void {
+  onEvent(ev: Event): void {
+    // Acquisition and release lines arrive counted per message (see countKeywords below).
+    const n = ev.kind === 'tally' ? ev.count : 1;
+    const e = ev.kind === 'tally' ? ev.first : ev;
     if (e.kind !== 'log') return;
     if (e.source !== this.lastSource || e.origin !== this.lastOrigin) {
       this.lastSource = e.source;
@@ -186,11 +189,11 @@ class StalePending implements Analyzer {
       info = classifyMessage(e.message);
       if (this.messages.size < MAX_CACHED) this.messages.set(e.message, info);
     }
-    if (info.cls) this.tally(e, scope, info);
+    if (info.cls) this.tally(e, scope, info, n);
     for (const [field, v] of countersWith(e, info.counterWord, this.fieldClass)) this.observe(e, scope, info.template, field, v);
   }
 
-  private tally(e: LogEvent, scope: string, info: MessageInfo): void {
+  private tally(e: LogEvent, scope: string, info: MessageInfo, n: number): void {
     let temps = this.scopes.get(scope);
     if (!temps) {
       if (this.scopes.size >= MAX_SCOPES) {
@@ -203,14 +206,14 @@ class StalePending implements Analyzer {
     const t = info.template;
     const cur = temps.get(t);
     if (cur) {
-      cur.count++;
+      cur.count += n;
       return;
     }
     if (temps.size >= MAX_TEMPLATES_PER_SCOPE) {
       this.droppedTemplates++;
       return;
     }
-    temps.set(t, { count: 1, cls: info.cls!, verb: info.verb!, message: t, first: this.evidence(e) });
+    temps.set(t, { count: n, cls: info.cls!, verb: info.verb!, message: t, first: this.evidence(e) });
   }
 
   private evidence(e: LogEvent): Evidence {
@@ -371,18 +374,18 @@ function humanSpan(ms: number): string {
  * "in-flight"/"inflight"/"InFlight", "outstanding", "orphaned", "unreleased", "held") and the
  * verbs of the acquisition, release and failure lists below.
  */
-const KEYWORDS = [
-  'ending', 'racked', 'light', 'utstanding', 'rphan', 'nreleased', 'held',
-  'Selected', 'Acquired', 'Reserved', 'Allocated',
-  'Started', 'Released', 'Finished', 'Completed', 'Removed',
-  'ailed to', 'nable to',
-];
+const KEYWORDS = ['ending', 'racked', 'light', 'utstanding', 'rphan', 'nreleased', 'held'];
+/**
+ * Acquisition, release and failure lines are frequent and only counted per message, so they
+ * come as tally events instead of one event a line (see LogInterest.countKeywords).
+ */
+const COUNT_KEYWORDS = ['Selected', 'Acquired', 'Reserved', 'Allocated', 'Started', 'Released', 'Finished', 'Completed', 'Removed', 'ailed to', 'nable to'];
 
-/** The stale-pending analyzer: consumes log events only. */
+/** The stale-pending analyzer: consumes log lines, and acquisition/release lines counted per message. */
 export const stalePending: AnalyzerDefinition = {
   rule: 'stale-pending',
-  consumes: ['log'],
-  interest: { keywords: KEYWORDS },
+  consumes: ['log', 'tally'],
+  interest: { keywords: KEYWORDS, countKeywords: COUNT_KEYWORDS },
   create: () => new StalePending(),
 };
 

@@ -13,6 +13,13 @@ import type { FindingDraft, RuleId } from '../core/finding.js';
 export interface LogInterest {
   keywords: readonly string[];
   minLevel?: Level;
+  /**
+   * Lines an analyzer only counts per message (e.g. acquisitions against releases). A line with
+   * one of these, that no analyzer wants whole, reaches the analyzer as a TallyEvent: one per
+   * distinct message per batch, with the count and the first line. The analyzer must then also
+   * consume 'tally'. This keeps frequent lines off the engine's event path.
+   */
+  countKeywords?: readonly string[];
 }
 
 /** What an analyzer may know about the run, besides the events. */

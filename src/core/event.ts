@@ -110,8 +110,22 @@ export interface AuditEvent {
   raw: string;
 }
 
+/**
+ * Log lines an analyzer only needs to count (LogInterest.countKeywords), aggregated per message:
+ * `count` lines of one batch carried this message; `first` is the first of them, fully parsed.
+ */
+export interface TallyEvent {
+  kind: 'tally';
+  count: number;
+  first: LogEvent;
+  /** Time of the last counted line, when known. */
+  lastTime?: number;
+  source: string;
+  time?: number;
+}
+
 /** Anything the engine routes to analyzers. */
-export type Event = LogEvent | ObjectEvent | MetricEvent | AuditEvent;
+export type Event = LogEvent | ObjectEvent | MetricEvent | AuditEvent | TallyEvent;
 export type EventKind = Event['kind'];
 
 /** Level order, for threshold comparisons. */

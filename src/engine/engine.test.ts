@@ -117,6 +117,37 @@ describe('Engine', () => {
   });
 });
 
+describe('Engine count-only interests', () => {
+  it('delivers lines matched only by countKeywords as one tally per message, whole lines otherwise', () => {
+    const seen: Event[] = [];
+    const counter: AnalyzerDefinition = {
+      rule: 'stale-pending',
+      consumes: ['log', 'tally'],
+      interest: { keywords: ['tracked'], countKeywords: ['Started', 'Selected'] },
+      create: () => ({ onEvent: (e) => void seen.push(e), flush: () => [] }),
+    };
+    const e = new Engine({ analyzers: [counter] });
+    e.ingest(
+      lines([
+        '2025/11/02 10:00:01 INFO Selected best available engine host=a',
+        '2025/11/02 10:00:02 INFO Started new stream id=1',
+        '2025/11/02 10:00:03 INFO Started new stream id=2',
+        '2025/11/02 10:00:04 INFO Selected best available engine host=b',
+        '2025/11/02 10:00:05 INFO Started new stream id=3 tracked=4',
+        '2025/11/02 10:00:06 INFO Started new stream id=4',
+        '2025/11/02 10:00:07 INFO nothing to see',
+      ]),
+    );
+    const logs = seen.filter((x) => x.kind === 'log') as LogEvent[];
+    const tallies = seen.filter((x) => x.kind === 'tally');
+    expect(logs.map((l) => l.line)).toEqual([5]);
+    expect(tallies.map((t) => (t.kind === 'tally' ? [t.first.message, t.count, t.first.line, t.lastTime] : []))).toEqual([
+      ['Selected best available engine', 2, 1, Date.parse('2025-11-02T10:00:04Z')],
+      ['Started new stream', 3, 2, Date.parse('2025-11-02T10:00:06Z')],
+    ]);
+  });
+});
+
 describe('Engine with worker threads', () => {
   it('reports exactly what a single-threaded run reports', async () => {
     const { analyzePaths } = await import('./run.js');

@@ -11,7 +11,7 @@ import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers
 import { remediationFor } from '../analyzers/catalog.js';
 import { CriJoiner } from '../parsers/index.js';
 import type { BytesItem, InputHandle, LinesItem, Source, SourceItem } from '../sources/types.js';
-import { newTally, processLines, splitText, type LineTally, type LineWant } from './line-stage.js';
+import { newTally, processLines, splitText, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { LinePool } from './line-pool.js';
 import type { LineResult } from './line-worker.js';
 import { VERSION } from '../core/version.js';
@@ -146,6 +146,10 @@ export class Engine {
       ev.line += offset;
       this.route(ev);
     }
+    if (r.counted) {
+      for (const c of r.counted) c.first.line += offset;
+      this.routeCounted(r.counted);
+    }
     this.mergeTally(input, r.tally);
   }
 
@@ -196,8 +200,16 @@ export class Engine {
       if (!j) this.joiners.set(input, (j = new CriJoiner()));
       return j;
     };
-    processLines(lines, firstLine, opts, this.want, tally, joiner, (ev) => this.route(ev));
+    const out = processLines(lines, firstLine, opts, this.want, tally, joiner, (ev) => this.route(ev));
+    this.routeCounted(out.counted);
     this.mergeTally(input, tally);
+  }
+
+  /** Delivers lines counted per message as tally events. */
+  private routeCounted(counted: readonly MessageCount[]): void {
+    for (const c of counted) {
+      this.route({ kind: 'tally', count: c.count, first: c.first, lastTime: c.lastTime, source: c.first.source, time: c.first.time });
+    }
   }
 
   private route(ev: Event): void {
@@ -287,6 +299,7 @@ function buildWant(list: Running[]): LineWant {
   let all = false;
   let minRank = Infinity;
   const words = new Set<string>();
+  const counts = new Set<string>();
   for (const r of list) {
     const i = r.def.interest;
     if (!i) {
@@ -294,13 +307,12 @@ function buildWant(list: Running[]): LineWant {
       continue;
     }
     for (const k of i.keywords) words.add(k);
+    for (const k of i.countKeywords ?? []) counts.add(k);
     if (i.minLevel) minRank = Math.min(minRank, LEVEL_RANK[i.minLevel as Level]);
   }
-  return {
-    all,
-    minRank,
-    keywords: words.size ? [...words].map(escapeRe).join('|') : undefined,
-  };
+  for (const k of words) counts.delete(k);
+  const source = (set: Set<string>) => (set.size ? [...set].map(escapeRe).join('|') : undefined);
+  return { all, minRank, keywords: source(words), counts: source(counts) };
 }
 
 function dominant<K extends string>(counts: Partial<Record<K, number>>): K | undefined {

@@ -1,8 +1,9 @@
 // The per-line hot path shared by the engine and its worker threads: classify every line
-// (format, wrapper, level), count what was seen, join CRI partial lines, and build full events
-// only for lines some analyzer wants. Pure apart from the tally and joiner it is handed.
+// (format, wrapper, level), count what was seen, join CRI partial lines, build full events for
+// lines some analyzer wants, and aggregate lines that analyzers only count. Pure apart from the
+// tally and joiner it is handed.
 import { LEVEL_RANK, type LogEvent } from '../core/event.js';
-import { CriJoiner, detectLine, parseLine, type ParseOptions } from '../parsers/index.js';
+import { CriJoiner, detectLine, isCriPartial, parseLine, type ParseOptions } from '../parsers/index.js';
 
 /** Which lines deserve a full parse: every line, those at or above a level, or those with a keyword. */
 export interface LineWant {
@@ -10,6 +11,8 @@ export interface LineWant {
   /** Source of a RegExp matching any keyword (kept as a string so it crosses to workers). */
   keywords?: string;
   minRank: number;
+  /** Source of a RegExp matching keywords of lines that are only counted per message. */
+  counts?: string;
 }
 
 /** Counts of one input's lines, merged into its InputReport. */
@@ -21,6 +24,13 @@ export interface LineTally {
   wrappers: Record<string, number>;
 }
 
+/** Lines counted per message in one batch (see LogInterest.countKeywords). */
+export interface MessageCount {
+  count: number;
+  first: LogEvent;
+  lastTime?: number;
+}
+
 /** A fresh, empty tally. */
 export function newTally(): LineTally {
   return { lines: 0, unparsed: 0, truncated: 0, formats: {}, wrappers: {} };
@@ -28,6 +38,8 @@ export function newTally(): LineTally {
 
 /** Longest line kept, in characters; longer lines are cut here and counted. */
 export const MAX_LINE_CHARS = 1 << 20;
+/** Distinct counted messages kept per batch; past it, each line is passed on by itself. */
+const MAX_COUNTED_MESSAGES = 1000;
 
 /**
  * Splits decoded text that ends at a line boundary (or at end of input) into lines, without the
@@ -48,18 +60,34 @@ export function splitText(text: string, tally: LineTally): string[] {
   return lines;
 }
 
-/** Compiles the keyword source once per want. */
-const compiled = new WeakMap<LineWant, RegExp | undefined>();
-function keywordRe(want: LineWant): RegExp | undefined {
-  if (!compiled.has(want)) compiled.set(want, want.keywords ? new RegExp(want.keywords) : undefined);
-  return compiled.get(want);
+interface Compiled {
+  full?: RegExp;
+  /** Full and counted keywords in one pattern, so most lines are scanned once. */
+  any?: RegExp;
+}
+const compiled = new WeakMap<LineWant, Compiled>();
+function compile(want: LineWant): Compiled {
+  let c = compiled.get(want);
+  if (!c) {
+    const full = want.keywords ? new RegExp(want.keywords) : undefined;
+    const any = want.counts ? new RegExp(want.keywords ? `${want.keywords}|${want.counts}` : want.counts) : full;
+    compiled.set(want, (c = { full, any }));
+  }
+  return c;
+}
+
+/** What processLines reports back. */
+export interface LineOutcome {
+  /** Index of a CRI partial line met without a joiner (worker mode): the batch must be redone in order. */
+  stoppedAt?: number;
+  counted: MessageCount[];
 }
 
 /**
- * Classifies and counts `lines` (numbered from `firstLine`) and emits a full event for each
- * wanted one. `joiner` returns the input's CRI joiner, created on first need. Returns false,
- * without side effects beyond lines already processed, only when `stopAtCriPartial` is set and a
- * CRI partial line is met (the caller then handles the chunk sequentially).
+ * Classifies and counts `lines` (numbered from `firstLine`), emits a full event for each wanted
+ * one and aggregates counted ones per message. `joiner` returns the input's CRI joiner; without
+ * one (on a worker thread) a CRI partial line stops processing so the caller can redo the batch
+ * in order on the engine thread.
  */
 export function processLines(
   lines: readonly string[],
@@ -67,37 +95,65 @@ export function processLines(
   opts: ParseOptions,
   want: LineWant,
   tally: LineTally,
-  joiner: () => CriJoiner,
+  joiner: (() => CriJoiner) | undefined,
   emit: (e: LogEvent) => void,
-): void {
-  const re = keywordRe(want);
+): LineOutcome {
+  const { full, any } = compile(want);
   const { formats, wrappers } = tally;
+  const counted = new Map<string, MessageCount>();
+  const out: LineOutcome = { counted: [] };
   for (let i = 0; i < lines.length; i++) {
     let raw = lines[i]!;
     let ln = firstLine + i;
-    tally.lines++;
-    if (raw.length === 0) continue;
+    if (raw.length === 0) {
+      tally.lines++;
+      continue;
+    }
     let d = detectLine(raw);
     if (d.wrapper === 'cri') {
       // CRI splits long lines into `P` parts ended by an `F` part: analyse the joined line.
-      const joined = joiner().push(raw, ln);
-      if (!joined) continue;
-      if (joined.raw !== raw) {
-        raw = joined.raw;
-        ln = joined.line;
-        d = detectLine(raw);
+      if (!joiner) {
+        if (isCriPartial(raw)) {
+          out.stoppedAt = i;
+          return out;
+        }
+      } else {
+        const joined = joiner().push(raw, ln);
+        if (!joined) {
+          tally.lines++;
+          continue;
+        }
+        if (joined.raw !== raw) {
+          raw = joined.raw;
+          ln = joined.line;
+          d = detectLine(raw);
+        }
       }
     }
+    tally.lines++;
     if (d.format === 'unknown') tally.unparsed++;
     else formats[d.format] = (formats[d.format] ?? 0) + 1;
     if (d.wrapper !== 'none') wrappers[d.wrapper] = (wrappers[d.wrapper] ?? 0) + 1;
-    if (want.all || LEVEL_RANK[d.level] >= want.minRank || (re !== undefined && re.test(raw))) {
+    if (want.all || LEVEL_RANK[d.level] >= want.minRank) {
       emit(parseLine(raw, ln, opts));
+      continue;
     }
+    if (any === undefined) continue;
+    const m = any.exec(raw);
+    if (m === null) continue;
+    // The first keyword found may be a counted one while a wanted one comes later in the line.
+    if (full !== undefined && (full === any || full.test(raw))) {
+      emit(parseLine(raw, ln, opts));
+      continue;
+    }
+    const ev = parseLine(raw, ln, opts);
+    const c = counted.get(ev.message);
+    if (c) {
+      c.count++;
+      if (ev.time !== undefined) c.lastTime = ev.time;
+    } else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(ev.message, { count: 1, first: ev, lastTime: ev.time });
+    else out.counted.push({ count: 1, first: ev, lastTime: ev.time });
   }
-}
-
-/** True when some line of `text` is a CRI partial (`<ts> stdout P `): such chunks stay in order on one thread. */
-export function hasCriPartial(text: string): boolean {
-  return text.indexOf(' stdout P ') !== -1 || text.indexOf(' stderr P ') !== -1;
+  for (const c of counted.values()) out.counted.push(c);
+  return out;
 }

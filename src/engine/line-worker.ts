@@ -3,8 +3,7 @@
 // input order; line numbers are relative to the chunk (the engine adds the offset).
 import { parentPort } from 'node:worker_threads';
 import type { LogEvent } from '../core/event.js';
-import { CriJoiner } from '../parsers/index.js';
-import { hasCriPartial, newTally, processLines, splitText, type LineTally, type LineWant } from './line-stage.js';
+import { newTally, processLines, splitText, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
 /** A chunk to process. */
 export interface LineJob {
@@ -22,22 +21,20 @@ export interface LineResult {
   sequential?: boolean;
   tally?: LineTally;
   events?: LogEvent[];
+  counted?: MessageCount[];
   error?: string;
 }
 
 const decoder = new TextDecoder('utf-8');
 parentPort?.on('message', (job: LineJob) => {
   try {
-    const text = decoder.decode(job.bytes);
-    if (hasCriPartial(text)) {
-      parentPort!.postMessage({ id: job.id, sequential: true } satisfies LineResult);
-      return;
-    }
     const tally = newTally();
-    const lines = splitText(text, tally);
+    const lines = splitText(decoder.decode(job.bytes), tally);
     const events: LogEvent[] = [];
-    processLines(lines, 1, { source: job.source, referenceYear: job.referenceYear, origin: job.origin }, job.want, tally, () => new CriJoiner(), (e) => events.push(e));
-    parentPort!.postMessage({ id: job.id, tally, events } satisfies LineResult);
+    const opts = { source: job.source, referenceYear: job.referenceYear, origin: job.origin };
+    const out = processLines(lines, 1, opts, job.want, tally, undefined, (e) => events.push(e));
+    if (out.stoppedAt !== undefined) parentPort!.postMessage({ id: job.id, sequential: true } satisfies LineResult);
+    else parentPort!.postMessage({ id: job.id, tally, events, counted: out.counted } satisfies LineResult);
   } catch (err) {
     parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) } satisfies LineResult);
   }

@@ -23,7 +23,7 @@ import {
   F_KLOG, F_LOGFMT, F_PLAIN, F_SLOG_JSON, F_SLOG_TEXT, F_UNKNOWN, F_ZAP_CONSOLE, F_ZAP_JSON, F_JSON,
   FORMATS, L_UNKNOWN, LEVELS, parseIso, type Ctx, type Parsed,
 } from './util.js';
-import { W_NONE, rfc3339Prefix, scanWrapper, wrap } from './wrappers.js';
+import { W_CRI, W_NONE, rfc3339Prefix, scanWrapper, wrap } from './wrappers.js';
 
 export { CriJoiner } from './cri-joiner.js';
 
@@ -180,4 +180,12 @@ function gluedEnd(s: string, p: number, end: number): number {
   const start = t - 10;
   if (start < p || rfc3339Prefix(s, start, end) !== end) return end;
   return start;
+}
+
+/** Whether a raw line is a CRI partial (`P`) line, whose parts the engine joins before parsing. */
+export function isCriPartial(raw: string): boolean {
+  const c = raw.charCodeAt(0);
+  if (c < 48 || c > 57) return false;
+  scanWrapper(raw, lineEnd(raw));
+  return wrap.kind === W_CRI && wrap.partial;
 }
