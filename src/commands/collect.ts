@@ -16,9 +16,9 @@ export function register(program: Command, io: Io): void {
     .command('collect')
     .summary('write a bundle from a live cluster, for `check` (read-only)')
     .description(
-      'List the watched resources (RemediationRequests, APIServices, ConfigMaps, Events, Leases, and\n' +
-        'any --resources CRD), read the logs of the --logs pods, scrape --metrics-url and --prometheus,\n' +
-        'and write them as a must-gather-like .tar.gz that `ctrlscope check` reads. Only reads the\n' +
+      'List the watched resources (RemediationRequests, APIServices, ConfigMaps, Events, Leases, and ' +
+        'any --resources CRD), read the logs of the --logs pods, scrape --metrics-url and --prometheus, ' +
+        'and write them as a must-gather-like .tar.gz that `ctrlscope check` reads. Only reads the ' +
         'cluster (get, list, watch; plus SelfSubjectAccessReview to say which permissions are missing).',
     )
     .requiredOption('-o, --output <file>', 'archive to write (.tar.gz)');

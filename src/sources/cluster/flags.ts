@@ -46,11 +46,11 @@ export function addClusterFlags(cmd: Command): Command {
     .option('-n, --namespace <ns>', "namespace to watch (default: the context's namespace)")
     .option('-A, --all-namespaces', 'watch every namespace', false)
     .option('-l, --selector <selector>', 'label selector for the watched custom resources and ConfigMaps')
-    .option('--resources <list>', 'more custom resources to dedup, comma-separated: PLURAL.VERSION.GROUP, PLURAL.GROUP or GROUP/VERSION/PLURAL (repeatable)', collectList, [])
-    .option('--logs <target>', 'follow pod logs: deploy/NAME, sts/NAME, ds/NAME, pod/NAME, or -l SELECTOR (repeatable)', collectList, [])
-    .option('--metrics-url <url>', 'Prometheus text endpoint to scrape (repeatable)', collectList, [])
+    .option('--resources <list>', 'more custom resources to dedup, comma-separated: PLURAL.VERSION.GROUP, PLURAL.GROUP or GROUP/VERSION/PLURAL (repeatable)', collectList)
+    .option('--logs <target>', 'pod logs to read: deploy/NAME, sts/NAME, ds/NAME, pod/NAME, or -l SELECTOR (repeatable)', collectList)
+    .option('--metrics-url <url>', 'Prometheus text endpoint to scrape (repeatable)', collectList)
     .option('--prometheus <url>', 'Prometheus server: range queries for --history, then live')
-    .option('--prom-query <promql>', 'PromQL to ask --prometheus (repeatable; default: workqueue and controller-runtime series)', collectList, [])
+    .option('--prom-query <promql>', 'PromQL to ask --prometheus (repeatable; default: workqueue and controller-runtime series)', collectList)
     .option('--history <duration>', 'how far back to read logs and Prometheus on start', '15m')
     .option('--scrape-interval <duration>', 'how often to scrape --metrics-url and query --prometheus', '15s');
 }
