@@ -21,7 +21,11 @@ type Ctl = { pid: number; logFile: string; metricsUrl: string; signalUrl?: strin
 
 const clusterUp = process.env.CTRLSCOPE_CLUSTER_UP === '1' || fs.existsSync(path.join(STATE, 'ports.json'));
 const hasCli = fs.existsSync(CLI);
-const watchOnce = hasCli && spawnSync('node', [CLI, 'watch', '--help'], { encoding: 'utf8' }).stdout?.includes('--once');
+// The live half needs `watch --once` with a cluster source (--kubeconfig) and --metrics-url.
+// Its --logs follows pod logs through the apiserver; these controllers run as plain processes
+// (no kubelet), so the live half gives ctrlscope the cluster and the metrics endpoint only.
+const watchHelp = hasCli ? (spawnSync('node', [CLI, 'watch', '--help'], { encoding: 'utf8' }).stdout ?? '') : '';
+const watchOnce = ['--once', '--kubeconfig', '--metrics-url'].every((o) => watchHelp.includes(o));
 
 function ctrlscope(args: string[]) {
   const r = spawnSync('node', [CLI, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 150_000 });
@@ -84,8 +88,8 @@ for (const mode of ['buggy', 'fixed'] as const) {
         const retries = metric(metrics['apiservice-availability'], 'workqueue_retries_total', { name: 'AvailableConditionController' });
         expect(metrics['apiservice-availability']).toMatch(/^workqueue_unfinished_work_seconds\{name="AvailableConditionController"\}/m);
         if (mode === 'buggy') {
-          expect(failures).toBeGreaterThan(15);
-          expect(retries).toBeGreaterThan(15);
+          expect(failures).toBeGreaterThanOrEqual(12);
+          expect(retries).toBeGreaterThanOrEqual(12);
         } else {
           expect(failures).toBeLessThanOrEqual(1);
           expect(retries).toBe(0);
@@ -135,8 +139,9 @@ for (const mode of ['buggy', 'fixed'] as const) {
       it('va-controller logs controller-runtime zap console lines and reconcile metrics', () => {
         const log = logs['va-controller'];
         const triggers = count(log, /\tINFO\t[\w.-]*\tcontroller\/variantautoscaling_controller\.go:\d+\t(Triggering|Enqueuing one) reconciliation for all VariantAutoscaling resources due to ConfigMap change: count=20\t/);
-        expect(triggers).toBe(3);
-        expect(log).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d{4})\tINFO\t[\w.-]*\tcontroller\/variantautoscaling_controller\.go:\d+\tOptimization loop completed\t\{.*"reconcileID":"[0-9a-f-]{36}"/m);
+        // controller-runtime calls the map function for the ConfigMap's add and for old and new of each update
+        expect(triggers).toBe(1 + 2 * 3);
+        expect(log).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d{4})\tINFO\t[\w.-]*\tcontroller\/variantautoscaling_controller\.go:\d+\tOptimization loop completed\t\{.*"reconcileID": ?"[0-9a-f-]{36}"/m);
         const reconciles = metric(metrics['va-controller'], 'controller_runtime_reconcile_total', { controller: 'variantautoscaling' });
         if (mode === 'buggy') expect(reconciles).toBeGreaterThanOrEqual(20 + 3 * 20 - 5);
         else expect(reconciles).toBeLessThanOrEqual(20 + 3 + 2);
@@ -172,8 +177,8 @@ for (const mode of ['buggy', 'fixed'] as const) {
       for (const p of PATHOLOGIES) {
         it(`${mode === 'buggy' ? 'reports ' + p.rule : 'finds nothing at warning or above'} for ${p.ctl}`, () => {
           const r = ctrlscope([
-            'watch', '--once', '--kubeconfig', h.RO_KUBECONFIG,
-            '--metrics-url', ctls[p.ctl].metricsUrl, '--logs', ctls[p.ctl].logFile, '-o', 'json',
+            'watch', '--once', '--kubeconfig', h.RO_KUBECONFIG, '--all-namespaces',
+            '--metrics-url', ctls[p.ctl].metricsUrl, '--scrape-interval', '5s', '--settle', '20s', '-o', 'json',
           ]);
           fs.writeFileSync(path.join(STATE, 'results', `live-${p.ctl}-${mode}.json`), r.stdout);
           expect(r.json, r.stdout.slice(0, 500) + r.stderr).toBeDefined();

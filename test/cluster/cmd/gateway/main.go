@@ -24,7 +24,6 @@ import (
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -35,7 +34,6 @@ import (
 )
 
 func main() {
-	kubeconfig := flag.String("kubeconfig", "", "kubeconfig")
 	mode := flag.String("mode", "buggy", "buggy or fixed")
 	namespace := flag.String("namespace", "kubernaut-system", "namespace for RemediationRequests")
 	listen := flag.String("listen", "127.0.0.1:0", "signal webhook address")
@@ -62,7 +60,7 @@ func main() {
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer cancel()
 
-	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
+	cfg, err := ctrl.GetConfig() // --kubeconfig is registered by controller-runtime
 	if err != nil {
 		log.Error(err, "kubeconfig")
 		os.Exit(1)

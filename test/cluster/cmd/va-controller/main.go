@@ -14,7 +14,6 @@ import (
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -24,7 +23,6 @@ import (
 )
 
 func main() {
-	kubeconfig := flag.String("kubeconfig", "", "kubeconfig")
 	mode := flag.String("mode", "buggy", "buggy or fixed")
 	namespace := flag.String("namespace", "llm-d-sim", "namespace of the VariantAutoscalings and the ConfigMap")
 	metricsAddr := flag.String("metrics-bind-address", "127.0.0.1:0", "metrics address")
@@ -47,7 +45,7 @@ func main() {
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts)))
 	setupLog := ctrl.Log.WithName("setup")
 
-	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
+	cfg, err := ctrl.GetConfig() // --kubeconfig is registered by controller-runtime
 	if err != nil {
 		setupLog.Error(err, "kubeconfig")
 		os.Exit(1)

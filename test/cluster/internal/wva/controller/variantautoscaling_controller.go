@@ -79,7 +79,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			return ctrl.Result{}, err
 		}
 		model, _, _ := unstructured.NestedString(va.Object, "spec", "modelID")
-		logger.V(1).Info("Processing variant", "variant", t.Name, "model", model)
+		logger.Info("Processing variant", "variant", t.Name, "model", model)
 		processed++
 	}
 	logger.Info("Optimization loop completed", "processed", processed, "duration", time.Since(start).String())
