@@ -35,7 +35,7 @@ export interface EngineOptions {
 }
 
 /** Byte chunks in flight per worker: enough to keep them busy, few enough to bound memory. */
-const IN_FLIGHT_PER_WORKER = 4;
+const IN_FLIGHT_PER_WORKER = 2;
 
 interface Running {
   def: AnalyzerDefinition;

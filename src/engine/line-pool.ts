@@ -23,7 +23,7 @@ export class LinePool {
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(workerUrl());
+      const w = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       const slot = { w, busy: 0 };
       w.on('message', (r: LineResult) => {
         slot.busy--;
