@@ -36,10 +36,10 @@ export const CATALOG: Record<RuleId, RuleText> = {
     severity: [
       'critical: failures per window grow for at least three consecutive windows to at least 4× the first and at least 8 (1 → 2 → 4 → 8); or a 401/403 is retried in at least 5 windows (10+ failures) and faster than backoff allows in at least 2 of them; from metrics, depth rising across snapshots to ≥ 100 and ≥ 4× its start, retries per interval growing three times in a row to ≥ 4× (and ≥ 8), or unfinished work above 600 s and growing in every snapshot.',
       'warning: growth over two consecutive windows (to ≥ 8 and ≥ 4×); a 401/403 retried in at least 3 windows (5+ failures); excess over backoff plus one resync (3+ early failures) in at least 2 windows with 10+ failures; a newer reconcile of a key starting while an older one still logs, twice or more; from metrics, depth rising to ≥ 10, retries ≥ 50 and at least half of all adds, or unfinished work above 60 s growing in every snapshot.',
-      'info: a key failed 10 times or more but within what the rate limiter allows, one overlapping reconcile, or (single metrics snapshot) retries ≥ 1000 and at least half of all adds.',
+      'info: a key failed 10 times or more, in at least two resync windows, but within what the rate limiter allows, one overlapping reconcile, or (single metrics snapshot) retries ≥ 1000 and at least half of all adds.',
     ],
     notFlagged: [
-      'a key that fails a few times and then passes (a backoff burst within one window, such as 13 failures in 3 s, is at most info)',
+      'a key that fails a few times and then passes (a backoff burst within one window that does not come back, such as 13 failures in 3 s, is not reported)',
       'a key that keeps failing at the rate limiter\'s pace (one retry plus one resync per window) — info only',
       'a queue whose depth stays low (below 10), or a single metrics snapshot (no trend)',
     ],

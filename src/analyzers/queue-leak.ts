@@ -508,7 +508,8 @@ class QueueLeak implements Analyzer {
       if (excess) reasons.push(`in ${excessWindows} windows the key failed more often than per-item backoff plus one resync allows`);
       if (overlap) reasons.push(`a newer reconcile of the key started while an older one was still logging (${st.overlaps} times)`);
       if (reasons.length) severity = 'warning';
-      else if (st.failures >= L.infoFailures) {
+      // A burst inside one window that does not come back is a key that failed and then passed.
+      else if (st.failures >= L.infoFailures && st.windows >= 2) {
         severity = 'info';
         reasons.push(`the key failed ${st.failures} times, within what the rate limiter allows`);
       } else if (st.overlaps === 1) {
@@ -549,7 +550,10 @@ class QueueLeak implements Analyzer {
     return {
       rule: 'queue-leak',
       severity,
-      title: `${s.controller ?? 'workqueue'} re-processes ${s.kind} ${what} faster than its rate limiter allows`,
+      title:
+        severity === 'info'
+          ? `${s.controller ?? 'workqueue'} keeps failing on ${s.kind} ${what}, within what its rate limiter allows`
+          : `${s.controller ?? 'workqueue'} re-processes ${s.kind} ${what} faster than its rate limiter allows`,
       subject: s,
       summary: `${what}: ${st.failures} failures${st.statusCode !== undefined ? ` (last status ${st.statusCode})` : ''} over ${st.windows} resync windows of ${st.period / 1000} s; ${reasons.join('; ')}.`,
       metrics,

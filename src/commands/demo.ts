@@ -23,8 +23,8 @@ export function register(program: Command, io: Io): void {
     .command('demo')
     .summary('replay a bundled incident into the live dashboard (no cluster needed)')
     .description(
-      'Replay samples/demo — a synthetic incident in real log formats (klog, zap JSON, slog text,\n' +
-        'controller-runtime console) plus a resource dump — into the dashboard, compressed to a few\n' +
+      'Replay samples/demo — a synthetic incident in real log formats (klog, zap JSON, slog text, ' +
+        'controller-runtime console) plus a resource dump — into the dashboard, compressed to a few ' +
         'seconds. All four rules fire. The dashboard stays up after the replay until you press q.',
     )
     .option('--speed <factor>', 'replay speed: 1 plays the incident in about 6 s, 2 in 3 s; 0 without pauses', '1')

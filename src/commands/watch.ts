@@ -32,8 +32,8 @@ export function register(program: Command, io: Io): void {
     .command('watch')
     .summary('live dashboard of a cluster, or of growing log files (--file)')
     .description(
-      'Show the four rules live: a panel per rule with its status, a sparkline and the top offenders,\n' +
-        'and a detail view with evidence and remediation. With --file, follow log files like tail -F\n' +
+      'Show the four rules live: a panel per rule with its status, a sparkline and the top offenders, ' +
+        'and a detail view with evidence and remediation. With --file, follow log files like tail -F ' +
         '(appends, rotation, truncation). Not a terminal, or CI set: plain periodic reports instead.',
     )
     .option('--file <path...>', 'follow these log files instead of a cluster')

@@ -1,3 +1,4 @@
+import type { Finding } from '../core/finding.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stalePending } from '../analyzers/stale-pending.js';
 import { newInput } from '../sources/types.js';
@@ -52,7 +53,7 @@ describe('LiveSession', () => {
 
   it('ruleSample: the largest driving metric of the rule, 0 without findings', () => {
     const base = { id: 'x', title: '', subject: { kind: 'Counter', namespace: null, name: 'n' }, summary: '', evidence: [], remediation: { summary: '', steps: [], references: [] } };
-    const fs = [
+    const fs: Finding[] = [
       { ...base, rule: 'queue-leak' as const, severity: 'critical' as const, metrics: { failures: 63, perWindow: [1, 2] } },
       { ...base, rule: 'queue-leak' as const, severity: 'warning' as const, metrics: { failures: 7 } },
     ];
