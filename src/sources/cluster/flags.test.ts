@@ -42,6 +42,22 @@ describe('cluster flags', () => {
     expect(() => parseResourceArg('widgets')).toThrow('--resources "widgets": not a resource name');
   });
 
+  it('parseDuration reads every duration flag of watch and collect: units, compounds, bare seconds', () => {
+    const table: [string, number][] = [
+      ['500ms', 500],
+      ['2s', 2_000],
+      ['1.5s', 1_500],
+      ['15m', 900_000],
+      ['1h30m', 5_400_000],
+      ['2d', 172_800_000],
+      ['3', 3_000],
+      [' 10s ', 10_000],
+      ['0s', 0],
+    ];
+    expect(table.map(([v]) => parseDuration(v, '--settle'))).toEqual(table.map(([, ms]) => ms));
+    for (const bad of ['', 's', '10 s', '-1s', '5x', '1h-30m']) expect(() => parseDuration(bad, '--settle'), bad).toThrow(`--settle "${bad}": not a duration`);
+  });
+
   it('reads every resource spelling kubectl users write', () => {
     expect(parseResourceArg('remediationrequests.v1alpha1.kubernaut.ai')).toMatchObject({ group: 'kubernaut.ai', version: 'v1alpha1', resource: 'remediationrequests' });
     expect(parseResourceArg('kubernaut.ai/v1alpha1/RemediationRequests')).toMatchObject({ group: 'kubernaut.ai', version: 'v1alpha1', resource: 'remediationrequests' });

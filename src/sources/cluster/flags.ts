@@ -92,8 +92,13 @@ export function clusterOptionsFrom(f: RawClusterFlags): ClusterOptions {
   };
 }
 
-/** Parses `90s`, `15m`, `1h30m`, `2d` (Go-style units ms, s, m, h, d) into milliseconds. */
-export function parseDuration(s: string, flag: string): number {
+/**
+ * Parses a duration flag — `500ms`, `90s`, `15m`, `1h30m`, `2d` (Go-style units ms, s, m, h, d),
+ * or a bare number of seconds — into milliseconds. The one duration parser of every command.
+ */
+export function parseDuration(value: string, flag: string): number {
+  const s = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(s)) return Number(s) * 1000;
   const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
   let total = 0;
@@ -103,7 +108,7 @@ export function parseDuration(s: string, flag: string): number {
     total += Number(m[1]) * unit[m[2]!]!;
     end = re.lastIndex;
   }
-  if (!s || end !== s.length) throw new UserError(`${flag} "${s}": not a duration`, 'write it like 90s, 15m or 1h');
+  if (!s || end !== s.length) throw new UserError(`${flag} "${value}": not a duration`, 'write it like 500ms, 90s, 15m or 1h30m');
   return total;
 }
 
