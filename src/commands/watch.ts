@@ -1,8 +1,7 @@
 // `ctrlscope watch`: the live dashboard over a cluster, or over growing log files with --file.
 import { Option, type Command } from 'commander';
 import type { Io } from '../cli.js';
-import { UserError } from '../core/errors.js';
-import { addClusterFlags, clusterOptionsFrom, type RawClusterFlags } from '../sources/cluster/flags.js';
+import { addClusterFlags, clusterOptionsFrom, parseDuration, type RawClusterFlags } from '../sources/cluster/flags.js';
 import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
 
 /** Output formats of `watch --once` and of the plain snapshots. */
@@ -16,14 +15,6 @@ export interface WatchFlags extends AnalysisFlags, RawClusterFlags {
   interval: string;
   fromEnd?: boolean;
   plain?: boolean;
-}
-
-/** Parses a duration flag (`500ms`, `3s`, `2m`) into milliseconds. */
-export function parseDuration(flag: string, value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new UserError(`${flag} '${value}' is not a duration`, 'give a number with a unit, such as 500ms, 3s or 2m');
-  const mult = { ms: 1, s: 1e3, m: 60e3, h: 3600e3 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Number(m[1]) * mult;
 }
 
 /** Registers `watch`. */
@@ -65,8 +56,8 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
   const rules = parseRules(flags.rules);
   const since = parseTime('--since', flags.since);
   const until = parseTime('--until', flags.until);
-  const settleMs = parseDuration('--settle', flags.settle);
-  const intervalMs = parseDuration('--interval', flags.interval);
+  const settleMs = parseDuration(flags.settle, '--settle');
+  const intervalMs = parseDuration(flags.interval, '--interval');
   const files = flags.file ?? [];
   const common = {
     rules,
@@ -85,18 +76,23 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
   if (files.length === 0) {
     const opts = clusterOptionsFrom(flags);
     // Loaded on use: the cluster client is heavy.
-    const [{ runLive }, { clusterSource }] = await Promise.all([import('../ui/live-service.js'), import('../sources/cluster/index.js')]);
+    const [{ runLive }, { clusterSource, loadKube, scopeOf }, { checkAccess }] = await Promise.all([
+      import('../ui/live-service.js'),
+      import('../sources/cluster/index.js'),
+      import('../sources/cluster/preflight.js'),
+    ]);
+    // One client for the preflight and the watches; a bad kubeconfig or context stops here (exit 2).
+    const client = await loadKube({ kubeconfig: opts.kubeconfig, context: opts.context, options: opts.kubeconfigOptions });
+    const ns = scopeOf(opts, client);
     await runLive({
       ...common,
       start: ({ signal, onHealth }) => {
-        const source = clusterSource(opts, signal, { onHealth });
+        const source = clusterSource(opts, signal, { onHealth, client });
         return { source, ready: source.ready };
       },
-      meta: {
-        mode: 'watch',
-        context: opts.context ?? 'current context',
-        namespaces: opts.allNamespaces ? [] : opts.namespace ? [opts.namespace] : undefined,
-      },
+      // SelfSubjectAccessReviews only: asks "may I get/list/watch …?", writes nothing.
+      access: (signal) => checkAccess(client, opts, ns, signal),
+      meta: { mode: 'watch', context: client.context, namespaces: ns === undefined ? [] : [ns] },
     });
     return;
   }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stalePending } from '../analyzers/stale-pending.js';
 import { newInput } from '../sources/types.js';
 import { Engine } from './engine.js';
-import { LiveSession, ruleSample, type LiveSnapshot } from './live.js';
+import { LiveSession, accessProblems, ruleSample, type LiveSnapshot } from './live.js';
 
 const sessions: LiveSession[] = [];
 afterEach(() => {
@@ -59,5 +59,35 @@ describe('LiveSession', () => {
     ];
     expect(ruleSample('queue-leak', fs)).toBe(63);
     expect(ruleSample('duplicate-cr', fs)).toBe(0);
+  });
+});
+
+describe('accessProblems', () => {
+  it('gives one line per missing permission with what goes blind and the fix, then the preflight failure', () => {
+    expect(accessProblems(undefined)).toEqual([]);
+    expect(
+      accessProblems({
+        blind: [
+          { panel: 'duplicate-cr', verbs: ['list', 'watch'], resource: 'remediationrequests.kubernaut.ai', namespace: 'demo', rules: ['duplicate-cr'] },
+          { panel: 'logs', verbs: ['get'], resource: 'pods/log', namespace: 'demo', rules: ['stale-pending'] },
+          { panel: 'queue-leak', verbs: ['watch'], resource: 'apiservices.apiregistration.k8s.io', rules: ['queue-leak'] },
+        ],
+        problem: 'could not check permissions (timeout); going on without knowing',
+      }),
+    ).toEqual([
+      "missing permission: list, watch remediationrequests.kubernaut.ai in namespace demo; blind: duplicate-cr. Fix: grant list, watch on remediationrequests.kubernaut.ai — see the README's minimal ClusterRole",
+      "missing permission: get pods/log in namespace demo; blind: logs (stale-pending). Fix: grant get on pods/log — see the README's minimal ClusterRole",
+      "missing permission: watch apiservices.apiregistration.k8s.io cluster-wide; blind: queue-leak. Fix: grant watch on apiservices.apiregistration.k8s.io — see the README's minimal ClusterRole",
+      'could not check permissions (timeout); going on without knowing',
+    ]);
+  });
+
+  it('LiveSession carries the preflight answer into its snapshots', () => {
+    const s = session();
+    expect(s.snapshot().access).toBeUndefined();
+    const access = { blind: [{ panel: 'logs', verbs: ['get'], resource: 'pods/log', rules: ['stale-pending' as const] }] };
+    s.setAccess(access);
+    expect(s.snapshot().access).toEqual(access);
+    expect(s.accessReport()).toEqual(access);
   });
 });

@@ -17,6 +17,44 @@ export interface SourceHealth {
   detail?: string;
 }
 
+/** An input the session may not read, and what cannot see it (from the permission preflight). */
+export interface BlindSpot {
+  /** What the input feeds: a rule id, or `events`, `leases`, `logs`. */
+  panel: string;
+  /** Missing verbs, in the order asked: `list`, `watch`, `get`. */
+  verbs: string[];
+  /** kubectl's short name of what is read: `remediationrequests.kubernaut.ai`, `pods/log`. */
+  resource: string;
+  /** Namespace asked about; undefined for all namespaces or a cluster-scoped resource. */
+  namespace?: string;
+  /** Rule panels left without their input. */
+  rules: RuleId[];
+}
+
+/** What the permission preflight found: blind spots, or why it could not tell. */
+export interface AccessReport {
+  blind: BlindSpot[];
+  /** Set when the access reviews themselves failed (forbidden, unreachable): nothing is known. */
+  problem?: string;
+}
+
+/**
+ * One line per missing permission, with the panels it blinds and the fix — for stderr and the
+ * report's `problems`; plus the preflight's own failure, if any.
+ */
+export function accessProblems(access: AccessReport | undefined): string[] {
+  if (!access) return [];
+  const out = access.blind.map((b) => {
+    const where = b.namespace ? `in namespace ${b.namespace}` : 'cluster-wide';
+    const extra = b.rules.filter((r) => r !== b.panel);
+    const blind = extra.length ? `${b.panel} (${extra.join(', ')})` : b.panel;
+    const verbs = b.verbs.join(', ');
+    return `missing permission: ${verbs} ${b.resource} ${where}; blind: ${blind}. Fix: grant ${verbs} on ${b.resource} — see the README's minimal ClusterRole`;
+  });
+  if (access.problem) out.push(access.problem);
+  return out;
+}
+
 /** Everything a view needs at one moment. Immutable once emitted. */
 export interface LiveSnapshot {
   /** Wall-clock time of the snapshot (epoch ms). */
@@ -41,6 +79,8 @@ export interface LiveSnapshot {
   ended: boolean;
   /** Latest event time seen in the data (epoch ms). */
   dataTime?: number;
+  /** What the permission preflight found (cluster mode, once it has answered). */
+  access?: AccessReport;
 }
 
 /** How a live session runs. */
@@ -120,6 +160,7 @@ export class LiveSession {
   private sampler?: ReturnType<typeof setInterval>;
   private last?: LiveSnapshot;
   private pumpError?: unknown;
+  private access?: AccessReport;
 
   constructor(opts: LiveOptions) {
     this.engine = opts.engine;
@@ -189,6 +230,18 @@ export class LiveSession {
     this.schedule();
   }
 
+  /** Records what the permission preflight found and refreshes the view. */
+  setAccess(access: AccessReport): void {
+    this.access = access;
+    this.dirty = true;
+    this.schedule();
+  }
+
+  /** What the permission preflight found, if it has answered. */
+  accessReport(): AccessReport | undefined {
+    return this.access;
+  }
+
   /** Freezes (or unfreezes) the snapshots; ingestion goes on so nothing is lost. */
   setPaused(paused: boolean): void {
     if (this.paused === paused) return;
@@ -234,6 +287,7 @@ export class LiveSession {
         paused: this.paused,
         ended: this.ended,
         dataTime: this.engine.latestTime,
+        access: this.access,
       };
     }
     return this.last;

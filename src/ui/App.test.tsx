@@ -10,6 +10,7 @@ import { LiveSession } from '../engine/live.js';
 import { demoDir, replayDir } from '../sources/replay.js';
 import { App } from './App.js';
 import { Dashboard, layoutFor } from './Dashboard.js';
+import { Header } from './Header.js';
 import { buildModel, INITIAL_UI } from './view-model.js';
 
 const sessions: LiveSession[] = [];
@@ -44,6 +45,41 @@ describe('Dashboard (view-model in, text out)', () => {
     for (const rule of ['queue-leak', 'duplicate-cr', 'stale-pending', 'reconcile-burst']) expect(frame).toMatch(new RegExp(`${rule}\\s+CRITICAL ×1`));
     expect(frame).toContain('▶ CRIT v0alpha1.provisioning');
     expect(frame).toContain('CRIT Pending streams still');
+  });
+});
+
+describe('Header and panels with missing permissions (data in, text out)', () => {
+  it('draws one blind line naming each missing permission and its panel, and BLIND on the quiet panels that cannot see their input', () => {
+    const engine = new Engine({ analyzers: [queueLeak, duplicateCr, stalePending, reconcileBurst] });
+    const session = new LiveSession({ engine, intervalMs: 0 });
+    sessions.push(session);
+    session.setHealth({ name: 'watch remediationrequests.kubernaut.ai', state: 'forbidden', detail: '403 Forbidden' });
+    session.setAccess({
+      blind: [
+        { panel: 'duplicate-cr', verbs: ['list'], resource: 'remediationrequests.kubernaut.ai', namespace: 'demo', rules: ['duplicate-cr'] },
+        { panel: 'logs', verbs: ['get'], resource: 'pods/log', namespace: 'demo', rules: ['stale-pending'] },
+      ],
+    });
+    const model = buildModel(session.snapshot(), INITIAL_UI, { mode: 'watch', context: 'kind-dev', namespaces: ['demo'] }, { colour: false, rows: 2, sparkWidth: 10, textWidth: 40 });
+
+    const header = render(<Header model={model.header} />);
+    const head = header.lastFrame()!;
+    header.unmount();
+    expect(head.split('\n')).toEqual([
+      'ctrlscope watch · context kind-dev · demo · 0 lines/s · 0 read',
+      'watch remediationrequests.kubernaut.ai: forbidden (403 Forbidden)',
+      'findings: 0 critical · 0 warning · 0 info',
+      'blind: duplicate-cr (list remediationrequests.kubernaut.ai), logs (get pods/log)',
+    ]);
+
+    const screen = render(<Dashboard model={model} layout={layoutFor(100, 30)} />);
+    const frame = screen.lastFrame()!;
+    screen.unmount();
+    expect(frame).toMatch(/queue-leak\s+OK/);
+    expect(frame).toMatch(/duplicate-cr\s+BLIND/);
+    expect(frame).toMatch(/stale-pending\s+BLIND/);
+    expect(frame).toMatch(/reconcile-burst\s+OK/);
+    expect(frame.match(/cannot see its input: permission missing/g)).toHaveLength(2);
   });
 });
 

@@ -37,6 +37,11 @@ export function Header({ model }: { model: HeaderModel }): React.JSX.Element {
           <Text>{m.counts.info} info</Text>
         </Text>
       </Box>
+      {m.blind ? (
+        <Text color="yellow" wrap="truncate-end">
+          {m.blind}
+        </Text>
+      ) : null}
       {m.problems.map((p) => (
         <Text key={p} color="magenta" wrap="truncate-end">
           {p}

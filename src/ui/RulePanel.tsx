@@ -40,7 +40,7 @@ export function RulePanel({ model, width, rows }: { model: PanelModel; width: nu
       ))}
       {Array.from({ length: blank }, (_, i) => (
         <Text key={`blank-${i}`} dimColor>
-          {i === 0 && m.offenders.length === 0 ? (m.status === 'ok' ? '  nothing seen' : m.filtered ? '  (all hidden by the filter)' : ' ') : ' '}
+          {i === 0 && m.offenders.length === 0 ? (m.status === 'ok' ? '  nothing seen' : m.status === 'blind' ? '  cannot see its input: permission missing' : m.filtered ? '  (all hidden by the filter)' : ' ') : ' '}
         </Text>
       ))}
       <Text dimColor wrap="truncate-end">

@@ -4,7 +4,7 @@
 import { ANALYZERS } from '../analyzers/index.js';
 import type { RuleId } from '../core/finding.js';
 import { Engine } from '../engine/engine.js';
-import { LiveSession, type SourceHealth } from '../engine/live.js';
+import { LiveSession, accessProblems, type AccessReport, type SourceHealth } from '../engine/live.js';
 import { renderReport } from '../report/index.js';
 import type { Source } from '../sources/types.js';
 import type { RunMeta } from './view-model.js';
@@ -32,6 +32,11 @@ export interface LiveIo {
 /** How to run live mode. */
 export interface LiveRunOptions {
   start: (ctx: SourceContext) => StartedSource;
+  /**
+   * The permission preflight (cluster mode), run once at start beside the source. Its blind spots
+   * go to the header, to stderr and the report's `problems` (--once, plain); it must not throw.
+   */
+  access?: (signal: AbortSignal) => Promise<AccessReport>;
   meta: RunMeta;
   rules?: readonly RuleId[];
   since?: number;
@@ -70,8 +75,31 @@ export async function runLive(o: LiveRunOptions): Promise<void> {
     session.setHealth({ name: 'source', state: 'failed', detail: err instanceof Error ? err.message : String(err) });
     if (o.once || !dashboardPossible(o.io) || o.plain) throw err;
   });
+  const accessDone: Promise<AccessReport | undefined> = o.access
+    ? o.access(ac.signal).then(
+        (a) => {
+          session.setAccess(a);
+          return a;
+        },
+        (err: unknown) => {
+          const a: AccessReport = { blind: [], problem: `could not check permissions (${err instanceof Error ? err.message : String(err)}); going on without knowing` };
+          session.setAccess(a);
+          return a;
+        },
+      )
+    : Promise.resolve(undefined);
   const write = (s: string) => o.io.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
-  const report = () => renderReport(o.output, engine.report(), { color: o.colour });
+  // Missing permissions are run-level problems of the report, beside failed analyzers.
+  const report = () => {
+    const rep = engine.report();
+    const extra = accessProblems(session.accessReport());
+    if (extra.length) rep.problems = [...(rep.problems ?? []), ...extra];
+    return renderReport(o.output, rep, { color: o.colour });
+  };
+  /** Says on stderr, once and before any report, what cannot be seen and how to fix it. */
+  const warnAccess = async () => {
+    for (const line of accessProblems(await accessDone)) o.io.stderr.write(`ctrlscope: warning: ${line}\n`);
+  };
   try {
     if (o.once) {
       await Promise.race([started.ready, pump]);
@@ -79,6 +107,7 @@ export async function runLive(o: LiveRunOptions): Promise<void> {
       // A source that could not start at all (no kubeconfig, unreachable API) is the user's error.
       const failed = session.error();
       if (failed !== undefined && session.snapshot().ingested === 0) throw failed;
+      await warnAccess();
       write(report());
       return;
     }
@@ -91,11 +120,13 @@ export async function runLive(o: LiveRunOptions): Promise<void> {
       });
       return;
     }
+    await warnAccess();
     await plainSnapshots(o, session, engine, pump, write, report);
   } finally {
     ac.abort();
     session.stop();
     await pump.catch(() => undefined);
+    await accessDone;
   }
 }
 

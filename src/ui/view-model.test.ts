@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../core/finding.js';
-import type { LiveSnapshot } from '../engine/live.js';
-import { buildModel, detailModel, INITIAL_UI, sparkline, wrapText } from './view-model.js';
+import type { AccessReport, LiveSnapshot } from '../engine/live.js';
+import { blindLine, buildModel, detailModel, INITIAL_UI, sparkline, wrapText } from './view-model.js';
 
 function finding(over: Partial<Finding> & Pick<Finding, 'rule' | 'severity'>): Finding {
   return {
@@ -90,6 +90,37 @@ describe('buildModel', () => {
     expect(m.panels[0]!.offenders[0]!.colour).toBeUndefined();
     expect(m.panels[1]).toMatchObject({ status: 'failed', statusLabel: 'FAILED' });
     expect(m.header.problems).toEqual(['analyzer duplicate-cr failed on flush: boom']);
+  });
+
+  it('names each missing permission with the panel it blinds; a quiet panel without its input is BLIND, a firing one keeps its severity', () => {
+    const access: AccessReport = {
+      blind: [
+        { panel: 'duplicate-cr', verbs: ['list', 'watch'], resource: 'remediationrequests.kubernaut.ai', namespace: 'demo', rules: ['duplicate-cr'] },
+        { panel: 'logs', verbs: ['get'], resource: 'pods/log', namespace: 'demo', rules: ['stale-pending'] },
+        { panel: 'leases', verbs: ['list', 'watch'], resource: 'leases.coordination.k8s.io', namespace: 'demo', rules: [] },
+      ],
+    };
+    const m = buildModel(snap([sp], { access }), INITIAL_UI, { mode: 'watch', context: 'kind-dev', namespaces: ['demo'] });
+    expect(m.header.blind).toBe(
+      'blind: duplicate-cr (list, watch remediationrequests.kubernaut.ai), logs (get pods/log), leases (list, watch leases.coordination.k8s.io)',
+    );
+    expect(m.header.problems).toEqual([]);
+    expect(m.panels.map((p) => [p.rule, p.status, p.statusLabel, p.colour])).toEqual([
+      ['queue-leak', 'ok', 'OK', 'green'],
+      ['duplicate-cr', 'blind', 'BLIND', 'magenta'],
+      ['stale-pending', 'warning', 'WARNING ×1', 'yellow'],
+      ['reconcile-burst', 'ok', 'OK', 'green'],
+    ]);
+  });
+
+  it('shows no blind line before the preflight answers or when nothing is missing; a preflight that failed is a header problem', () => {
+    expect(buildModel(snap([]), INITIAL_UI, { mode: 'watch' }).header.blind).toBeUndefined();
+    expect(blindLine([])).toBeUndefined();
+    const failed = 'could not check permissions (SelfSubjectAccessReview failed: 403 Forbidden: no); going on without knowing';
+    const m = buildModel(snap([], { access: { blind: [], problem: failed } }), INITIAL_UI, { mode: 'watch' });
+    expect(m.header.blind).toBeUndefined();
+    expect(m.header.problems).toEqual([failed]);
+    expect(m.panels.map((p) => p.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 
   it('filters offenders and counts what the filter hides', () => {

@@ -3,7 +3,7 @@
 import type { Finding, RuleId, Severity } from '../core/finding.js';
 import { RULE_IDS, SEVERITY_RANK } from '../core/finding.js';
 import { CATALOG } from '../analyzers/catalog.js';
-import type { HealthState, LiveSnapshot } from '../engine/live.js';
+import type { BlindSpot, HealthState, LiveSnapshot } from '../engine/live.js';
 
 /** Colour names ink understands; undefined when colour is off (NO_COLOR). */
 export type Colour = 'red' | 'yellow' | 'blue' | 'green' | 'gray' | 'magenta' | 'cyan' | undefined;
@@ -63,6 +63,8 @@ export interface HeaderModel {
   paused: boolean;
   ended: boolean;
   problems: string[];
+  /** `blind: duplicate-cr (list, watch remediationrequests.kubernaut.ai), logs (get pods/log)`; absent when nothing is missing. */
+  blind?: string;
 }
 
 export interface OffenderModel {
@@ -74,8 +76,11 @@ export interface OffenderModel {
   selected: boolean;
 }
 
-/** Panel status: a severity when firing, `ok` when quiet, `off` when the rule is not run. */
-export type PanelStatus = Severity | 'ok' | 'off' | 'failed';
+/**
+ * Panel status: a severity when firing, `ok` when quiet, `off` when the rule is not run, `failed`
+ * when its analyzer broke, `blind` when quiet because a permission to read its input is missing.
+ */
+export type PanelStatus = Severity | 'ok' | 'off' | 'failed' | 'blind';
 
 export interface PanelModel {
   rule: RuleId;
@@ -165,6 +170,12 @@ const HEALTH_COLOUR: Record<HealthState, Colour> = {
   failed: 'red',
 };
 
+/** The header's one compact line of missing permissions, each with the panel it blinds; undefined when none. */
+export function blindLine(blind: readonly BlindSpot[] | undefined): string | undefined {
+  if (!blind?.length) return undefined;
+  return `blind: ${blind.map((b) => `${b.panel} (${b.verbs.join(', ')} ${b.resource})`).join(', ')}`;
+}
+
 /** Finding matches the filter text (subject, summary, title; case-insensitive). */
 export function matchesFilter(f: Finding, filter: string): boolean {
   if (!filter) return true;
@@ -241,8 +252,11 @@ export function buildModel(snapshot: LiveSnapshot, ui: UiState, meta: RunMeta, o
     counts,
     paused: snapshot.paused,
     ended: snapshot.ended,
-    problems: snapshot.problems,
+    problems: snapshot.access?.problem ? [...snapshot.problems, snapshot.access.problem] : snapshot.problems,
   };
+  const blind = blindLine(snapshot.access?.blind);
+  if (blind) header.blind = blind;
+  const blindRules = new Set(snapshot.access?.blind.flatMap((b) => b.rules) ?? []);
 
   const rules = panelRules(snapshot);
   const panelIdx = clamp(ui.panel, 0, rules.length - 1);
@@ -254,11 +268,12 @@ export function buildModel(snapshot: LiveSnapshot, ui: UiState, meta: RunMeta, o
     let status: PanelStatus;
     if (failed) status = 'failed';
     else if (!enabled) status = 'off';
-    else if (all.length === 0) status = 'ok';
+    else if (all.length === 0) status = blindRules.has(rule) ? 'blind' : 'ok';
     else status = all.reduce<Severity>((w, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), 'info');
     const statusLabel =
-      status === 'ok' ? 'OK' : status === 'off' ? 'OFF' : status === 'failed' ? 'FAILED' : `${status.toUpperCase()} ×${all.length}`;
-    const colour: Colour = status === 'ok' ? 'green' : status === 'off' ? 'gray' : status === 'failed' ? 'magenta' : SEV_COLOUR[status];
+      status === 'ok' || status === 'off' || status === 'failed' || status === 'blind' ? status.toUpperCase() : `${status.toUpperCase()} ×${all.length}`;
+    const colour: Colour =
+      status === 'ok' ? 'green' : status === 'off' ? 'gray' : status === 'failed' || status === 'blind' ? 'magenta' : SEV_COLOUR[status];
     const series = snapshot.series[rule] ?? [];
     const selected = i === panelIdx;
     const rowIdx = clamp(ui.row, 0, shown.length - 1);

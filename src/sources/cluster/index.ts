@@ -22,8 +22,10 @@
 //     (last error), and `events` seen so far; `source.health()` returns the current list.
 //     `source.ready` resolves once every resource type has finished its first list (or failed
 //     it) — "initial content read".
-//   - `preflight(client, opts)` (./preflight.js) says which get/list/watch permissions are
-//     missing and which panels are blind; `collectBundle` (./collect.js) writes a bundle.
+//   - `preflight(client, neededPermissions(opts, ns))` (./preflight.js) says which get/list/watch
+//     permissions are missing and which panels are blind; `checkAccess` is the same for live mode
+//     (`watch` runs it once at start, with the client it passes in `hooks.client`);
+//     `collectBundle` (./collect.js) writes a bundle.
 //   Read-only: GET (list, watch, get, logs, discovery) plus one write-shaped call, POST of
 //   SelfSubjectAccessReview in the preflight, which asks "may I?" and changes nothing.
 import { setMaxListeners } from 'node:events';

@@ -4,6 +4,8 @@
 // `kubectl auth can-i` makes: it asks a question and stores nothing. We prefer it to
 // SelfSubjectRulesReview because its answer is exact for each question, also with webhook
 // authorizers, where a rules review may be incomplete.
+import type { RuleId } from '../../core/finding.js';
+import type { AccessReport, BlindSpot } from '../../engine/live.js';
 import type { ClusterOptions } from './flags.js';
 import { errorText, type KubeClient } from './kube.js';
 import { groupResource, type Panel, type ResourceSpec } from './resources.js';
@@ -78,17 +80,67 @@ export async function preflight(client: KubeClient, perms: Permission[], signal?
     },
   );
   const missing = checks.filter((c) => !c.allowed);
-  const byTarget = new Map<string, PermissionCheck[]>();
-  for (const m of missing) {
-    const key = `${m.panel}\u0000${m.group}\u0000${m.resource}\u0000${m.subresource ?? ''}\u0000${m.namespace ?? ''}`;
-    byTarget.set(key, [...(byTarget.get(key) ?? []), m]);
-  }
-  const blind = [...byTarget.values()].map((ms) => {
+  const blind = byTarget(missing).map((ms) => {
     const m = ms[0]!;
-    const what = `${groupResource(m)}${m.subresource ? `/${m.subresource}` : ''}`;
-    return `${m.panel}: cannot ${ms.map((x) => x.verb).join(', ')} ${what} ${m.namespace ? `in ${m.namespace}` : 'cluster-wide'}`;
+    return `${m.panel}: cannot ${ms.map((x) => x.verb).join(', ')} ${resourceName(m)} ${m.namespace ? `in ${m.namespace}` : 'cluster-wide'}`;
   });
   return { checks, missing, blind, problem };
+}
+
+/**
+ * Rule panels left without input when a panel's input is missing. Pod logs feed every rule, but
+ * stale-pending reads nothing else; events and leases feed no rule panel of their own.
+ */
+export const RULES_OF_PANEL: Record<Panel, RuleId[]> = {
+  'duplicate-cr': ['duplicate-cr'],
+  'queue-leak': ['queue-leak'],
+  'reconcile-burst': ['reconcile-burst'],
+  events: [],
+  leases: [],
+  logs: ['stale-pending'],
+};
+
+/** The missing permissions as blind spots: one per panel and resource, with the verbs missing. */
+export function blindSpots(result: Pick<PreflightResult, 'missing'>): BlindSpot[] {
+  return byTarget(result.missing).map((ms) => {
+    const m = ms[0]!;
+    return { panel: m.panel, verbs: ms.map((x) => x.verb), resource: resourceName(m), namespace: m.namespace, rules: RULES_OF_PANEL[m.panel] ?? [] };
+  });
+}
+
+/**
+ * The preflight as live mode wants it: asks what a session with `opts` needs in `namespace`
+ * (undefined: all), gives up after `timeoutMs` (a hanging apiserver must not stall the start),
+ * and never throws — a failed review is reported in `problem`.
+ */
+export async function checkAccess(
+  client: KubeClient,
+  opts: Pick<ClusterOptions, 'resources' | 'logs'>,
+  namespace: string | undefined,
+  signal: AbortSignal,
+  timeoutMs = 10_000,
+): Promise<AccessReport> {
+  try {
+    const r = await preflight(client, neededPermissions(opts, namespace), AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
+    return { blind: blindSpots(r), ...(r.problem ? { problem: r.problem } : {}) };
+  } catch (err) {
+    return { blind: [], problem: `could not check permissions (${errorText(err)}); going on without knowing` };
+  }
+}
+
+/** `pods/log`, `remediationrequests.kubernaut.ai`: kubectl's name of what a permission reads. */
+function resourceName(p: Pick<Permission, 'group' | 'resource' | 'subresource'>): string {
+  return `${groupResource(p)}${p.subresource ? `/${p.subresource}` : ''}`;
+}
+
+/** Groups missing checks by panel, resource and namespace, keeping the order they were asked in. */
+function byTarget(missing: readonly PermissionCheck[]): PermissionCheck[][] {
+  const groups = new Map<string, PermissionCheck[]>();
+  for (const m of missing) {
+    const key = `${m.panel}\u0000${m.group}\u0000${m.resource}\u0000${m.subresource ?? ''}\u0000${m.namespace ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  return [...groups.values()];
 }
 
 /** Maps with at most `n` calls in flight, keeping order. */
