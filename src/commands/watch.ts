@@ -27,7 +27,7 @@ export function register(program: Command, io: Io): void {
         'and a detail view with evidence and remediation. With --file, follow log files like tail -F ' +
         '(appends, rotation, truncation). Not a terminal, or CI set: plain periodic reports instead.',
     )
-    .option('--file <path...>', 'follow these log files instead of a cluster')
+    .option('--file <path...>', 'follow these log files (like tail -F); with cluster flags too, alongside the cluster')
     .option('--from-end', 'with --file: skip what the files already hold, read only new lines')
     .option('--once', 'wait for the initial content and --settle, print the report (-o) and exit')
     .option('--settle <duration>', 'with --once: how long to keep reading after the initial content', '2s')
@@ -52,6 +52,9 @@ Examples:
 }
 
 /** Validates the flags and runs live mode. */
+/** Flags that ask for the cluster; given together with --file, both feed the session. */
+const CLUSTER_FLAGS = ['kubeconfig', 'context', 'namespace', 'allNamespaces', 'selector', 'resources', 'logs', 'metricsUrl', 'prometheus'] as const;
+
 export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
   const rules = parseRules(flags.rules);
   const since = parseTime('--since', flags.since);
@@ -73,13 +76,35 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
     colour: useColor(io.stdout, io.env),
     io,
   };
-  if (files.length === 0) {
+  // --file follows log files; with any cluster flag as well, files and cluster feed one session
+  // (e.g. controllers whose logs are files on this host, beside their apiserver and metrics).
+  const clusterWanted = files.length === 0 || CLUSTER_FLAGS.some((k) => flags[k] !== undefined && flags[k] !== false);
+  const tail = async () => (await import('../sources/tail.js')).tailFiles;
+  const followFiles = (tailFiles: Awaited<ReturnType<typeof tail>>, signal: AbortSignal, onHealth: Parameters<typeof tailFiles>[1]['onHealth']) => {
+    const left = new Set(files);
+    let resolveReady!: () => void;
+    const ready = new Promise<void>((r) => (resolveReady = r));
+    if (left.size === 0) resolveReady();
+    const source = tailFiles(files, {
+      signal,
+      fromStart: !flags.fromEnd,
+      onHealth,
+      onCaughtUp: (p) => {
+        left.delete(p);
+        if (left.size === 0) resolveReady();
+      },
+    });
+    return { source, ready };
+  };
+  if (clusterWanted) {
     const opts = clusterOptionsFrom(flags);
     // Loaded on use: the cluster client is heavy.
-    const [{ runLive }, { clusterSource, loadKube, scopeOf }, { checkAccess }] = await Promise.all([
+    const [{ runLive }, { clusterSource, loadKube, scopeOf }, { checkAccess }, { mergeSources }, tailFiles] = await Promise.all([
       import('../ui/live-service.js'),
       import('../sources/cluster/index.js'),
       import('../sources/cluster/preflight.js'),
+      import('../sources/merge.js'),
+      tail(),
     ]);
     // One client for the preflight and the watches; a bad kubeconfig or context stops here (exit 2).
     const client = await loadKube({ kubeconfig: opts.kubeconfig, context: opts.context, options: opts.kubeconfigOptions });
@@ -87,33 +112,21 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
     await runLive({
       ...common,
       start: ({ signal, onHealth }) => {
-        const source = clusterSource(opts, signal, { onHealth, client });
-        return { source, ready: source.ready };
+        const cluster = clusterSource(opts, signal, { onHealth, client });
+        if (files.length === 0) return { source: cluster, ready: cluster.ready };
+        const followed = followFiles(tailFiles, signal, onHealth);
+        return { source: mergeSources([cluster, followed.source]), ready: Promise.all([cluster.ready, followed.ready]).then(() => undefined) };
       },
       // SelfSubjectAccessReviews only: asks "may I get/list/watch …?", writes nothing.
       access: (signal) => checkAccess(client, opts, ns, signal),
-      meta: { mode: 'watch', context: client.context, namespaces: ns === undefined ? [] : [ns] },
+      meta: { mode: files.length ? 'watch (cluster + files)' : 'watch', context: client.context, namespaces: ns === undefined ? [] : [ns] },
     });
     return;
   }
-  const [{ runLive }, { tailFiles }] = await Promise.all([import('../ui/live-service.js'), import('../sources/tail.js')]);
+  const [{ runLive }, tailFiles] = await Promise.all([import('../ui/live-service.js'), tail()]);
   await runLive({
     ...common,
-    start: ({ signal, onHealth }) => {
-      const left = new Set(files);
-      let resolveReady!: () => void;
-      const ready = new Promise<void>((r) => (resolveReady = r));
-      const source = tailFiles(files, {
-        signal,
-        fromStart: !flags.fromEnd,
-        onHealth,
-        onCaughtUp: (p) => {
-          left.delete(p);
-          if (left.size === 0) resolveReady();
-        },
-      });
-      return { source, ready };
-    },
+    start: ({ signal, onHealth }) => followFiles(tailFiles, signal, onHealth),
     meta: { mode: 'watch --file' },
   });
 }

@@ -118,8 +118,6 @@ export interface TallyEvent {
   kind: 'tally';
   count: number;
   first: LogEvent;
-  /** Time of the last counted line, when known. */
-  lastTime?: number;
   source: string;
   time?: number;
 }

@@ -141,9 +141,9 @@ describe('Engine count-only interests', () => {
     const logs = seen.filter((x) => x.kind === 'log') as LogEvent[];
     const tallies = seen.filter((x) => x.kind === 'tally');
     expect(logs.map((l) => l.line)).toEqual([5]);
-    expect(tallies.map((t) => (t.kind === 'tally' ? [t.first.message, t.count, t.first.line, t.lastTime] : []))).toEqual([
-      ['Selected best available engine', 2, 1, Date.parse('2025-11-02T10:00:04Z')],
-      ['Started new stream', 3, 2, Date.parse('2025-11-02T10:00:06Z')],
+    expect(tallies.map((t) => (t.kind === 'tally' ? [t.first.message, t.count, t.first.line] : []))).toEqual([
+      ['Selected best available engine', 2, 1],
+      ['Started new stream', 3, 2],
     ]);
   });
 });

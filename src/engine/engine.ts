@@ -208,7 +208,7 @@ export class Engine {
   /** Delivers lines counted per message as tally events. */
   private routeCounted(counted: readonly MessageCount[]): void {
     for (const c of counted) {
-      this.route({ kind: 'tally', count: c.count, first: c.first, lastTime: c.lastTime, source: c.first.source, time: c.first.time });
+      this.route({ kind: 'tally', count: c.count, first: c.first, source: c.first.source, time: c.first.time });
     }
   }
 

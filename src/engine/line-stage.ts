@@ -28,7 +28,6 @@ export interface LineTally {
 export interface MessageCount {
   count: number;
   first: LogEvent;
-  lastTime?: number;
 }
 
 /** A fresh, empty tally. */
@@ -148,11 +147,9 @@ export function processLines(
     }
     const ev = parseLine(raw, ln, opts);
     const c = counted.get(ev.message);
-    if (c) {
-      c.count++;
-      if (ev.time !== undefined) c.lastTime = ev.time;
-    } else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(ev.message, { count: 1, first: ev, lastTime: ev.time });
-    else out.counted.push({ count: 1, first: ev, lastTime: ev.time });
+    if (c) c.count++;
+    else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(ev.message, { count: 1, first: ev });
+    else out.counted.push({ count: 1, first: ev });
   }
   for (const c of counted.values()) out.counted.push(c);
   return out;
