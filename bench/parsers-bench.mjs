@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Micro-benchmark of the line parsers: ns/line for detectLine (every line) and parseLine (every
-// line, and per format), plus CriJoiner.push pass-through cost. Build first:
+// Micro-benchmark of the line parsers: ns/line for detectLine (every line), parseLine and messageOf
+// (every line, and per format, messageOf's share of parseLine's time beside it), plus
+// CriJoiner.push pass-through cost. Build first:
 //   node /work/shared/tools/gen-log.mjs /tmp/x.log 50 && npx tsc -p tsconfig.build.json
 //   node bench/parsers-bench.mjs [/tmp/x.log] [ROUNDS]
 import { readFileSync } from 'node:fs';
-import { CriJoiner, detectLine, parseLine } from '../dist/src/parsers/index.js';
+import { CriJoiner, detectLine, messageOf, parseLine } from '../dist/src/parsers/index.js';
 
 const file = process.argv[2] ?? '/tmp/x.log';
 const rounds = Number(process.argv[3] ?? 5);
@@ -28,7 +29,7 @@ function time(label, fn, n, b) {
   }
   const perLine = best / n;
   const mbs = b / 1048576 / (best / 1e9);
-  process.stdout.write(`${label.padEnd(34)} ${perLine.toFixed(1).padStart(8)} ns/line ${mbs.toFixed(0).padStart(6)} MB/s  (${n} lines)\n`);
+  process.stdout.write(`${label.padEnd(40)} ${perLine.toFixed(1).padStart(8)} ns/line ${mbs.toFixed(0).padStart(6)} MB/s  (${n} lines)\n`);
 }
 
 let sink = 0;
@@ -51,9 +52,37 @@ time('CriJoiner.push (no P lines)', () => {
   for (let i = 0; i < lines.length; i++) sink += j.push(lines[i], i + 1) === undefined ? 0 : 1;
 }, lines.length, bytes);
 
-time('parseLine (all lines)', () => {
-  for (let i = 0; i < lines.length; i++) sink += parseLine(lines[i], i + 1, opts).message.length;
-}, lines.length, bytes);
+// parseLine and messageOf alternate within each round, so load from other processes falls on both.
+function pair(label, ls, b) {
+  const parse = () => {
+    for (let i = 0; i < ls.length; i++) sink += parseLine(ls[i], i + 1, opts).message.length;
+  };
+  const message = () => {
+    for (let i = 0; i < ls.length; i++) sink += messageOf(ls[i]).length;
+  };
+  parse();
+  message();
+  let bestParse = Infinity;
+  let bestMessage = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    for (const [fn, isParse] of [[parse, true], [message, false]]) {
+      const c0 = process.cpuUsage();
+      fn();
+      const c = process.cpuUsage(c0);
+      const ns = (c.user + c.system) * 1000;
+      if (isParse) bestParse = Math.min(bestParse, ns);
+      else bestMessage = Math.min(bestMessage, ns);
+    }
+  }
+  const row = (name, best, extra) => {
+    const mbs = b / 1048576 / (best / 1e9);
+    process.stdout.write(`${name.padEnd(40)} ${(best / ls.length).toFixed(1).padStart(8)} ns/line ${mbs.toFixed(0).padStart(6)} MB/s  (${ls.length} lines)${extra}\n`);
+  };
+  row(`parseLine ${label}`, bestParse, '');
+  row(`messageOf ${label}`, bestMessage, `  ${((100 * bestMessage) / bestParse).toFixed(0).padStart(3)} % of parseLine`);
+}
+
+pair('(all lines)', lines, bytes);
 
 const byFormat = new Map();
 for (const l of lines) {
@@ -62,10 +91,5 @@ for (const l of lines) {
   if (!byFormat.has(k)) byFormat.set(k, []);
   byFormat.get(k).push(l);
 }
-for (const [k, ls] of byFormat) {
-  const b = ls.reduce((a, l) => a + l.length + 1, 0);
-  time(`parseLine ${k}`, () => {
-    for (let i = 0; i < ls.length; i++) sink += parseLine(ls[i], i + 1, opts).message.length;
-  }, ls.length, b);
-}
+for (const [k, ls] of byFormat) pair(k, ls, ls.reduce((a, l) => a + l.length + 1, 0));
 process.stdout.write(`(sink ${sink % 7}, ${(bytes / 1048576).toFixed(0)} MB, avg ${(bytes / lines.length).toFixed(0)} B/line)\n`);

@@ -1,7 +1,7 @@
 // Line parsers: auto-detect the wrapper (CRI, --timestamps, docker-compose) and the inner format
 // (klog, zap JSON, zap console, slog text/JSON, logfmt) of every line independently, since merged
 // pod logs mix them. `detectLine` is the cheap per-line classifier; `parseLine` builds the full
-// event. Neither throws; a line no format matches is `unknown` and keeps its text as the message.
+// event; `messageOf` computes only parseLine's message (for lines counted per message). None throws; a line no format matches is `unknown` and keeps its text as the message.
 //
 // Rules shared by all formats:
 // - time: the line's own time; klog's has no year, so it takes the wrapper's year, else
@@ -19,9 +19,10 @@ import * as logfmt from './logfmt.js';
 import * as slogText from './slog-text.js';
 import * as zapConsole from './zap-console.js';
 import * as zapJson from './zap-json.js';
+import { jsonMessage } from './json-scan.js';
 import {
   F_KLOG, F_LOGFMT, F_PLAIN, F_SLOG_JSON, F_SLOG_TEXT, F_UNKNOWN, F_ZAP_CONSOLE, F_ZAP_JSON, F_JSON,
-  FORMATS, L_UNKNOWN, LEVELS, parseIso, type Ctx, type Parsed,
+  FORMATS, L_UNKNOWN, LEVELS, keyEnd, parseIso, type Ctx, type Parsed,
 } from './util.js';
 import { W_CRI, W_NONE, rfc3339Prefix, scanWrapper, wrap } from './wrappers.js';
 
@@ -168,6 +169,65 @@ function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
     line,
     raw: s,
   };
+}
+
+const MESSAGE_OPTS: ParseOptions = { source: 'messageOf', referenceYear: 2026 };
+// Scratch event part for the JSON fallback of messageOf.
+const msgOut: Parsed = { time: undefined, coarse: false, logger: undefined, caller: undefined, message: '', fields: {} };
+
+/** The message parseLine(raw, …).message would return, without parsing fields or times. Never throws. */
+export function messageOf(raw: string): string {
+  try {
+    const m = messageInner(raw);
+    if (m !== undefined) return m;
+  } catch {
+    // fall through to the full path, which keeps parseLine's own error handling
+  }
+  return parseLine(raw, 1, MESSAGE_OPTS).message;
+}
+
+/** messageOf without the safety net: undefined when the line needs the full parser. */
+function messageInner(raw: string): string | undefined {
+  const end = lineEnd(raw);
+  const s = end === raw.length ? raw : raw.slice(0, end);
+  const p = scanWrapper(s, end);
+  if (p >= end) return '';
+  const c = s.charCodeAt(p);
+  if (c === 123) {
+    // zapJson.detect accepts exactly the `{"…}` lines; all JSON formats share one mapping.
+    if (s.charCodeAt(end - 1) !== 125 || s.charCodeAt(p + 1) !== 34) return s.slice(p, gluedEnd(s, p, end));
+    const m = jsonMessage(s, p);
+    if (m !== undefined) return m;
+    msgOut.message = '';
+    msgOut.logger = undefined;
+    msgOut.caller = undefined;
+    zapJson.parse(s, p, end, msgOut);
+    msgOut.fields = {};
+    return msgOut.message;
+  }
+  let fmt = F_UNKNOWN;
+  if (c >= 48 && c <= 57) {
+    const r = s.charCodeAt(p + 4) === 47 ? slogText.detect(s, p, end) : zapConsole.detect(s, p, end);
+    if (r >= 0) fmt = r >> 3;
+  } else if ((c === 73 || c === 87 || c === 69 || c === 70) && klog.detect(s, p) >= 0) {
+    fmt = F_KLOG;
+  } else if (keyEnd(s, p, end) >= 0) {
+    fmt = F_LOGFMT; // what logfmt.detect accepts, whatever the level
+  }
+  switch (fmt) {
+    case F_KLOG:
+      return klog.message(s, p, end);
+    case F_ZAP_CONSOLE:
+      return zapConsole.message(s, p, end);
+    case F_SLOG_TEXT:
+      return slogText.message(s, p, end, true);
+    case F_PLAIN:
+      return slogText.message(s, p, end, false);
+    case F_LOGFMT:
+      return logfmt.message(s, p, end);
+    default:
+      return s.slice(p, gluedEnd(s, p, end));
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // klog text: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`, plain or structured
 // (`"msg" key="value"`), including the logr klog sink's `logger "msg"="..." "key"="value"` form.
 import {
-  F_KLOG, L_ERROR, L_FATAL, L_INFO, L_WARN, T, d2, d4, isDigit, pairs, parseKlogTime, scanQuoted,
+  F_KLOG, L_ERROR, L_FATAL, L_INFO, L_WARN, d2, d4, isDigit, pairs, parseKlogTime, scanQuoted,
   trailingPairs, unquote, type Ctx, type Parsed,
 } from './util.js';
 
@@ -73,46 +73,96 @@ function pairFollows(s: string, j: number, end: number): boolean {
   return false;
 }
 
-/** Parses a klog line whose header starts at p. */
-export function parse(s: string, p: number, end: number, out: Parsed, ctx: Ctx): void {
-  const t = parseKlogTime(s, p + 1, klogYear(s, p, ctx));
-  out.time = Number.isNaN(t) ? undefined : t;
-  let j = T.end;
+/** End of klog's `mmdd hh:mm:ss[.frac]` at i, by position (also when the digits are out of range). */
+function timeEnd(s: string, i: number): number {
+  let j = i + 13;
+  if (s.charCodeAt(j) === 46) {
+    j++;
+    while (isDigit(s.charCodeAt(j))) j++;
+  }
+  return j;
+}
+
+/** Scratch of bodyAt and bodyKind: the caller's span, and the message's quoted text span. */
+const B = { callerStart: 0, close: -1, m: 0, text: 0, q: 0 };
+
+/** Where the text after `threadid file:line] ` starts (B.callerStart, B.close: the caller, close -1 if none). */
+function bodyAt(s: string, p: number, end: number): number {
+  let j = timeEnd(s, p + 1);
   while (s.charCodeAt(j) === 32) j++;
   while (isDigit(s.charCodeAt(j))) j++;
   while (s.charCodeAt(j) === 32) j++;
   const close = s.indexOf(']', j);
-  let body = j;
+  B.callerStart = j;
+  B.close = -1;
   if (close > j && close < end) {
-    out.caller = s.slice(j, close);
-    body = close + 1;
+    B.close = close;
+    let body = close + 1;
     if (s.charCodeAt(body) === 32) body++;
+    return body;
   }
-  if (body >= end) {
-    out.message = '';
-    return;
-  }
+  return j;
+}
+
+const PLAIN = 0;
+const STRUCTURED = 1;
+const LOGR = 2;
+
+/**
+ * Kind of a non-empty klog body: STRUCTURED (`"msg" key=value ...`), LOGR (`[logger ]"msg"="..."`,
+ * `"msg"=` at B.m) or PLAIN. For the first two the message text is s[B.text, B.q) (still quoted).
+ */
+function bodyKind(s: string, body: number, end: number): number {
   if (s.charCodeAt(body) === 34) {
     const q = scanQuoted(s, body, end);
     if (q > 0 && s.charCodeAt(q + 1) !== 61 && pairFollows(s, q + 1, end)) {
-      // Structured klog: "msg" key=value ...
-      out.message = unquote(s, body + 1, q);
-      pairs(s, q + 1, end, out.fields, true);
-      return;
+      B.text = body + 1;
+      B.q = q;
+      return STRUCTURED;
     }
   }
   const m = s.indexOf('"msg"=', body);
   if (m >= 0 && m < end && (m === body || s.charCodeAt(m - 1) === 32) && s.charCodeAt(m + 6) === 34) {
-    // logr klog sink: [logger ]"msg"="..." "key"=value ...
     const q = scanQuoted(s, m + 6, end);
     if (q > 0) {
-      if (m > body) out.logger = s.slice(body, m).trim();
-      out.message = unquote(s, m + 7, q);
-      pairs(s, q + 1, end, out.fields, true);
-      return;
+      B.m = m;
+      B.text = m + 7;
+      B.q = q;
+      return LOGR;
     }
+  }
+  return PLAIN;
+}
+
+/** Parses a klog line whose header starts at p. */
+export function parse(s: string, p: number, end: number, out: Parsed, ctx: Ctx): void {
+  const t = parseKlogTime(s, p + 1, klogYear(s, p, ctx));
+  out.time = Number.isNaN(t) ? undefined : t;
+  const body = bodyAt(s, p, end);
+  if (B.close >= 0) out.caller = s.slice(B.callerStart, B.close);
+  if (body >= end) {
+    out.message = '';
+    return;
+  }
+  switch (bodyKind(s, body, end)) {
+    case STRUCTURED: // "msg" key=value ...
+      out.message = unquote(s, B.text, B.q);
+      pairs(s, B.q + 1, end, out.fields, true);
+      return;
+    case LOGR: // logr klog sink: [logger ]"msg"="..." "key"=value ...
+      if (B.m > body) out.logger = s.slice(body, B.m).trim();
+      out.message = unquote(s, B.text, B.q);
+      pairs(s, B.q + 1, end, out.fields, true);
+      return;
   }
   out.message = s.slice(body, end);
   const eq = s.indexOf('=', body);
   if (eq >= 0 && eq < end) trailingPairs(s, body, end, out.fields);
+}
+
+/** The message parse() sets for a klog line whose header starts at p (no time, caller or fields). */
+export function message(s: string, p: number, end: number): string {
+  const body = bodyAt(s, p, end);
+  if (body >= end) return '';
+  return bodyKind(s, body, end) === PLAIN ? s.slice(body, end) : unquote(s, B.text, B.q);
 }

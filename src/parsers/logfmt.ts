@@ -2,7 +2,8 @@
 // and slog's TextHandler. Known keys: time/ts/t, level/lvl, msg/message, logger, caller/source.
 import type { FieldValue } from '../core/event.js';
 import {
-  F_LOGFMT, L_UNKNOWN, epochToMs, keyEnd, matchLevel, pairs, parseIso, type Parsed,
+  F_LOGFMT, L_UNKNOWN, V, epochToMs, keyEnd, matchLevel, pairs, parseIso, scanQuoted, scanValue, valueEnd,
+  type Parsed,
 } from './util.js';
 
 /** Real logfmt lines. */
@@ -97,4 +98,64 @@ export function parse(s: string, p: number, end: number, out: Parsed): void {
     fields[k] = v;
   }
   out.fields = fields;
+}
+
+/**
+ * The message parse() sets, without building the fields: walks the pairs as util.pairs does
+ * (unquoted keys) and decodes only the value of whichever of `msg`/`message` appears first (its
+ * last value, as the field map keeps it). Undefined when a `__proto__` key would make the field
+ * map unusual: use parse() then.
+ */
+export function message(s: string, p: number, end: number): string | undefined {
+  let order = 0;
+  let msgOrder = -1;
+  let msgValue = -1; // start of the last value; -1: the empty value at the very end
+  let messageOrder = -1;
+  let messageValue = -1;
+  let j = p;
+  while (j < end) {
+    let c = s.charCodeAt(j);
+    while (c === 32 || c === 9) c = s.charCodeAt(++j);
+    if (j >= end) break;
+    let k = j;
+    while (k < end) {
+      const d = s.charCodeAt(k);
+      if (d === 61 || d === 32 || d === 34) break;
+      k++;
+    }
+    if (k >= end || s.charCodeAt(k) !== 61 || k === j) {
+      // Not a pair: skip this token.
+      if (s.charCodeAt(k) === 34) {
+        const q = scanQuoted(s, k, end);
+        k = q < 0 ? end : q + 1;
+      }
+      while (k < end && s.charCodeAt(k) !== 32) k++;
+      j = k;
+      continue;
+    }
+    const klen = k - j;
+    let which = 0; // 1: msg, 2: message
+    if (klen === 3 && s.startsWith('msg', j)) which = 1;
+    else if (klen === 7 && s.startsWith('message', j)) which = 2;
+    else if (klen === 9 && s.startsWith('__proto__', j)) return undefined;
+    const v = k + 1 >= end ? -1 : k + 1;
+    if (which === 1) {
+      if (msgOrder < 0) msgOrder = order++;
+      msgValue = v;
+    } else if (which === 2) {
+      if (messageOrder < 0) messageOrder = order++;
+      messageValue = v;
+    }
+    if (v < 0) break;
+    j = valueEnd(s, v, end);
+  }
+  let v: number;
+  if (msgOrder >= 0 && (messageOrder < 0 || msgOrder < messageOrder)) v = msgValue;
+  else if (messageOrder >= 0) v = messageValue;
+  else return '';
+  if (v < 0) return '';
+  scanValue(s, v, end);
+  const value = V.value;
+  V.value = ''; // release the reference
+  return typeof value === 'string' ? value : String(value);
 }

@@ -41,16 +41,33 @@ export function detect(s: string, p: number, end: number): number {
   return lvl === L_UNKNOWN ? F_PLAIN * 8 + L_UNKNOWN : F_SLOG_TEXT * 8 + lvl;
 }
 
+/** Where the message starts: after the `YYYY/MM/DD hh:mm:ss[.frac]` at p (by position) and the level word. */
+function messageStart(s: string, p: number, end: number, withLevel: boolean): number {
+  let j = p + 19;
+  if (s.charCodeAt(j) === 46) {
+    j++;
+    while (isDigit(s.charCodeAt(j))) j++;
+  }
+  j++;
+  if (withLevel) {
+    while (j < end && s.charCodeAt(j) !== 32) j++;
+    j++;
+  }
+  return j;
+}
+
+/** End of the message s[j, run) without the spaces before the key=value run. */
+function trimEnd(s: string, j: number, run: number): number {
+  while (run > j && s.charCodeAt(run - 1) === 32) run--;
+  return run;
+}
+
 /** Parses a slog text (or plain Go log) line at p: message up to the trailing key=value run. */
 export function parse(s: string, p: number, end: number, out: Parsed, withLevel: boolean): void {
   const t = parseSlash(s, p);
   out.time = Number.isNaN(t) ? undefined : t;
   out.coarse = !T.frac;
-  let j = T.end + 1;
-  if (withLevel) {
-    while (j < end && s.charCodeAt(j) !== 32) j++;
-    j++;
-  }
+  const j = messageStart(s, p, end, withLevel);
   if (j >= end) {
     out.message = '';
     return;
@@ -61,7 +78,15 @@ export function parse(s: string, p: number, end: number, out: Parsed, withLevel:
   }
   const eq = s.indexOf('=', j);
   const run = eq >= 0 && eq < end ? trailingPairs(s, j, end, out.fields) : end;
-  let me = run;
-  while (me > j && s.charCodeAt(me - 1) === 32) me--;
-  out.message = s.slice(j, me);
+  out.message = s.slice(j, trimEnd(s, j, run));
+}
+
+/** The message parse() sets, without the time or the fields. */
+export function message(s: string, p: number, end: number, withLevel: boolean): string {
+  const j = messageStart(s, p, end, withLevel);
+  if (j >= end) return '';
+  if (!withLevel) return s.slice(j, end);
+  const eq = s.indexOf('=', j);
+  const run = eq >= 0 && eq < end ? trailingPairs(s, j, end, undefined) : end;
+  return s.slice(j, trimEnd(s, j, run));
 }

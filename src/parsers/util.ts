@@ -396,6 +396,20 @@ export function scanValue(s: string, i: number, end: number): void {
   V.end = j;
 }
 
+/** Where scanValue(s, i, end) would set V.end, without decoding the value. */
+export function valueEnd(s: string, i: number, end: number): number {
+  const c = s.charCodeAt(i);
+  if (c === 34) {
+    const q = scanQuoted(s, i, end);
+    if (q >= 0) return q + 1;
+  } else if (c === 123 || c === 91) {
+    const b = scanBalanced(s, i, end);
+    if (b > 0 && (b === end || s.charCodeAt(b) === 32)) return b;
+  }
+  const j = s.indexOf(' ', i);
+  return j < 0 || j > end ? end : j;
+}
+
 /** Whether c may appear in a bare logfmt/slog key (letters, digits, `_`, `.`, `-`). */
 export function isKeyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
@@ -420,25 +434,41 @@ const runValues: FieldValue[] = [];
 
 /**
  * Finds the trailing run of `key=value` tokens in s[i, end) (as Go slog and klog print them) and
- * stores them into `fields`. Returns the index where the run starts (end when there is none).
+ * stores them into `fields` (without `fields`, only finds the run). Returns the index where the run
+ * starts (end when there is none).
  * Single pass: pairs are decoded as they come and dropped when a non-pair token follows them.
  */
-export function trailingPairs(s: string, i: number, end: number, fields: Record<string, FieldValue>): number {
+export function trailingPairs(s: string, i: number, end: number, fields: Record<string, FieldValue> | undefined): number {
   let runStart = end;
   let n = 0;
-  let j = i;
+  const eq0 = s.indexOf('=', i);
+  if (eq0 < 0 || eq0 >= end) return end; // no pair at all
+  // Words before the token holding the first `=` cannot be pairs and only reset the run: when
+  // none of them is quoted (so tokens are plain space-separated words), start at that token.
+  let j = eq0;
+  while (j > i && s.charCodeAt(j - 1) !== 32) j--; // (a short key: cheaper than lastIndexOf)
+  const qt = s.indexOf('"', i);
+  if (qt >= 0 && qt < j) j = i;
   while (j < end) {
     while (j < end && s.charCodeAt(j) === 32) j++;
     if (j >= end) break;
     const eq = keyEnd(s, j, end);
     if (eq > 0 && eq + 1 < end && s.charCodeAt(eq + 1) !== 32) {
-      scanValue(s, eq + 1, end);
-      if (V.end === end || s.charCodeAt(V.end) === 32) {
+      let ve: number;
+      if (fields === undefined) {
+        ve = valueEnd(s, eq + 1, end);
+      } else {
+        scanValue(s, eq + 1, end);
+        ve = V.end;
+      }
+      if (ve === end || s.charCodeAt(ve) === 32) {
         if (n === 0) runStart = j;
-        runKeys[n] = s.slice(j, eq);
-        runValues[n] = V.value;
+        if (fields !== undefined) {
+          runKeys[n] = s.slice(j, eq);
+          runValues[n] = V.value;
+        }
         n++;
-        j = V.end;
+        j = ve;
         continue;
       }
     }
@@ -452,8 +482,10 @@ export function trailingPairs(s: string, i: number, end: number, fields: Record<
     const sp = s.indexOf(' ', j);
     j = sp < 0 || sp > end ? end : sp;
   }
-  for (let k = 0; k < n; k++) fields[runKeys[k]!] = runValues[k]!;
-  runValues.length = 0; // release references to the values
+  if (fields !== undefined) {
+    for (let k = 0; k < n; k++) fields[runKeys[k]!] = runValues[k]!;
+    runValues.length = 0; // release references to the values
+  }
   return runStart;
 }
 

@@ -1,6 +1,7 @@
 // controller-runtime / zap console encoding: `ts<TAB>LEVEL<TAB>[logger<TAB>][caller<TAB>]msg[<TAB>{json}]`.
 // The timestamp is ISO 8601 (any precision) or zap's epoch-seconds float.
 import type { FieldValue } from '../core/event.js';
+import { isJsonObject } from './json-scan.js';
 import { F_ZAP_CONSOLE, L_UNKNOWN, T, epochToMs, isDigit, matchLevel, parseIso, type Parsed } from './util.js';
 
 /** Real zap console lines. */
@@ -45,8 +46,8 @@ export function isCaller(s: string, i: number, j: number): boolean {
   let k = j - 1;
   while (k > i && isDigit(s.charCodeAt(k))) k--;
   if (s.charCodeAt(k) !== 58 || k === i) return false;
-  for (let m = i; m < k; m++) if (s.charCodeAt(m) === 32) return false;
-  return true;
+  const sp = s.indexOf(' ', i);
+  return sp < 0 || sp >= k;
 }
 
 /** Parses zap's trailing JSON context into fields (left empty if it is not an object). */
@@ -63,6 +64,52 @@ function jsonFields(s: string, i: number, end: number, out: Parsed): boolean {
   return false;
 }
 
+/** Whether s[i, end) is a JSON object: parsed into out.fields with `out`, else only checked. */
+function objectAt(s: string, i: number, end: number, out: Parsed | undefined): boolean {
+  return out === undefined ? isJsonObject(s, i, end) : jsonFields(s, i, end, out);
+}
+
+/**
+ * The columns after `ts<TAB>LEVEL<TAB>` (t1: the first tab): returns the message, and with `out`
+ * also sets the logger, caller and fields.
+ */
+function columns(s: string, t1: number, end: number, out: Parsed | undefined): string {
+  const t2 = s.indexOf('\t', t1 + 1);
+  const a = t2 + 1;
+  let t3 = s.indexOf('\t', a);
+  if (t3 < 0 || t3 > end) t3 = -1;
+  let m: number; // start of the message column
+  if (t3 < 0) return s.slice(a, end);
+  if (isCaller(s, a, t3)) {
+    if (out !== undefined) out.caller = s.slice(a, t3);
+    m = t3 + 1;
+  } else {
+    let t4 = s.indexOf('\t', t3 + 1);
+    if (t4 > end) t4 = -1;
+    const bEnd = t4 < 0 ? end : t4;
+    if (isCaller(s, t3 + 1, bEnd)) {
+      if (out !== undefined) {
+        out.logger = s.slice(a, t3);
+        out.caller = s.slice(t3 + 1, bEnd);
+      }
+      if (t4 < 0) return '';
+      m = t4 + 1;
+    } else if (t4 < 0 && s.charCodeAt(t3 + 1) === 123 && objectAt(s, t3 + 1, end, out)) {
+      return s.slice(a, t3); // ts LEVEL msg {json}
+    } else {
+      if (out !== undefined) out.logger = s.slice(a, t3);
+      m = t3 + 1;
+    }
+  }
+  // The last tab at or after m (forward: V8's lastIndexOf is a slow runtime call); -1 if none.
+  let lt = -1;
+  for (let k = s.indexOf('\t', m); k >= 0 && k < end; k = s.indexOf('\t', k + 1)) lt = k;
+  if (lt >= m && s.charCodeAt(lt + 1) === 123 && s.charCodeAt(end - 1) === 125 && objectAt(s, lt + 1, end, out)) {
+    return s.slice(m, lt);
+  }
+  return s.slice(m, end);
+}
+
 /** Parses a zap console line starting at p. */
 export function parse(s: string, p: number, end: number, out: Parsed): void {
   const t1 = s.indexOf('\t', p);
@@ -74,42 +121,10 @@ export function parse(s: string, p: number, end: number, out: Parsed): void {
     t = epochToMs(Number(s.slice(p, t1)));
   }
   out.time = Number.isNaN(t) ? undefined : t;
-  const t2 = s.indexOf('\t', t1 + 1);
-  const a = t2 + 1;
-  let t3 = s.indexOf('\t', a);
-  if (t3 < 0 || t3 > end) t3 = -1;
-  let m: number; // start of the message column
-  if (t3 < 0) {
-    out.message = s.slice(a, end);
-    return;
-  }
-  if (isCaller(s, a, t3)) {
-    out.caller = s.slice(a, t3);
-    m = t3 + 1;
-  } else {
-    let t4 = s.indexOf('\t', t3 + 1);
-    if (t4 > end) t4 = -1;
-    const bEnd = t4 < 0 ? end : t4;
-    if (isCaller(s, t3 + 1, bEnd)) {
-      out.logger = s.slice(a, t3);
-      out.caller = s.slice(t3 + 1, bEnd);
-      if (t4 < 0) {
-        out.message = '';
-        return;
-      }
-      m = t4 + 1;
-    } else if (t4 < 0 && s.charCodeAt(t3 + 1) === 123 && jsonFields(s, t3 + 1, end, out)) {
-      out.message = s.slice(a, t3); // ts LEVEL msg {json}
-      return;
-    } else {
-      out.logger = s.slice(a, t3);
-      m = t3 + 1;
-    }
-  }
-  const lt = s.lastIndexOf('\t', end - 1);
-  if (lt >= m && s.charCodeAt(lt + 1) === 123 && s.charCodeAt(end - 1) === 125 && jsonFields(s, lt + 1, end, out)) {
-    out.message = s.slice(m, lt);
-  } else {
-    out.message = s.slice(m, end);
-  }
+  out.message = columns(s, t1, end, out);
+}
+
+/** The message parse() sets, without the time, logger, caller or fields. */
+export function message(s: string, p: number, end: number): string {
+  return columns(s, s.indexOf('\t', p), end, undefined);
 }
