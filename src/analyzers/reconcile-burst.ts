@@ -30,7 +30,10 @@ const COUNT_RE = /\bcount[=:]\s*"?(\d+)/;
 const RECONCILING_RE = /^(?:Reconciling|Reconcile started|Starting reconcil)/;
 /** Fields that name the object a reconcile works on, not the request itself. */
 const OBJECT_KEY_RE = /^(?:variant|va|object|resource|target|item|member|child|workload|instance)(?:name|key)?$|^[a-z][A-Za-z]*Name$/i;
-const COUNT_KEY_RE = /^(?:count|objects|objectCount|items|itemCount|total)$/;
+// `processed` and plural nouns are what a reconcile logs about its own work ("variants": 20, "processed": 20):
+// they still tell the objects per reconcile when a log sampler (zap in production drops repeats past
+// 100 a second) has dropped most per-object lines.
+const COUNT_KEY_RE = /^(?:count|objects|objectCount|items|itemCount|total|processed|variants|targets|resources|workloads)$/;
 const SKIP_KEYS = new Set(['controller', 'controllerGroup', 'controllerKind', 'namespace', 'name', 'reconcileID', 'logger', 'caller', 'msg', 'level', 'ts']);
 
 interface Trigger {

@@ -3,7 +3,7 @@
 // lines some analyzer wants, and aggregate lines that analyzers only count. Pure apart from the
 // tally and joiner it is handed.
 import { LEVEL_RANK, type LogEvent } from '../core/event.js';
-import { CriJoiner, detectLine, isCriPartial, parseLine, type ParseOptions } from '../parsers/index.js';
+import { CriJoiner, detectLine, isCriPartial, messageOf, parseLine, type ParseOptions } from '../parsers/index.js';
 
 /** Which lines deserve a full parse: every line, those at or above a level, or those with a keyword. */
 export interface LineWant {
@@ -145,11 +145,12 @@ export function processLines(
       emit(parseLine(raw, ln, opts));
       continue;
     }
-    const ev = parseLine(raw, ln, opts);
-    const c = counted.get(ev.message);
+    // Counted lines need only their message; the first of each message is parsed whole.
+    const msg = messageOf(raw);
+    const c = counted.get(msg);
     if (c) c.count++;
-    else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(ev.message, { count: 1, first: ev });
-    else out.counted.push({ count: 1, first: ev });
+    else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(msg, { count: 1, first: parseLine(raw, ln, opts) });
+    else out.counted.push({ count: 1, first: parseLine(raw, ln, opts) });
   }
   for (const c of counted.values()) out.counted.push(c);
   return out;

@@ -274,7 +274,9 @@ export async function startControllers(mode) {
     if (c === 'apiservice-availability') args.push('--resync=30s', '--v=3');
     if (c === 'gateway') {
       extra.signalUrl = `http://127.0.0.1:${await freePort()}/api/v1/signals/prometheus`;
-      args.push(`--listen=${new URL(extra.signalUrl).host}`, '--namespace=kubernaut-system');
+      // A wide enrichment window, so that a burst of concurrent signals reliably meets a stale cache
+      // even when the requests reach the gateway tens of milliseconds apart.
+      args.push(`--listen=${new URL(extra.signalUrl).host}`, '--namespace=kubernaut-system', '--enrichment-delay=500ms');
     }
     if (c === 'va-controller') args.push('--namespace=llm-d-sim');
     const p = startProcess(`${c}-${mode}`, c, args);
