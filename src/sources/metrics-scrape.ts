@@ -5,6 +5,7 @@ import { describeError } from '../core/errors.js';
 import type { MetricEvent } from '../core/event.js';
 import { PromReader } from '../parsers/prometheus.js';
 import { newInput, type EventsItem, type InputHandle } from './types.js';
+import { sleep } from '../core/clock.js';
 
 /** State of one scraped endpoint, for the dashboard header. */
 export interface ScrapeStatus {
@@ -72,19 +73,7 @@ export async function* scrapeMetrics(url: string, opts: ScrapeOptions): AsyncGen
       if (failures === 1) input.report.problems.push(`${reason} (retrying every ${Math.round(opts.intervalMs / 1000)} s)`);
       opts.onStatus?.({ url, state: 'retrying', detail: reason });
     }
-    await wait(Math.max(0, opts.intervalMs - (now() - started)), opts.signal);
+    await sleep(Math.max(0, opts.intervalMs - (now() - started)), opts.signal);
   }
 }
 
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

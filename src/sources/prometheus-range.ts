@@ -4,6 +4,7 @@
 import { describeError } from '../core/errors.js';
 import type { MetricEvent } from '../core/event.js';
 import { newInput, type EventsItem, type InputHandle } from './types.js';
+import { sleep } from '../core/clock.js';
 
 /** Series the analyzers read when no --prom-query is given: client-go workqueue and controller-runtime. */
 export const DEFAULT_PROM_QUERIES: readonly string[] = [
@@ -117,7 +118,7 @@ export async function* prometheusSource(base: string, opts: PrometheusOptions): 
   }
   if (opts.historyOnly) return;
   while (!opts.signal.aborted) {
-    await wait(opts.intervalMs, opts.signal);
+    await sleep(opts.intervalMs, opts.signal);
     const t = now();
     for (const q of queries) {
       if (opts.signal.aborted) return;
@@ -134,15 +135,3 @@ export async function* prometheusSource(base: string, opts: PrometheusOptions): 
   }
 }
 
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -8,6 +8,7 @@ import { parseLine } from '../parsers/index.js';
 import { fileSource, readHead, readLines, sniffKind } from './files.js';
 import type { InputHandle, Source, SourceItem } from './types.js';
 import { newInput } from './types.js';
+import { sleep as defaultSleep } from '../core/clock.js';
 
 /** How a replay runs. */
 export interface ReplayOptions {
@@ -79,18 +80,6 @@ export async function loadTimeline(paths: readonly string[], opts: Pick<ReplayOp
   for (const e of out) if (!Number.isFinite(e.time)) e.time = start;
   return out.sort((a, b) => a.time - b.time || a.order - b.order);
 }
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', done);
-      clearTimeout(t);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /** Hands out a timeline with its time gaps scaled so the whole of it lasts `durationMs`. */
 export async function* replayTimeline(timeline: readonly Timed[], opts: ReplayOptions): AsyncGenerator<SourceItem> {

@@ -8,6 +8,7 @@ import { LiveSession, accessProblems, type AccessReport, type SourceHealth } fro
 import { renderReport } from '../report/index.js';
 import type { Source } from '../sources/types.js';
 import type { RunMeta } from './view-model.js';
+import { sleep } from '../core/clock.js';
 
 /** What a source factory gets from the service. */
 export interface SourceContext {
@@ -179,13 +180,3 @@ async function plainSnapshots(
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
-}

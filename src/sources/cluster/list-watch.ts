@@ -5,6 +5,7 @@
 // gives up until its signal fires. Across every restart each change is reported exactly once.
 import type { KubeObject } from '../../core/event.js';
 import { KubeApiError, errorText, isGone, streamLines, type KubeClient } from './kube.js';
+import { sleep } from '../../core/clock.js';
 
 /** Tuning knobs; the defaults suit a real cluster, tests shrink them. */
 export interface WatchTuning {
@@ -278,19 +279,6 @@ export function backoff(attempt: number, t: Pick<WatchTuning, 'backoffBaseMs' | 
   return Math.floor(random() * ceiling);
 }
 
-/** Resolves after `ms`, or at once when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 function keyOf(o: KubeObject): string {
   const m = o.metadata ?? {};

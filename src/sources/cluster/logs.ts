@@ -3,7 +3,8 @@
 // reconnects after a drop from the last timestamp seen, skipping lines already delivered.
 import { newInput, type InputHandle, type LinesItem } from '../types.js';
 import { KubeApiError, errorText, streamLines, type KubeClient } from './kube.js';
-import { backoff, listWatch, sleep, type WatchTuning, DEFAULT_TUNING } from './list-watch.js';
+import { sleep } from '../../core/clock.js';
+import { backoff, listWatch, type WatchTuning, DEFAULT_TUNING } from './list-watch.js';
 import type { PodQuery } from './log-targets.js';
 import type { KubeObject } from '../../core/event.js';
 
