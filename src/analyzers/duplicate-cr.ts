@@ -288,7 +288,7 @@ class DuplicateCr implements Analyzer {
     if (typeof phase === 'string' && phase !== '') rec.phase = phase;
     const created = parseTime(o.metadata?.creationTimestamp);
     if (created !== undefined) {
-      rec.created = created;
+      rec.created = finerTime(created, rec.created);
       rec.ageMs = undefined;
     } else if (rec.created === undefined && typeof table?.ageSeconds === 'number') {
       // Only an age: resolved against "now" (the bundle's capture time, else the latest log time) when judged.
@@ -344,10 +344,10 @@ class DuplicateCr implements Analyzer {
     }
     if (e.time !== undefined) {
       if (this.latest === undefined || e.time > this.latest) this.latest = e.time;
-      if (rec.created === undefined) {
+      if (rec.created === undefined || rec.ageMs !== undefined) {
         rec.created = e.time;
         rec.ageMs = undefined;
-      }
+      } else rec.created = finerTime(rec.created, e.time);
     }
     rec.creator = pickString(f, CREATOR_FIELDS) ?? e.origin ?? e.logger ?? e.source;
     rec.logger = e.logger ?? rec.logger;
@@ -558,3 +558,14 @@ export const duplicateCr: AnalyzerDefinition = {
   interest: { keywords: ['reated'] },
   create: (ctx) => new DuplicateCr(ctx),
 };
+
+/**
+ * The more precise of two readings of one creation time: creationTimestamp has whole seconds,
+ * the creator's log line has milliseconds; the log's time wins when it falls in that second.
+ */
+function finerTime(a: number, b: number | undefined): number {
+  if (b === undefined || b === a) return a;
+  if (a % 1000 === 0 && b > a && b < a + 1000) return b;
+  if (b % 1000 === 0 && a > b && a < b + 1000) return a;
+  return a;
+}

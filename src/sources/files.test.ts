@@ -107,3 +107,25 @@ describe('readChunks', () => {
     expect(input.report.truncatedLines).toBe(1);
   });
 });
+
+describe('fileSource on a truncated gzip file', () => {
+  it('hands over the lines read before the cut and reports the problem', async () => {
+    const { fileSource } = await import('./files.js');
+    const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-trunc-'));
+    const p = join(dir, 'controller.log.gz');
+    const text = Array.from({ length: 2000 }, (_, i) => `I1122 10:00:00.000000       1 main.go:1] line ${i}`).join('\n') + '\n';
+    const gz = gzipSync(text);
+    writeFileSync(p, gz.subarray(0, Math.floor(gz.length / 2)));
+    let got = '';
+    let problems: string[] = [];
+    for await (const item of fileSource(p)) {
+      if (item.type === 'bytes') got += Buffer.from(item.bytes).toString('utf8');
+      if (item.type !== 'clock') problems = item.input.report.problems;
+    }
+    const lines = got.split('\n');
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines[0]).toBe('I1122 10:00:00.000000       1 main.go:1] line 0');
+    expect(text.startsWith(got)).toBe(true);
+    expect(problems).toEqual([expect.stringMatching(/^gzip stream ended early or is corrupt: .*lines before the problem were analysed$/)]);
+  });
+});

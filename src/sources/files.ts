@@ -122,7 +122,19 @@ export async function* readChunks(stream: AsyncIterable<Buffer | string>, input:
   let carry: Buffer | undefined;
   let cutting = false;
   const NL = Buffer.from('\n');
-  for await (const c of stream) {
+  const iterator = stream[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer | string>;
+    try {
+      next = await iterator.next();
+    } catch (err) {
+      // A corrupt or truncated stream: hand over what was read before the error, then report it.
+      if (carry) pending.push(carry);
+      if (pending.length) yield { type: 'bytes', input, bytes: Buffer.concat(pending) };
+      throw err;
+    }
+    if (next.done) break;
+    const c = next.value;
     if (signal?.aborted) return;
     let chunk = typeof c === 'string' ? Buffer.from(c) : c;
     if (cutting) {
