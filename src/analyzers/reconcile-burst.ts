@@ -45,7 +45,8 @@ interface Trigger {
   ev: Evidence;
   recs: Map<string, Rec>;
   firstRec?: Evidence;
-  lastRec?: Evidence;
+  /** The latest reconcile line, kept as the event and turned into evidence only when reported. */
+  lastRec?: LogEvent;
   last: number;
   droppedRecs: number;
 }
@@ -194,7 +195,7 @@ class ReconcileBurst implements Analyzer {
     }
     if (t > rec.last) rec.last = t;
     if (t > owner.last) owner.last = t;
-    owner.lastRec = evOf(e);
+    owner.lastRec = e;
     for (const k in f) {
       if (SKIP_KEYS.has(k)) continue;
       const v: FieldValue = f[k]!;
@@ -318,7 +319,8 @@ class ReconcileBurst implements Analyzer {
     const windowSeconds = Math.round((tr.last - tr.time) / 100) / 10;
     const evidence: Evidence[] = [tr.ev];
     if (tr.firstRec) evidence.push(tr.firstRec);
-    if (tr.lastRec && tr.lastRec.source !== tr.firstRec?.source) evidence.push(tr.lastRec);
+    const lastRec = tr.lastRec && evOf(tr.lastRec);
+    if (lastRec && lastRec.source !== tr.firstRec?.source) evidence.push(lastRec);
     const trigger = tr.name ? ` (${tr.name})` : '';
     return {
       rule: 'reconcile-burst',

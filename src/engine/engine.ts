@@ -142,12 +142,20 @@ export class Engine {
       return;
     }
     const offset = input.report.lines;
+    const source = input.report.source;
+    const origin = input.origin;
     for (const ev of r.events) {
       ev.line += offset;
+      ev.source = source;
+      ev.origin ??= origin;
       this.route(ev);
     }
     if (r.counted) {
-      for (const c of r.counted) c.first.line += offset;
+      for (const c of r.counted) {
+        c.first.line += offset;
+        c.first.source = source;
+        c.first.origin ??= origin;
+      }
       this.routeCounted(r.counted);
     }
     this.mergeTally(input, r.tally);

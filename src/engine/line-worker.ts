@@ -31,7 +31,9 @@ parentPort?.on('message', (job: LineJob) => {
     const tally = newTally();
     const lines = splitText(decoder.decode(job.bytes), tally);
     const events: LogEvent[] = [];
-    const opts = { source: job.source, referenceYear: job.referenceYear, origin: job.origin };
+    // Events travel without their input's name (a long bundle path on every event); the engine
+    // puts it back, so a worker only needs the year.
+    const opts = { source: '', referenceYear: job.referenceYear };
     const out = processLines(lines, 1, opts, job.want, tally, undefined, (e) => events.push(e));
     if (out.stoppedAt !== undefined) parentPort!.postMessage({ id: job.id, sequential: true } satisfies LineResult);
     else parentPort!.postMessage({ id: job.id, tally, events, counted: out.counted } satisfies LineResult);
