@@ -31,7 +31,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   out.push('', c.bold('Inputs'));
   for (const i of report.inputs) {
     const bits = [`${i.kind}`, i.format + (i.wrapper ? ` (${i.wrapper})` : '')];
-    if (i.lines) bits.push(`${i.lines} lines`);
+    bits.push(i.lines ? `${i.lines} line${i.lines === 1 ? '' : 's'}` : 'empty');
     if (i.unparsed) bits.push(`${i.unparsed} unparsed`);
     if (i.truncatedLines) bits.push(`${i.truncatedLines} cut at 1 MiB`);
     out.push(`  ${i.source}: ${bits.join(', ')}`);

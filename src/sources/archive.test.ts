@@ -131,8 +131,8 @@ describe('archiveSource: layouts and time', () => {
     ].join('\n');
     const data = gzipSync(tar([{ name: LOG, body: KLOG }, { name: 'mg/audit_logs/kube-apiserver/ip-10-0-1-2-audit.log.gz', body: gzipSync(audit) }]));
     const got = await readGuarded('audit.tar.gz', data);
-    const ev = got.items.find((i) => i.type === 'events' && i.input.report.kind === 'audit');
-    expect(ev?.type === 'events' && ev.events.map((e) => (e.kind === 'audit' ? [e.verb, e.resource, e.name] : []))).toEqual([
+    const events = got.items.flatMap((i) => (i.type === 'events' && i.input.report.kind === 'audit' ? i.events : []));
+    expect(events.map((e) => (e.kind === 'audit' ? [e.verb, e.resource, e.name] : []))).toEqual([
       ['get', 'configmaps', 'cm'],
       ['update', 'configmaps', 'cm'],
     ]);

@@ -222,6 +222,17 @@ export async function* contentItems(
   input: InputHandle,
   signal?: AbortSignal,
 ): AsyncGenerator<SourceItem> {
+  // Announce the input first, so an empty file or one with no usable record is still listed.
+  yield { type: 'events', input, events: [] };
+  yield* contentRecords(stream, kind, input, signal);
+}
+
+async function* contentRecords(
+  stream: AsyncIterable<Buffer | string>,
+  kind: Exclude<ContentKind, 'binary'>,
+  input: InputHandle,
+  signal?: AbortSignal,
+): AsyncGenerator<SourceItem> {
   const source = input.report.source;
   if (kind === 'log') {
     yield* readChunks(stream, input, signal);
