@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { parseAuditLine, sniffAudit } from '../parsers/audit.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { parseLine } from '../parsers/index.js';
 
 const TESTDATA = fileURLToPath(new URL('./testdata/', import.meta.url));
 
-/** Runs the analyzer over one case directory: logs as raw lines through the engine, .prom through PromReader. */
+/** Runs the analyzer over one case directory: logs as raw lines through the engine, .prom through PromReader, audit logs through the audit parser. */
 export function runCase(rule: RuleId, dir: string): Finding[] {
   const engine = new Engine({ analyzers: rule === 'queue-leak' ? [queueLeak] : [], rules: [rule] });
   return feed(engine, dir);
@@ -21,7 +22,7 @@ export function runCase(rule: RuleId, dir: string): Finding[] {
 
 function feed(engine: Engine, dir: string): Finding[] {
   for (const f of readdirSync(dir).sort()) {
-    if (f === 'expected.json') continue;
+    if (f === 'expected.json' || f.endsWith('.md')) continue;
     const text = readFileSync(join(dir, f), 'utf8');
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
@@ -34,6 +35,9 @@ function feed(engine: Engine, dir: string): Finding[] {
         if (ev) events.push(ev);
       });
       engine.ingest({ type: 'events', input, events });
+    } else if (sniffAudit(text)) {
+      const events = lines.flatMap((l, i) => parseAuditLine(l, i + 1, f) ?? []);
+      engine.ingest({ type: 'events', input: newInput(f, 'audit'), events });
     } else {
       engine.ingest({ type: 'lines', input: newInput(f, 'log', { referenceYear: 2026 }), lines, firstLine: 1 });
     }

@@ -6,9 +6,10 @@
 // Prometheus samples, each queue's workqueue_depth trend (a least-squares slope over snapshots),
 // adds vs retries, retries growth and workqueue_unfinished_work_seconds growth are read.
 // State is per key and bounded (MAX_KEYS, least recently failed key dropped first).
-import type { Event, FieldValue, LogEvent, MetricEvent } from '../core/event.js';
+import type { AuditEvent, Event, FieldValue, LogEvent, MetricEvent } from '../core/event.js';
 import { strField } from '../core/event.js';
 import type { Evidence, FindingDraft, Severity, Subject } from '../core/finding.js';
+import { AuditStatsCollector, type HotObject } from './audit-stats.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from './types.js';
 
 /** Distinct keys (and queues) tracked at once; the least recently updated is dropped beyond it. */
@@ -269,9 +270,13 @@ class QueueLeak implements Analyzer {
     this.limits = limits;
   }
 
+  /** Request amplification seen in audit logs: one object requested far above its peers. */
+  private readonly audit = new AuditStatsCollector();
+
   onEvent(e: Event): void {
     if (e.kind === 'log') this.onLog(e);
     else if (e.kind === 'metric') this.onMetric(e);
+    else if (e.kind === 'audit') this.audit.add(e);
   }
 
   private onLog(e: LogEvent): void {
@@ -462,6 +467,10 @@ class QueueLeak implements Analyzer {
 
   flush(): FindingDraft[] {
     const out: FindingDraft[] = [];
+    for (const h of this.audit.stats().hotObjects) {
+      const d = hotObjectFinding(h);
+      if (d) out.push(d);
+    }
     for (const st of this.keys.values()) {
       const d = this.keyFinding(st);
       if (d) out.push(d);
@@ -736,10 +745,41 @@ function round(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
+/** Leader-election locks are renewed every few seconds by design: never a hot loop. */
+const LOCK_RESOURCES = new Set(['coordination.k8s.io/leases', 'leases']);
+
+/**
+ * A hot object from the audit log: a controller that re-processes one key reads or writes that
+ * object far more often than any of its peers. Warning at 10× its peers (and ≥ 30 requests),
+ * critical at 100× and at least one request a second.
+ */
+function hotObjectFinding(h: HotObject): FindingDraft | undefined {
+  if (LOCK_RESOURCES.has(h.resource)) return undefined;
+  const severity: Severity = h.factor >= 100 && h.perMinute >= 60 ? 'critical' : 'warning';
+  const agent = h.userAgents[0]?.key;
+  const kind = h.resource.split('/').pop() ?? h.resource;
+  const what = h.namespace ? `${h.namespace}/${h.name}` : h.name;
+  const ev = (e: AuditEvent): Evidence => ({ source: `${e.source}:${e.line}`, time: e.time !== undefined ? new Date(e.time).toISOString() : undefined, text: e.raw });
+  return {
+    rule: 'queue-leak',
+    severity,
+    title: `${agent ?? 'a client'} requests ${kind} ${what} ${Math.round(h.factor)}× more often than its peers`,
+    subject: { kind, namespace: h.namespace ?? null, name: h.name, controller: agent ?? null },
+    summary:
+      `${what} (${h.resource}) got ${h.count} requests (${h.reads} reads, ${h.writes} writes; ${Math.round(h.perMinute)} a minute), ` +
+      `${Math.round(h.factor)}× the median of its peers (${h.peerMedian}); mostly ${h.verbs.map((v) => `${v.key} ×${v.count}`).slice(0, 3).join(', ')} ` +
+      `from ${h.userAgents.map((u) => u.key).slice(0, 2).join(', ')}: a key re-processed in a loop.`,
+    metrics: { requests: h.count, reads: h.reads, writes: h.writes, perMinute: Math.round(h.perMinute * 10) / 10, peerMedian: h.peerMedian, factor: Math.round(h.factor * 10) / 10 },
+    evidence: h.samples.slice(0, 5).map(ev),
+    firstSeen: h.firstSeen !== undefined ? new Date(h.firstSeen).toISOString() : undefined,
+    lastSeen: h.lastSeen !== undefined ? new Date(h.lastSeen).toISOString() : undefined,
+  };
+}
+
 /** The queue-leak analyzer definition. */
 export const queueLeak: AnalyzerDefinition = {
   rule: 'queue-leak',
-  consumes: ['log', 'metric'],
+  consumes: ['log', 'metric', 'audit'],
   interest: {
     // 'econcil' covers "Reconciler error" and reconcileID fields; short common keywords keep the engine's filter fast.
     keywords: ['failed with: ', 'econcil', 'Starting reflector'],
