@@ -1,6 +1,7 @@
 // Flags shared by the commands that analyse inputs (scan, check, watch), validated at the
 // boundary into typed options.
 import { Option, type Command } from 'commander';
+import { isDurationWithUnits, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { RULE_IDS, type RuleId } from '../core/finding.js';
 
@@ -26,11 +27,7 @@ export function addAnalysisFlags(cmd: Command, formats: readonly string[]): Comm
 /** Parses `--since`/`--until`: an absolute time or a duration before `now`. */
 export function parseTime(flag: string, value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
-  const d = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
-  if (d) {
-    const mult = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[d[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-    return now - Number(d[1]) * mult;
-  }
+  if (isDurationWithUnits(value)) return now - parseDuration(value, flag);
   const t = Date.parse(value);
   if (Number.isNaN(t)) {
     throw new UserError(`${flag} '${value}' is not a time`, `give an RFC3339 time such as 2026-11-20T08:00:00Z, or a duration such as 15m, 2h or 1d`);

@@ -1,7 +1,8 @@
 // `ctrlscope watch`: the live dashboard over a cluster, or over growing log files with --file.
 import { Option, type Command } from 'commander';
 import type { Io } from '../cli.js';
-import { addClusterFlags, clusterOptionsFrom, parseDuration, type RawClusterFlags } from '../sources/cluster/flags.js';
+import { parseDuration } from '../core/duration.js';
+import { addClusterFlags, clusterOptionsFrom, type RawClusterFlags } from '../sources/cluster/flags.js';
 import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
 
 /** Output formats of `watch --once` and of the plain snapshots. */
