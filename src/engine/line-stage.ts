@@ -3,7 +3,9 @@
 // lines some analyzer wants, and aggregate lines that analyzers only count. Pure apart from the
 // tally and joiner it is handed.
 import { LEVEL_RANK, type LogEvent } from '../core/event.js';
-import { CriJoiner, detectLine, isCriPartial, messageOf, parseLine, type ParseOptions } from '../parsers/index.js';
+import { isAscii } from 'node:buffer';
+import { CriJoiner, DETECTED_CODES, detectCode, detected, isCriPartial, messageOf, parseLine, type ParseOptions } from '../parsers/index.js';
+import { W_CRI } from '../parsers/wrappers.js';
 
 /** Which lines deserve a full parse: every line, those at or above a level, or those with a keyword. */
 export interface LineWant {
@@ -59,21 +61,40 @@ export function splitText(text: string, tally: LineTally): string[] {
   return lines;
 }
 
+/**
+ * Decodes a chunk of UTF-8 log bytes. Most log chunks are pure ASCII, where a one-byte (latin1)
+ * decode gives the same string several times faster than UTF-8 decoding.
+ */
+export function decodeChunk(b: Buffer): string {
+  return b.toString(isAscii(b) ? 'latin1' : 'utf8');
+}
+
 interface Compiled {
   full?: RegExp;
   /** Full and counted keywords in one pattern, so most lines are scanned once. */
   any?: RegExp;
+  /** `any` with the global flag, run once over a whole text rather than once per line. */
+  anyAll?: RegExp;
 }
-const compiled = new WeakMap<LineWant, Compiled>();
+/**
+ * Compiled patterns by their sources. Workers receive a fresh copy of the LineWant with every job,
+ * so the key is the text: a RegExp made once warms up (tiers up to native code) once.
+ */
+const compiled = new Map<string, Compiled>();
 function compile(want: LineWant): Compiled {
-  let c = compiled.get(want);
+  const key = `${want.keywords ?? ''}\u0000${want.counts ?? ''}`;
+  let c = compiled.get(key);
   if (!c) {
+    if (compiled.size > 16) compiled.clear();
     const full = want.keywords ? new RegExp(want.keywords) : undefined;
     const any = want.counts ? new RegExp(want.keywords ? `${want.keywords}|${want.counts}` : want.counts) : full;
-    compiled.set(want, (c = { full, any }));
+    compiled.set(key, (c = { full, any, anyAll: any ? new RegExp(any.source, 'g') : undefined }));
   }
   return c;
 }
+
+/** LEVEL_RANK of each detectCode. */
+const RANK_OF_CODE = Int8Array.from({ length: DETECTED_CODES }, (_, code) => LEVEL_RANK[detected(code).level]);
 
 /** What processLines reports back. */
 export interface LineOutcome {
@@ -82,12 +103,7 @@ export interface LineOutcome {
   counted: MessageCount[];
 }
 
-/**
- * Classifies and counts `lines` (numbered from `firstLine`), emits a full event for each wanted
- * one and aggregates counted ones per message. `joiner` returns the input's CRI joiner; without
- * one (on a worker thread) a CRI partial line stops processing so the caller can redo the batch
- * in order on the engine thread.
- */
+/** processText over lines already split (no line may hold a newline). */
 export function processLines(
   lines: readonly string[],
   firstLine: number,
@@ -97,49 +113,130 @@ export function processLines(
   joiner: (() => CriJoiner) | undefined,
   emit: (e: LogEvent) => void,
 ): LineOutcome {
-  const { full, any } = compile(want);
-  const { formats, wrappers } = tally;
-  const counted = new Map<string, MessageCount>();
+  if (lines.length === 0) return { counted: [] };
+  // A last empty line would vanish in the join; count it here.
+  const n = lines.length;
+  const out = processText(lines.join('\n'), firstLine, opts, want, tally, joiner, emit);
+  if (lines[n - 1] === '' && out.stoppedAt === undefined) tally.lines++;
+  return out;
+}
+
+/**
+ * Bytes decoded and processed at a time. Node hands strings of a megabyte or more to V8 as
+ * external strings, which the garbage collector does not see as memory pressure: kept below that,
+ * the decoded text stays on the V8 heap and peak RSS stays flat.
+ */
+const PIECE_BYTES = 64 << 10;
+
+/** processText over a chunk of UTF-8 bytes that ends at a line boundary (or at end of input). */
+export function processChunk(
+  bytes: Uint8Array,
+  firstLine: number,
+  opts: ParseOptions,
+  want: LineWant,
+  tally: LineTally,
+  joiner: (() => CriJoiner) | undefined,
+  emit: (e: LogEvent) => void,
+): LineOutcome {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: LineOutcome = { counted: [] };
-  for (let i = 0; i < lines.length; i++) {
-    let raw = lines[i]!;
-    let ln = firstLine + i;
-    if (raw.length === 0) {
-      tally.lines++;
-      continue;
+  const counted = new Map<string, MessageCount>();
+  const lines0 = tally.lines;
+  for (let off = 0; off < b.length; ) {
+    let end = off + PIECE_BYTES;
+    if (end >= b.length) end = b.length;
+    else {
+      const nl = b.lastIndexOf(10, end - 1);
+      end = nl >= off ? nl + 1 : b.indexOf(10, end) + 1 || b.length;
     }
-    let d = detectLine(raw);
-    if (d.wrapper === 'cri') {
+    const piece = processText(decodeChunk(b.subarray(off, end)), firstLine + tally.lines - lines0, opts, want, tally, joiner, emit, counted);
+    for (const c of piece.counted) out.counted.push(c);
+    if (piece.stoppedAt !== undefined) return { ...out, stoppedAt: piece.stoppedAt };
+    off = end;
+  }
+  for (const c of counted.values()) out.counted.push(c);
+  return out;
+}
+
+/**
+ * Classifies and counts the lines of `text` (numbered from `firstLine`; a trailing CR is dropped,
+ * lines over MAX_LINE_CHARS are cut and counted), emits a full event for each wanted line and
+ * aggregates counted ones per message. `joiner` returns the input's CRI joiner; without one (on
+ * a worker thread) a CRI partial line stops processing so the caller can redo the text in order
+ * on the engine thread.
+ *
+ * Keywords are searched once over the whole text, not line by line: one regex pass finds the
+ * next line holding a keyword, and every line before it is only classified.
+ */
+export function processText(
+  text: string,
+  firstLine: number,
+  opts: ParseOptions,
+  want: LineWant,
+  tally: LineTally,
+  joiner: (() => CriJoiner) | undefined,
+  emit: (e: LogEvent) => void,
+  shared?: Map<string, MessageCount>,
+): LineOutcome {
+  const { full, any, anyAll } = compile(want);
+  const minRank = want.all ? -1 : want.minRank;
+  const codes = new Int32Array(DETECTED_CODES);
+  const counted = shared ?? new Map<string, MessageCount>();
+  const out: LineOutcome = { counted: [] };
+  const n = text.length;
+  /** Where the next keyword match starts (n: none left); valid while >= the current line start. */
+  let hit = -1;
+  let i = 0;
+  for (let start = 0; start < n; i++) {
+    let nl = text.indexOf('\n', start);
+    if (nl === -1) nl = n;
+    const lineStart = start;
+    start = nl + 1;
+    let end = nl;
+    /** The line is exactly text[lineStart, end): the whole-text keyword search applies to it. */
+    let inText = true;
+    if (end - lineStart > MAX_LINE_CHARS) {
+      end = lineStart + MAX_LINE_CHARS;
+      tally.truncated++;
+      inText = false;
+    } else if (end > lineStart && text.charCodeAt(end - 1) === 13) end--;
+    tally.lines++;
+    if (end === lineStart) continue;
+    let raw = text.slice(lineStart, end);
+    let ln = firstLine + i;
+    let code = detectCode(raw);
+    if ((code & 3) === W_CRI) {
       // CRI splits long lines into `P` parts ended by an `F` part: analyse the joined line.
       if (!joiner) {
         if (isCriPartial(raw)) {
+          tally.lines--;
           out.stoppedAt = i;
           return out;
         }
       } else {
         const joined = joiner().push(raw, ln);
-        if (!joined) {
-          tally.lines++;
-          continue;
-        }
+        if (!joined) continue;
         if (joined.raw !== raw) {
           raw = joined.raw;
           ln = joined.line;
-          d = detectLine(raw);
+          code = detectCode(raw);
+          inText = false;
         }
       }
     }
-    tally.lines++;
-    if (d.format === 'unknown') tally.unparsed++;
-    else formats[d.format] = (formats[d.format] ?? 0) + 1;
-    if (d.wrapper !== 'none') wrappers[d.wrapper] = (wrappers[d.wrapper] ?? 0) + 1;
-    if (want.all || LEVEL_RANK[d.level] >= want.minRank) {
+    codes[code]!++;
+    if (RANK_OF_CODE[code]! >= minRank) {
       emit(parseLine(raw, ln, opts));
       continue;
     }
     if (any === undefined) continue;
-    const m = any.exec(raw);
-    if (m === null) continue;
+    if (inText) {
+      if (hit < lineStart) {
+        anyAll!.lastIndex = lineStart;
+        hit = anyAll!.exec(text)?.index ?? n;
+      }
+      if (hit >= end) continue;
+    } else if (!any.test(raw)) continue;
     // The first keyword found may be a counted one while a wanted one comes later in the line.
     if (full !== undefined && (full === any || full.test(raw))) {
       emit(parseLine(raw, ln, opts));
@@ -152,6 +249,20 @@ export function processLines(
     else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(msg, { count: 1, first: parseLine(raw, ln, opts) });
     else out.counted.push({ count: 1, first: parseLine(raw, ln, opts) });
   }
-  for (const c of counted.values()) out.counted.push(c);
+  foldCodes(codes, tally);
+  if (!shared) for (const c of counted.values()) out.counted.push(c);
   return out;
+}
+
+/** Adds per-code line counts to a tally's format, wrapper and unparsed counts. */
+function foldCodes(codes: Int32Array, tally: LineTally): void {
+  const { formats, wrappers } = tally;
+  for (let code = 0; code < codes.length; code++) {
+    const k = codes[code]!;
+    if (k === 0) continue;
+    const d = detected(code);
+    if (d.format === 'unknown') tally.unparsed += k;
+    else formats[d.format] = (formats[d.format] ?? 0) + k;
+    if (d.wrapper !== 'none') wrappers[d.wrapper] = (wrappers[d.wrapper] ?? 0) + k;
+  }
 }

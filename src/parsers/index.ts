@@ -80,13 +80,29 @@ function lineEnd(s: string): number {
 
 /** Cheap classification: format, wrapper and level only (no field parsing); agrees with parseLine. */
 export function detectLine(raw: string): Detected {
+  return DETECTED[detectCode(raw)]!;
+}
+
+/** Number of distinct detectCode results. */
+export const DETECTED_CODES = FORMATS.length * 32;
+
+/**
+ * detectLine as a small integer (`(format * 8 + level) * 4 + wrapper`), for hot loops that count
+ * per combination in a typed array; `detected(code)` gives the object back.
+ */
+export function detectCode(raw: string): number {
   try {
     const end = lineEnd(raw);
     const p = scanWrapper(raw, end);
-    return DETECTED[detectInner(raw, p, end) * 4 + wrap.kind]!;
+    return detectInner(raw, p, end) * 4 + wrap.kind;
   } catch {
-    return DETECTED[(F_UNKNOWN * 8 + L_UNKNOWN) * 4 + W_NONE]!;
+    return (F_UNKNOWN * 8 + L_UNKNOWN) * 4 + W_NONE;
   }
+}
+
+/** The classification a detectCode result stands for. */
+export function detected(code: number): Detected {
+  return DETECTED[code]!;
 }
 
 /** Full parse of one raw line (no trailing newline). Never throws; `unknown` when no format matches. */

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEvent } from '../core/event.js';
+import { newTally, processChunk, processLines, type LineWant } from './line-stage.js';
+
+const opts = { source: 'test.log', referenceYear: 2025 };
+const want: LineWant = { all: false, minRank: 4, keywords: 'Pending|econcil', counts: 'Started' };
+
+function run(text: string, w = want) {
+  const tally = newTally();
+  const events: LogEvent[] = [];
+  const out = processChunk(Buffer.from(text, 'utf8'), 1, opts, w, tally, undefined, (e) => events.push(e));
+  return { tally, events, out };
+}
+
+describe('processChunk', () => {
+  it('numbers lines continuously across the pieces a large chunk is decoded in', () => {
+    // ~1.6 MB: far more than one decoding piece; keyword lines at known numbers.
+    const lines: string[] = [];
+    for (let i = 1; i <= 20_000; i++) {
+      lines.push(i % 4999 === 0 ? `I1102 10:00:00.000000       1 q.go:1] "Pending work" n=${i}` : `I1102 10:00:00.000000       1 noise.go:7] "nothing here" i=${i} pad=${'x'.repeat(50)}`);
+    }
+    const { tally, events } = run(lines.join('\n') + '\n');
+    expect(tally).toMatchObject({ lines: 20_000, unparsed: 0, formats: { klog: 20_000 } });
+    expect(events.map((e) => [e.line, e.fields.n])).toEqual([[4999, 4999], [9998, 9998], [14997, 14997], [19996, 19996]]);
+  });
+
+  it('decodes UTF-8 text (a chunk that is not pure ASCII) into the same lines', () => {
+    const text = 'I1102 10:00:00.000000       1 q.go:1] "Pending für Größe" n=1\nI1102 10:00:01.000000       1 q.go:1] "Pending ✓" n=2\n';
+    const { events, tally } = run(text);
+    expect(events.map((e) => e.message)).toEqual(['Pending für Größe', 'Pending ✓']);
+    expect(tally.lines).toBe(2);
+  });
+
+  it('finds a wanted keyword after a counted one on the same line, and counts lines with only counted ones', () => {
+    const text = [
+      '2025/11/02 10:00:01 INFO Started new stream id=1',
+      '2025/11/02 10:00:02 INFO Started new stream id=2',
+      '2025/11/02 10:00:03 INFO Started stream while Pending count=3',
+      '2025/11/02 10:00:04 ERROR boom',
+    ].join('\n');
+    const { events, out } = run(text);
+    expect(events.map((e) => [e.line, e.message])).toEqual([
+      [3, 'Started stream while Pending'],
+      [4, 'boom'],
+    ]);
+    expect(out.counted.map((c) => [c.first.message, c.count, c.first.line])).toEqual([['Started new stream', 2, 1]]);
+  });
+
+  it('cuts a line over the cap, counts it, and strips a trailing CR', () => {
+    const { tally, events } = run(`${'z'.repeat((1 << 20) + 10)} Pending\nI1102 10:00:00.000000       1 q.go:1] "Pending" n=1\r\n`);
+    expect(tally.truncated).toBe(1);
+    expect(tally.lines).toBe(2);
+    // The keyword beyond the cap is not seen; the CRLF line is parsed without its CR.
+    expect(events.map((e) => [e.line, e.raw.endsWith('\r')])).toEqual([[2, false]]);
+  });
+});
+
+describe('processLines', () => {
+  it('counts empty lines, a trailing one too', () => {
+    const tally = newTally();
+    processLines(['a', '', 'b', ''], 1, opts, want, tally, undefined, () => {});
+    expect(tally.lines).toBe(4);
+  });
+});
