@@ -92,6 +92,9 @@ export async function runCheck(paths: string[], flags: CheckFlags, io: Io): Prom
   const rules = chosenRules ?? RULE_IDS.filter((r) => !off.has(r));
 
   const progress = progressLine(io.stderr, true);
+  // Large inputs are parsed on worker threads: start them now, while the engine loads.
+  const { prestartPool } = await import('../engine/line-pool.js');
+  const pool = prestartPool(paths);
   const [{ analyzePaths }, { renderReport }, { renderJson }] = await Promise.all([
     import('../engine/run.js'),
     import('../report/index.js'),
@@ -105,6 +108,7 @@ export async function runCheck(paths: string[], flags: CheckFlags, io: Io): Prom
     redact: flags.redact !== false,
     onProgress: progress.onProgress,
     stdin: io.stdin,
+    pool,
   });
   progress.done();
   if (unreadable.length === paths.length) throw unreadableError(unreadable);

@@ -42,6 +42,9 @@ export async function runScan(paths: string[], flags: AnalysisFlags, io: Io): Pr
   const since = parseTime('--since', flags.since);
   const until = parseTime('--until', flags.until);
   const progress = progressLine(io.stderr, true);
+  // Large inputs are parsed on worker threads: start them now, while the engine loads.
+  const { prestartPool } = await import('../engine/line-pool.js');
+  const pool = prestartPool(paths);
   // Loaded on use so that `--help` does not pay for the engine, parsers and archive readers.
   const [{ analyzePaths }, { renderReport }] = await Promise.all([import('../engine/run.js'), import('../report/index.js')]);
   const { report, unreadable } = await analyzePaths(paths, {
@@ -51,6 +54,7 @@ export async function runScan(paths: string[], flags: AnalysisFlags, io: Io): Pr
     redact: flags.redact !== false,
     onProgress: progress.onProgress,
     stdin: io.stdin,
+    pool,
   });
   progress.done();
   if (unreadable.length === paths.length) throw unreadableError(unreadable);

@@ -176,4 +176,35 @@ describe('Engine with worker threads', () => {
     expect(one.report.inputs[0]).toMatchObject({ lines: out.length, unparsed: 6 });
     expect(one.report.findings.find((f) => f.rule === 'stale-pending')?.metrics).toMatchObject({ first: 2, last: 50 });
   });
+
+  it('reads the container logs of a must-gather directory in ranges and reports what a single-threaded run reports', async () => {
+    const { analyzePaths } = await import('./run.js');
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = mkdtempSync(join(tmpdir(), 'ctrlscope-par-mg-'));
+    writeFileSync(join(root, 'timestamp'), '2025-11-02 12:00:00.000000000 +0000 UTC m=+0.1\n');
+    for (const [pod, partial] of [['a', false], ['b', true]] as const) {
+      const logs = join(root, `namespaces/ns/pods/${pod}/manager/manager/logs`);
+      mkdirSync(logs, { recursive: true });
+      const out: string[] = [];
+      for (let i = 0; i < 30_000; i++) {
+        const s = String(i % 60).padStart(2, '0');
+        out.push(`2025-11-02T10:00:${s}.000000000Z stdout F 2025/11/02 10:00:${s} INFO Started new stream id=${i}`);
+        if (i % 6000 === 0) out.push(`2025-11-02T10:00:${s}.000000000Z stdout F 2025/11/02 10:00:${s} WARN Pending streams still tracked count=${i / 1000 + 2}`);
+      }
+      if (partial) out.push('2025-11-02T11:00:00.000000001Z stdout P 2025/11/02 11:00:00 WARN Pending streams still ', '2025-11-02T11:00:00.000000002Z stdout F tracked count=90');
+      writeFileSync(join(logs, 'current.log'), out.join('\n') + '\n');
+    }
+    const at = new Date(0);
+    const one = await analyzePaths([root], { workers: 0, generatedAt: at });
+    const two = await analyzePaths([root], { workers: 2, generatedAt: at });
+    expect(two.report.inputs).toEqual(one.report.inputs);
+    expect(two.report.findings).toEqual(one.report.findings);
+    expect(one.report.inputs.filter((i) => i.kind === 'log').map((i) => [i.lines, i.wrapper])).toEqual([
+      [30_005, 'cri'],
+      [30_007, 'cri'],
+    ]);
+    expect(one.report.findings.filter((f) => f.rule === 'stale-pending').map((f) => f.metrics.last)).toEqual(expect.arrayContaining([90]));
+  });
 });

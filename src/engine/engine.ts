@@ -2,7 +2,7 @@
 // lines some analyzer wants), routes each event by kind to the analyzers that consume it, and
 // isolates failures: a throwing analyzer becomes a reported problem while the others go on.
 import { createHash } from 'node:crypto';
-import type { Event, EventKind, Level, LogFormat } from '../core/event.js';
+import type { Event, EventKind, Level, LogEvent, LogFormat } from '../core/event.js';
 import { LEVEL_RANK } from '../core/event.js';
 import type { Finding, FindingDraft, InputReport, Report, RuleId } from '../core/finding.js';
 import { compareFindings } from '../core/finding.js';
@@ -11,8 +11,10 @@ import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers
 import { remediationFor } from '../analyzers/catalog.js';
 import { CriJoiner } from '../parsers/index.js';
 import type { BytesItem, InputHandle, LinesItem, Source, SourceItem } from '../sources/types.js';
-import { newTally, processLines, splitText, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
+import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { LinePool } from './line-pool.js';
+import { readLineRange } from './file-range.js';
+import { BugError, describeError } from '../core/errors.js';
 import type { LineResult } from './line-worker.js';
 import { VERSION } from '../core/version.js';
 
@@ -32,16 +34,36 @@ export interface EngineOptions {
   redact?: boolean;
   /** Worker threads for the line stage of byte chunks (0: all on this thread, the default). */
   workers?: number;
+  /** A pool already started for this run (the engine closes it when the run ends). */
+  pool?: LinePool;
 }
 
-/** Byte chunks in flight per worker: enough to keep them busy, few enough to bound memory. */
-const IN_FLIGHT_PER_WORKER = 2;
+/** Bytes of a plain file per worker job. */
+const FILE_RANGE_BYTES = 2 << 20;
+
+/**
+ * Jobs in flight per worker: enough to keep it busy while results are applied in order. A file
+ * range costs this thread nothing until its result arrives; a byte chunk is held here and copied
+ * to the worker, so fewer of those.
+ */
+const RANGES_IN_FLIGHT_PER_WORKER = 8;
+const CHUNKS_IN_FLIGHT_PER_WORKER = 2;
 
 interface Running {
   def: AnalyzerDefinition;
   analyzer: Analyzer;
   ctx: AnalyzerContext;
   failed?: string;
+}
+
+/** A range of a plain file, read and processed by a worker. */
+interface RangeItem {
+  type: 'range';
+  input: InputHandle;
+  path: string;
+  start: number;
+  end: number;
+  onBytes?: (n: number) => void;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -59,6 +81,7 @@ export class Engine {
   /** Inputs whose byte chunks must stay on this thread (they hold CRI partial lines). */
   private readonly sequential = new WeakSet<InputHandle>();
   private readonly workers: number;
+  private pool?: LinePool;
   private readonly since: number;
   private readonly until: number;
   private readonly redact: boolean;
@@ -73,7 +96,8 @@ export class Engine {
     this.since = opts.since ?? -Infinity;
     this.until = opts.until ?? Infinity;
     this.redact = opts.redact ?? true;
-    this.workers = opts.workers ?? 0;
+    this.workers = opts.workers ?? opts.pool?.size ?? 0;
+    this.pool = opts.pool;
     for (const def of opts.analyzers) {
       if (rules && !rules.has(def.rule)) continue;
       const ctx: AnalyzerContext = { now: opts.now, options: opts.ruleOptions?.[def.rule] ?? {} };
@@ -100,8 +124,9 @@ export class Engine {
    * input order, so analyzers see exactly what a single-threaded run would show them.
    */
   async run(source: Source, signal?: AbortSignal): Promise<void> {
-    const pool = this.workers > 0 ? new LinePool(this.workers) : undefined;
-    const queue: { item: BytesItem; result: Promise<LineResult> }[] = [];
+    const pool = this.pool ?? (this.workers > 0 ? new LinePool(this.workers) : undefined);
+    this.pool = undefined;
+    const queue: { item: BytesItem | RangeItem; result: Promise<LineResult> }[] = [];
     const drain = async (keep: number) => {
       while (queue.length > keep) {
         const { item, result } = queue.shift()!;
@@ -111,6 +136,27 @@ export class Engine {
     try {
       for await (const item of source) {
         if (signal?.aborted) break;
+        if (item.type === 'file') {
+          if (!pool || this.sequential.has(item.input)) {
+            await drain(0);
+            for await (const chunk of item.chunks()) {
+              if (signal?.aborted) break;
+              this.ingest(chunk);
+            }
+            continue;
+          }
+          // Workers read the file themselves, range by range; results are applied in order.
+          this.register(item.input);
+          const referenceYear = item.input.referenceYear ?? this.defaultYear;
+          for (let start = 0; start < item.size; start += FILE_RANGE_BYTES) {
+            if (signal?.aborted) break;
+            const end = Math.min(item.size, start + FILE_RANGE_BYTES);
+            const range: RangeItem = { type: 'range', input: item.input, path: item.path, start, end, onBytes: item.onBytes };
+            queue.push({ item: range, result: pool.submit({ file: { path: item.path, start, end }, want: this.want, source: '', referenceYear }) });
+            await drain(this.workers * RANGES_IN_FLIGHT_PER_WORKER);
+          }
+          continue;
+        }
         if (pool && item.type === 'bytes' && !this.sequential.has(item.input)) {
           this.register(item.input);
           const rep = item.input.report;
@@ -118,7 +164,12 @@ export class Engine {
             item,
             result: pool.submit({ bytes: item.bytes, want: this.want, source: rep.source, referenceYear: item.input.referenceYear ?? this.defaultYear, origin: item.input.origin }),
           });
-          await drain(this.workers * IN_FLIGHT_PER_WORKER);
+          await drain(this.workers * CHUNKS_IN_FLIGHT_PER_WORKER);
+          continue;
+        }
+        if (item.type === 'events' && item.events.length === 0) {
+          // An input announcing itself: list it, without waiting for the chunks in flight.
+          this.register(item.input);
           continue;
         }
         await drain(0);
@@ -130,15 +181,28 @@ export class Engine {
     }
   }
 
-  /** Applies a worker's result for a byte chunk, in input order. */
-  private applyResult(item: BytesItem, r: LineResult): void {
+  /** Applies a worker's result for a byte chunk or file range, in input order. */
+  private applyResult(item: BytesItem | RangeItem, r: LineResult): void {
     const input = item.input;
+    if (item.type === 'range') item.onBytes?.(item.end - item.start);
     if (r.error) {
       this.problems.push(`line worker failed on a chunk of ${input.report.source}: ${r.error}; the chunk was analysed on the main thread. This is a bug in ctrlscope; please report it.`);
     }
     if (r.sequential || r.error || this.sequential.has(input) || !r.tally || !r.events) {
       if (r.sequential) this.sequential.add(input);
-      this.ingest(item);
+      if (item.type === 'bytes') {
+        this.ingest(item);
+        return;
+      }
+      // Redo the range here, in order (CRI partial lines need the input's joiner).
+      let bytes: Buffer;
+      try {
+        bytes = readLineRange(item.path, item.start, item.end);
+      } catch (err) {
+        input.report.problems.push(`read failed: ${describeError(err)}; lines before the problem were analysed`);
+        return;
+      }
+      this.ingest({ type: 'bytes', input, bytes });
       return;
     }
     const offset = input.report.lines;
@@ -186,6 +250,7 @@ export class Engine {
       for (const r of this.running) r.ctx.now = item.now;
       return;
     }
+    if (item.type === 'file') throw new BugError('a file item reached Engine.ingest; only Engine.run reads files');
     const input = item.input;
     this.register(input);
     if (item.type === 'events') {
@@ -193,22 +258,24 @@ export class Engine {
       return;
     }
     if (item.type === 'bytes') {
-      const tally = newTally();
-      const lines = splitText(Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength).toString('utf8'), tally);
-      this.ingestLines(input, lines, input.report.lines + 1, tally);
+      this.ingestLines(input, item.bytes, input.report.lines + 1);
       return;
     }
-    this.ingestLines(input, item.lines, item.firstLine, newTally());
+    this.ingestLines(input, item.lines, item.firstLine);
   }
 
-  private ingestLines(input: InputHandle, lines: LinesItem['lines'], firstLine: number, tally: LineTally): void {
+  private ingestLines(input: InputHandle, lines: LinesItem['lines'] | Uint8Array, firstLine: number): void {
     const opts = { source: input.report.source, referenceYear: input.referenceYear ?? this.defaultYear, origin: input.origin };
     const joiner = () => {
       let j = this.joiners.get(input);
       if (!j) this.joiners.set(input, (j = new CriJoiner()));
       return j;
     };
-    const out = processLines(lines, firstLine, opts, this.want, tally, joiner, (ev) => this.route(ev));
+    const tally = newTally();
+    const emit = (ev: LogEvent) => this.route(ev);
+    const out = Array.isArray(lines)
+      ? processLines(lines, firstLine, opts, this.want, tally, joiner, emit)
+      : processChunk(lines as Uint8Array, firstLine, opts, this.want, tally, joiner, emit);
     this.routeCounted(out.counted);
     this.mergeTally(input, tally);
   }

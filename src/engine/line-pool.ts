@@ -1,6 +1,9 @@
 // A small pool of worker threads for the line stage. Jobs go to the least busy worker; each job's
 // promise resolves with that worker's result. The engine keeps results in input order.
+import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { PARALLEL_FROM_BYTES, workBytes } from '../core/work-size.js';
 import { Worker } from 'node:worker_threads';
 import type { LineJob, LineResult } from './line-worker.js';
 
@@ -10,6 +13,34 @@ function workerUrl(): URL {
   return here.endsWith('.ts') ? new URL('../../dist/src/engine/line-worker.js', here) : new URL('./line-worker.js', here);
 }
 
+/**
+ * Whether `paths` are likely to hold PARALLEL_FROM_BYTES of log text, from a quick synchronous look
+ * (sizes only, directories summed until the answer is known). Commands use it to start the worker
+ * pool while the rest of the program loads; the scan itself decides on exact sizes.
+ */
+export function likelyLarge(paths: readonly string[]): boolean {
+  let total = 0;
+  const add = (path: string, depth: number): boolean => {
+    try {
+      const st = statSync(path);
+      if (st.isFile()) total += workBytes(path, st.size);
+      else if (st.isDirectory() && depth < 12) {
+        for (const name of readdirSync(path)) if (add(join(path, name), depth + 1)) return true;
+      }
+    } catch {
+      // Unreadable paths are reported by the scan.
+    }
+    return total >= PARALLEL_FROM_BYTES;
+  };
+  return paths.some((p) => p !== '-' && add(p, 0));
+}
+
+/** A pool started early for `paths` when they look large enough to need one (see likelyLarge). */
+export function prestartPool(paths: readonly string[]): LinePool | undefined {
+  const n = defaultWorkers();
+  return n > 0 && likelyLarge(paths) ? new LinePool(n) : undefined;
+}
+
 /** Worker threads worth starting on this machine for a large input. */
 export function defaultWorkers(): number {
   return Math.max(0, Math.min(2, availableParallelism()));
@@ -17,11 +48,13 @@ export function defaultWorkers(): number {
 
 /** A pool of line-stage workers. */
 export class LinePool {
+  readonly size: number;
   private readonly workers: { w: Worker; busy: number }[] = [];
   private readonly waiting = new Map<number, { resolve: (r: LineResult) => void; reject: (e: Error) => void }>();
   private nextId = 1;
 
   constructor(size: number) {
+    this.size = size;
     for (let i = 0; i < size; i++) {
       const w = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       const slot = { w, busy: 0 };

@@ -39,27 +39,8 @@ export function newTally(): LineTally {
 
 /** Longest line kept, in characters; longer lines are cut here and counted. */
 export const MAX_LINE_CHARS = 1 << 20;
-/** Distinct counted messages kept per batch; past it, each line is passed on by itself. */
+/** Distinct counted messages kept per chunk; past it, each line is passed on by itself. */
 const MAX_COUNTED_MESSAGES = 1000;
-
-/**
- * Splits decoded text that ends at a line boundary (or at end of input) into lines, without the
- * newline and a trailing CR; lines over MAX_LINE_CHARS are cut and counted in the tally.
- */
-export function splitText(text: string, tally: LineTally): string[] {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    const n = l.length;
-    if (n === 0) continue;
-    if (n > MAX_LINE_CHARS) {
-      lines[i] = l.slice(0, MAX_LINE_CHARS);
-      tally.truncated++;
-    } else if (l.charCodeAt(n - 1) === 13) lines[i] = l.slice(0, n - 1);
-  }
-  return lines;
-}
 
 /**
  * Decodes a chunk of UTF-8 log bytes. Most log chunks are pure ASCII, where a one-byte (latin1)

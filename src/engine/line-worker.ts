@@ -1,14 +1,16 @@
-// Worker thread of the parallel line stage: decodes a chunk of complete lines, classifies and
-// counts them, and parses the wanted ones. Events go back to the engine, which applies them in
+// Worker thread of the parallel line stage: reads (or is sent) a chunk of complete lines,
+// decodes, classifies and counts them, and parses the wanted ones. Events go back to the engine, which applies them in
 // input order; line numbers are relative to the chunk (the engine adds the offset).
 import { parentPort } from 'node:worker_threads';
 import type { LogEvent } from '../core/event.js';
-import { newTally, processLines, splitText, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
+import { readLineRange } from './file-range.js';
+import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
-/** A chunk to process. */
+/** A chunk to process: bytes, or a range of a plain file that the worker reads itself. */
 export interface LineJob {
   id: number;
-  bytes: Uint8Array;
+  bytes?: Uint8Array;
+  file?: { path: string; start: number; end: number };
   want: LineWant;
   source: string;
   referenceYear: number;
@@ -25,16 +27,15 @@ export interface LineResult {
   error?: string;
 }
 
-const decoder = new TextDecoder('utf-8');
 parentPort?.on('message', (job: LineJob) => {
   try {
     const tally = newTally();
-    const lines = splitText(decoder.decode(job.bytes), tally);
     const events: LogEvent[] = [];
     // Events travel without their input's name (a long bundle path on every event); the engine
     // puts it back, so a worker only needs the year.
     const opts = { source: '', referenceYear: job.referenceYear };
-    const out = processLines(lines, 1, opts, job.want, tally, undefined, (e) => events.push(e));
+    const bytes = job.file ? readLineRange(job.file.path, job.file.start, job.file.end) : job.bytes!;
+    const out = processChunk(bytes, 1, opts, job.want, tally, undefined, (e) => events.push(e));
     if (out.stoppedAt !== undefined) parentPort!.postMessage({ id: job.id, sequential: true } satisfies LineResult);
     else parentPort!.postMessage({ id: job.id, tally, events, counted: out.counted } satisfies LineResult);
   } catch (err) {

@@ -5,10 +5,8 @@ import type { AnalyzerDefinition } from '../analyzers/types.js';
 import type { Report, RuleId } from '../core/finding.js';
 import { openPaths, type Unreadable } from '../sources/index.js';
 import { Engine } from './engine.js';
-import { defaultWorkers } from './line-pool.js';
-
-/** Inputs at least this large are parsed on worker threads. */
-const PARALLEL_FROM_BYTES = 64 << 20;
+import { PARALLEL_FROM_BYTES } from '../core/work-size.js';
+import { defaultWorkers, type LinePool } from './line-pool.js';
 
 /** Progress of a long scan, for the stderr progress line. */
 export interface Progress {
@@ -32,6 +30,11 @@ export interface AnalyzeOptions {
   generatedAt?: Date;
   /** Worker threads for the line stage (default: up to 2 for inputs of 64 MiB or more). */
   workers?: number;
+  /**
+   * A pool started ahead of time (see prestartPool); the scan takes it over and closes it, and
+   * uses it only if the inputs turn out large enough.
+   */
+  pool?: LinePool;
 }
 
 /** The outcome of a scan: the report, plus the paths that could not be read at all. */
@@ -49,17 +52,31 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
         opts.onProgress!(progress);
       }
     : undefined;
-  const opened = await openPaths(paths, { signal: opts.signal, onBytes, stdin: opts.stdin });
-  progress.totalBytes = opened.totalBytes;
-  const engine = new Engine({
-    analyzers: opts.analyzers ?? ANALYZERS,
-    rules: opts.rules,
-    since: opts.since,
-    until: opts.until,
-    ruleOptions: opts.ruleOptions,
-    redact: opts.redact,
-    workers: opts.workers ?? (opened.totalBytes >= PARALLEL_FROM_BYTES ? defaultWorkers() : 0),
-  });
-  await engine.run(opened.source, opts.signal);
-  return { report: engine.report(opts.generatedAt), unreadable: opened.unreadable };
+  const forced = opts.workers;
+  const fileItemsFrom = forced === undefined ? PARALLEL_FROM_BYTES : forced > 0 ? 0 : undefined;
+  let pool = opts.pool;
+  try {
+    const opened = await openPaths(paths, { signal: opts.signal, onBytes, stdin: opts.stdin, fileItemsFrom });
+    progress.totalBytes = opened.totalBytes;
+    const workers = forced ?? (opened.workBytes >= PARALLEL_FROM_BYTES ? (pool?.size ?? defaultWorkers()) : 0);
+    if (pool && pool.size !== workers) {
+      await pool.close();
+      pool = undefined;
+    }
+    const engine = new Engine({
+      analyzers: opts.analyzers ?? ANALYZERS,
+      rules: opts.rules,
+      since: opts.since,
+      until: opts.until,
+      ruleOptions: opts.ruleOptions,
+      redact: opts.redact,
+      workers,
+      pool,
+    });
+    pool = undefined; // the engine owns it now
+    await engine.run(opened.source, opts.signal);
+    return { report: engine.report(opts.generatedAt), unreadable: opened.unreadable };
+  } finally {
+    await pool?.close();
+  }
 }

@@ -4,7 +4,7 @@
 // logs and Prometheus text dumps anywhere, and takes the bundle's capture time as "now".
 // The member logic here is shared with archive.ts, which feeds it archive members as streams.
 import { createReadStream, type Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { posix } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import type { Event } from '../core/event.js';
 import { describeError } from '../core/errors.js';
 import { parseResources, sniffResources } from '../parsers/resources.js';
-import { contentItems, isGzip, kindToInput, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind, type ReadOptions } from './files.js';
+import { contentItems, fileItem, isGzip, kindToInput, readHead, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind, type ReadOptions } from './files.js';
 import type { InputHandle, SourceItem } from './types.js';
 import { newInput } from './types.js';
 
@@ -204,6 +204,8 @@ export interface BundleContext {
   inputs: InputHandle[];
   /** Distinct problems recorded on the bundle input, capped. */
   problemCount: number;
+  /** Hand plain container logs to the engine whole (ReadOptions.fileItems). */
+  fileItems?: boolean;
 }
 
 /** Makes the running state for one bundle read. */
@@ -219,6 +221,7 @@ export function newContext(source: string, opts: BundleOptions): BundleContext {
     expanded: 0,
     inputs: [],
     problemCount: 0,
+    fileItems: opts.fileItems,
   };
 }
 
@@ -494,7 +497,17 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
   for (const rel of files) {
     if (ctx.signal?.aborted) return;
     const path = join(dir, rel);
-    if (planMember(rel).read === 'skip') continue;
+    const plan = planMember(rel);
+    if (plan.read === 'skip') continue;
+    if (ctx.fileItems && plan.read === 'log' && !plan.containers) {
+      // A plain container log goes to the engine's workers whole (see FileItem).
+      const input = await plainLogInput(path, rel, plan.origin, ctx);
+      if (input) {
+        yield { type: 'events', input, events: [] };
+        yield fileItem(path, (await stat(path)).size, input, ctx);
+        continue;
+      }
+    }
     const raw = createReadStream(path, { highWaterMark: 1 << 20 });
     const onBytes = ctx.onBytes;
     const stream = onBytes ? countProgress(raw, onBytes) : (raw as AsyncIterable<Buffer>);
@@ -507,6 +520,22 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
       raw.destroy();
     }
   }
+}
+
+/** The input for a container log that is plain text (not gzipped, not audit or metrics), else undefined. */
+async function plainLogInput(path: string, rel: string, origin: string, ctx: BundleContext): Promise<InputHandle | undefined> {
+  let head: Buffer;
+  try {
+    head = await readHead(path);
+  } catch {
+    return undefined; // reported when read as a stream
+  }
+  if (isGzip(head)) return undefined;
+  const sniffed = sniffKind(head.toString('utf8'), rel);
+  if (sniffed === 'binary' || sniffed === 'audit' || sniffed === 'metrics') return undefined;
+  const input = newInput(path, 'log', { referenceYear: ctx.referenceYear, origin });
+  ctx.inputs.push(input);
+  return input;
 }
 
 async function* countProgress(stream: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {

@@ -3,7 +3,7 @@
 // per-file source. Nothing here holds a whole file in memory except resource dumps, which are
 // documents and are parsed whole (up to RESOURCE_DOC_CAP).
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
@@ -12,7 +12,7 @@ import { describeError } from '../core/errors.js';
 import { parseAuditLine, sniffAudit } from '../parsers/audit.js';
 import { isPromExposition, PromReader } from '../parsers/prometheus.js';
 import { parseResources, sniffResources } from '../parsers/resources.js';
-import type { BytesItem, InputHandle, LinesItem, SourceItem } from './types.js';
+import type { BytesItem, FileItem, InputHandle, LinesItem, SourceItem } from './types.js';
 import { newInput } from './types.js';
 
 import { MAX_LINE_CHARS } from '../engine/line-stage.js';
@@ -35,6 +35,11 @@ export interface ReadOptions {
   /** Called with the number of (compressed, on-disk) bytes read, for progress. */
   onBytes?: (n: number) => void;
   referenceYear?: number;
+  /**
+   * Offer plain uncompressed log files as FileItems (read by the engine's worker threads in
+   * ranges) instead of byte chunks. Only Engine.run takes them.
+   */
+  fileItems?: boolean;
 }
 
 /**
@@ -304,6 +309,11 @@ export async function* fileSource(path: string, opts: ReadOptions & { displayNam
     yield { type: 'events', input, events: [] };
     return;
   }
+  if (opts.fileItems && !gz && kind === 'log') {
+    yield { type: 'events', input, events: [] };
+    yield fileItem(path, (await stat(path)).size, input, opts);
+    return;
+  }
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const bytes = counted(raw, opts.onBytes);
   try {
@@ -315,6 +325,21 @@ export async function* fileSource(path: string, opts: ReadOptions & { displayNam
   } finally {
     raw.destroy();
   }
+}
+
+/** A plain log file as a FileItem (read in ranges by the engine's workers, else as chunks). */
+export function fileItem(path: string, size: number, input: InputHandle, opts: ReadOptions): FileItem {
+  const chunks = async function* (): AsyncGenerator<BytesItem> {
+    const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+    try {
+      yield* readChunks(counted(raw, opts.onBytes), input, opts.signal);
+    } catch (err) {
+      input.report.problems.push(`read failed: ${describeError(err)}; lines before the problem were analysed`);
+    } finally {
+      raw.destroy();
+    }
+  };
+  return { type: 'file', input, path, size, chunks, onBytes: opts.onBytes };
 }
 
 /** Maps a content kind to the contract's input kind. */

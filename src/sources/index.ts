@@ -5,6 +5,7 @@ import type { Dirent } from 'node:fs';
 import { access, constants, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
+import { workBytes } from '../core/work-size.js';
 import { archiveSource } from './archive.js';
 import { bundleSource, detectBundle } from './bundle.js';
 import { archiveType, fileSource, readHead, stdinSource, type ReadOptions } from './files.js';
@@ -22,15 +23,22 @@ export interface OpenedPaths {
   unreadable: Unreadable[];
   /** Total on-disk bytes of the readable inputs (0 when unknown, e.g. stdin). */
   totalBytes: number;
+  /** Likely bytes of text behind them (compressed inputs weigh more; see core/work-size). */
+  workBytes: number;
 }
 
 type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number };
 
 /** Resolves every path up front (so errors come before any output), then reads them in order. */
-export async function openPaths(paths: readonly string[], opts: ReadOptions & { stdin?: NodeJS.ReadableStream } = {}): Promise<OpenedPaths> {
+export async function openPaths(
+  paths: readonly string[],
+  options: ReadOptions & { stdin?: NodeJS.ReadableStream; fileItemsFrom?: number } = {},
+): Promise<OpenedPaths> {
+  const opts = { ...options };
   const unreadable: Unreadable[] = [];
   const plans: Plan[] = [];
   let totalBytes = 0;
+  let work = 0;
   for (const p of paths) {
     if (p === '-') {
       plans.push({ kind: 'stdin' });
@@ -43,12 +51,15 @@ export async function openPaths(paths: readonly string[], opts: ReadOptions & { 
         const files = await walk(p);
         const size = files.reduce((n, f) => n + f.size, 0);
         totalBytes += size;
+        work += files.reduce((n, f) => n + workBytes(f.path, f.size), 0);
         const layout = await detectBundle(p);
         if (layout) plans.push({ kind: 'bundle', path: p, size });
         else for (const f of files) plans.push(await planFile(f.path, f.size));
       } else if (st.isFile()) {
         totalBytes += st.size;
-        plans.push(await planFile(p, st.size));
+        const plan = await planFile(p, st.size);
+        work += workBytes(p, st.size, plan.kind === 'archive' ? true : undefined);
+        plans.push(plan);
       } else {
         unreadable.push({ path: p, reason: 'not a regular file or directory' });
       }
@@ -56,6 +67,8 @@ export async function openPaths(paths: readonly string[], opts: ReadOptions & { 
       unreadable.push({ path: p, reason: reasonOf(err) });
     }
   }
+  // Large scans hand plain log files to the engine's workers whole (see FileItem).
+  if (opts.fileItemsFrom !== undefined && work >= opts.fileItemsFrom) opts.fileItems = true;
   async function* all(): AsyncGenerator<SourceItem> {
     for (const plan of plans) {
       if (opts.signal?.aborted) return;
@@ -68,7 +81,7 @@ export async function openPaths(paths: readonly string[], opts: ReadOptions & { 
       }
     }
   }
-  return { source: all(), unreadable, totalBytes };
+  return { source: all(), unreadable, totalBytes, workBytes: work };
 }
 
 async function planFile(path: string, size: number): Promise<Plan> {

@@ -35,6 +35,21 @@ export interface BytesItem {
   bytes: Uint8Array;
 }
 
+/**
+ * A plain (uncompressed) log file that the engine's worker threads read themselves, in ranges, so
+ * its bytes never cross threads. Offered only when the reader asked for it (ReadOptions.fileItems);
+ * `chunks` reads it as BytesItems on the current thread instead.
+ */
+export interface FileItem {
+  type: 'file';
+  input: InputHandle;
+  path: string;
+  size: number;
+  chunks: () => AsyncIterable<BytesItem>;
+  /** Called with the number of bytes analysed, for progress. */
+  onBytes?: (n: number) => void;
+}
+
 /** Ready-made events (resource dumps, metrics, audit, watch events). */
 export interface EventsItem {
   type: 'events';
@@ -48,7 +63,7 @@ export interface ClockItem {
   now: number;
 }
 
-export type SourceItem = LinesItem | BytesItem | EventsItem | ClockItem;
+export type SourceItem = LinesItem | BytesItem | FileItem | EventsItem | ClockItem;
 
 /** A producer of source items. */
 export type Source = AsyncIterable<SourceItem>;
