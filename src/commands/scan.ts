@@ -46,7 +46,10 @@ export async function runScan(paths: string[], flags: AnalysisFlags, io: Io): Pr
   const { prestartPool } = await import('../engine/line-pool.js');
   const pool = prestartPool(paths);
   // Loaded on use so that `--help` does not pay for the engine, parsers and archive readers.
-  const [{ analyzePaths }, { renderReport }] = await Promise.all([import('../engine/run.js'), import('../report/index.js')]);
+  const { analyzePaths } = await import('../engine/run.js');
+  // The reporters are needed only at the end: they load while the scan runs.
+  const reporters = import('../report/index.js');
+  reporters.catch(() => undefined); // awaited (and any failure thrown) below
   const { report, unreadable } = await analyzePaths(paths, {
     rules,
     since,
@@ -58,6 +61,7 @@ export async function runScan(paths: string[], flags: AnalysisFlags, io: Io): Pr
   });
   progress.done();
   if (unreadable.length === paths.length) throw unreadableError(unreadable);
+  const { renderReport } = await reporters;
   io.stdout.write(renderReport(flags.output ?? 'text', report, { color: useColor(io.stdout, io.env) }));
   if (unreadable.length) {
     io.stderr.write(unreadableError(unreadable).message + '\n');

@@ -3,9 +3,16 @@
 // Table rows become best-effort partial objects (name, namespace, phase, age → creation time).
 // `kubectl get events` tables are recognised and skipped with a note. Never throws on bad input:
 // what cannot be read is listed in `problems`.
-import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLib from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import type { KubeObject } from '../core/event.js';
+
+let yamlLib: typeof YamlLib | undefined;
+/** The yaml library, loaded on first use: scans of logs alone never pay for loading it. */
+function yaml(): typeof YamlLib {
+  return (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof YamlLib);
+}
 
 /** One object read from a dump, with the 1-based line it starts on when known. */
 export interface ParsedObject {
@@ -177,6 +184,7 @@ function collect(
 // YAML
 
 function parseYaml(body: string, source: string): ParsedResources {
+  const { LineCounter, parseAllDocuments, isMap, isSeq } = yaml();
   const lineCounter = new LineCounter();
   const objects: ParsedObject[] = [];
   const problems: string[] = [];
