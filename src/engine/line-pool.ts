@@ -3,7 +3,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { PARALLEL_FROM_BYTES, workBytes } from '../core/work-size.js';
 import { Worker } from 'node:worker_threads';
 import type { LineJob, LineResult } from './line-worker.js';
 
@@ -14,7 +13,14 @@ function workerUrl(): URL {
 }
 
 /**
- * Whether `paths` are likely to hold PARALLEL_FROM_BYTES of log text, from a quick synchronous look
+ * Inputs of at least this many bytes on disk are parsed on worker threads. Compressed inputs
+ * count by their compressed size: decompressing and unpacking them keeps this thread busy, and
+ * measured on a 100 MB must-gather packed into 13 MB, the workers cost more than they gave.
+ */
+export const PARALLEL_FROM_BYTES = 64 << 20;
+
+/**
+ * Whether `paths` hold PARALLEL_FROM_BYTES or more, from a quick synchronous look
  * (sizes only, directories summed until the answer is known). Commands use it to start the worker
  * pool while the rest of the program loads; the scan itself decides on exact sizes.
  */
@@ -23,7 +29,7 @@ export function likelyLarge(paths: readonly string[]): boolean {
   const add = (path: string, depth: number): boolean => {
     try {
       const st = statSync(path);
-      if (st.isFile()) total += workBytes(path, st.size);
+      if (st.isFile()) total += st.size;
       else if (st.isDirectory() && depth < 12) {
         for (const name of readdirSync(path)) if (add(join(path, name), depth + 1)) return true;
       }

@@ -5,8 +5,7 @@ import type { AnalyzerDefinition } from '../analyzers/types.js';
 import type { Report, RuleId } from '../core/finding.js';
 import { openPaths, type Unreadable } from '../sources/index.js';
 import { Engine } from './engine.js';
-import { PARALLEL_FROM_BYTES } from '../core/work-size.js';
-import { defaultWorkers, type LinePool } from './line-pool.js';
+import { defaultWorkers, PARALLEL_FROM_BYTES, type LinePool } from './line-pool.js';
 
 /** Progress of a long scan, for the stderr progress line. */
 export interface Progress {
@@ -58,7 +57,7 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
   try {
     const opened = await openPaths(paths, { signal: opts.signal, onBytes, stdin: opts.stdin, fileItemsFrom });
     progress.totalBytes = opened.totalBytes;
-    const workers = forced ?? (opened.workBytes >= PARALLEL_FROM_BYTES ? (pool?.size ?? defaultWorkers()) : 0);
+    const workers = forced ?? (opened.totalBytes >= PARALLEL_FROM_BYTES ? (pool?.size ?? defaultWorkers()) : 0);
     if (pool && pool.size !== workers) {
       await pool.close();
       pool = undefined;

@@ -5,7 +5,6 @@ import type { Dirent } from 'node:fs';
 import { access, constants, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
-import { workBytes } from '../core/work-size.js';
 import { archiveSource } from './archive.js';
 import { bundleSource, detectBundle } from './bundle.js';
 import { archiveType, fileSource, readHead, stdinSource, type ReadOptions } from './files.js';
@@ -23,8 +22,6 @@ export interface OpenedPaths {
   unreadable: Unreadable[];
   /** Total on-disk bytes of the readable inputs (0 when unknown, e.g. stdin). */
   totalBytes: number;
-  /** Likely bytes of text behind them (compressed inputs weigh more; see core/work-size). */
-  workBytes: number;
 }
 
 type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number };
@@ -38,7 +35,6 @@ export async function openPaths(
   const unreadable: Unreadable[] = [];
   const plans: Plan[] = [];
   let totalBytes = 0;
-  let work = 0;
   for (const p of paths) {
     if (p === '-') {
       plans.push({ kind: 'stdin' });
@@ -51,15 +47,12 @@ export async function openPaths(
         const files = await walk(p);
         const size = files.reduce((n, f) => n + f.size, 0);
         totalBytes += size;
-        work += files.reduce((n, f) => n + workBytes(f.path, f.size), 0);
         const layout = await detectBundle(p);
         if (layout) plans.push({ kind: 'bundle', path: p, size });
         else for (const f of files) plans.push(await planFile(f.path, f.size));
       } else if (st.isFile()) {
         totalBytes += st.size;
-        const plan = await planFile(p, st.size);
-        work += workBytes(p, st.size, plan.kind === 'archive' ? true : undefined);
-        plans.push(plan);
+        plans.push(await planFile(p, st.size));
       } else {
         unreadable.push({ path: p, reason: 'not a regular file or directory' });
       }
@@ -68,7 +61,7 @@ export async function openPaths(
     }
   }
   // Large scans hand plain log files to the engine's workers whole (see FileItem).
-  if (opts.fileItemsFrom !== undefined && work >= opts.fileItemsFrom) opts.fileItems = true;
+  if (opts.fileItemsFrom !== undefined && totalBytes >= opts.fileItemsFrom) opts.fileItems = true;
   async function* all(): AsyncGenerator<SourceItem> {
     for (const plan of plans) {
       if (opts.signal?.aborted) return;
@@ -81,7 +74,7 @@ export async function openPaths(
       }
     }
   }
-  return { source: all(), unreadable, totalBytes, workBytes: work };
+  return { source: all(), unreadable, totalBytes };
 }
 
 async function planFile(path: string, size: number): Promise<Plan> {
