@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import type { FindingDraft } from '../core/finding.js';
 import { parseLine } from '../parsers/index.js';
 import { parseResources } from '../parsers/resources.js';
-import { duplicateCr, parseDuplicateCrOptions, parseJsonPath } from './duplicate-cr.js';
+import { duplicateCr, parseDuplicateCrOptions } from './duplicate-cr.js';
 import type { Analyzer } from './types.js';
 import { analyzePaths } from '../engine/run.js';
 import { SEVERITY_RANK } from '../core/finding.js';
@@ -235,13 +235,6 @@ describe('duplicate-cr options', () => {
       expect(() => parseDuplicateCrOptions(opts)).toThrow(UserError);
       expect(() => parseDuplicateCrOptions(opts)).toThrow(msg);
     }
-  });
-
-  it('parses the JSONPath forms users write', () => {
-    expect(parseJsonPath('spec.signalFingerprint')).toEqual(['spec', 'signalFingerprint']);
-    expect(parseJsonPath('{.metadata.labels.app}')).toEqual(['metadata', 'labels', 'app']);
-    expect(parseJsonPath("$.metadata.annotations['kubernaut.ai/fp']")).toEqual(['metadata', 'annotations', 'kubernaut.ai/fp']);
-    expect(parseJsonPath('spec.items[0].key')).toEqual(['spec', 'items', 0, 'key']);
   });
 });
 

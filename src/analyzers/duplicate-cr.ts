@@ -5,6 +5,7 @@
 import type { Event, FieldValue, KubeObject, LogEvent, ObjectEvent } from '../core/event.js';
 import { strField } from '../core/event.js';
 import { UserError } from '../core/errors.js';
+import { parseJsonPath, valueAt, type Segment } from '../core/json-path.js';
 import type { Evidence, FindingDraft, Severity } from '../core/finding.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from './types.js';
 
@@ -59,8 +60,6 @@ const RR_NAME_RE = /^rr-([0-9a-f]{12})-[0-9a-f]{8}$/;
 const MAX_RECORDS = 200_000;
 /** Evidence items per finding. */
 const MAX_EVIDENCE = 20;
-
-type Segment = string | number;
 
 interface ResolvedSpec extends DedupKeySpec {
   path?: Segment[];
@@ -145,53 +144,6 @@ export function parseDuplicateCrOptions(raw: Record<string, unknown>): Duplicate
   return out;
 }
 
-/**
- * Parses the simple JSONPath subset kubectl users write for one value: dotted names, `[n]`,
- * `['key.with/dots']`, optionally wrapped in `{…}` and prefixed with `$` or `.`.
- */
-export function parseJsonPath(p: string): Segment[] {
-  let s = p.trim();
-  if (s.startsWith('{') && s.endsWith('}')) s = s.slice(1, -1).trim();
-  if (s.startsWith('$')) s = s.slice(1);
-  const out: Segment[] = [];
-  let i = 0;
-  while (i < s.length) {
-    const c = s[i]!;
-    if (c === '.') {
-      i++;
-      continue;
-    }
-    if (c === '[') {
-      const close = s.indexOf(']', i);
-      if (close < 0) throw new Error(`unclosed "[" in "${p}"`);
-      const inner = s.slice(i + 1, close).trim();
-      const q = /^(['"])(.*)\1$/.exec(inner);
-      if (q) out.push(q[2]!);
-      else if (/^\d+$/.test(inner)) out.push(Number(inner));
-      else throw new Error(`unsupported "[${inner}]" in "${p}" (use [n] or ['name'])`);
-      i = close + 1;
-      continue;
-    }
-    let j = i;
-    while (j < s.length && s[j] !== '.' && s[j] !== '[') j++;
-    const name = s.slice(i, j);
-    if (!/^[\w-]+$/.test(name)) throw new Error(`unsupported segment "${name}" in "${p}"`);
-    out.push(name);
-    i = j;
-  }
-  if (!out.length) throw new Error(`empty path "${p}"`);
-  return out;
-}
-
-function atPath(obj: unknown, path: Segment[]): unknown {
-  let cur: unknown = obj;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
-}
-
 function groupOf(apiVersion: unknown): string | undefined {
   if (typeof apiVersion !== 'string' || apiVersion === '') return undefined;
   const slash = apiVersion.indexOf('/');
@@ -256,7 +208,7 @@ class DuplicateCr implements Analyzer {
     let key: string | undefined;
     let keyFromName = false;
     if (spec.path) {
-      const v = atPath(o, spec.path);
+      const v = valueAt(o, spec.path);
       if (typeof v === 'string' && v !== '') key = v;
       else if (typeof v === 'number') key = String(v);
     }

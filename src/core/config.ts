@@ -7,7 +7,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } fr
 import { z } from 'zod';
 import { describeError, UserError } from './errors.js';
 import { RULE_IDS, type RuleId, type Severity } from './finding.js';
-import { parseJsonPath } from '../analyzers/duplicate-cr.js';
+import { parseJsonPath } from './json-path.js';
 
 const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
