@@ -8,18 +8,20 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, STATE, build, up, down, status } from './harness.mjs';
+import { ROOT, STATE, beginShutdown, build, down, runAsync, status, up } from './harness.mjs';
 
 const [cmd, ...rest] = process.argv.slice(2);
 
 async function test() {
   const t0 = Date.now();
   let code = 1;
-  const stop = async () => {
-    await down();
-  };
+  // One shutdown, whether it comes from the end of the run or from a signal during it.
+  let stopping;
+  const stop = () => (stopping ??= down());
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.on(sig, async () => {
+      console.error(`[cluster] ${sig}: stopping the tier`);
+      beginShutdown();
       await stop();
       process.exit(130);
     });
@@ -32,12 +34,12 @@ async function test() {
     }
     await down({ purge: true });
     await up();
-    const v = spawnSync(
+    const v = await runAsync(
       path.join(ROOT, 'node_modules', '.bin', 'vitest'),
       ['run', '--config', path.join(ROOT, 'vitest.cluster.config.ts'), ...rest],
       { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CTRLSCOPE_CLUSTER_UP: '1' } },
     );
-    code = v.status ?? 1;
+    code = v.status;
   } catch (e) {
     console.error(`[cluster] ${e.message}`);
     code = 1;

@@ -25,6 +25,44 @@ export const CONTROLLERS = ['apiservice-availability', 'gateway', 'stream-proxy'
 const log = (...a) => console.error('[cluster]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Children of long steps (clusterctl bootstrap, the vitest run), killed on shutdown. */
+const running = new Set();
+let shuttingDown = false;
+
+/**
+ * Marks the tier as stopping (no process may start from now on) and stops the long steps in
+ * progress. A signal handler calls it before down(), so that an `up` still under way cannot start
+ * a process after down() has read the pid files.
+ */
+export function beginShutdown() {
+  shuttingDown = true;
+  for (const c of running) c.kill('SIGTERM');
+}
+
+/**
+ * Runs a command to its end without blocking the event loop (spawnSync would hold a signal
+ * handler back until the command ends, minutes for a bootstrap or a test run). Resolves with its
+ * exit status and captured output (none when stdio is 'inherit').
+ */
+export function runAsync(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.stderr?.on('data', (d) => (stderr += d));
+    child.on('error', (e) => {
+      running.delete(child);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+  });
+}
+
 export function goBinary() {
   for (const c of [process.env.GO, '/usr/local/go/bin/go']) if (c && fs.existsSync(c)) return c;
   const r = spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' });
@@ -97,6 +135,7 @@ export function runningPid(name) {
 
 /** Starts BIN/binary detached, output to .cluster/logs/<name>.log, pid to .cluster/pids/<name>.pid. */
 export function startProcess(name, binary, args) {
+  if (shuttingDown) throw new Error(`shutting down: ${name} not started`);
   fs.mkdirSync(LOGS, { recursive: true });
   fs.mkdirSync(PIDS, { recursive: true });
   const logFile = path.join(LOGS, `${name}.log`);
@@ -124,6 +163,13 @@ export async function stopProcess(name, graceMs = 15_000) {
     log(`stopped ${name} (pid ${pid})`);
   }
   fs.rmSync(f, { force: true });
+}
+
+/** clusterctl without blocking the event loop, for its long steps (bootstrap waits for the apiserver). */
+export async function clusterctlAsync(args) {
+  const r = await runAsync(path.join(BIN, 'clusterctl'), args, { cwd: STATE });
+  if (r.status !== 0) throw new Error(`clusterctl ${args[0]} failed: ${r.stderr || r.stdout}`);
+  return r.stdout;
 }
 
 export function clusterctl(args, opts = {}) {
@@ -218,8 +264,8 @@ export async function up() {
     log(`kube-apiserver ${K8S_VERSION} on ${server}`);
   }
   try {
-    clusterctl(['bootstrap', '--kubeconfig', ADMIN_KUBECONFIG, '--readonly-kubeconfig', RO_KUBECONFIG, '--timeout=3m']);
-    clusterctl(['seed', '--kubeconfig', ADMIN_KUBECONFIG]);
+    await clusterctlAsync(['bootstrap', '--kubeconfig', ADMIN_KUBECONFIG, '--readonly-kubeconfig', RO_KUBECONFIG, '--timeout=3m']);
+    await clusterctlAsync(['seed', '--kubeconfig', ADMIN_KUBECONFIG]);
   } catch (e) {
     const tail = (n) => {
       const f = path.join(LOGS, `${n}.log`);
@@ -233,9 +279,13 @@ export async function up() {
 
 /** Stops every process recorded under .cluster/pids, controllers first. */
 export async function down({ purge = false } = {}) {
-  const names = fs.existsSync(PIDS) ? fs.readdirSync(PIDS).map((f) => f.replace(/\.pid$/, '')) : [];
   const order = (n) => (n === 'etcd' ? 2 : n === 'kube-apiserver' ? 1 : 0);
-  for (const n of names.sort((a, b) => order(a) - order(b))) await stopProcess(n);
+  // Read the pid files again after each round: a process may have been recorded meanwhile.
+  for (let round = 0; round < 5; round++) {
+    const names = fs.existsSync(PIDS) ? fs.readdirSync(PIDS).map((f) => f.replace(/\.pid$/, '')) : [];
+    if (names.length === 0) break;
+    for (const n of names.sort((a, b) => order(a) - order(b))) await stopProcess(n);
+  }
   if (purge) {
     for (const d of ['etcd', 'logs', 'dumps', 'pki', 'results']) fs.rmSync(path.join(STATE, d), { recursive: true, force: true });
     for (const f of ['audit.log', 'ports.json', 'kubeconfig', 'ctrlscope.kubeconfig']) fs.rmSync(path.join(STATE, f), { force: true });
