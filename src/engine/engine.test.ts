@@ -207,4 +207,17 @@ describe('Engine with worker threads', () => {
     ]);
     expect(one.report.findings.filter((f) => f.rule === 'stale-pending').map((f) => f.metrics.last)).toEqual(expect.arrayContaining([90]));
   });
+
+  it('reports a file range the worker cannot read as a problem of that input, not a bug', async () => {
+    const { ANALYZERS } = await import('../analyzers/index.js');
+    const input = newInput('/nonexistent/ctrlscope/gone.log', 'log');
+    const engine = new Engine({ analyzers: ANALYZERS, workers: 1 });
+    async function* source(): AsyncGenerator<SourceItem> {
+      yield { type: 'file', input, path: '/nonexistent/ctrlscope/gone.log', size: 5 << 20, chunks: async function* () {} };
+    }
+    await engine.run(source());
+    const report = engine.report(new Date(0));
+    expect(report.problems).toBeUndefined();
+    expect(report.inputs[0]!.problems).toEqual([expect.stringMatching(/^read failed: ENOENT: no such file or directory, open '\/nonexistent\/ctrlscope\/gone.log'; the rest of the file was analysed$/)]);
+  });
 });

@@ -120,8 +120,9 @@ export class Engine {
 
   /**
    * Consumes a whole source (finite input), stopping early if `signal` fires. With `workers`,
-   * byte chunks are classified and parsed on worker threads while results are applied here in
-   * input order, so analyzers see exactly what a single-threaded run would show them.
+   * byte chunks and plain files (read by the workers in ranges) are classified and parsed on
+   * worker threads while results are applied here in input order, so analyzers see exactly what
+   * a single-threaded run would show them.
    */
   async run(source: Source, signal?: AbortSignal): Promise<void> {
     const pool = this.pool ?? (this.workers > 0 ? new LinePool(this.workers) : undefined);
@@ -185,6 +186,11 @@ export class Engine {
   private applyResult(item: BytesItem | RangeItem, r: LineResult): void {
     const input = item.input;
     if (item.type === 'range') item.onBytes?.(item.end - item.start);
+    if (r.readError) {
+      const msg = `read failed: ${r.readError}; the rest of the file was analysed`;
+      if (!input.report.problems.includes(msg)) input.report.problems.push(msg);
+      return;
+    }
     if (r.error) {
       this.problems.push(`line worker failed on a chunk of ${input.report.source}: ${r.error}; the chunk was analysed on the main thread. This is a bug in ctrlscope; please report it.`);
     }

@@ -25,6 +25,8 @@ export interface LineResult {
   events?: LogEvent[];
   counted?: MessageCount[];
   error?: string;
+  /** The file range could not be read (an I/O problem with the input, not a bug). */
+  readError?: string;
 }
 
 parentPort?.on('message', (job: LineJob) => {
@@ -34,7 +36,13 @@ parentPort?.on('message', (job: LineJob) => {
     // Events travel without their input's name (a long bundle path on every event); the engine
     // puts it back, so a worker only needs the year.
     const opts = { source: '', referenceYear: job.referenceYear };
-    const bytes = job.file ? readLineRange(job.file.path, job.file.start, job.file.end) : job.bytes!;
+    let bytes: Uint8Array;
+    try {
+      bytes = job.file ? readLineRange(job.file.path, job.file.start, job.file.end) : job.bytes!;
+    } catch (err) {
+      parentPort!.postMessage({ id: job.id, readError: err instanceof Error ? err.message : String(err) } satisfies LineResult);
+      return;
+    }
     const out = processChunk(bytes, 1, opts, job.want, tally, undefined, (e) => events.push(e));
     if (out.stoppedAt !== undefined) parentPort!.postMessage({ id: job.id, sequential: true } satisfies LineResult);
     else parentPort!.postMessage({ id: job.id, tally, events, counted: out.counted } satisfies LineResult);
