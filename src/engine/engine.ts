@@ -280,8 +280,8 @@ export class Engine {
     const tally = newTally();
     const emit = (ev: LogEvent) => this.route(ev);
     const out = Array.isArray(lines)
-      ? processLines(lines, firstLine, opts, this.want, tally, joiner, emit)
-      : processChunk(lines as Uint8Array, firstLine, opts, this.want, tally, joiner, emit);
+      ? processLines(lines, firstLine, { opts, want: this.want, tally, joiner, emit })
+      : processChunk(lines as Uint8Array, firstLine, { opts, want: this.want, tally, joiner, emit });
     this.routeCounted(out.counted);
     this.mergeTally(input, tally);
   }

@@ -8,7 +8,7 @@ const want: LineWant = { all: false, minRank: 4, keywords: 'Pending|econcil', co
 function run(text: string, w = want) {
   const tally = newTally();
   const events: LogEvent[] = [];
-  const out = processChunk(Buffer.from(text, 'utf8'), 1, opts, w, tally, undefined, (e) => events.push(e));
+  const out = processChunk(Buffer.from(text, 'utf8'), 1, { opts, want: w, tally, emit: (e) => events.push(e) });
   return { tally, events, out };
 }
 
@@ -58,7 +58,7 @@ describe('processChunk', () => {
 describe('processLines', () => {
   it('counts empty lines, a trailing one too', () => {
     const tally = newTally();
-    processLines(['a', '', 'b', ''], 1, opts, want, tally, undefined, () => {});
+    processLines(['a', '', 'b', ''], 1, { opts, want, tally, emit: () => {} });
     expect(tally.lines).toBe(4);
   });
 });

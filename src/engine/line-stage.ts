@@ -77,6 +77,18 @@ function compile(want: LineWant): Compiled {
 /** LEVEL_RANK of each detectCode. */
 const RANK_OF_CODE = Int8Array.from({ length: DETECTED_CODES }, (_, code) => LEVEL_RANK[detected(code).level]);
 
+/** What the line stage works with besides the lines themselves. */
+export interface LineContext {
+  opts: ParseOptions;
+  want: LineWant;
+  /** Counts of the input's lines, added to. */
+  tally: LineTally;
+  /** The input's CRI joiner; absent on a worker thread, where a partial line stops the work. */
+  joiner?: () => CriJoiner;
+  /** Receives each wanted line's event, in order. */
+  emit: (e: LogEvent) => void;
+}
+
 /** What processLines reports back. */
 export interface LineOutcome {
   /** Index of a CRI partial line met without a joiner (worker mode): the batch must be redone in order. */
@@ -88,17 +100,13 @@ export interface LineOutcome {
 export function processLines(
   lines: readonly string[],
   firstLine: number,
-  opts: ParseOptions,
-  want: LineWant,
-  tally: LineTally,
-  joiner: (() => CriJoiner) | undefined,
-  emit: (e: LogEvent) => void,
+  cx: LineContext,
 ): LineOutcome {
   if (lines.length === 0) return { counted: [] };
   // A last empty line would vanish in the join; count it here.
   const n = lines.length;
-  const out = processText(lines.join('\n'), firstLine, opts, want, tally, joiner, emit);
-  if (lines[n - 1] === '' && out.stoppedAt === undefined) tally.lines++;
+  const out = processText(lines.join('\n'), firstLine, cx);
+  if (lines[n - 1] === '' && out.stoppedAt === undefined) cx.tally.lines++;
   return out;
 }
 
@@ -113,16 +121,12 @@ const PIECE_BYTES = 64 << 10;
 export function processChunk(
   bytes: Uint8Array,
   firstLine: number,
-  opts: ParseOptions,
-  want: LineWant,
-  tally: LineTally,
-  joiner: (() => CriJoiner) | undefined,
-  emit: (e: LogEvent) => void,
+  cx: LineContext,
 ): LineOutcome {
   const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: LineOutcome = { counted: [] };
   const counted = new Map<string, MessageCount>();
-  const lines0 = tally.lines;
+  const lines0 = cx.tally.lines;
   for (let off = 0; off < b.length; ) {
     let end = off + PIECE_BYTES;
     if (end >= b.length) end = b.length;
@@ -130,7 +134,7 @@ export function processChunk(
       const nl = b.lastIndexOf(10, end - 1);
       end = nl >= off ? nl + 1 : b.indexOf(10, end) + 1 || b.length;
     }
-    const piece = processText(decodeChunk(b.subarray(off, end)), firstLine + tally.lines - lines0, opts, want, tally, joiner, emit, counted);
+    const piece = processText(decodeChunk(b.subarray(off, end)), firstLine + cx.tally.lines - lines0, cx, counted);
     for (const c of piece.counted) out.counted.push(c);
     if (piece.stoppedAt !== undefined) return { ...out, stoppedAt: piece.stoppedAt };
     off = end;
@@ -152,13 +156,10 @@ export function processChunk(
 export function processText(
   text: string,
   firstLine: number,
-  opts: ParseOptions,
-  want: LineWant,
-  tally: LineTally,
-  joiner: (() => CriJoiner) | undefined,
-  emit: (e: LogEvent) => void,
+  cx: LineContext,
   shared?: Map<string, MessageCount>,
 ): LineOutcome {
+  const { opts, want, tally, joiner, emit } = cx;
   const { full, any, anyAll } = compile(want);
   const minRank = want.all ? -1 : want.minRank;
   const codes = new Int32Array(DETECTED_CODES);

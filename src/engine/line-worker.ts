@@ -43,7 +43,7 @@ parentPort?.on('message', (job: LineJob) => {
       parentPort!.postMessage({ id: job.id, readError: err instanceof Error ? err.message : String(err) } satisfies LineResult);
       return;
     }
-    const out = processChunk(bytes, 1, opts, job.want, tally, undefined, (e) => events.push(e));
+    const out = processChunk(bytes, 1, { opts, want: job.want, tally, emit: (e) => events.push(e) });
     if (out.stoppedAt !== undefined) parentPort!.postMessage({ id: job.id, sequential: true } satisfies LineResult);
     else parentPort!.postMessage({ id: job.id, tally, events, counted: out.counted } satisfies LineResult);
   } catch (err) {
