@@ -17,7 +17,7 @@ export type LogFormat =
   | 'unknown';
 
 /** Wrappers that container runtimes and tools put in front of a log line. */
-export type LogWrapper = 'cri' | 'timestamp' | 'compose' | 'none';
+export type LogWrapper = 'cri' | 'timestamp' | 'compose' | 'kubectl-prefix' | 'none';
 
 /** A typed field value: numbers are numbers, nested JSON stays as parsed. */
 export type FieldValue = string | number | boolean | null | FieldValue[] | { [k: string]: FieldValue };

@@ -220,4 +220,26 @@ describe('Engine with worker threads', () => {
     expect(report.problems).toBeUndefined();
     expect(report.inputs[0]!.problems).toEqual([expect.stringMatching(/^read failed: ENOENT: no such file or directory, open '\/nonexistent\/ctrlscope\/gone.log'; the rest of the file was analysed$/)]);
   });
+
+});
+
+describe('kubectl logs --prefix input', () => {
+  it('keeps the counters of different pods apart', async () => {
+    const { analyzePaths } = await import('./run.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-prefix-')), 'kubectl-logs.txt');
+    const lines: string[] = [];
+    for (let m = 0; m < 7; m++) {
+      const t = `2025-11-02T10:0${m}:00.000000000Z 2025/11/02 10:0${m}:00`;
+      lines.push(`[pod/proxy-a/proxy] ${t} WARN Pending streams still tracked count=${m + 3}`);
+      lines.push(`[pod/proxy-b/proxy] ${t} WARN Pending streams still tracked count=2`);
+    }
+    writeFileSync(file, lines.join('\n') + '\n');
+    const { report } = await analyzePaths([file], { rules: ['stale-pending'], generatedAt: new Date(0) });
+    expect(report.inputs[0]).toMatchObject({ wrapper: 'kubectl-prefix', format: 'slog-text', lines: 14, unparsed: 0 });
+    const found = report.findings.filter((f) => f.severity !== 'info');
+    expect(found.map((f) => [f.rule, f.subject.controller, f.metrics.first, f.metrics.last])).toEqual([['stale-pending', 'proxy-a/proxy', 3, 9]]);
+  });
 });

@@ -62,3 +62,18 @@ describe('processLines', () => {
     expect(tally.lines).toBe(4);
   });
 });
+
+describe('origins within one input', () => {
+  it('counts lines per origin when a prefix names the pod (kubectl logs --prefix)', () => {
+    const text = [
+      '[pod/a-1/c] 2025/11/02 10:00:01 INFO Started new stream id=1',
+      '[pod/b-2/c] 2025/11/02 10:00:01 INFO Started new stream id=2',
+      '[pod/a-1/c] 2025/11/02 10:00:02 INFO Started new stream id=3',
+    ].join('\n');
+    const { out } = run(text);
+    expect(out.counted.map((c) => [c.first.origin, c.first.message, c.count])).toEqual([
+      ['a-1/c', 'Started new stream', 2],
+      ['b-2/c', 'Started new stream', 1],
+    ]);
+  });
+});

@@ -5,7 +5,7 @@
 import { LEVEL_RANK, type LogEvent } from '../core/event.js';
 import { isAscii } from 'node:buffer';
 import { CriJoiner, DETECTED_CODES, detectCode, detected, isCriPartial, messageOf, parseLine, type ParseOptions } from '../parsers/index.js';
-import { W_CRI } from '../parsers/wrappers.js';
+import { W_CRI, wrap } from '../parsers/wrappers.js';
 
 /** Which lines deserve a full parse: every line, those at or above a level, or those with a keyword. */
 export interface LineWant {
@@ -187,7 +187,7 @@ export function processText(
     let raw = text.slice(lineStart, end);
     let ln = firstLine + i;
     let code = detectCode(raw);
-    if ((code & 3) === W_CRI) {
+    if ((code & 7) === W_CRI) {
       // CRI splits long lines into `P` parts ended by an `F` part: analyse the joined line.
       if (!joiner) {
         if (isCriPartial(raw)) {
@@ -224,11 +224,14 @@ export function processText(
       emit(parseLine(raw, ln, opts));
       continue;
     }
-    // Counted lines need only their message; the first of each message is parsed whole.
+    // Counted lines need only their message; the first of each message is parsed whole. Lines
+    // from different origins (compose services, kubectl's pods) in one input are kept apart;
+    // messageOf scanned this line's wrapper last, so `wrap` describes it.
     const msg = messageOf(raw);
-    const c = counted.get(msg);
+    const key = wrap.nameEnd < 0 ? msg : `${raw.slice(wrap.nameStart, wrap.nameEnd)}\u0000${msg}`;
+    const c = counted.get(key);
     if (c) c.count++;
-    else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(msg, { count: 1, first: parseLine(raw, ln, opts) });
+    else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(key, { count: 1, first: parseLine(raw, ln, opts) });
     else out.counted.push({ count: 1, first: parseLine(raw, ln, opts) });
   }
   foldCodes(codes, tally);

@@ -10,7 +10,8 @@
 //   No own time: the wrapper's. Times are integer epoch ms.
 // - level: from detectLine (so both always agree); `unknown` for unknown/plain lines.
 // - a Go `log` line with a timestamp but no level is format `plain`.
-// - origin: the compose service name when there is one, else `opts.origin`.
+// - origin: the compose service name or kubectl's `pod/container` when there is one, else
+//   `opts.origin`.
 // - a trailing `\r` is stripped (also from `raw`).
 // CRI partial (`P`) lines: run every raw line through a CriJoiner before detectLine/parseLine.
 import type { Level, LogEvent, LogFormat, LogWrapper } from '../core/event.js';
@@ -42,14 +43,14 @@ export interface Detected {
   readonly level: Level;
 }
 
-const WRAPPER_NAMES: readonly LogWrapper[] = ['cri', 'timestamp', 'compose', 'none'];
+const WRAPPER_NAMES: readonly LogWrapper[] = ['cri', 'timestamp', 'compose', 'none', 'kubectl-prefix'];
 
-// DETECTED[(format * 8 + level) * 4 + wrapper]
+// DETECTED[(format * 8 + level) * 8 + wrapper] (wrapper codes 5-7 are unused).
 const DETECTED: Detected[] = [];
 for (let f = 0; f < FORMATS.length; f++) {
   for (let l = 0; l < 8; l++) {
-    for (let w = 0; w < 4; w++) {
-      DETECTED.push(Object.freeze({ format: FORMATS[f]!, wrapper: WRAPPER_NAMES[w]!, level: LEVELS[l] ?? 'unknown' }));
+    for (let w = 0; w < 8; w++) {
+      DETECTED.push(Object.freeze({ format: FORMATS[f]!, wrapper: WRAPPER_NAMES[w] ?? 'none', level: LEVELS[l] ?? 'unknown' }));
     }
   }
 }
@@ -84,19 +85,19 @@ export function detectLine(raw: string): Detected {
 }
 
 /** Number of distinct detectCode results. */
-export const DETECTED_CODES = FORMATS.length * 32;
+export const DETECTED_CODES = FORMATS.length * 64;
 
 /**
- * detectLine as a small integer (`(format * 8 + level) * 4 + wrapper`), for hot loops that count
+ * detectLine as a small integer (`(format * 8 + level) * 8 + wrapper`), for hot loops that count
  * per combination in a typed array; `detected(code)` gives the object back.
  */
 export function detectCode(raw: string): number {
   try {
     const end = lineEnd(raw);
     const p = scanWrapper(raw, end);
-    return detectInner(raw, p, end) * 4 + wrap.kind;
+    return detectInner(raw, p, end) * 8 + wrap.kind;
   } catch {
-    return (F_UNKNOWN * 8 + L_UNKNOWN) * 4 + W_NONE;
+    return (F_UNKNOWN * 8 + L_UNKNOWN) * 8 + W_NONE;
   }
 }
 
@@ -129,7 +130,7 @@ function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
   const p = scanWrapper(s, end);
   const wkind = wrap.kind;
   const wts = wrap.tsStart;
-  const origin = wrap.nameEnd < 0 ? opts.origin : s.slice(0, wrap.nameEnd);
+  const origin = wrap.nameEnd < 0 ? opts.origin : s.slice(wrap.nameStart, wrap.nameEnd);
   const code = detectInner(s, p, end);
   const fmt = code >> 3;
   out.time = undefined;

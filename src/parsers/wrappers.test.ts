@@ -34,6 +34,20 @@ describe('wrappers', () => {
     expect(ev.raw).toBe('2021-08-03T09:45:19.860146567Z Acquiring exclusive lock /var/log/kube-apiserver/.lock2021-08-03T09:45:19.861139627Z ');
   });
 
+  it('kubectl logs --prefix: origin from pod/container, inner format and --timestamps time', () => {
+    const ev = parseLine('[pod/gateway-7d9f-fghij/gateway] {"level":"error","ts":"2026-11-20T08:00:00.019123Z","msg":"Created RemediationRequest CRD","name":"rr-1"}', 1, opts);
+    expect([ev.wrapper, ev.format, ev.level, ev.origin, ev.message, ev.fields.name, ev.time]).toEqual([
+      'kubectl-prefix', 'zap-json', 'error', 'gateway-7d9f-fghij/gateway', 'Created RemediationRequest CRD', 'rr-1', Date.UTC(2026, 10, 20, 8, 0, 0, 19),
+    ]);
+    const t = parseLine('[pod/kube-controller-manager-0/kcm] 2026-11-20T08:00:01.500000000Z I1120 08:00:01.499000       1 controller.go:9] "Reconciler error" err="boom"', 1, opts);
+    expect([t.wrapper, t.format, t.level, t.origin, t.time, t.message]).toEqual([
+      'kubectl-prefix', 'klog', 'info', 'kube-controller-manager-0/kcm', Date.UTC(2026, 10, 20, 8, 0, 1, 499), 'Reconciler error',
+    ]);
+    expect(detectLine('[pod/a/b] plain text')).toEqual({ format: 'unknown', wrapper: 'kubectl-prefix', level: 'unknown' });
+    // Not the kubectl prefix: no container part, no closing `] `, or another bracketed word.
+    for (const raw of ['[pod/only-a-pod] x', '[pod/a/b]x', '[node/n1] x', '[pod/a/b]']) expect(detectLine(raw).wrapper).toBe('none');
+  });
+
   it('compose prefix, and junk lines that are not wrappers', () => {
     expect(detectLine('acexy  | 2025-10-12T22:34:39.725663265Z 2025/10/12 22:34:39 INFO x=1')).toEqual({ format: 'slog-text', wrapper: 'compose', level: 'info' });
     expect(detectLine('acexy-1  | {"level":"error","msg":"x"}')).toEqual({ format: 'zap-json', wrapper: 'compose', level: 'error' });

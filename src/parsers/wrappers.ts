@@ -1,6 +1,8 @@
 // Wrappers that runtimes and tools put in front of a log line: CRI (`<RFC3339Nano> stdout F `),
-// a kubectl/Docker `--timestamps` RFC3339Nano prefix, and a docker-compose `name  | ` prefix
-// (which may itself hold a timestamp prefix, as `docker compose logs -t` prints).
+// a kubectl/Docker `--timestamps` RFC3339Nano prefix, a docker-compose `name  | ` prefix (which
+// may itself hold a timestamp prefix, as `docker compose logs -t` prints) and the
+// `[pod/NAME/CONTAINER] ` prefix of `kubectl logs --prefix` (followed by a timestamp with
+// `--timestamps`).
 import { isDigit } from './util.js';
 
 /** Wrapper codes (index into WRAPPERS). */
@@ -8,6 +10,7 @@ export const W_CRI = 0;
 export const W_TIMESTAMP = 1;
 export const W_COMPOSE = 2;
 export const W_NONE = 3;
+export const W_KUBECTL = 4;
 
 /** Real wrapped lines, one per wrapper kind. */
 export const samples: string[] = [
@@ -20,14 +23,19 @@ export const samples: string[] = [
   'acexy  | 2025-10-12T22:34:39.725934485Z 2025/10/12 22:34:39 INFO Starting server addr=:8080',
   // ../shared/real-data/wva/controller-baseline.log line 1 (kubelet prefix + zap console).
   '2026-08-07T20:20:19.281752804Z 2026-08-07T20:20:19Z\tINFO\tsetup\tcmd/main.go:159\tLogger initialized',
+  // kubernetes/kubernetes staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go writes
+  // fmt.Sprintf("[pod/%s/%s] ", pod, container) before every line with --prefix; here in front of
+  // the wva line above, as `kubectl logs --prefix --timestamps` prints it.
+  '[pod/wva-controller-7c9d8f6b5-x2k4p/manager] 2026-08-07T20:20:19.281752804Z 2026-08-07T20:20:19Z\tINFO\tsetup\tcmd/main.go:159\tLogger initialized',
 ];
 
 /**
  * Scratch result of the last scanWrapper call: wrapper kind, where the inner line starts, the
- * prefix timestamp's start (-1 if none), the compose name's end (-1 if none), and whether a CRI
- * line is a partial (`P`) one. One instance, reused: read it right after the call.
+ * prefix timestamp's start (-1 if none), where the origin name (compose service, or kubectl's
+ * `pod/container`) starts and ends (-1 if none), and whether a CRI line is a partial (`P`) one.
+ * One instance, reused: read it right after the call.
  */
-export const wrap = { kind: W_NONE, start: 0, tsStart: -1, nameEnd: -1, partial: false };
+export const wrap = { kind: W_NONE, start: 0, tsStart: -1, nameStart: 0, nameEnd: -1, partial: false };
 
 /**
  * Index just past an RFC 3339 timestamp at i that is followed by a space (the space is
@@ -86,11 +94,22 @@ function isNameChar(c: number): boolean {
 export function scanWrapper(s: string, end: number): number {
   wrap.kind = W_NONE;
   wrap.tsStart = -1;
+  wrap.nameStart = 0;
   wrap.nameEnd = -1;
   wrap.partial = false;
   let p = 0;
   const c0 = s.charCodeAt(0);
-  if (!isDigit(c0)) {
+  if (c0 === 91) {
+    // kubectl logs --prefix: `[pod/NAME/CONTAINER] rest`
+    if (!s.startsWith('[pod/', 0)) return (wrap.start = 0);
+    const close = s.indexOf('] ', 5);
+    if (close < 0 || close > 320 || close + 1 >= end || s.lastIndexOf('/', close) <= 5) return (wrap.start = 0);
+    wrap.kind = W_KUBECTL;
+    wrap.nameStart = 5;
+    wrap.nameEnd = close;
+    p = close + 2;
+    if (!isDigit(s.charCodeAt(p))) return (wrap.start = p);
+  } else if (!isDigit(c0)) {
     // docker-compose: `name  | rest`
     if (!isNameChar(c0)) return (wrap.start = 0);
     let j = 1;
