@@ -242,4 +242,21 @@ describe('kubectl logs --prefix input', () => {
     const found = report.findings.filter((f) => f.severity !== 'info');
     expect(found.map((f) => [f.rule, f.subject.controller, f.metrics.first, f.metrics.last])).toEqual([['stale-pending', 'proxy-a/proxy', 3, 9]]);
   });
+
+  it('analyses a CRI partial run left open at the end of the input', async () => {
+    const { analyzePaths } = await import('./run.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-cri-')), 'cut.log');
+    const lines: string[] = [];
+    for (let m = 0; m < 5; m++) lines.push(`2025-11-02T10:0${m}:00.000000000Z stderr F 2025/11/02 10:0${m}:00 WARN Pending streams still tracked count=${m + 3}`);
+    lines.push('2025-11-02T10:09:00.000000000Z stderr P 2025/11/02 10:09:00 WARN Pending streams still ', '2025-11-02T10:09:00.000000001Z stderr P tracked count=40');
+    writeFileSync(file, lines.join('\n') + '\n');
+    for (const workers of [0, 2]) {
+      const { report } = await analyzePaths([file], { rules: ['stale-pending'], workers, generatedAt: new Date(0) });
+      expect(report.inputs[0]).toMatchObject({ lines: 7, unparsed: 0, wrapper: 'cri' });
+      expect(report.findings.find((f) => f.rule === 'stale-pending')?.metrics).toMatchObject({ first: 3, last: 40 });
+    }
+  });
 });

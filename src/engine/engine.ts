@@ -177,6 +177,7 @@ export class Engine {
         this.ingest(item);
       }
       await drain(0);
+      if (!signal?.aborted) this.flushJoiners();
     } finally {
       await pool?.close();
     }
@@ -284,6 +285,26 @@ export class Engine {
       : processChunk(lines as Uint8Array, firstLine, { opts, want: this.want, tally, joiner, emit });
     this.routeCounted(out.counted);
     this.mergeTally(input, tally);
+  }
+
+  /**
+   * Analyses CRI partial runs whose `F` line never came (an input that ends mid-line, as a
+   * must-gather taken while a long line was being written) as far as they went. Their lines were
+   * counted when read.
+   */
+  private flushJoiners(): void {
+    for (const input of this.inputs) {
+      const joiner = this.joiners.get(input);
+      if (!joiner?.holding) continue;
+      const opts = { source: input.report.source, referenceYear: input.referenceYear ?? this.defaultYear, origin: input.origin };
+      for (const run of joiner.flush()) {
+        const tally = newTally();
+        const out = processLines([run.raw], run.line, { opts, want: this.want, tally, emit: (ev) => this.route(ev) });
+        this.routeCounted(out.counted);
+        tally.lines = 0;
+        this.mergeTally(input, tally);
+      }
+    }
   }
 
   /** Delivers lines counted per message as tally events. */

@@ -19,6 +19,11 @@ export class CriJoiner {
   private stdout: Pending | undefined = undefined;
   private stderr: Pending | undefined = undefined;
 
+  /** Whether a partial run is being held (its `F` line has not come yet). */
+  get holding(): boolean {
+    return this.stdout !== undefined || this.stderr !== undefined;
+  }
+
   /** Feeds one raw line; returns the line to parse now, or undefined while holding a partial run. */
   push(raw: string, line: number): { raw: string; line: number } | undefined {
     const c = raw.charCodeAt(0);
