@@ -166,8 +166,12 @@ export function processText(
   const counted = shared ?? new Map<string, MessageCount>();
   const out: LineOutcome = { counted: [] };
   const n = text.length;
-  /** Where the next keyword match starts (n: none left); valid while >= the current line start. */
-  let hit = -1;
+  /**
+   * Where the next keyword match ends (n + 1: none left); valid while past the current line's
+   * start. Keywords hold no newline or CR, so a match lies within one line, and it is in the
+   * current line exactly when it ends by the line's end. (RegExp.test keeps no match object.)
+   */
+  let hitEnd = -1;
   let i = 0;
   for (let start = 0; start < n; i++) {
     let nl = text.indexOf('\n', start);
@@ -213,11 +217,11 @@ export function processText(
     }
     if (any === undefined) continue;
     if (inText) {
-      if (hit < lineStart) {
+      if (hitEnd <= lineStart) {
         anyAll!.lastIndex = lineStart;
-        hit = anyAll!.exec(text)?.index ?? n;
+        hitEnd = anyAll!.test(text) ? anyAll!.lastIndex : n + 1;
       }
-      if (hit >= end) continue;
+      if (hitEnd > end) continue;
     } else if (!any.test(raw)) continue;
     // The first keyword found may be a counted one while a wanted one comes later in the line.
     if (full !== undefined && (full === any || full.test(raw))) {
