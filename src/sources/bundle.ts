@@ -494,7 +494,12 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
     yield { type: 'clock', now: t };
   }
   yield { type: 'events', input: ctx.bundle, events: [] };
-  for (const rel of files) {
+  // Container logs first: on a large bundle the engine's workers read and parse them while this
+  // thread goes on to the resource dumps and other members (must-gathers sort
+  // cluster-scoped-resources/ and namespaces/*/core/*.yaml before the pod logs).
+  const isLog = (rel: string) => planMember(rel).read === 'log';
+  const ordered = [...files.filter(isLog), ...files.filter((rel) => !isLog(rel))];
+  for (const rel of ordered) {
     if (ctx.signal?.aborted) return;
     const path = join(dir, rel);
     const plan = planMember(rel);
