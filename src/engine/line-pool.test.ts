@@ -1,6 +1,8 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, ftruncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { likelyLarge } from './line-pool.js';
 
@@ -29,3 +31,21 @@ describe('likelyLarge', () => {
     expect(likelyLarge(['-', join(dir, 'missing')])).toBe(false);
   });
 });
+
+describe('LinePool', () => {
+  it('does not keep a process alive while idle, and still answers jobs', () => {
+    const pool = fileURLToPath(new URL('../../dist/src/engine/line-pool.js', import.meta.url));
+    // Jobs answered, then the pool is left open: the process must end by itself.
+    const script = `
+      const { LinePool } = await import(${JSON.stringify(pool)});
+      const p = new LinePool(2);
+      const want = { all: false, minRank: 4, keywords: 'Pending' };
+      const r = await p.submit({ bytes: Buffer.from('I0118 14:11:54.123456       1 f.go:1] "Pending work" n=3\\n'), want, source: '', referenceYear: 2026 });
+      console.log(JSON.stringify([r.tally.lines, r.events.map((e) => e.message)]));`;
+    const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-pool-')), 'idle-pool.mjs');
+    writeFileSync(file, script);
+    const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
+    expect(JSON.parse(out)).toEqual([1, ['Pending work']]);
+  });
+});
+

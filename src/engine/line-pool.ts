@@ -63,18 +63,31 @@ export class LinePool {
     this.size = size;
     for (let i = 0; i < size; i++) {
       const w = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      // An idle pool never keeps the process alive (a command that fails after starting one
+      // still exits); workers hold it only while jobs are out.
+      w.unref();
       const slot = { w, busy: 0 };
       w.on('message', (r: LineResult) => {
         slot.busy--;
         const p = this.waiting.get(r.id);
         this.waiting.delete(r.id);
+        if (this.waiting.size === 0) this.hold(false);
         p?.resolve(r);
       });
       w.on('error', (err) => {
         for (const p of this.waiting.values()) p.reject(err);
         this.waiting.clear();
+        this.hold(false);
       });
       this.workers.push(slot);
+    }
+  }
+
+  /** Lets the workers keep the process alive (jobs are out) or not (idle). */
+  private hold(on: boolean): void {
+    for (const s of this.workers) {
+      if (on) s.w.ref();
+      else s.w.unref();
     }
   }
 
@@ -85,6 +98,7 @@ export class LinePool {
     for (const s of this.workers) if (s.busy < slot.busy) slot = s;
     slot.busy++;
     return new Promise((resolve, reject) => {
+      if (this.waiting.size === 0) this.hold(true);
       this.waiting.set(id, { resolve, reject });
       slot.w.postMessage({ ...job, id } satisfies LineJob);
     });
