@@ -7,8 +7,7 @@ import type { Io } from '../cli.js';
 import { describeError, EXIT, UserError } from '../core/errors.js';
 import { RULE_IDS, type Severity } from '../core/finding.js';
 import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
-import { progressLine } from './progress.js';
-import { unreadableError } from './scan.js';
+import { analyzeInputs, unreadableError } from './analyze.js';
 
 /** Output formats of `check`. */
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown'] as const;
@@ -91,27 +90,13 @@ export async function runCheck(paths: string[], flags: CheckFlags, io: Io): Prom
   const off = new Set(disabledRules(config));
   const rules = chosenRules ?? RULE_IDS.filter((r) => !off.has(r));
 
-  const progress = progressLine(io.stderr, true);
-  // Large inputs are parsed on worker threads: start them now, while the engine loads.
-  const { prestartPool } = await import('../engine/line-pool.js');
-  const pool = prestartPool(paths);
-  const [{ analyzePaths }, { renderReport }, { renderJson }] = await Promise.all([
-    import('../engine/run.js'),
-    import('../report/index.js'),
-    import('../report/json.js'),
-  ]);
-  const { report, unreadable } = await analyzePaths(paths, {
-    rules,
-    since,
-    until,
-    ruleOptions: ruleOptionsOf(config),
-    redact: flags.redact !== false,
-    onProgress: progress.onProgress,
-    stdin: io.stdin,
-    pool,
-  });
-  progress.done();
-  if (unreadable.length === paths.length) throw unreadableError(unreadable);
+  const { report, unreadable, loaded } = await analyzeInputs(
+    paths,
+    io,
+    { rules, since, until, ruleOptions: ruleOptionsOf(config), redact: flags.redact !== false },
+    () => Promise.all([import('../report/index.js'), import('../report/json.js')]),
+  );
+  const [{ renderReport }, { renderJson }] = loaded;
 
   const checked = gate.applyGate(report, { failOn, rules, config, baseline, now: Date.now() });
   if (flags.writeBaseline) await writeOut(flags.writeBaseline, renderJson(checked), 'baseline');

@@ -1,0 +1,36 @@
+// What `scan` and `check` share between validating their flags and writing their output: read and
+// analyse the inputs with a progress line on a TTY, the worker pool started early for large
+// inputs, and the error for inputs none of which could be read.
+import type { Io } from '../cli.js';
+import { UserError } from '../core/errors.js';
+import type { AnalyzeOptions, AnalyzeResult } from '../engine/run.js';
+import { progressLine } from './progress.js';
+
+/** What a command sets of a scan; progress, standard input and the pool come from here. */
+export type ScanSettings = Omit<AnalyzeOptions, 'onProgress' | 'stdin' | 'pool'>;
+
+/**
+ * Scans `paths`. `load` starts loading what the command needs once the scan is done (its
+ * reporters): it runs while the scan does, off the start-up path. Throws the unreadable-inputs
+ * error when no path could be read at all.
+ */
+export async function analyzeInputs<T>(paths: string[], io: Io, settings: ScanSettings, load: () => Promise<T>): Promise<AnalyzeResult & { loaded: T }> {
+  const progress = progressLine(io.stderr, true);
+  // Large inputs are parsed on worker threads: start them now, while the engine loads.
+  const { prestartPool } = await import('../engine/line-pool.js');
+  const pool = prestartPool(paths);
+  // Loaded on use so that `--help` does not pay for the engine, parsers and archive readers.
+  const { analyzePaths } = await import('../engine/run.js');
+  const loading = load();
+  loading.catch(() => undefined); // awaited (and any failure thrown) below
+  const result = await analyzePaths(paths, { ...settings, onProgress: progress.onProgress, stdin: io.stdin, pool });
+  progress.done();
+  if (result.unreadable.length === paths.length) throw unreadableError(result.unreadable);
+  return { ...result, loaded: await loading };
+}
+
+/** The error for inputs that could not be read at all, naming each. */
+export function unreadableError(list: { path: string; reason: string }[]): UserError {
+  const lines = list.map((u) => `cannot read '${u.path}': ${u.reason}`);
+  return new UserError(lines.join('\n'), 'check the path and its permissions; directories are read recursively, - reads standard input');
+}
