@@ -188,8 +188,7 @@ export class Engine {
     const input = item.input;
     if (item.type === 'range') item.onBytes?.(item.end - item.start);
     if (r.readError) {
-      const msg = `read failed: ${r.readError}; the rest of the file was analysed`;
-      if (!input.report.problems.includes(msg)) input.report.problems.push(msg);
+      rangeUnreadable(input, r.readError);
       return;
     }
     if (r.error) {
@@ -206,7 +205,7 @@ export class Engine {
       try {
         bytes = readLineRange(item.path, item.start, item.end);
       } catch (err) {
-        input.report.problems.push(`read failed: ${describeError(err)}; lines before the problem were analysed`);
+        rangeUnreadable(input, describeError(err));
         return;
       }
       this.ingest({ type: 'bytes', input, bytes });
@@ -395,6 +394,12 @@ export class Engine {
     if (this.problems.length) rep.problems = this.runProblems();
     return rep;
   }
+}
+
+/** Records, once per input and reason, that a range of a plain file could not be read. */
+function rangeUnreadable(input: InputHandle, reason: string): void {
+  const msg = `read failed: ${reason}; the rest of the file was analysed`;
+  if (!input.report.problems.includes(msg)) input.report.problems.push(msg);
 }
 
 function buildWant(list: Running[]): LineWant {

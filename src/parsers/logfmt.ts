@@ -2,7 +2,7 @@
 // and slog's TextHandler. Known keys: time/ts/t, level/lvl, msg/message, logger, caller/source.
 import type { FieldValue } from '../core/event.js';
 import {
-  F_LOGFMT, L_UNKNOWN, V, epochToMs, keyEnd, matchLevel, pairs, parseIso, scanQuoted, scanValue, valueEnd,
+  F_LOGFMT, L_UNKNOWN, V, epochToMs, keyEnd, matchLevel, pairs, parseIso, scanValue, skipToken, valueEnd,
   type Parsed,
 } from './util.js';
 
@@ -124,13 +124,7 @@ export function message(s: string, p: number, end: number): string | undefined {
       k++;
     }
     if (k >= end || s.charCodeAt(k) !== 61 || k === j) {
-      // Not a pair: skip this token.
-      if (s.charCodeAt(k) === 34) {
-        const q = scanQuoted(s, k, end);
-        k = q < 0 ? end : q + 1;
-      }
-      while (k < end && s.charCodeAt(k) !== 32) k++;
-      j = k;
+      j = skipToken(s, k, end); // not a pair
       continue;
     }
     const klen = k - j;

@@ -433,6 +433,19 @@ const runKeys: string[] = [];
 const runValues: FieldValue[] = [];
 
 /**
+ * From k inside a token that is not a key=value pair, the index just past the token: the next
+ * space, or `end`. A quoted part starting at k is skipped whole (it may hold spaces).
+ */
+export function skipToken(s: string, k: number, end: number): number {
+  if (s.charCodeAt(k) === 34) {
+    const q = scanQuoted(s, k, end);
+    k = q < 0 ? end : q + 1;
+  }
+  const sp = s.indexOf(' ', k);
+  return sp < 0 || sp > end ? end : sp;
+}
+
+/**
  * Finds the trailing run of `key=value` tokens in s[i, end) (as Go slog and klog print them) and
  * stores them into `fields` (without `fields`, only finds the run). Returns the index where the run
  * starts (end when there is none).
@@ -475,12 +488,7 @@ export function trailingPairs(s: string, i: number, end: number, fields: Record<
     // Not a pair: skip the token (a quoted one as a whole) and drop the run so far.
     n = 0;
     runStart = end;
-    if (s.charCodeAt(j) === 34) {
-      const q = scanQuoted(s, j, end);
-      j = q < 0 ? end : q + 1;
-    }
-    const sp = s.indexOf(' ', j);
-    j = sp < 0 || sp > end ? end : sp;
+    j = skipToken(s, j, end);
   }
   if (fields !== undefined) {
     for (let k = 0; k < n; k++) fields[runKeys[k]!] = runValues[k]!;
@@ -517,13 +525,7 @@ export function pairs(s: string, i: number, end: number, fields: Record<string, 
       key = s.slice(j, k);
     }
     if (k >= end || s.charCodeAt(k) !== 61 || key === '') {
-      // Not a pair: skip this token.
-      if (s.charCodeAt(k) === 34) {
-        const q = scanQuoted(s, k, end);
-        k = q < 0 ? end : q + 1;
-      }
-      while (k < end && s.charCodeAt(k) !== 32) k++;
-      j = k;
+      j = skipToken(s, k, end); // not a pair
       continue;
     }
     if (k + 1 >= end) {

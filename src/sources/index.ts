@@ -6,7 +6,7 @@ import { access, constants, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { archiveSource } from './archive.js';
-import { bundleSource, detectBundle } from './bundle.js';
+import { bundleSource, detectBundle, type BundleLayout } from './bundle.js';
 import { archiveType, fileSource, readHead, stdinSource, type ReadOptions } from './files.js';
 import type { Source, SourceItem } from './types.js';
 
@@ -24,7 +24,7 @@ export interface OpenedPaths {
   totalBytes: number;
 }
 
-type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number };
+type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number; layout: BundleLayout };
 
 /** Resolves every path up front (so errors come before any output), then reads them in order. */
 export async function openPaths(
@@ -48,7 +48,7 @@ export async function openPaths(
         const size = files.reduce((n, f) => n + f.size, 0);
         totalBytes += size;
         const layout = await detectBundle(p);
-        if (layout) plans.push({ kind: 'bundle', path: p, size });
+        if (layout) plans.push({ kind: 'bundle', path: p, size, layout });
         else for (const f of files) plans.push(await planFile(f.path, f.size));
       } else if (st.isFile()) {
         totalBytes += st.size;
@@ -68,10 +68,7 @@ export async function openPaths(
       if (plan.kind === 'stdin') yield* stdinSource((opts.stdin ?? process.stdin) as never, opts);
       else if (plan.kind === 'file') yield* fileSource(plan.path, opts);
       else if (plan.kind === 'archive') yield* archiveSource(plan.path, opts);
-      else {
-        const layout = await detectBundle(plan.path);
-        if (layout) yield* bundleSource(plan.path, layout, opts);
-      }
+      else yield* bundleSource(plan.path, plan.layout, opts);
     }
   }
   return { source: all(), unreadable, totalBytes };
