@@ -102,28 +102,12 @@ export async function* prometheusSource(base: string, opts: PrometheusOptions): 
     }
     opts.onStatus?.({ url: base, state: 'retrying', detail: reason });
   };
-  const end = now();
-  const step = Math.max(opts.intervalMs, Math.ceil(opts.historyMs / 10_000));
-  for (const q of queries) {
-    if (opts.signal.aborted) return;
-    try {
-      const events = seriesEvents(await queryRange(base, q, end - opts.historyMs, end, step, opts.signal), q, source);
-      input.report.lines += events.length;
-      opts.onStatus?.({ url: base, state: 'connected' });
-      if (events.length) yield { type: 'events', input, events };
-    } catch (err) {
-      if (opts.signal.aborted) return;
-      fail(q, err);
-    }
-  }
-  if (opts.historyOnly) return;
-  while (!opts.signal.aborted) {
-    await sleep(opts.intervalMs, opts.signal);
-    const t = now();
+  /** Runs one query for every name in `queries`, turning its samples into events. */
+  async function* pull(run: (q: string) => Promise<PromSeries[]>): AsyncGenerator<EventsItem> {
     for (const q of queries) {
       if (opts.signal.aborted) return;
       try {
-        const events = seriesEvents(await queryInstant(base, q, t, opts.signal), q, source);
+        const events = seriesEvents(await run(q), q, source);
         input.report.lines += events.length;
         opts.onStatus?.({ url: base, state: 'connected' });
         if (events.length) yield { type: 'events', input, events };
@@ -132,6 +116,15 @@ export async function* prometheusSource(base: string, opts: PrometheusOptions): 
         fail(q, err);
       }
     }
+  }
+  const end = now();
+  const step = Math.max(opts.intervalMs, Math.ceil(opts.historyMs / 10_000));
+  yield* pull((q) => queryRange(base, q, end - opts.historyMs, end, step, opts.signal));
+  if (opts.historyOnly) return;
+  while (!opts.signal.aborted) {
+    await sleep(opts.intervalMs, opts.signal);
+    const t = now();
+    yield* pull((q) => queryInstant(base, q, t, opts.signal));
   }
 }
 
