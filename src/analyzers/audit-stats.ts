@@ -5,6 +5,7 @@
 // Leader-election locks (a Lease or ConfigMap renewed every few seconds) are legitimately hot;
 // callers decide how to weigh them (`resource` tells them apart).
 import type { AuditEvent } from '../core/event.js';
+import { compareText } from '../core/order.js';
 
 /** Read and write verbs as the API server names them. */
 const READ_VERBS = new Set(['get', 'list', 'watch']);
@@ -205,7 +206,7 @@ class Counts {
       if (oc.last !== undefined) h.lastSeen = oc.last;
       hot.push(h);
     }
-    hot.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+    hot.sort((a, b) => b.count - a.count || compareText(a.name, b.name));
     const out: AuditStats = {
       requests: this.requests,
       byUserAgent: rows(this.agents),
@@ -230,7 +231,7 @@ function round(n: number): number {
 
 function table(m: Map<string, number>, minutes: number, top: number): RateRow[] {
   return [...m.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .slice(0, top)
     .map(([key, count]) => ({ key, count, perMinute: round(count / minutes) }));
 }

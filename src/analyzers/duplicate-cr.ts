@@ -6,6 +6,7 @@ import type { Event, FieldValue, KubeObject, LogEvent, ObjectEvent } from '../co
 import { strField } from '../core/event.js';
 import { UserError } from '../core/errors.js';
 import { parseJsonPath, valueAt, type Segment } from '../core/json-path.js';
+import { compareText } from '../core/order.js';
 import type { Evidence, FindingDraft, Severity } from '../core/finding.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from './types.js';
 
@@ -355,7 +356,7 @@ class DuplicateCr implements Analyzer {
       r.at = r.created ?? (r.ageMs !== undefined ? (now ?? 0) - r.ageMs : undefined);
       r.atRelative = r.created === undefined && now === undefined;
     }
-    list.sort((a, b) => (a.at ?? Infinity) - (b.at ?? Infinity) || a.name.localeCompare(b.name));
+    list.sort((a, b) => (a.at ?? Infinity) - (b.at ?? Infinity) || compareText(a.name, b.name));
     const state = (r: Rec): 'deleted' | 'terminal' | 'live' | 'unknown' => {
       if (r.deleted) return 'deleted';
       if (r.phase !== undefined) return TERMINAL_PHASES.has(r.phase.toLowerCase()) ? 'terminal' : 'live';

@@ -1,4 +1,5 @@
 // Findings and the report, exactly as ../shared/CONTRACT.md (schemaVersion 1) fixes them.
+import { compareText } from './order.js';
 
 /** The four required rule ids; more may be added (the contract only grows). */
 export type RuleId = 'queue-leak' | 'duplicate-cr' | 'stale-pending' | 'reconcile-burst';
@@ -80,7 +81,7 @@ export interface Report {
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    a.rule.localeCompare(b.rule) ||
-    a.subject.name.localeCompare(b.subject.name)
+    compareText(a.rule, b.rule) ||
+    compareText(a.subject.name, b.subject.name)
   );
 }

@@ -5,6 +5,7 @@ import type { Dirent } from 'node:fs';
 import { access, constants, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
+import { compareText } from '../core/order.js';
 import { archiveSource } from './archive.js';
 import { bundleSource, detectBundle, type BundleLayout } from './bundle.js';
 import { archiveType, fileSource, readHead, stdinSource, type ReadOptions } from './files.js';
@@ -83,7 +84,7 @@ async function planFile(path: string, size: number): Promise<Plan> {
 export async function walk(dir: string): Promise<{ path: string; size: number }[]> {
   const out: { path: string; size: number }[] = [];
   const entries: Dirent[] = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => compareText(a.name, b.name));
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await walk(p)));
