@@ -6,5 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/conformance/**/*.test.ts'],
     testTimeout: 60_000,
+    // A private TMPDIR per run, removed at the end (see the file).
+    globalSetup: ['test/helpers/scratch-tmpdir.ts'],
   },
 });
