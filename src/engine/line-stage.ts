@@ -4,7 +4,9 @@
 // tally and joiner it is handed.
 import { LEVEL_RANK, type LogEvent } from '../core/event.js';
 import { isAscii } from 'node:buffer';
-import { CriJoiner, DETECTED_CODES, detectCode, detected, isCriPartial, messageOf, parseLine, type ParseOptions } from '../parsers/index.js';
+import {
+  CriJoiner, DETECTED_CODES, detectCode, detectCodeAt, detected, isCriPartial, messageOf, parseLine, type ParseOptions,
+} from '../parsers/index.js';
 import { W_CRI, wrap } from '../parsers/wrappers.js';
 
 /** Which lines deserve a full parse: every line, those at or above a level, or those with a keyword. */
@@ -188,10 +190,13 @@ export function processText(
     } else if (end > lineStart && text.charCodeAt(end - 1) === 13) end--;
     tally.lines++;
     if (end === lineStart) continue;
-    let raw = text.slice(lineStart, end);
+    // Most lines are only classified and counted: they are looked at where they lie in the
+    // text, and sliced out only when an event is made of them.
+    let raw = inText ? undefined : text.slice(lineStart, end);
     let ln = firstLine + i;
-    let code = detectCode(raw);
+    let code = raw === undefined ? detectCodeAt(text, lineStart, end) : detectCode(raw);
     if ((code & 7) === W_CRI) {
+      raw ??= text.slice(lineStart, end);
       // CRI splits long lines into `P` parts ended by an `F` part: analyse the joined line.
       if (!joiner) {
         if (isCriPartial(raw)) {
@@ -212,7 +217,7 @@ export function processText(
     }
     codes[code]!++;
     if (RANK_OF_CODE[code]! >= minRank) {
-      emit(parseLine(raw, ln, opts));
+      emit(parseLine(raw ?? text.slice(lineStart, end), ln, opts));
       continue;
     }
     if (any === undefined) continue;
@@ -222,21 +227,23 @@ export function processText(
         hitEnd = anyAll!.test(text) ? anyAll!.lastIndex : n + 1;
       }
       if (hitEnd > end) continue;
-    } else if (!any.test(raw)) continue;
+    }
+    const line = raw ?? text.slice(lineStart, end);
+    if (!inText && !any.test(line)) continue;
     // The first keyword found may be a counted one while a wanted one comes later in the line.
-    if (full !== undefined && (full === any || full.test(raw))) {
-      emit(parseLine(raw, ln, opts));
+    if (full !== undefined && (full === any || full.test(line))) {
+      emit(parseLine(line, ln, opts));
       continue;
     }
     // Counted lines need only their message; the first of each message is parsed whole. Lines
     // from different origins (compose services, kubectl's pods) in one input are kept apart;
     // messageOf scanned this line's wrapper last, so `wrap` describes it.
-    const msg = messageOf(raw);
-    const key = wrap.nameEnd < 0 ? msg : `${raw.slice(wrap.nameStart, wrap.nameEnd)}\u0000${msg}`;
+    const msg = messageOf(line);
+    const key = wrap.nameEnd < 0 ? msg : `${line.slice(wrap.nameStart, wrap.nameEnd)}\u0000${msg}`;
     const c = counted.get(key);
     if (c) c.count++;
-    else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(key, { count: 1, first: parseLine(raw, ln, opts) });
-    else out.counted.push({ count: 1, first: parseLine(raw, ln, opts) });
+    else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(key, { count: 1, first: parseLine(line, ln, opts) });
+    else out.counted.push({ count: 1, first: parseLine(line, ln, opts) });
   }
   foldCodes(codes, tally);
   if (!shared) for (const c of counted.values()) out.counted.push(c);

@@ -35,7 +35,7 @@ export class CriJoiner {
     }
     let end = raw.length;
     if (end > 0 && raw.charCodeAt(end - 1) === 13) end--;
-    const start = scanWrapper(raw, end);
+    const start = scanWrapper(raw, 0, end);
     if (wrap.kind !== W_CRI) return { raw, line };
     const isErr = raw.charCodeAt(start - 4) === 114 && raw.charCodeAt(start - 5) === 114; // "stderr P "
     const pending = isErr ? this.stderr : this.stdout;

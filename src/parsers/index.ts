@@ -55,20 +55,22 @@ for (let f = 0; f < FORMATS.length; f++) {
   }
 }
 
-/** Inner-format detection at p: `format * 8 + level`. */
+/**
+ * Inner-format detection of the line s[p, end): `format * 8 + level`. The line may be part of a
+ * larger text: the fixed-layout detectors (klog, slog, zap console) never read past `end`; JSON
+ * and logfmt search for keys with indexOf, so they get the line by itself.
+ */
 function detectInner(s: string, p: number, end: number): number {
   if (p >= end) return F_UNKNOWN * 8 + L_UNKNOWN;
   const c = s.charCodeAt(p);
   let r = -1;
   if (c === 123) {
-    r = zapJson.detect(s, p, end);
+    r = p === 0 && end === s.length ? zapJson.detect(s, 0, end) : zapJson.detect(s.slice(p, end), 0, end - p);
   } else if (c >= 48 && c <= 57) {
-    r = s.charCodeAt(p + 4) === 47 ? slogText.detect(s, p, end) : zapConsole.detect(s, p, end);
-  } else if (c === 73 || c === 87 || c === 69 || c === 70) {
-    r = klog.detect(s, p);
-    if (r < 0) r = logfmt.detect(s, p, end);
+    r = end - p > 4 && s.charCodeAt(p + 4) === 47 ? slogText.detect(s, p, end) : zapConsole.detect(s, p, end);
   } else {
-    r = logfmt.detect(s, p, end);
+    if (c === 73 || c === 87 || c === 69 || c === 70) r = klog.detect(s, p, end);
+    if (r < 0) r = p === 0 && end === s.length ? logfmt.detect(s, 0, end) : logfmt.detect(s.slice(p, end), 0, end - p);
   }
   return r < 0 ? F_UNKNOWN * 8 + L_UNKNOWN : r;
 }
@@ -92,10 +94,19 @@ export const DETECTED_CODES = FORMATS.length * 64;
  * per combination in a typed array; `detected(code)` gives the object back.
  */
 export function detectCode(raw: string): number {
+  return detectCodeAt(raw, 0, raw.length);
+}
+
+/**
+ * detectCode of the line text[start, end) (no newline inside; one trailing `\r` is dropped),
+ * without slicing it out of the text: the line stage classifies every line this way, and
+ * charCodeAt on the flat text is about twice as fast as on a sliced line.
+ */
+export function detectCodeAt(text: string, start: number, end: number): number {
   try {
-    const end = lineEnd(raw);
-    const p = scanWrapper(raw, end);
-    return detectInner(raw, p, end) * 8 + wrap.kind;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    const p = scanWrapper(text, start, end);
+    return detectInner(text, p, end) * 8 + wrap.kind;
   } catch {
     return (F_UNKNOWN * 8 + L_UNKNOWN) * 8 + W_NONE;
   }
@@ -127,7 +138,7 @@ const ctx: Ctx = { wrapperTs: -1, referenceYear: 0 };
 function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
   const end = lineEnd(raw);
   const s = end === raw.length ? raw : raw.slice(0, end);
-  const p = scanWrapper(s, end);
+  const p = scanWrapper(s, 0, end);
   const wkind = wrap.kind;
   const wts = wrap.tsStart;
   const origin = wrap.nameEnd < 0 ? opts.origin : s.slice(wrap.nameStart, wrap.nameEnd);
@@ -207,7 +218,7 @@ export function messageOf(raw: string): string {
 function messageInner(raw: string): string | undefined {
   const end = lineEnd(raw);
   const s = end === raw.length ? raw : raw.slice(0, end);
-  const p = scanWrapper(s, end);
+  const p = scanWrapper(s, 0, end);
   if (p >= end) return '';
   const c = s.charCodeAt(p);
   if (c === 123) {
@@ -226,7 +237,7 @@ function messageInner(raw: string): string | undefined {
   if (c >= 48 && c <= 57) {
     const r = s.charCodeAt(p + 4) === 47 ? slogText.detect(s, p, end) : zapConsole.detect(s, p, end);
     if (r >= 0) fmt = r >> 3;
-  } else if ((c === 73 || c === 87 || c === 69 || c === 70) && klog.detect(s, p) >= 0) {
+  } else if ((c === 73 || c === 87 || c === 69 || c === 70) && klog.detect(s, p, end) >= 0) {
     fmt = F_KLOG;
   } else if (keyEnd(s, p, end) >= 0) {
     fmt = F_LOGFMT; // what logfmt.detect accepts, whatever the level
@@ -263,6 +274,6 @@ function gluedEnd(s: string, p: number, end: number): number {
 export function isCriPartial(raw: string): boolean {
   const c = raw.charCodeAt(0);
   if (c < 48 || c > 57) return false;
-  scanWrapper(raw, lineEnd(raw));
+  scanWrapper(raw, 0, lineEnd(raw));
   return wrap.kind === W_CRI && wrap.partial;
 }

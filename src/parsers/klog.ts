@@ -20,8 +20,9 @@ export const samples: string[] = [
   'E0807 20:42:36.955971       1 event.go:442] "Could not construct reference, will not report event" err="no kind is registered for the type variant.VariantAutoscaling in scheme \\"pkg/runtime/scheme.go:110\\"" object={"metadata":{"name":"unsloth--608e585a-instruct-decode-scaler","namespace":"dhl-wva-209"}} eventType="Normal" reason="ScaledUp" message="V2 (optimizer: cost-aware)"',
 ];
 
-/** Detects a klog header at p; returns `format * 8 + level` or -1. */
-export function detect(s: string, p: number): number {
+/** Detects a klog header at p (the line ends at `end`); returns `format * 8 + level` or -1. */
+export function detect(s: string, p: number, end: number): number {
+  if (end - p < 12) return -1; // `Lmmdd hh:mm` at least
   const c = s.charCodeAt(p);
   let lvl: number;
   if (c === 73) lvl = L_INFO;

@@ -17,6 +17,7 @@ export const samples: string[] = [
 /** Detects a Go `log` timestamp at p; returns `format * 8 + level` (slog-text, or plain without a level) or -1. */
 export function detect(s: string, p: number, end: number): number {
   if (
+    end - p < 19 || // `YYYY/MM/DD hh:mm:ss` at least
     s.charCodeAt(p + 4) !== 47 ||
     s.charCodeAt(p + 7) !== 47 ||
     s.charCodeAt(p + 10) !== 32 ||

@@ -71,7 +71,7 @@ export function rfc3339Prefix(s: string, i: number, end: number): number {
 
 /** After a timestamp ending at q: CRI stream and tag (`stdout F `), returning the inner start or -1. */
 function criTag(s: string, q: number, end: number): number {
-  if (s.charCodeAt(q) !== 115 || s.charCodeAt(q + 6) !== 32) return -1; // 's'
+  if (end - q < 8 || s.charCodeAt(q) !== 115 || s.charCodeAt(q + 6) !== 32) return -1; // 's'
   if (!(s.startsWith('stdout', q) || s.startsWith('stderr', q))) return -1;
   const tag = s.charCodeAt(q + 7);
   if (tag !== 70 && tag !== 80) return -1; // F | P
@@ -90,43 +90,47 @@ function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
 }
 
-/** Detects the wrapper of s (first `end` chars), fills `wrap`, and returns the inner line's start. */
-export function scanWrapper(s: string, end: number): number {
+/**
+ * Detects the wrapper of the line s[start, end), fills `wrap`, and returns the inner line's start.
+ * Reads nothing at or past `end` that could change the answer, so the line may be part of a larger
+ * text (the line stage classifies lines where they lie, without slicing them out).
+ */
+export function scanWrapper(s: string, start: number, end: number): number {
   wrap.kind = W_NONE;
   wrap.tsStart = -1;
-  wrap.nameStart = 0;
+  wrap.nameStart = start;
   wrap.nameEnd = -1;
   wrap.partial = false;
-  let p = 0;
-  const c0 = s.charCodeAt(0);
+  let p = start;
+  const c0 = s.charCodeAt(start);
   if (c0 === 91) {
     // kubectl logs --prefix: `[pod/NAME/CONTAINER] rest`
-    if (!s.startsWith('[pod/', 0)) return (wrap.start = 0);
-    const close = s.indexOf('] ', 5);
-    if (close < 0 || close > 320 || close + 1 >= end || s.lastIndexOf('/', close) <= 5) return (wrap.start = 0);
+    if (!s.startsWith('[pod/', start)) return (wrap.start = start);
+    const close = prefixClose(s, start + 5, Math.min(end - 2, start + 320));
+    if (close < 0 || s.lastIndexOf('/', close) <= start + 5) return (wrap.start = start);
     wrap.kind = W_KUBECTL;
-    wrap.nameStart = 5;
+    wrap.nameStart = start + 5;
     wrap.nameEnd = close;
     p = close + 2;
-    if (!isDigit(s.charCodeAt(p))) return (wrap.start = p);
+    if (p >= end || !isDigit(s.charCodeAt(p))) return (wrap.start = p);
   } else if (!isDigit(c0)) {
     // docker-compose: `name  | rest`
-    if (!isNameChar(c0)) return (wrap.start = 0);
-    let j = 1;
-    while (j < end && j < 80 && isNameChar(s.charCodeAt(j))) j++;
-    if (s.charCodeAt(j) !== 32) return (wrap.start = 0);
+    if (!isNameChar(c0)) return (wrap.start = start);
+    let j = start + 1;
+    while (j < end && j < start + 80 && isNameChar(s.charCodeAt(j))) j++;
+    if (j >= end || s.charCodeAt(j) !== 32) return (wrap.start = start);
     const nameEnd = j;
-    while (s.charCodeAt(j) === 32) j++;
-    if (s.charCodeAt(j) !== 124) return (wrap.start = 0);
+    while (j < end && s.charCodeAt(j) === 32) j++;
+    if (j >= end || s.charCodeAt(j) !== 124) return (wrap.start = start);
     j++;
     if (j < end) {
-      if (s.charCodeAt(j) !== 32) return (wrap.start = 0);
+      if (s.charCodeAt(j) !== 32) return (wrap.start = start);
       j++;
     }
     wrap.kind = W_COMPOSE;
     wrap.nameEnd = nameEnd;
     p = j;
-    if (!isDigit(s.charCodeAt(p))) return (wrap.start = p);
+    if (p >= end || !isDigit(s.charCodeAt(p))) return (wrap.start = p);
   }
   const q = rfc3339Prefix(s, p, end);
   if (q < 0) return (wrap.start = p);
@@ -140,4 +144,10 @@ export function scanWrapper(s: string, end: number): number {
     wrap.kind = W_TIMESTAMP;
   }
   return (wrap.start = q);
+}
+
+/** The first `] ` at i..last (inclusive), or -1: where a `[pod/…/…] ` prefix closes. */
+function prefixClose(s: string, i: number, last: number): number {
+  for (; i <= last; i++) if (s.charCodeAt(i) === 93 && s.charCodeAt(i + 1) === 32) return i;
+  return -1;
 }

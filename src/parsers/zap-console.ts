@@ -18,11 +18,14 @@ export const samples: string[] = [
 /** Detects `ts<TAB>LEVEL<TAB>` at p; returns `format * 8 + level` or -1. */
 export function detect(s: string, p: number, end: number): number {
   if (!isDigit(s.charCodeAt(p))) return -1;
-  const j = s.indexOf('\t', p + 1);
-  if (j < 0 || j >= end || j > p + 40) return -1;
-  if (s.charCodeAt(p + 4) === 45) {
+  // The time column ends at a tab within 40 characters (searched within the line only).
+  let j = p + 1;
+  const jlim = Math.min(end, p + 41);
+  while (j < jlim && s.charCodeAt(j) !== 9) j++;
+  if (j >= jlim) return -1;
+  if (p + 4 < end && s.charCodeAt(p + 4) === 45) {
     // ISO 8601: date and time separators where they belong
-    if (s.charCodeAt(p + 7) !== 45 || s.charCodeAt(p + 13) !== 58) return -1;
+    if (end - p < 14 || s.charCodeAt(p + 7) !== 45 || s.charCodeAt(p + 13) !== 58) return -1;
   } else {
     // epoch seconds: digits . e E + -
     for (let k = p + 1; k < j; k++) {
