@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(repo, 'bench/out');
-const cli = join(repo, 'dist/bin/ctrlscope.js');
+const cli = join(repo, 'dist/cli/ctrlscope.js');
 const gen = process.env.CTRLSCOPE_GEN_LOG ?? [resolve(repo, '../shared/tools/gen-log.mjs'), '/work/shared/tools/gen-log.mjs'].find(existsSync);
 const mb = Number(process.argv[2] ?? 100);
 const PODS = 10;

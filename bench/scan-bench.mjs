@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(repo, 'bench/out');
-const cli = join(repo, 'dist/bin/ctrlscope.js');
+const cli = join(repo, 'dist/cli/ctrlscope.js');
 const gen = process.env.CTRLSCOPE_GEN_LOG ?? resolve(repo, '../shared/tools/gen-log.mjs');
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(200, 1000);

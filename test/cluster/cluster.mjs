@@ -28,7 +28,7 @@ async function test() {
   }
   try {
     build();
-    if (!fs.existsSync(path.join(ROOT, 'dist', 'bin', 'ctrlscope.js')) || process.env.CTRLSCOPE_SKIP_NPM_BUILD !== '1') {
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'ctrlscope.js')) || process.env.CTRLSCOPE_SKIP_NPM_BUILD !== '1') {
       const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
       if (b.status !== 0) console.error('[cluster] npm run build failed; ctrlscope assertions will fail');
     }

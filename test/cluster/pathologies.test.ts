@@ -12,7 +12,7 @@ import * as h from './harness.mjs';
 
 const ROOT: string = h.ROOT;
 const STATE: string = h.STATE;
-const CLI = path.join(ROOT, 'dist', 'bin', 'ctrlscope.js');
+const CLI = path.join(ROOT, 'dist', 'cli', 'ctrlscope.js');
 const PHASE_MS = Number(process.env.CTRLSCOPE_CLUSTER_PHASE_MS ?? 95_000);
 
 type Finding = { rule: string; severity: string; subject: { kind?: string; name?: string; controller?: string | null } };

@@ -11,7 +11,7 @@ import { analyzePaths } from '../../src/engine/run.js';
 const repo = resolve(import.meta.dirname, '../..');
 const data = resolve(process.env.CTRLSCOPE_REAL_DATA ?? join(repo, '../shared/real-data'));
 const present = existsSync(data);
-const cli = join(repo, 'dist/bin/ctrlscope.js');
+const cli = join(repo, 'dist/cli/ctrlscope.js');
 
 if (!present && process.env.CTRLSCOPE_REQUIRE_REAL_DATA === '1') {
   throw new Error(`real data not found at ${data}; set CTRLSCOPE_REAL_DATA to its path`);

@@ -1,11 +1,11 @@
 // The installed command is the built file itself (npm links it, npx runs it): it must be
-// executable and start on its own shebang, not only as `node dist/bin/ctrlscope.js`.
+// executable and start on its own shebang, not only as `node dist/cli/ctrlscope.js`.
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const bin = join(import.meta.dirname, '../../dist/bin/ctrlscope.js');
+const bin = join(import.meta.dirname, '../../dist/cli/ctrlscope.js');
 
 describe('the ctrlscope executable', () => {
   it('is executable and runs by itself', () => {

@@ -10,7 +10,7 @@ import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'dist/bin/ctrlscope.js');
+const BIN = join(ROOT, 'dist/cli/ctrlscope.js');
 const FIX = join(ROOT, 'test/fixtures/check');
 const HEALTHY = join(FIX, 'apiservice-heals.log');
 const LEAKING = join(FIX, 'apiservice-401-doubling.log');

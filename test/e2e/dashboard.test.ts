@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '../..');
-const cli = process.env.CTRLSCOPE_CLI ?? join(repo, 'dist/bin/ctrlscope.js');
+const cli = process.env.CTRLSCOPE_CLI ?? join(repo, 'dist/cli/ctrlscope.js');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const sessions: string[] = [];
 const dirs: string[] = [];

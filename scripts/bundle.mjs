@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Bundles the compiled CLI (dist/bin, dist/src from tsc) into dist/cli/: the entry point, the
+// line-stage worker and the chunks the commands load on demand, all in one folder. Node's ES
+// module loader spends about a millisecond per module resolving, reading and linking; the
+// unbundled CLI loads some 60 modules before a scan starts, the bundle a handful. Measured on a
+// 200 MB scan (10 alternating runs): best 1.12 s against 1.27 s, median 1.33 s against 1.49 s.
+//
+// Packages stay external (resolved from node_modules at run time, as before), so the bundle
+// holds only this project's code. The worker's URL is computed next to the module that starts
+// it (`new URL('./line-worker.js', import.meta.url)`), which holds because entries and chunks
+// share dist/cli/.
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(repo, 'dist/cli');
+
+await build({
+  absWorkingDir: repo,
+  entryPoints: {
+    ctrlscope: 'dist/bin/ctrlscope.js',
+    'line-worker': 'dist/src/engine/line-worker.js',
+  },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+chmodSync(join(outdir, 'ctrlscope.js'), 0o755);
