@@ -9,7 +9,7 @@ import { compareFindings } from '../core/finding.js';
 import { redact } from '../core/redact.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
 import { remediationFor } from '../analyzers/catalog.js';
-import { CriJoiner } from '../parsers/index.js';
+import { CriJoiner, parseLine, type ParseOptions } from '../parsers/index.js';
 import type { BytesItem, InputHandle, LinesItem, Source, SourceItem } from '../sources/types.js';
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { LinePool } from './line-pool.js';
@@ -194,7 +194,7 @@ export class Engine {
     if (r.error) {
       this.problems.push(`line worker failed on a chunk of ${input.report.source}: ${r.error}; the chunk was analysed on the main thread. This is a bug in ctrlscope; please report it.`);
     }
-    if (r.sequential || r.error || this.sequential.has(input) || !r.tally || !r.events) {
+    if (r.sequential || r.error || this.sequential.has(input) || !r.tally || !r.lines || !r.lineNos) {
       if (r.sequential) this.sequential.add(input);
       if (item.type === 'bytes') {
         this.ingest(item);
@@ -214,12 +214,9 @@ export class Engine {
     const offset = input.report.lines;
     const source = input.report.source;
     const origin = input.origin;
-    for (const ev of r.events) {
-      ev.line += offset;
-      ev.source = source;
-      ev.origin ??= origin;
-      this.route(ev);
-    }
+    const opts: ParseOptions = { source, referenceYear: input.referenceYear ?? this.defaultYear, origin };
+    const { lines, lineNos } = r;
+    for (let i = 0; i < lines.length; i++) this.route(parseLine(lines[i]!, lineNos[i]! + offset, opts));
     if (r.counted) {
       for (const c of r.counted) {
         c.first.line += offset;

@@ -87,8 +87,17 @@ export interface LineContext {
   tally: LineTally;
   /** The input's CRI joiner; absent on a worker thread, where a partial line stops the work. */
   joiner?: () => CriJoiner;
-  /** Receives each wanted line's event, in order. */
+  /**
+   * Receives each wanted line, in order: its text and line number (the line stage does not parse
+   * it), or, without `emitLine`, its parsed event through `emit`.
+   */
   emit: (e: LogEvent) => void;
+  /**
+   * Set on worker threads: wanted lines go back to the engine as text, which parses them there.
+   * Cloning a parsed event across threads costs more than parsing its line again (2.8 against
+   * 1.7 µs an event, measured on the benchmark bundle's reconcile lines).
+   */
+  emitLine?: (raw: string, line: number) => void;
 }
 
 /** What processLines reports back. */
@@ -161,7 +170,7 @@ export function processText(
   cx: LineContext,
   shared?: Map<string, MessageCount>,
 ): LineOutcome {
-  const { opts, want, tally, joiner, emit } = cx;
+  const { opts, want, tally, joiner, emit, emitLine } = cx;
   const { full, any, anyAll } = compile(want);
   const minRank = want.all ? -1 : want.minRank;
   const codes = new Int32Array(DETECTED_CODES);
@@ -217,7 +226,8 @@ export function processText(
     }
     codes[code]!++;
     if (RANK_OF_CODE[code]! >= minRank) {
-      emit(parseLine(raw ?? text.slice(lineStart, end), ln, opts));
+      if (emitLine) emitLine(raw ?? text.slice(lineStart, end), ln);
+      else emit(parseLine(raw ?? text.slice(lineStart, end), ln, opts));
       continue;
     }
     if (any === undefined) continue;
@@ -232,7 +242,8 @@ export function processText(
     if (!inText && !any.test(line)) continue;
     // The first keyword found may be a counted one while a wanted one comes later in the line.
     if (full !== undefined && (full === any || full.test(line))) {
-      emit(parseLine(line, ln, opts));
+      if (emitLine) emitLine(line, ln);
+      else emit(parseLine(line, ln, opts));
       continue;
     }
     // Counted lines need only their message; the first of each message is parsed whole. Lines

@@ -1,8 +1,8 @@
 // Worker thread of the parallel line stage: reads (or is sent) a chunk of complete lines,
-// decodes, classifies and counts them, and parses the wanted ones. Events go back to the engine, which applies them in
-// input order; line numbers are relative to the chunk (the engine adds the offset).
+// decodes, classifies and counts them, finds the wanted ones and aggregates the counted ones.
+// Wanted lines go back to the engine as text, which parses them and applies the results in input
+// order; line numbers are relative to the chunk (the engine adds the offset).
 import { parentPort } from 'node:worker_threads';
-import type { LogEvent } from '../core/event.js';
 import { readLineRange } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
@@ -22,7 +22,9 @@ export interface LineResult {
   id: number;
   sequential?: boolean;
   tally?: LineTally;
-  events?: LogEvent[];
+  /** The wanted lines, as text, and their line numbers within the chunk (the engine parses them). */
+  lines?: string[];
+  lineNos?: number[];
   counted?: MessageCount[];
   error?: string;
   /** The file range could not be read (an I/O problem with the input, not a bug). */
@@ -32,9 +34,10 @@ export interface LineResult {
 parentPort?.on('message', (job: LineJob) => {
   try {
     const tally = newTally();
-    const events: LogEvent[] = [];
-    // Events travel without their input's name (a long bundle path on every event); the engine
-    // puts it back, so a worker only needs the year.
+    const lines: string[] = [];
+    const lineNos: number[] = [];
+    // Counted lines' first events travel without their input's name (a long bundle path on
+    // every event); the engine puts it back, so a worker only needs the year.
     const opts = { source: '', referenceYear: job.referenceYear };
     let bytes: Uint8Array;
     try {
@@ -43,9 +46,13 @@ parentPort?.on('message', (job: LineJob) => {
       parentPort!.postMessage({ id: job.id, readError: err instanceof Error ? err.message : String(err) } satisfies LineResult);
       return;
     }
-    const out = processChunk(bytes, 1, { opts, want: job.want, tally, emit: (e) => events.push(e) });
+    const emitLine = (raw: string, line: number) => {
+      lines.push(raw);
+      lineNos.push(line);
+    };
+    const out = processChunk(bytes, 1, { opts, want: job.want, tally, emit: () => undefined, emitLine });
     if (out.stoppedAt !== undefined) parentPort!.postMessage({ id: job.id, sequential: true } satisfies LineResult);
-    else parentPort!.postMessage({ id: job.id, tally, events, counted: out.counted } satisfies LineResult);
+    else parentPort!.postMessage({ id: job.id, tally, lines, lineNos, counted: out.counted } satisfies LineResult);
   } catch (err) {
     parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) } satisfies LineResult);
   }
