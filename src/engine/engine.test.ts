@@ -206,6 +206,19 @@ describe('Engine with worker threads', () => {
       [30_007, 'cri'],
     ]);
     expect(one.report.findings.filter((f) => f.rule === 'stale-pending').map((f) => f.metrics.last)).toEqual(expect.arrayContaining([90]));
+
+    // The same must-gather as a .tar.gz: its members reach the workers as byte chunks, and the
+    // scan counts it by what it unpacks to when deciding on workers.
+    const tar = await import('tar');
+    const { openPaths } = await import('../sources/index.js');
+    const tgz = join(mkdtempSync(join(tmpdir(), 'ctrlscope-par-tgz-')), 'must-gather.tar.gz');
+    await tar.c({ gzip: true, cwd: root, file: tgz }, ['.']);
+    const opened = await openPaths([tgz]);
+    expect(opened.workBytes).toBeGreaterThan(opened.totalBytes * 4);
+    const packed = [await analyzePaths([tgz], { workers: 0, generatedAt: at }), await analyzePaths([tgz], { workers: 2, generatedAt: at })];
+    expect(packed[1]!.report.inputs).toEqual(packed[0]!.report.inputs);
+    expect(packed[1]!.report.findings).toEqual(packed[0]!.report.findings);
+    expect(packed[0]!.report.findings.map((f) => [f.rule, f.metrics.last])).toEqual(one.report.findings.map((f) => [f.rule, f.metrics.last]));
   });
 
   it('reports a file range the worker cannot read as a problem of that input, not a bug', async () => {

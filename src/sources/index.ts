@@ -6,6 +6,7 @@ import { access, constants, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { compareText } from '../core/order.js';
+import { unpackedSize } from './size.js';
 import { archiveSource } from './archive.js';
 import { bundleSource, detectBundle, type BundleLayout } from './bundle.js';
 import { archiveType, fileSource, readHead, stdinSource, type ReadOptions } from './files.js';
@@ -23,6 +24,8 @@ export interface OpenedPaths {
   unreadable: Unreadable[];
   /** Total on-disk bytes of the readable inputs (0 when unknown, e.g. stdin). */
   totalBytes: number;
+  /** What those inputs unpack to, estimated (see unpackedSize): the work for the line stage. */
+  workBytes: number;
 }
 
 type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number; layout: BundleLayout };
@@ -36,6 +39,7 @@ export async function openPaths(
   const unreadable: Unreadable[] = [];
   const plans: Plan[] = [];
   let totalBytes = 0;
+  let workBytes = 0;
   for (const p of paths) {
     if (p === '-') {
       plans.push({ kind: 'stdin' });
@@ -48,11 +52,13 @@ export async function openPaths(
         const files = await walk(p);
         const size = files.reduce((n, f) => n + f.size, 0);
         totalBytes += size;
+        workBytes += files.reduce((n, f) => n + unpackedSize(f.path, f.size), 0);
         const layout = await detectBundle(p);
         if (layout) plans.push({ kind: 'bundle', path: p, size, layout });
         else for (const f of files) plans.push(await planFile(f.path, f.size));
       } else if (st.isFile()) {
         totalBytes += st.size;
+        workBytes += unpackedSize(p, st.size);
         plans.push(await planFile(p, st.size));
       } else {
         unreadable.push({ path: p, reason: 'not a regular file or directory' });
@@ -62,7 +68,7 @@ export async function openPaths(
     }
   }
   // Large scans hand plain log files to the engine's workers whole (see FileItem).
-  if (opts.fileItemsFrom !== undefined && totalBytes >= opts.fileItemsFrom) opts.fileItems = true;
+  if (opts.fileItemsFrom !== undefined && workBytes >= opts.fileItemsFrom) opts.fileItems = true;
   async function* all(): AsyncGenerator<SourceItem> {
     for (const plan of plans) {
       if (opts.signal?.aborted) return;
@@ -72,7 +78,7 @@ export async function openPaths(
       else yield* bundleSource(plan.path, plan.layout, opts);
     }
   }
-  return { source: all(), unreadable, totalBytes };
+  return { source: all(), unreadable, totalBytes, workBytes };
 }
 
 async function planFile(path: string, size: number): Promise<Plan> {
