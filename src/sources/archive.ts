@@ -17,7 +17,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { describeError } from '../core/errors.js';
-import { archiveType, readHead, type ArchiveType } from './files.js';
+import { archiveType, GUNZIP_CHUNK_BYTES, readHead, type ArchiveType } from './files.js';
 import {
   bundleProblem,
   detectLayout,
@@ -245,7 +245,7 @@ async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx:
   let body: AsyncIterable<Buffer>;
   if (type === 'tar') body = metered(fromDisk(), ctx, path);
   else if (type === 'tar.gz') {
-    const gz = createGunzip({ chunkSize: 256 << 10 });
+    const gz = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
     const src = Readable.from(fromDisk());
     src.on('error', (e) => gz.destroy(e));
     src.pipe(gz);

@@ -13,7 +13,10 @@ import { Readable } from 'node:stream';
 import type { Event } from '../core/event.js';
 import { describeError } from '../core/errors.js';
 import { parseResources, sniffResources } from '../parsers/resources.js';
-import { contentItems, fileItem, isGzip, kindToInput, readHead, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind, type ReadOptions } from './files.js';
+import {
+  contentItems, fileItem, GUNZIP_CHUNK_BYTES, isGzip, kindToInput, readHead, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind,
+  type ReadOptions,
+} from './files.js';
 import type { InputHandle, SourceItem } from './types.js';
 import { newInput } from './types.js';
 
@@ -318,7 +321,7 @@ async function* countBytes(stream: AsyncIterable<Buffer>, counter: { n: number }
 /** Gunzips a member stream, metered against the limits. */
 function gunzipMember(rest: AsyncIterable<Buffer>, ctx: BundleContext, what: string): AsyncIterable<Buffer> {
   const counter = { n: 0 };
-  const gz = createGunzip({ chunkSize: 256 << 10 });
+  const gz = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
   const src = Readable.from(countBytes(rest, counter));
   src.on('error', (e) => gz.destroy(e));
   src.pipe(gz);
