@@ -3,32 +3,17 @@
 // into the next line, so every line is also cut at every length, with the cut-off rest (or the
 // whole line again) following as the next line: the characters a wrong detector would need to
 // accept a line that is too short are right there.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { canGenerate, generatedLines, parserSamples } from '../../test/helpers/log-lines.js';
 import { detectCode, detectCodeAt, detected } from './index.js';
-import * as klog from './klog.js';
-import * as logfmt from './logfmt.js';
-import * as slogJson from './slog-json.js';
-import * as slogText from './slog-text.js';
-import * as wrappers from './wrappers.js';
-import * as zapConsole from './zap-console.js';
-import * as zapJson from './zap-json.js';
 
-const GEN_LOG = '/work/shared/tools/gen-log.mjs';
 const DEMO = new URL('../../samples/demo/', import.meta.url);
-
-const allSamples = [
-  ...klog.samples, ...zapJson.samples, ...zapConsole.samples, ...slogText.samples, ...slogJson.samples,
-  ...logfmt.samples, ...wrappers.samples,
-];
 
 /** Every sample bare and behind each wrapper, plus lines made to sit on detector boundaries. */
 function corpus(): string[] {
   const lines: string[] = [];
-  for (const l of allSamples) {
+  for (const l of parserSamples) {
     lines.push(l, `2026-01-02T03:04:05.123456789Z stdout F ${l}`, `2026-01-02T03:04:05.123456789Z stderr P ${l}`,
       `2026-01-02T03:04:05.123Z ${l}`, `svc-1  | ${l}`, `svc-1  | 2026-01-02T03:04:05.123Z ${l}`,
       `[pod/web-0/app] ${l}`, `[pod/web-0/app] 2026-01-02T03:04:05.123456789Z ${l}`);
@@ -77,10 +62,8 @@ describe('detectCodeAt equals detectCode on the sliced line', () => {
     expect(disagreements(lines)).toEqual([]);
   });
 
-  it.runIf(existsSync(GEN_LOG))('for 2 000 lines of a generated mixed-format log, cut the same way', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'detect-at-')), 'g.log');
-    execFileSync(process.execPath, [GEN_LOG, file, '1'], { stdio: 'ignore' });
-    const lines = readFileSync(file, 'utf8').split('\n').slice(0, 2000);
+  it.runIf(canGenerate)('for 2 000 lines of a generated mixed-format log, cut the same way', () => {
+    const lines = generatedLines(2000, 1);
     expect(lines.length).toBe(2000);
     expect(disagreements(lines)).toEqual([]);
   }, 60_000);

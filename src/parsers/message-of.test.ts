@@ -1,23 +1,14 @@
 // messageOf must give exactly parseLine's message for every line: property checks over every
 // parser's samples, the real logs under /work/shared/real-data (when present) and a generated
 // mixed-format log, plus edge cases with their exact expected messages.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { canGenerate, generatedLines, parserSamples } from '../../test/helpers/log-lines.js';
 import { messageOf, parseLine } from './index.js';
-import * as klog from './klog.js';
-import * as logfmt from './logfmt.js';
-import * as slogJson from './slog-json.js';
-import * as slogText from './slog-text.js';
-import * as wrappers from './wrappers.js';
-import * as zapConsole from './zap-console.js';
-import * as zapJson from './zap-json.js';
 
 const opts = { source: 'x', referenceYear: 2026 };
 const REAL_DATA = '/work/shared/real-data';
-const GEN_LOG = '/work/shared/tools/gen-log.mjs';
 
 /** Lines whose messageOf differs from parseLine's message (at most 5, for a readable failure). */
 function mismatches(lines: readonly string[]): { line: string; messageOf: string; parseLine: string }[] {
@@ -43,15 +34,11 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-const allSamples = [
-  ...klog.samples, ...zapJson.samples, ...zapConsole.samples, ...slogText.samples, ...slogJson.samples,
-  ...logfmt.samples, ...wrappers.samples,
-];
 
 describe('messageOf equals parseLine(…).message', () => {
   it('on every parser sample, bare, wrapped and with a CR', () => {
     const lines: string[] = [];
-    for (const l of allSamples) {
+    for (const l of parserSamples) {
       lines.push(l, `${l}\r`, `2026-01-02T03:04:05.123456789Z stdout F ${l}`, `2026-01-02T03:04:05.123Z ${l}`, `svc-1  | ${l}`);
     }
     expect(lines.length).toBeGreaterThan(50);
@@ -69,15 +56,8 @@ describe('messageOf equals parseLine(…).message', () => {
     expect(n).toBeGreaterThan(1000);
   });
 
-  let tmp: string | undefined;
-  afterAll(() => {
-    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
-  });
-  it.runIf(existsSync(GEN_LOG))('on the first 50 000 lines of a generated log', () => {
-    tmp = mkdtempSync(join(tmpdir(), 'message-of-'));
-    const file = join(tmp, 'g.log');
-    execFileSync(process.execPath, [GEN_LOG, file, '12'], { stdio: 'ignore' });
-    const lines = readFileSync(file, 'utf8').split('\n').slice(0, 50_000);
+  it.runIf(canGenerate)('on the first 50 000 lines of a generated log', () => {
+    const lines = generatedLines(50_000, 12);
     expect(lines.length).toBe(50_000);
     expect(mismatches(lines)).toEqual([]);
   }, 60_000);
