@@ -197,7 +197,9 @@ export class Engine {
     if (r.sequential || r.error || this.sequential.has(input) || !r.tally || !r.lines || !r.lineNos) {
       if (r.sequential) this.sequential.add(input);
       if (item.type === 'bytes') {
-        this.ingest(item);
+        // The bytes may have been moved to the worker; it gave them back.
+        const bytes = r.bytes ? Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength) : item.bytes;
+        this.ingest({ ...item, bytes });
         return;
       }
       // Redo the range here, in order (CRI partial lines need the input's joiner).

@@ -48,5 +48,26 @@ describe('LinePool', () => {
     // The wanted line comes back as text with its line number in the chunk; the engine parses it.
     expect(JSON.parse(out)).toEqual([2, ['I0118 14:11:54.123456       1 f.go:1] "Pending work" n=3'], [2]]);
   });
+
+  it('moves a chunk that owns its buffer to the worker, and gets it back when the chunk must be redone in order', () => {
+    const pool = fileURLToPath(new URL('../../dist/src/engine/line-pool.js', import.meta.url));
+    const script = `
+      const { LinePool } = await import(${JSON.stringify(pool)});
+      const p = new LinePool(1);
+      const want = { all: false, minRank: 4, keywords: 'Pending' };
+      const text = '2025-11-02T11:00:00.000000001Z stdout P 2025/11/02 11:00:00 WARN Pending streams still \\n';
+      const bytes = Buffer.alloc(Buffer.byteLength(text)); // unpooled: the view owns its buffer
+      bytes.write(text);
+      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      const r = await p.submit({ bytes, want, source: '', referenceYear: 2026 });
+      console.log(JSON.stringify([owned, bytes.byteLength, r.sequential, Buffer.from(r.bytes).toString() === text]));
+      await p.close();`;
+    const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-pool-')), 'move.mjs');
+    writeFileSync(file, script);
+    const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
+    // Moved: the caller's view is empty. A CRI partial line needs the input's joiner, so the
+    // worker answers `sequential` and hands the bytes back whole.
+    expect(JSON.parse(out)).toEqual([true, 0, true, true]);
+  });
 });
 

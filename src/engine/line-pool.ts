@@ -93,7 +93,11 @@ export class LinePool {
     }
   }
 
-  /** Sends a job to the least busy worker. */
+  /**
+   * Sends a job to the least busy worker. A job's bytes that own their whole ArrayBuffer are
+   * moved to the worker instead of copied (the caller's view is left empty; the worker gives
+   * them back when it cannot process them, see LineResult.bytes).
+   */
   submit(job: Omit<LineJob, 'id'>): Promise<LineResult> {
     const id = this.nextId++;
     let slot = this.workers[0]!;
@@ -102,7 +106,9 @@ export class LinePool {
     return new Promise((resolve, reject) => {
       if (this.waiting.size === 0) this.hold(true);
       this.waiting.set(id, { resolve, reject });
-      slot.w.postMessage({ ...job, id } satisfies LineJob);
+      const b = job.bytes;
+      const move = b !== undefined && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
+      slot.w.postMessage({ ...job, id } satisfies LineJob, move ? [b.buffer as ArrayBuffer] : []);
     });
   }
 

@@ -29,6 +29,13 @@ export interface LineResult {
   error?: string;
   /** The file range could not be read (an I/O problem with the input, not a bug). */
   readError?: string;
+  /** A job's bytes, given back with `sequential` or `error` (they may have been moved here). */
+  bytes?: Uint8Array;
+}
+
+/** Posts a result; a chunk's bytes given back travel by move, not copy. */
+function reply(r: LineResult): void {
+  parentPort!.postMessage(r, r.bytes ? [r.bytes.buffer as ArrayBuffer] : []);
 }
 
 parentPort?.on('message', (job: LineJob) => {
@@ -51,9 +58,9 @@ parentPort?.on('message', (job: LineJob) => {
       lineNos.push(line);
     };
     const out = processChunk(bytes, 1, { opts, want: job.want, tally, emit: () => undefined, emitLine });
-    if (out.stoppedAt !== undefined) parentPort!.postMessage({ id: job.id, sequential: true } satisfies LineResult);
+    if (out.stoppedAt !== undefined) reply({ id: job.id, sequential: true, bytes: job.bytes });
     else parentPort!.postMessage({ id: job.id, tally, lines, lineNos, counted: out.counted } satisfies LineResult);
   } catch (err) {
-    parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) } satisfies LineResult);
+    reply({ id: job.id, error: err instanceof Error ? err.message : String(err), bytes: job.bytes });
   }
 });
