@@ -184,6 +184,14 @@ describe('Engine with worker threads', () => {
     const { join } = await import('node:path');
     const root = mkdtempSync(join(tmpdir(), 'ctrlscope-par-mg-'));
     writeFileSync(join(root, 'timestamp'), '2025-11-02 12:00:00.000000000 +0000 UTC m=+0.1\n');
+    // A resource dump, parsed on a worker in the parallel runs: two live RRs with one fingerprint.
+    mkdirSync(join(root, 'namespaces/kubernaut-system/kubernaut.ai'), { recursive: true });
+    const rr = (n: number) => [
+      '- apiVersion: kubernaut.ai/v1alpha1', '  kind: RemediationRequest', '  metadata:', `    name: rr-0123456789ab-0000000${n}`,
+      '    namespace: kubernaut-system', `    creationTimestamp: "2025-11-02T10:0${n}:00Z"`, '  spec:', '    signalFingerprint: "f00d"',
+      '  status:', '    overallPhase: Processing',
+    ];
+    writeFileSync(join(root, 'namespaces/kubernaut-system/kubernaut.ai/remediationrequests.yaml'), ['apiVersion: v1', 'kind: List', 'items:', ...rr(1), ...rr(2)].join('\n') + '\n');
     for (const [pod, partial] of [['a', false], ['b', true]] as const) {
       const logs = join(root, `namespaces/ns/pods/${pod}/manager/manager/logs`);
       mkdirSync(logs, { recursive: true });
@@ -206,6 +214,8 @@ describe('Engine with worker threads', () => {
       [30_007, 'cri'],
     ]);
     expect(one.report.findings.filter((f) => f.rule === 'stale-pending').map((f) => f.metrics.last)).toEqual(expect.arrayContaining([90]));
+    expect(one.report.inputs.find((i) => i.kind === 'resources')).toMatchObject({ format: 'manifests', lines: 23, problems: [] });
+    expect(one.report.findings.find((f) => f.rule === 'duplicate-cr')?.metrics).toMatchObject({ live: 2 });
 
     // The same must-gather as a .tar.gz: its members reach the workers as byte chunks, and the
     // scan counts it by what it unpacks to when deciding on workers.

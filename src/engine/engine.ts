@@ -10,7 +10,8 @@ import { redact } from '../core/redact.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
 import { remediationFor } from '../analyzers/catalog.js';
 import { CriJoiner, parseLine, type ParseOptions } from '../parsers/index.js';
-import type { BytesItem, InputHandle, LinesItem, Source, SourceItem } from '../sources/types.js';
+import { countLines, parseResources, resourceEvents, type ParsedResources } from '../parsers/resources.js';
+import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceItem } from '../sources/types.js';
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { LinePool } from './line-pool.js';
 import { readLineRange } from './file-range.js';
@@ -42,12 +43,13 @@ export interface EngineOptions {
 const FILE_RANGE_BYTES = 2 << 20;
 
 /**
- * Jobs in flight per worker: enough to keep it busy while results are applied in order. A file
- * range costs this thread nothing until its result arrives; a byte chunk is held here and copied
- * to the worker, so fewer of those.
+ * Jobs in flight per worker: enough to keep it busy while results are applied in order, and
+ * while one slow job (a resource dump: the YAML library loads on first use, ~0.2 s) holds up
+ * the results behind it. A file range costs this thread nothing until its result arrives; a
+ * byte chunk (1 MiB, moved to the worker) is memory held until then, so fewer of those.
  */
 const RANGES_IN_FLIGHT_PER_WORKER = 8;
-const CHUNKS_IN_FLIGHT_PER_WORKER = 2;
+const CHUNKS_IN_FLIGHT_PER_WORKER = 4;
 
 interface Running {
   def: AnalyzerDefinition;
@@ -127,7 +129,7 @@ export class Engine {
   async run(source: Source, signal?: AbortSignal): Promise<void> {
     const pool = this.pool ?? (this.workers > 0 ? new LinePool(this.workers) : undefined);
     this.pool = undefined;
-    const queue: { item: BytesItem | RangeItem; result: Promise<LineResult> }[] = [];
+    const queue: { item: BytesItem | RangeItem | ResourcesItem; result: Promise<LineResult> }[] = [];
     const drain = async (keep: number) => {
       while (queue.length > keep) {
         const { item, result } = queue.shift()!;
@@ -168,6 +170,14 @@ export class Engine {
           await drain(this.workers * CHUNKS_IN_FLIGHT_PER_WORKER);
           continue;
         }
+        if (pool && item.type === 'resources') {
+          // Parsed on a worker (which loads the YAML library there); applied in order.
+          this.register(item.input);
+          const resources = { text: item.text, now: item.now };
+          queue.push({ item, result: pool.submit({ resources, want: this.want, source: item.input.report.source, referenceYear: this.defaultYear }) });
+          await drain(this.workers * CHUNKS_IN_FLIGHT_PER_WORKER);
+          continue;
+        }
         if (item.type === 'events' && item.events.length === 0) {
           // An input announcing itself: list it, without waiting for the chunks in flight.
           this.register(item.input);
@@ -184,8 +194,17 @@ export class Engine {
   }
 
   /** Applies a worker's result for a byte chunk or file range, in input order. */
-  private applyResult(item: BytesItem | RangeItem, r: LineResult): void {
+  private applyResult(item: BytesItem | RangeItem | ResourcesItem, r: LineResult): void {
     const input = item.input;
+    if (item.type === 'resources') {
+      if (r.resources) {
+        this.applyResources(item, r.resources);
+        return;
+      }
+      this.problems.push(`line worker failed on ${input.report.source}: ${r.error ?? 'no result'}; it was parsed on the main thread. This is a bug in ctrlscope; please report it.`);
+      this.ingest(item);
+      return;
+    }
     if (item.type === 'range') item.onBytes?.(item.end - item.start);
     if (r.readError) {
       rangeUnreadable(input, r.readError);
@@ -266,7 +285,20 @@ export class Engine {
       this.ingestLines(input, item.bytes, input.report.lines + 1);
       return;
     }
+    if (item.type === 'resources') {
+      this.applyResources(item, parseResources(item.text, input.report.source, item.now !== undefined ? { now: item.now } : {}));
+      return;
+    }
     this.ingestLines(input, item.lines, item.firstLine);
+  }
+
+  /** A parsed resource dump: its input's report, and its objects routed as events. */
+  private applyResources(item: ResourcesItem, parsed: ParsedResources): void {
+    const rep = item.input.report;
+    rep.lines = countLines(item.text);
+    rep.format = parsed.kind;
+    rep.problems.push(...parsed.problems);
+    for (const ev of resourceEvents(parsed, rep.source, item.now)) this.route(ev);
   }
 
   private ingestLines(input: InputHandle, lines: LinesItem['lines'] | Uint8Array, firstLine: number): void {

@@ -1,8 +1,10 @@
 // Worker thread of the parallel line stage: reads (or is sent) a chunk of complete lines,
 // decodes, classifies and counts them, finds the wanted ones and aggregates the counted ones.
 // Wanted lines go back to the engine as text, which parses them and applies the results in input
-// order; line numbers are relative to the chunk (the engine adds the offset).
+// order; line numbers are relative to the chunk (the engine adds the offset). Workers also parse
+// the resource dumps of bundles (ResourcesItem), so the YAML library loads and runs here.
 import { parentPort } from 'node:worker_threads';
+import { parseResources, type ParsedResources } from '../parsers/resources.js';
 import { readLineRange } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
@@ -11,6 +13,8 @@ export interface LineJob {
   id: number;
   bytes?: Uint8Array;
   file?: { path: string; start: number; end: number };
+  /** A resource dump to parse (see ResourcesItem) instead of lines. */
+  resources?: { text: string; now?: number };
   want: LineWant;
   source: string;
   referenceYear: number;
@@ -31,6 +35,8 @@ export interface LineResult {
   readError?: string;
   /** A job's bytes, given back with `sequential` or `error` (they may have been moved here). */
   bytes?: Uint8Array;
+  /** A resource dump, parsed. */
+  resources?: ParsedResources;
 }
 
 /** Posts a result; a chunk's bytes given back travel by move, not copy. */
@@ -40,6 +46,11 @@ function reply(r: LineResult): void {
 
 parentPort?.on('message', (job: LineJob) => {
   try {
+    if (job.resources) {
+      const { text, now } = job.resources;
+      reply({ id: job.id, resources: parseResources(text, job.source, now !== undefined ? { now } : {}) });
+      return;
+    }
     const tally = newTally();
     const lines: string[] = [];
     const lineNos: number[] = [];

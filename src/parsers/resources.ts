@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type * as YamlLib from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import type { KubeObject } from '../core/event.js';
+import type { Event, KubeObject } from '../core/event.js';
 
 let yamlLib: typeof YamlLib | undefined;
 /** The yaml library, loaded on first use: scans of logs alone never pay for loading it. */
@@ -79,6 +79,27 @@ export function sniffResources(head: string, name: string): boolean {
   if (lines.slice(0, 20).some((l) => /^apiVersion:\s*\S/.test(l)) && lines.slice(0, 20).some((l) => /^kind:\s*\S/.test(l))) return true;
   if (isTableHeader(first)) return true;
   return /\.(ya?ml)$/i.test(name) && /^\w[\w.-]*:\s/.test(first);
+}
+
+/**
+ * The object events of a parsed dump: a snapshot of each object, with its line when known and,
+ * given the bundle's capture time `now`, that time.
+ */
+export function resourceEvents(parsed: ParsedResources, source: string, now?: number): Event[] {
+  return parsed.objects.map((o) => {
+    const ev: Event = { kind: 'object', change: 'snapshot', object: o.object, source };
+    if (o.line !== undefined) ev.line = o.line;
+    if (o.partial) ev.partial = true;
+    if (now !== undefined) ev.time = now;
+    return ev;
+  });
+}
+
+/** Lines of a text: newlines, plus one for a last line without one. */
+export function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
 }
 
 /** Reads a resource dump. `source` names the input (used in problems and for kind hints). */

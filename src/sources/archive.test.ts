@@ -11,6 +11,7 @@ import { tar, tarHeader, zip } from '../../test/helpers/archives.js';
 import { archiveSource } from './archive.js';
 import type { BundleOptions } from './bundle.js';
 import type { InputHandle, SourceItem } from './types.js';
+import { eventsOf } from '../../test/helpers/source-items.js';
 
 const LOG = 'mg/namespaces/ns1/pods/ctl-7d9f-abcde/manager/manager/logs/current.log';
 const KLOG = [
@@ -116,8 +117,8 @@ describe('archiveSource: layouts and time', () => {
     expect(got.bundle.report.format).toBe('must-gather');
     expect(got.bundle.report.problems).toEqual([]);
     expect(got.items[0]).toEqual({ type: 'clock', now: Date.parse('2026-10-02T18:10:04.998Z') });
-    const rr = got.items.find((i) => i.type === 'events' && i.input.report.kind === 'resources');
-    expect(rr?.type === 'events' && rr.events.map((e) => (e.kind === 'object' ? e.object.metadata?.name : ''))).toEqual([
+    const rr = got.items.find((i) => i.type === 'resources');
+    expect(rr && eventsOf(rr).map((e) => (e.kind === 'object' ? e.object.metadata?.name : ''))).toEqual([
       'rr-9f2c4d1be7a0-1a2b3c4d',
       'rr-9f2c4d1be7a0-5e6f7a8b',
       'rr-9f2c4d1be7a0-9c0d1e2f',

@@ -100,6 +100,7 @@ export async function* archiveSource(path: string, opts: BundleOptions = {}): As
           held.push(item);
           if (item.type === 'lines') for (const l of item.lines) heldChars += l.length;
           else if (item.type === 'bytes') heldChars += item.bytes.length;
+          else if (item.type === 'resources') heldChars += item.text.length;
           if (heldChars > HOLD_BACK_CHARS) yield* release();
         } else yield item;
       }

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleSource, detectBundle, detectLayout, parseTimestampFile, planMember, safeMemberPath } from './bundle.js';
 import type { InputHandle, SourceItem } from './types.js';
+import { eventsOf } from '../../test/helpers/source-items.js';
 
 const FIXTURE = resolve('test/fixtures/bundles/duplicate-rr');
 const REAL = resolve('../shared/real-data/must-gather-aws');
@@ -113,11 +114,13 @@ describe('bundleSource', () => {
     const now = Date.parse('2026-10-02T18:10:04.998Z');
     expect(items[0]).toEqual({ type: 'clock', now });
     expect(inputs[0]!.report).toEqual({ source: FIXTURE, kind: 'bundle', format: 'must-gather', lines: 0, unparsed: 0, problems: [] });
-    const rr = items.find((i) => i.type === 'events' && i.input.report.kind === 'resources');
-    if (rr?.type !== 'events') throw new Error('no resources');
+    // The dump comes as text with the capture time; the engine parses it (on a worker when it can).
+    const rr = items.find((i) => i.type === 'resources');
+    if (rr?.type !== 'resources') throw new Error('no resources');
+    expect(rr.now).toBe(now);
     expect(rr.input.report.source).toMatch(/namespaces\/kubernaut-system\/kubernaut\.ai\/remediationrequests\.yaml$/);
-    expect(rr.events).toHaveLength(3);
-    for (const e of rr.events) {
+    expect(eventsOf(rr)).toHaveLength(3);
+    for (const e of eventsOf(rr)) {
       expect(e).toMatchObject({ kind: 'object', change: 'snapshot', time: now, object: { kind: 'RemediationRequest', spec: { signalFingerprint: '9f2c4d1be7a04e6b8c3f5a7d2e1b0c9a8f7e6d5c4b3a29180f1e2d3c4b5a6978' }, status: { overallPhase: 'Processing' } } });
     }
     const log = inputs.find((h) => h.report.kind === 'log')!;
@@ -163,7 +166,7 @@ describe('bundleSource', () => {
       'openshift-kube-apiserver/kube-apiserver-ip-10-0-189-142.ec2.internal/kube-apiserver',
       'openshift-machine-api/cluster-baremetal-operator-69b68965d9-mv6ql/cluster-baremetal-operator',
     ]);
-    const objects = items.flatMap((i) => (i.type === 'events' ? i.events : [])).filter((e) => e.kind === 'object');
+    const objects = items.flatMap(eventsOf).filter((e) => e.kind === 'object');
     const kinds = new Map<string, number>();
     for (const o of objects) if (o.kind === 'object') kinds.set(o.object.kind ?? '?', (kinds.get(o.object.kind ?? '?') ?? 0) + 1);
     expect(kinds.get('APIService')).toBe(9);

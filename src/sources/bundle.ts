@@ -10,14 +10,13 @@ import { posix } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import type { Event } from '../core/event.js';
 import { describeError } from '../core/errors.js';
-import { parseResources, sniffResources } from '../parsers/resources.js';
+import { sniffResources } from '../parsers/resources.js';
 import {
   contentItems, fileItem, GUNZIP_CHUNK_BYTES, isGzip, kindToInput, readHead, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind,
   type ReadOptions,
 } from './files.js';
-import type { InputHandle, SourceItem } from './types.js';
+import type { InputHandle, ResourcesItem, SourceItem } from './types.js';
 import { newInput } from './types.js';
 
 /** Bundle layouts ctrlscope recognises; the name is reported as the bundle input's `format`. */
@@ -383,9 +382,8 @@ async function drain(stream: AsyncIterable<Buffer>): Promise<void> {
   }
 }
 
-/** A resource dump read whole (up to RESOURCE_DOC_CAP) and parsed with the bundle's "now". */
+/** A resource dump read whole (up to RESOURCE_DOC_CAP), for the engine to parse with the bundle's "now". */
 async function* resourceItems(stream: AsyncIterable<Buffer>, input: InputHandle, ctx: BundleContext): AsyncGenerator<SourceItem> {
-  const source = input.report.source;
   const decoder = new StringDecoder('utf8');
   const parts: string[] = [];
   let size = 0;
@@ -400,21 +398,9 @@ async function* resourceItems(stream: AsyncIterable<Buffer>, input: InputHandle,
     parts.push(decoder.write(chunk));
   }
   parts.push(decoder.end());
-  const text = parts.join('');
-  const parsed = parseResources(text, source, ctx.now !== undefined ? { now: ctx.now } : {});
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  input.report.lines = text.length > 0 && !text.endsWith('\n') ? lines + 1 : lines;
-  input.report.format = parsed.kind;
-  input.report.problems.push(...parsed.problems);
-  const events: Event[] = parsed.objects.map((o) => {
-    const ev: Event = { kind: 'object', change: 'snapshot', object: o.object, source };
-    if (o.line !== undefined) ev.line = o.line;
-    if (o.partial) ev.partial = true;
-    if (ctx.now !== undefined) ev.time = ctx.now;
-    return ev;
-  });
-  yield { type: 'events', input, events };
+  const item: ResourcesItem = { type: 'resources', input, text: parts.join('') };
+  if (ctx.now !== undefined) item.now = ctx.now;
+  yield item;
 }
 
 const CONTAINER_MARK_RE = /^==== START logs for container (\S+) of pod (\S+)\/(\S+) ====$/;

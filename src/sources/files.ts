@@ -11,7 +11,7 @@ import type { Event } from '../core/event.js';
 import { describeError } from '../core/errors.js';
 import { parseAuditLine, sniffAudit } from '../parsers/audit.js';
 import { isPromExposition, PromReader } from '../parsers/prometheus.js';
-import { parseResources, sniffResources } from '../parsers/resources.js';
+import { countLines, parseResources, resourceEvents, sniffResources } from '../parsers/resources.js';
 import type { BytesItem, FileItem, InputHandle, LinesItem, SourceItem } from './types.js';
 import { newInput } from './types.js';
 
@@ -264,8 +264,7 @@ async function* contentRecords(
     input.report.lines = countLines(text);
     input.report.format = parsed.kind;
     input.report.problems.push(...parsed.problems);
-    const events: Event[] = parsed.objects.map((o) => ({ kind: 'object', change: 'snapshot', object: o.object, source, line: o.line, partial: o.partial }));
-    yield { type: 'events', input, events };
+    yield { type: 'events', input, events: resourceEvents(parsed, source) };
     return;
   }
   // metrics and audit: line-oriented records turned into events.
@@ -284,12 +283,6 @@ async function* contentRecords(
     if (events.length) yield { type: 'events', input, events };
   }
   if (prom) input.report.unparsed += prom.unparsed;
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
 }
 
 /** One plain or gzipped file as a source. Problems reading it are recorded, not thrown. */

@@ -57,13 +57,26 @@ export interface EventsItem {
   events: Event[];
 }
 
+/**
+ * The text of a resource dump in a bundle or archive (YAML or JSON manifests, a `kubectl get`
+ * table), parsed by the engine into object events: on a worker thread when it has them, so that
+ * loading the YAML library and parsing do not hold up this thread. `now` is the bundle's capture
+ * time when known: the events' time, and what a table's AGE column counts from.
+ */
+export interface ResourcesItem {
+  type: 'resources';
+  input: InputHandle;
+  text: string;
+  now?: number;
+}
+
 /** Capture time of a bundle: the analyzers' "now". */
 export interface ClockItem {
   type: 'clock';
   now: number;
 }
 
-export type SourceItem = LinesItem | BytesItem | FileItem | EventsItem | ClockItem;
+export type SourceItem = LinesItem | BytesItem | FileItem | ResourcesItem | EventsItem | ClockItem;
 
 /** A producer of source items. */
 export type Source = AsyncIterable<SourceItem>;
