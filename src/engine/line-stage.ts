@@ -5,7 +5,7 @@
 import { LEVEL_RANK, type LogEvent } from '../core/event.js';
 import { isAscii } from 'node:buffer';
 import {
-  CriJoiner, DETECTED_CODES, detectCode, detectCodeAt, detected, isCriPartial, messageOf, parseLine, type ParseOptions,
+  CriJoiner, DETECTED_CODES, detectCode, detectCodeAt, detected, isCriPartial, messageAt, messageOf, parseLine, type ParseOptions,
 } from '../parsers/index.js';
 import { W_CRI, wrap } from '../parsers/wrappers.js';
 
@@ -248,9 +248,9 @@ export function processText(
     }
     // Counted lines need only their message; the first of each message is parsed whole. Lines
     // from different origins (compose services, kubectl's pods) in one input are kept apart;
-    // messageOf scanned this line's wrapper last, so `wrap` describes it.
-    const msg = messageOf(line);
-    const key = wrap.nameEnd < 0 ? msg : `${line.slice(wrap.nameStart, wrap.nameEnd)}\u0000${msg}`;
+    // messageAt / messageOf scanned this line's wrapper last, so `wrap` describes it.
+    const msg = inText ? messageAt(text, lineStart, end) : messageOf(line);
+    const key = wrap.nameEnd < 0 ? msg : `${(inText ? text : line).slice(wrap.nameStart, wrap.nameEnd)}\u0000${msg}`;
     const c = counted.get(key);
     if (c) c.count++;
     else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(key, { count: 1, first: parseLine(line, ln, opts) });

@@ -1,12 +1,14 @@
-// detectCodeAt classifies a line where it lies inside a larger text; it must give exactly what
-// detectCode gives for the line sliced out. The risk is a detector reading past the line's end
+// detectCodeAt classifies a line where it lies inside a larger text, and messageAt finds its
+// message there; they must give exactly what detectCode and messageOf give for the line sliced
+// out (messageAt also the origin name, from `wrap`). The risk is a detector reading past the line's end
 // into the next line, so every line is also cut at every length, with the cut-off rest (or the
 // whole line again) following as the next line: the characters a wrong detector would need to
 // accept a line that is too short are right there.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canGenerate, generatedLines, parserSamples } from '../../test/helpers/log-lines.js';
-import { detectCode, detectCodeAt, detected } from './index.js';
+import { detectCode, detectCodeAt, detected, messageAt, messageOf } from './index.js';
+import { wrap } from './wrappers.js';
 
 const DEMO = new URL('../../samples/demo/', import.meta.url);
 
@@ -76,5 +78,46 @@ describe('detectCodeAt equals detectCode on the sliced line', () => {
       { format: 'slog-text', wrapper: 'none', level: 'warning' },
       { format: 'zap-json', wrapper: 'none', level: 'error' },
     ]);
+  });
+});
+
+/** The message and origin name messageAt finds, or messageOf on the sliced line. */
+function messageAndName(text: string, start: number, end: number, inPlace: boolean): [string, string | undefined] {
+  if (inPlace) {
+    const m = messageAt(text, start, end);
+    return [m, wrap.nameEnd < 0 ? undefined : text.slice(wrap.nameStart, wrap.nameEnd)];
+  }
+  const line = text.slice(start, end);
+  const m = messageOf(line);
+  return [m, wrap.nameEnd < 0 ? undefined : line.slice(wrap.nameStart, wrap.nameEnd)];
+}
+
+describe('messageAt equals messageOf on the sliced line', () => {
+  it('for every sample, wrapped every way, cut at every length, with the rest as the next line', () => {
+    const bad: string[] = [];
+    const check = (text: string, start: number, end: number) => {
+      const got = messageAndName(text, start, end, true);
+      const want = messageAndName(text, start, end, false);
+      if ((got[0] !== want[0] || got[1] !== want[1]) && bad.length < 5) bad.push(`${JSON.stringify(text.slice(start, end).slice(0, 120))}: ${JSON.stringify(got)} instead of ${JSON.stringify(want)}`);
+    };
+    const prev = 'svc-9  | 2025/11/02 10:32:57 INFO the line before n=1';
+    for (const l of corpus()) {
+      for (let k = 0; k <= l.length; k++) {
+        const cut = l.slice(0, k);
+        const s = prev.length + 1;
+        check(`${prev}\n${cut}\n${l.slice(k + 1)}`, s, s + k);
+        check(`${cut}\n${l.slice(k)}`, 0, k);
+        check(`${cut}\r${l.slice(k + 1)}`, 0, k);
+        check(`${prev}\n${cut}\r\n${l}`, s, s + k + 1);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('reads a slog line in place, with its compose service as the origin name', () => {
+    const text = 'x\nacexy  | 2025/11/02 10:33:45 INFO Started new stream id="{id: 4b52}" clients=0\ny';
+    const start = 2;
+    const end = text.lastIndexOf('\n');
+    expect(messageAndName(text, start, end, true)).toEqual(['Started new stream', 'acexy']);
   });
 });

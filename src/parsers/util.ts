@@ -460,8 +460,14 @@ export function trailingPairs(s: string, i: number, end: number, fields: Record<
   // none of them is quoted (so tokens are plain space-separated words), start at that token.
   let j = eq0;
   while (j > i && s.charCodeAt(j - 1) !== 32) j--; // (a short key: cheaper than lastIndexOf)
-  const qt = s.indexOf('"', i);
-  if (qt >= 0 && qt < j) j = i;
+  // (A short stretch too: searched in place, not with indexOf, which would run on past `end`
+  // when the line lies in a larger text.)
+  for (let k = i; k < j; k++) {
+    if (s.charCodeAt(k) === 34) {
+      j = i;
+      break;
+    }
+  }
   while (j < end) {
     while (j < end && s.charCodeAt(j) === 32) j++;
     if (j >= end) break;
