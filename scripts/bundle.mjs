@@ -34,3 +34,6 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(join(outdir, 'ctrlscope.js'), 0o755);
+// tsc's unbundled entry stays runnable: \`npx ctrlscope\` in a checkout links the bin once into
+// npm's npx cache, and links made before the CLI was bundled still point there.
+chmodSync(join(repo, 'dist/bin/ctrlscope.js'), 0o755);
