@@ -32,27 +32,31 @@ describe('likelyLarge', () => {
   });
 });
 
+/**
+ * Runs `body` as an ES module in a Node process of its own, with the compiled LinePool imported,
+ * and returns what it prints (the pool's workers run the compiled line-worker.js).
+ */
+function withPool(body: string): string {
+  const pool = fileURLToPath(new URL('../../dist/src/engine/line-pool.js', import.meta.url));
+  const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-pool-')), 'pool.mjs');
+  writeFileSync(file, `const { LinePool } = await import(${JSON.stringify(pool)});\n${body}`);
+  return execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
+}
+
 describe('LinePool', () => {
   it('does not keep a process alive while idle, and still answers jobs', () => {
-    const pool = fileURLToPath(new URL('../../dist/src/engine/line-pool.js', import.meta.url));
     // Jobs answered, then the pool is left open: the process must end by itself.
-    const script = `
-      const { LinePool } = await import(${JSON.stringify(pool)});
+    const out = withPool(`
       const p = new LinePool(2);
       const want = { all: false, minRank: 4, keywords: 'Pending' };
       const r = await p.submit({ bytes: Buffer.from('x\\nI0118 14:11:54.123456       1 f.go:1] "Pending work" n=3\\n'), want, source: '', referenceYear: 2026 });
-      console.log(JSON.stringify([r.tally.lines, r.lines, r.lineNos]));`;
-    const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-pool-')), 'idle-pool.mjs');
-    writeFileSync(file, script);
-    const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
+      console.log(JSON.stringify([r.tally.lines, r.lines, r.lineNos]));`);
     // The wanted line comes back as text with its line number in the chunk; the engine parses it.
     expect(JSON.parse(out)).toEqual([2, ['I0118 14:11:54.123456       1 f.go:1] "Pending work" n=3'], [2]]);
   });
 
   it('moves a chunk that owns its buffer to the worker, and gets it back when the chunk must be redone in order', () => {
-    const pool = fileURLToPath(new URL('../../dist/src/engine/line-pool.js', import.meta.url));
-    const script = `
-      const { LinePool } = await import(${JSON.stringify(pool)});
+    const out = withPool(`
       const p = new LinePool(1);
       const want = { all: false, minRank: 4, keywords: 'Pending' };
       const text = '2025-11-02T11:00:00.000000001Z stdout P 2025/11/02 11:00:00 WARN Pending streams still \\n';
@@ -61,10 +65,7 @@ describe('LinePool', () => {
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
       const r = await p.submit({ bytes, want, source: '', referenceYear: 2026 });
       console.log(JSON.stringify([owned, bytes.byteLength, r.sequential, Buffer.from(r.bytes).toString() === text]));
-      await p.close();`;
-    const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-pool-')), 'move.mjs');
-    writeFileSync(file, script);
-    const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
+      await p.close();`);
     // Moved: the caller's view is empty. A CRI partial line needs the input's joiner, so the
     // worker answers `sequential` and hands the bytes back whole.
     expect(JSON.parse(out)).toEqual([true, 0, true, true]);
