@@ -1,8 +1,22 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
+import { ANALYZERS } from '../analyzers/index.js';
 import type { Event, LogEvent } from '../core/event.js';
 import type { AnalyzerDefinition } from '../analyzers/types.js';
+import { openPaths } from '../sources/index.js';
 import { newInput, type SourceItem } from '../sources/types.js';
 import { Engine, findingId } from './engine.js';
+import { analyzePaths } from './run.js';
+
+/** Writes `lines` as the log file `name` in a fresh directory (under the run's private TMPDIR). */
+function logFile(name: string, lines: readonly string[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-engine-')), name);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
 
 /** An analyzer that records what it is given and reports one finding per distinct message. */
 function recorder(seen: Event[], over: Partial<AnalyzerDefinition> = {}): AnalyzerDefinition {
@@ -150,12 +164,6 @@ describe('Engine count-only interests', () => {
 
 describe('Engine with worker threads', () => {
   it('reports exactly what a single-threaded run reports', async () => {
-    const { analyzePaths } = await import('./run.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-par-'));
-    const file = join(dir, 'mixed.log');
     const out: string[] = [];
     // ~6 MB of mixed formats, with a growing pending counter and a CRI partial run at the end.
     for (let i = 0; i < 40_000; i++) {
@@ -167,7 +175,7 @@ describe('Engine with worker threads', () => {
     }
     out.push('2025-11-02T11:00:00.000000001Z stdout P 2025/11/02 11:00:00 WARN Pending streams still ');
     out.push('2025-11-02T11:00:00.000000002Z stdout F tracked count=50');
-    writeFileSync(file, out.join('\n') + '\n');
+    const file = logFile('mixed.log', out);
     const at = new Date(0);
     const one = await analyzePaths([file], { workers: 0, generatedAt: at });
     const two = await analyzePaths([file], { workers: 2, generatedAt: at });
@@ -178,10 +186,6 @@ describe('Engine with worker threads', () => {
   });
 
   it('reads the container logs of a must-gather directory in ranges and reports what a single-threaded run reports', async () => {
-    const { analyzePaths } = await import('./run.js');
-    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const root = mkdtempSync(join(tmpdir(), 'ctrlscope-par-mg-'));
     writeFileSync(join(root, 'timestamp'), '2025-11-02 12:00:00.000000000 +0000 UTC m=+0.1\n');
     // A resource dump, parsed on a worker in the parallel runs: two live RRs with one fingerprint.
@@ -219,8 +223,6 @@ describe('Engine with worker threads', () => {
 
     // The same must-gather as a .tar.gz: its members reach the workers as byte chunks, and the
     // scan counts it by what it unpacks to when deciding on workers.
-    const tar = await import('tar');
-    const { openPaths } = await import('../sources/index.js');
     const tgz = join(mkdtempSync(join(tmpdir(), 'ctrlscope-par-tgz-')), 'must-gather.tar.gz');
     await tar.c({ gzip: true, cwd: root, file: tgz }, ['.']);
     const opened = await openPaths([tgz]);
@@ -232,7 +234,6 @@ describe('Engine with worker threads', () => {
   });
 
   it('reports a file range the worker cannot read as a problem of that input, not a bug', async () => {
-    const { ANALYZERS } = await import('../analyzers/index.js');
     const input = newInput('/nonexistent/ctrlscope/gone.log', 'log');
     const engine = new Engine({ analyzers: ANALYZERS, workers: 1 });
     async function* source(): AsyncGenerator<SourceItem> {
@@ -248,18 +249,13 @@ describe('Engine with worker threads', () => {
 
 describe('kubectl logs --prefix input', () => {
   it('keeps the counters of different pods apart', async () => {
-    const { analyzePaths } = await import('./run.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-prefix-')), 'kubectl-logs.txt');
     const lines: string[] = [];
     for (let m = 0; m < 7; m++) {
       const t = `2025-11-02T10:0${m}:00.000000000Z 2025/11/02 10:0${m}:00`;
       lines.push(`[pod/proxy-a/proxy] ${t} WARN Pending streams still tracked count=${m + 3}`);
       lines.push(`[pod/proxy-b/proxy] ${t} WARN Pending streams still tracked count=2`);
     }
-    writeFileSync(file, lines.join('\n') + '\n');
+    const file = logFile('kubectl-logs.txt', lines);
     const { report } = await analyzePaths([file], { rules: ['stale-pending'], generatedAt: new Date(0) });
     expect(report.inputs[0]).toMatchObject({ wrapper: 'kubectl-prefix', format: 'slog-text', lines: 14, unparsed: 0 });
     const found = report.findings.filter((f) => f.severity !== 'info');
@@ -267,15 +263,10 @@ describe('kubectl logs --prefix input', () => {
   });
 
   it('analyses a CRI partial run left open at the end of the input', async () => {
-    const { analyzePaths } = await import('./run.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const file = join(mkdtempSync(join(tmpdir(), 'ctrlscope-cri-')), 'cut.log');
     const lines: string[] = [];
     for (let m = 0; m < 5; m++) lines.push(`2025-11-02T10:0${m}:00.000000000Z stderr F 2025/11/02 10:0${m}:00 WARN Pending streams still tracked count=${m + 3}`);
     lines.push('2025-11-02T10:09:00.000000000Z stderr P 2025/11/02 10:09:00 WARN Pending streams still ', '2025-11-02T10:09:00.000000001Z stderr P tracked count=40');
-    writeFileSync(file, lines.join('\n') + '\n');
+    const file = logFile('cut.log', lines);
     for (const workers of [0, 2]) {
       const { report } = await analyzePaths([file], { rules: ['stale-pending'], workers, generatedAt: new Date(0) });
       expect(report.inputs[0]).toMatchObject({ lines: 7, unparsed: 0, wrapper: 'cri' });

@@ -233,16 +233,14 @@ export class Engine {
       return;
     }
     const offset = input.report.lines;
-    const source = input.report.source;
-    const origin = input.origin;
-    const opts: ParseOptions = { source, referenceYear: input.referenceYear ?? this.defaultYear, origin };
+    const opts = this.parseOptions(input);
     const { lines, lineNos } = r;
     for (let i = 0; i < lines.length; i++) this.route(parseLine(lines[i]!, lineNos[i]! + offset, opts));
     if (r.counted) {
       for (const c of r.counted) {
         c.first.line += offset;
-        c.first.source = source;
-        c.first.origin ??= origin;
+        c.first.source = opts.source;
+        c.first.origin ??= opts.origin;
       }
       this.routeCounted(r.counted);
     }
@@ -292,6 +290,11 @@ export class Engine {
     this.ingestLines(input, item.lines, item.firstLine);
   }
 
+  /** How the lines of `input` are parsed: its name, its year for year-less times, its origin. */
+  private parseOptions(input: InputHandle): ParseOptions {
+    return { source: input.report.source, referenceYear: input.referenceYear ?? this.defaultYear, origin: input.origin };
+  }
+
   /** A parsed resource dump: its input's report, and its objects routed as events. */
   private applyResources(item: ResourcesItem, parsed: ParsedResources): void {
     const rep = item.input.report;
@@ -302,7 +305,7 @@ export class Engine {
   }
 
   private ingestLines(input: InputHandle, lines: LinesItem['lines'] | Uint8Array, firstLine: number): void {
-    const opts = { source: input.report.source, referenceYear: input.referenceYear ?? this.defaultYear, origin: input.origin };
+    const opts = this.parseOptions(input);
     const joiner = () => {
       let j = this.joiners.get(input);
       if (!j) this.joiners.set(input, (j = new CriJoiner()));
@@ -326,7 +329,7 @@ export class Engine {
     for (const input of this.inputs) {
       const joiner = this.joiners.get(input);
       if (!joiner?.holding) continue;
-      const opts = { source: input.report.source, referenceYear: input.referenceYear ?? this.defaultYear, origin: input.origin };
+      const opts = this.parseOptions(input);
       for (const run of joiner.flush()) {
         const tally = newTally();
         const out = processLines([run.raw], run.line, { opts, want: this.want, tally, emit: (ev) => this.route(ev) });

@@ -15,9 +15,8 @@
 //     a corrupt zip member is reported and the other members are read.
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { describeError } from '../core/errors.js';
-import { archiveType, GUNZIP_CHUNK_BYTES, readHead, type ArchiveType } from './files.js';
+import { archiveType, gunzip, readHead, type ArchiveType } from './files.js';
 import {
   bundleProblem,
   detectLayout,
@@ -246,7 +245,7 @@ async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx:
   let body: AsyncIterable<Buffer>;
   if (type === 'tar') body = metered(fromDisk(), ctx, path);
   else if (type === 'tar.gz') {
-    const gz = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+    const gz = gunzip();
     const src = Readable.from(fromDisk());
     src.on('error', (e) => gz.destroy(e));
     src.pipe(gz);

@@ -8,12 +8,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { posix } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { describeError } from '../core/errors.js';
 import { sniffResources } from '../parsers/resources.js';
 import {
-  contentItems, fileItem, GUNZIP_CHUNK_BYTES, isGzip, kindToInput, readHead, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind,
+  contentItems, fileItem, gunzip, isGzip, kindToInput, readHead, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind,
   type ReadOptions,
 } from './files.js';
 import type { InputHandle, ResourcesItem, SourceItem } from './types.js';
@@ -320,7 +319,7 @@ async function* countBytes(stream: AsyncIterable<Buffer>, counter: { n: number }
 /** Gunzips a member stream, metered against the limits. */
 function gunzipMember(rest: AsyncIterable<Buffer>, ctx: BundleContext, what: string): AsyncIterable<Buffer> {
   const counter = { n: 0 };
-  const gz = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+  const gz = gunzip();
   const src = Readable.from(countBytes(rest, counter));
   src.on('error', (e) => gz.destroy(e));
   src.pipe(gz);
