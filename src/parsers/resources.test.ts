@@ -72,6 +72,44 @@ describe('parseResources: manifests', () => {
     expect(r.problems[0]).toMatch(/^mixed\.yaml:\d+: YAML document skipped: /);
   });
 
+  it('finds List item lines past comments, in CRLF files and in flow documents', () => {
+    const text = [
+      '# kubectl get pods -o yaml',
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '  # the first pod',
+      '  - kind: Pod',
+      '    metadata: {name: p1}',
+      '',
+      '  - kind: Pod',
+      '    metadata:',
+      '      name: p2',
+      '--- {kind: ConfigMap, metadata: {name: cm}}',
+    ].join('\r\n');
+    const r = parseResources(text, 'pods.yaml');
+    expect(r.problems).toEqual([]);
+    expect(r.objects.map((o) => [o.object.kind, o.object.metadata?.name, o.line])).toEqual([
+      ['Pod', 'p1', 6],
+      ['Pod', 'p2', 9],
+      ['ConfigMap', 'cm', 12],
+    ]);
+  });
+
+  it('keeps timestamps as strings and takes the last of duplicated keys', () => {
+    const r = parseResources('kind: Pod\nmetadata:\n  name: a\n  name: b\n  creationTimestamp: 2026-11-20T08:00:00Z\n', 'pod.yaml');
+    expect(r.objects.map((o) => o.object.metadata)).toEqual([{ name: 'b', creationTimestamp: '2026-11-20T08:00:00Z' }]);
+  });
+
+  it('reads each aliased list once: an alias bomb yields its few objects, not billions', () => {
+    // Level k is three aliases of level k-1: walked naively, 3^40 visits.
+    const levels = ['- &l0 [{kind: Pod, metadata: {name: p0}}, {kind: Pod, metadata: {name: p1}}]'];
+    for (let k = 1; k <= 40; k++) levels.push(`- &l${k} [*l${k - 1}, *l${k - 1}, *l${k - 1}]`);
+    const r = parseResources(levels.join('\n'), 'bomb.yaml');
+    expect(r.problems).toEqual([]);
+    expect(r.objects.map((o) => o.object.metadata?.name)).toEqual(['p0', 'p1']);
+  });
+
   it('reports text that is neither YAML objects nor a table', () => {
     expect(parseResources('', 'empty.yaml')).toEqual({ objects: [], problems: ['empty.yaml: empty file'], kind: 'unknown' });
     const r = parseResources('just some words\nand more\n', 'notes.txt');

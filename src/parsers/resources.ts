@@ -4,14 +4,13 @@
 // `kubectl get events` tables are recognised and skipped with a note. Never throws on bad input:
 // what cannot be read is listed in `problems`.
 import { createRequire } from 'node:module';
-import type * as YamlLib from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import type * as JsYaml from 'js-yaml';
 import type { Event, KubeObject } from '../core/event.js';
 
-let yamlLib: typeof YamlLib | undefined;
-/** The yaml library, loaded on first use: scans of logs alone never pay for loading it. */
-function yaml(): typeof YamlLib {
-  return (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof YamlLib);
+let yamlLib: typeof JsYaml | undefined;
+/** js-yaml, loaded on first use: scans of logs alone never pay for loading it. */
+function yaml(): typeof JsYaml {
+  return (yamlLib ??= createRequire(import.meta.url)('js-yaml') as typeof JsYaml);
 }
 
 /** One object read from a dump, with the 1-based line it starts on when known. */
@@ -171,7 +170,11 @@ function lineOf(starts: number[], offset: number): number {
   return lo + 1;
 }
 
-/** Adds `value` (an object, a List, or an array of either) to `out`. */
+/**
+ * Adds `value` (an object, a List, or an array of either) to `out`. Each array and List is
+ * entered once (`seen`): YAML aliases can make one nested many times, which would make this
+ * walk exponential in the text.
+ */
 function collect(
   value: unknown,
   out: ParsedObject[],
@@ -179,9 +182,12 @@ function collect(
   source: string,
   lineFor: (obj: KubeObject, fallback?: number) => number | undefined,
   fallbackLine?: number,
+  seen: WeakSet<object> = new WeakSet(),
 ): void {
   if (Array.isArray(value)) {
-    for (const v of value) collect(v, out, problems, source, lineFor);
+    if (seen.has(value)) return;
+    seen.add(value);
+    for (const v of value) collect(v, out, problems, source, lineFor, undefined, seen);
     return;
   }
   if (value === null || typeof value !== 'object') {
@@ -191,7 +197,9 @@ function collect(
   const obj = value as KubeObject;
   const items = (obj as { items?: unknown }).items;
   if (Array.isArray(items) && (typeof obj.kind !== 'string' || obj.kind.endsWith('List'))) {
-    for (const it of items) collect(it, out, problems, source, lineFor);
+    if (seen.has(items)) return;
+    seen.add(items);
+    for (const it of items) collect(it, out, problems, source, lineFor, undefined, seen);
     return;
   }
   if (typeof obj.kind !== 'string' && typeof obj.metadata !== 'object') {
@@ -204,56 +212,107 @@ function collect(
 // ---------------------------------------------------------------------------------------------
 // YAML
 
+/** js-yaml's parser state as its listener sees it: `depth` is 1 for a document's root node. */
+interface ListenerState extends JsYaml.State {
+  depth: number;
+}
+
+/** The documents of a YAML text, with the 1-based line each starts on and the lines of List items. */
+interface YamlDocs {
+  docs: unknown[];
+  docLines: number[];
+  /** Lines of the entries of each sequence that is a value in a document's root mapping (`items:`). */
+  itemLines: Map<unknown, number[]>;
+}
+
+/**
+ * Loads every document of `body` with js-yaml (core schema: timestamps stay strings, no merge
+ * keys; duplicate keys keep the last value, as kubectl does). Aliases stay shared references:
+ * nothing here copies or walks an object graph whole, so an alias bomb costs what its text does.
+ * Throws js-yaml's exception on the first syntax error.
+ */
+function loadDocs(body: string, lineOffset: number): YamlDocs {
+  const { loadAll, CORE_SCHEMA } = yaml();
+  const out: YamlDocs = { docs: [], docLines: [], itemLines: new Map() };
+  let entries: number[] = [];
+  out.docs = loadAll(body, null, {
+    schema: CORE_SCHEMA,
+    json: true,
+    listener(event, state) {
+      const { depth, line } = state as ListenerState;
+      if (event === 'open') {
+        if (depth === 1) out.docLines.push(lineOffset + line + 1);
+        else if (depth === 2) entries = [];
+        else if (depth === 3) entries.push(lineOffset + line + 1);
+      } else if (depth === 2 && Array.isArray(state.result) && state.result.length === entries.length) {
+        out.itemLines.set(state.result, entries);
+      }
+    },
+  });
+  return out;
+}
+
+/** Splits a YAML stream into its documents at `---` / `...` lines: the text and first line of each. */
+function splitDocuments(body: string): { text: string; line: number }[] {
+  const parts: { text: string; line: number }[] = [];
+  const lines = body.split('\n');
+  let start = 0;
+  for (let i = 0; i <= lines.length; i++) {
+    const l = lines[i];
+    if (l === undefined || /^(?:---|\.\.\.)(?:\s|$)/.test(l)) {
+      if (i > start) parts.push({ text: lines.slice(start, i).join('\n'), line: start });
+      // A `--- value` line starts a document with its content on the same line.
+      start = l !== undefined && l.startsWith('---') && l.slice(3).trim() !== '' ? i : i + 1;
+    }
+  }
+  return parts;
+}
+
+/** The first line of a js-yaml error, and its 1-based line within the whole dump when known. */
+function yamlError(err: unknown, lineOffset: number): { at?: number; message: string } {
+  const e = err as { reason?: string; message?: string; mark?: { line?: number } };
+  const line = e.mark?.line;
+  return { at: line !== undefined ? lineOffset + line + 1 : undefined, message: (e.reason ?? e.message ?? String(err)).split('\n', 1)[0]! };
+}
+
 function parseYaml(body: string, source: string): ParsedResources {
-  const { LineCounter, parseAllDocuments, isMap, isSeq } = yaml();
-  const lineCounter = new LineCounter();
   const objects: ParsedObject[] = [];
   const problems: string[] = [];
-  let docs;
+  let loaded: YamlDocs;
   try {
-    docs = parseAllDocuments(body, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  } catch (err) {
-    return { objects, problems: [`${source}: not readable as YAML, JSON or a kubectl table (${(err as Error).message})`], kind: 'unknown' };
-  }
-  if (!Array.isArray(docs)) return { objects, problems: [`${source}: no YAML documents found`], kind: 'unknown' };
-  let sawMapping = false;
-  for (const doc of docs) {
-    const start = doc.contents?.range?.[0];
-    const docLine = start !== undefined ? lineCounter.linePos(start).line : undefined;
-    if (doc.errors.length) {
-      const e = doc.errors[0]!;
-      const at = e.linePos?.[0]?.line ?? docLine;
-      problems.push(`${source}${at ? `:${at}` : ''}: YAML document skipped: ${e.message.split('\n', 1)[0]}`);
-      continue;
-    }
-    if (!doc.contents) continue;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (err) {
-      problems.push(`${source}${docLine ? `:${docLine}` : ''}: YAML document skipped: ${(err as Error).message}`);
-      continue;
-    }
-    if (value === null || typeof value !== 'object') {
-      problems.push(`${source}${docLine ? `:${docLine}` : ''}: not a Kubernetes object, skipped`);
-      continue;
-    }
-    sawMapping = true;
-    // Line of each List item: the items sequence's entries, in order.
-    const itemLines: number[] = [];
-    if (isMap(doc.contents)) {
-      const items = doc.contents.get('items', true);
-      if (isSeq(items)) {
-        for (const it of items.items) {
-          const r = (it as YamlNode | null)?.range?.[0];
-          itemLines.push(r !== undefined ? lineCounter.linePos(r).line : docLine ?? 0);
-        }
+    loaded = loadDocs(body, 0);
+  } catch {
+    // A syntax error stops js-yaml for the whole stream: read the documents one by one so the
+    // readable ones are kept and only the broken one is reported.
+    loaded = { docs: [], docLines: [], itemLines: new Map() };
+    for (const part of splitDocuments(body)) {
+      try {
+        const one = loadDocs(part.text, part.line);
+        loaded.docs.push(...one.docs);
+        loaded.docLines.push(...one.docLines);
+        for (const [k, v] of one.itemLines) loaded.itemLines.set(k, v);
+      } catch (e) {
+        const { at, message } = yamlError(e, part.line);
+        problems.push(`${source}:${at ?? part.line + 1}: YAML document skipped: ${message}`);
       }
     }
-    let k = 0;
-    const isList = itemLines.length > 0;
-    collect(value, objects, problems, source, () => (isList ? itemLines[k++] : docLine), docLine);
   }
+  let sawMapping = false;
+  const seen = new WeakSet<object>();
+  loaded.docs.forEach((value, d) => {
+    const docLine = loaded.docLines[d];
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object') {
+      problems.push(`${source}${docLine ? `:${docLine}` : ''}: not a Kubernetes object, skipped`);
+      return;
+    }
+    sawMapping = true;
+    // Line of each List item: the entries of the root mapping's `items` sequence, in order.
+    const items = Array.isArray(value) ? undefined : (value as { items?: unknown }).items;
+    const itemLines = items !== undefined ? loaded.itemLines.get(items) : undefined;
+    let k = 0;
+    collect(value, objects, problems, source, () => (itemLines ? itemLines[k++] : docLine), docLine, seen);
+  });
   if (!sawMapping && objects.length === 0) {
     return { objects, problems: problems.length ? problems : [`${source}: not a resource dump (no YAML/JSON objects, no kubectl table header)`], kind: 'unknown' };
   }
