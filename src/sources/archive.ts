@@ -56,7 +56,7 @@ export async function* archiveSource(path: string, opts: BundleOptions = {}): As
   const ctx = newContext(path, opts);
   let type: ArchiveType | undefined;
   try {
-    type = await archiveType(path, await readHead(path, 1024));
+    type = await archiveType(path, readHead(path, 1024));
   } catch (err) {
     bundleProblem(ctx, `cannot read: ${describeError(err)}`);
   }

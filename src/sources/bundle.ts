@@ -3,7 +3,7 @@
 // attributes each log to namespace/pod/container, reads resource dumps as objects, finds audit
 // logs and Prometheus text dumps anywhere, and takes the bundle's capture time as "now".
 // The member logic here is shared with archive.ts, which feeds it archive members as streams.
-import { createReadStream, type Dirent } from 'node:fs';
+import { createReadStream, readFileSync, type Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { posix } from 'node:path';
@@ -17,6 +17,7 @@ import {
 } from './files.js';
 import type { InputHandle, ResourcesItem, SourceItem } from './types.js';
 import { newInput } from './types.js';
+import { walkTree, type TreeFile } from './walk.js';
 
 /** Bundle layouts ctrlscope recognises; the name is reported as the bundle input's `format`. */
 export type BundleLayoutName = 'must-gather' | 'support-bundle' | 'cluster-info-dump';
@@ -447,26 +448,25 @@ async function* containerSplitItems(stream: AsyncIterable<Buffer>, base: InputHa
 // ---------------------------------------------------------------------------------------------
 // Directory bundles
 
-/** Regular files under `dir`, bundle-relative, depth-first in name order; links are never followed. */
-async function* walkFiles(dir: string, rel = ''): AsyncGenerator<string> {
-  const entries = await readdirSafe(join(dir, rel));
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) yield* walkFiles(dir, r);
-    else if (e.isFile()) yield r;
-  }
-}
-
 /**
  * A bundle directory as a source: a `clock` item first (from `timestamp` files, or the folder
- * name of a support bundle), then the bundle's own input, then every member's items.
+ * name of a support bundle), then the bundle's own input, then every member's items. `tree` is
+ * the bundle's file list when the caller has walked it already (openPaths does, to size the scan).
  */
-export async function* bundleSource(dir: string, layout: BundleLayout, opts: BundleOptions = {}): AsyncGenerator<SourceItem> {
+export async function* bundleSource(dir: string, layout: BundleLayout, opts: BundleOptions = {}, tree?: readonly TreeFile[]): AsyncGenerator<SourceItem> {
   const ctx = newContext(dir, opts);
   ctx.bundle.report.format = layout.name;
-  const files: string[] = [];
-  for await (const rel of walkFiles(dir)) files.push(rel);
+  let listed = tree;
+  if (!listed) {
+    try {
+      listed = walkTree(dir);
+    } catch (err) {
+      bundleProblem(ctx, `cannot list the bundle's files: ${describeError(err)}`);
+      listed = [];
+    }
+  }
+  const sizes = new Map(listed.map((f) => [f.rel, f.size]));
+  const files = listed.map((f) => f.rel);
   let t: number | undefined = layout.nameTime;
   for (const rel of files) {
     if (!isTimestampPath(rel)) continue;
@@ -492,34 +492,67 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
     const path = join(dir, rel);
     const plan = planMember(rel);
     if (plan.read === 'skip') continue;
+    const size = sizes.get(rel);
     if (ctx.fileItems && plan.read === 'log' && !plan.containers) {
       // A plain container log goes to the engine's workers whole (see FileItem).
-      const input = await plainLogInput(path, rel, plan.origin, ctx);
+      const input = plainLogInput(path, rel, plan.origin, ctx);
       if (input) {
         yield { type: 'events', input, events: [] };
-        yield fileItem(path, (await stat(path)).size, input, ctx);
+        yield fileItem(path, size ?? (await stat(path)).size, input, ctx);
         continue;
       }
+    }
+    const whole = size !== undefined && size <= SMALL_MEMBER_BYTES ? readSmall(path) : undefined;
+    if (whole) {
+      ctx.onBytes?.(whole.length);
+      yield* safeMemberItems(path, rel, once(whole), ctx);
+      continue;
     }
     const raw = createReadStream(path, { highWaterMark: 1 << 20 });
     const onBytes = ctx.onBytes;
     const stream = onBytes ? countProgress(raw, onBytes) : (raw as AsyncIterable<Buffer>);
     try {
-      yield* memberItems(path, rel, stream, ctx);
-    } catch (err) {
-      // A LimitError on a gzipped file of a directory refuses that file only.
-      bundleProblem(ctx, `${rel}: ${describeError(err)}`);
+      yield* safeMemberItems(path, rel, stream, ctx);
     } finally {
       raw.destroy();
     }
   }
 }
 
+/**
+ * Members up to this size are read whole and synchronously. Must-gathers hold thousands of small
+ * files; opened, read and closed one await after another, their thread-pool round trips kept
+ * this thread busy while the workers waited (see readHead). Larger members are streamed.
+ */
+const SMALL_MEMBER_BYTES = 256 << 10;
+
+/** A small member's bytes, or undefined when it cannot be read (streaming it then reports why). */
+function readSmall(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+async function* once(b: Buffer): AsyncGenerator<Buffer> {
+  yield b;
+}
+
+/** memberItems for a file of a directory bundle: a LimitError (a gzipped file expanding too far) refuses that file only. */
+async function* safeMemberItems(path: string, rel: string, stream: AsyncIterable<Buffer>, ctx: BundleContext): AsyncGenerator<SourceItem> {
+  try {
+    yield* memberItems(path, rel, stream, ctx);
+  } catch (err) {
+    bundleProblem(ctx, `${rel}: ${describeError(err)}`);
+  }
+}
+
 /** The input for a container log that is plain text (not gzipped, not audit or metrics), else undefined. */
-async function plainLogInput(path: string, rel: string, origin: string, ctx: BundleContext): Promise<InputHandle | undefined> {
+function plainLogInput(path: string, rel: string, origin: string, ctx: BundleContext): InputHandle | undefined {
   let head: Buffer;
   try {
-    head = await readHead(path);
+    head = readHead(path);
   } catch {
     return undefined; // reported when read as a stream
   }

@@ -2,8 +2,8 @@
 // detection by magic bytes, content sniffing (log, resource dump, metrics, audit) and the
 // per-file source. Nothing here holds a whole file in memory except resource dumps, which are
 // documents and are parsed whole (up to RESOURCE_DOC_CAP).
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, type Gunzip } from 'node:zlib';
@@ -205,15 +205,20 @@ export function sniffKind(head: string, name: string): ContentKind {
   return 'log';
 }
 
-/** Reads up to `n` bytes from the start of a file. */
-export async function readHead(path: string, n = SNIFF_BYTES): Promise<Buffer> {
-  const fh = await open(path, 'r');
+/**
+ * Reads up to `n` bytes from the start of a regular file. Synchronous on purpose: these small
+ * reads decide how a file is read, one file after another, and awaiting the thread pool for the
+ * open, the read and the close cost 10-20 times the read itself (the heads of 360 must-gather
+ * logs: 70-150 ms awaited, 5-10 ms synchronously).
+ */
+export function readHead(path: string, n = SNIFF_BYTES): Buffer {
+  const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    const buf = Buffer.allocUnsafe(n);
+    const bytesRead = readSync(fd, buf, 0, n, 0);
     return buf.subarray(0, bytesRead);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -292,7 +297,7 @@ export async function* fileSource(path: string, opts: ReadOptions & { displayNam
   const name = opts.displayName ?? path;
   let head: Buffer;
   try {
-    head = await readHead(path);
+    head = readHead(path);
   } catch (err) {
     const input = newInput(name, 'log');
     input.report.problems.push(`cannot read: ${describeError(err)}`);

@@ -1,16 +1,14 @@
 // Opens the paths a user names (files, directories, archives, bundles, `-` for stdin) as one
 // source. Paths that cannot be read at all are returned separately so the command can name
 // them and exit 2 after analysing the rest.
-import type { Dirent } from 'node:fs';
-import { access, constants, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, constants, stat } from 'node:fs/promises';
 import { describeError } from '../core/errors.js';
-import { compareText } from '../core/order.js';
 import { unpackedSize } from './size.js';
 import { archiveSource } from './archive.js';
 import { bundleSource, detectBundle, type BundleLayout } from './bundle.js';
 import { archiveType, fileSource, readHead, stdinSource, type ReadOptions } from './files.js';
 import type { Source, SourceItem } from './types.js';
+import { walkTree, type TreeFile } from './walk.js';
 
 /** A path that could not be read at all, and why. */
 export interface Unreadable {
@@ -28,7 +26,7 @@ export interface OpenedPaths {
   workBytes: number;
 }
 
-type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number; layout: BundleLayout };
+type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number; layout: BundleLayout; files: TreeFile[] };
 
 /** Resolves every path up front (so errors come before any output), then reads them in order. */
 export async function openPaths(
@@ -49,12 +47,12 @@ export async function openPaths(
       const st = await stat(p);
       await access(p, constants.R_OK);
       if (st.isDirectory()) {
-        const files = await walk(p);
+        const files = walkTree(p);
         const size = files.reduce((n, f) => n + f.size, 0);
         totalBytes += size;
         workBytes += files.reduce((n, f) => n + unpackedSize(f.path, f.size), 0);
         const layout = await detectBundle(p);
-        if (layout) plans.push({ kind: 'bundle', path: p, size, layout });
+        if (layout) plans.push({ kind: 'bundle', path: p, size, layout, files });
         else for (const f of files) plans.push(await planFile(f.path, f.size));
       } else if (st.isFile()) {
         totalBytes += st.size;
@@ -75,28 +73,15 @@ export async function openPaths(
       if (plan.kind === 'stdin') yield* stdinSource((opts.stdin ?? process.stdin) as never, opts);
       else if (plan.kind === 'file') yield* fileSource(plan.path, opts);
       else if (plan.kind === 'archive') yield* archiveSource(plan.path, opts);
-      else yield* bundleSource(plan.path, plan.layout, opts);
+      else yield* bundleSource(plan.path, plan.layout, opts, plan.files);
     }
   }
   return { source: all(), unreadable, totalBytes, workBytes };
 }
 
 async function planFile(path: string, size: number): Promise<Plan> {
-  const head = await readHead(path, 1024);
+  const head = readHead(path, 1024);
   return (await archiveType(path, head)) ? { kind: 'archive', path, size } : { kind: 'file', path, size };
-}
-
-/** Regular files under a directory, depth-first in name order (symlinks are not followed). */
-export async function walk(dir: string): Promise<{ path: string; size: number }[]> {
-  const out: { path: string; size: number }[] = [];
-  const entries: Dirent[] = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => compareText(a.name, b.name));
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push({ path: p, size: (await stat(p)).size });
-  }
-  return out;
 }
 
 /** A user-facing reason for a failed stat/open. */

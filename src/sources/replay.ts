@@ -50,7 +50,7 @@ export async function loadTimeline(paths: readonly string[], opts: Pick<ReplayOp
     let prev = -Infinity;
     // Log files are split into lines here (each line needs its time); anything else (resource
     // dumps, metrics, audit) comes ready from the file source.
-    const isLog = sniffKind((await readHead(path)).toString('utf8'), path) === 'log';
+    const isLog = sniffKind(readHead(path).toString('utf8'), path) === 'log';
     const items: AsyncIterable<SourceItem> = isLog
       ? readLines(createReadStream(path), newInput(displayName, 'log', { referenceYear: opts.referenceYear }))
       : fileSource(path, { referenceYear: opts.referenceYear, displayName });
