@@ -4,10 +4,11 @@
 import type { Io } from '../cli.js';
 import { UserError } from '../core/errors.js';
 import type { AnalyzeOptions, AnalyzeResult } from '../engine/run.js';
+import type { TreeFile } from '../sources/walk.js';
 import { progressLine } from './progress.js';
 
-/** What a command sets of a scan; progress, standard input and the pool come from here. */
-export type ScanSettings = Omit<AnalyzeOptions, 'onProgress' | 'stdin' | 'pool'>;
+/** What a command sets of a scan; progress, standard input, the pool and folder listings come from here. */
+export type ScanSettings = Omit<AnalyzeOptions, 'onProgress' | 'stdin' | 'pool' | 'trees'>;
 
 /**
  * Scans `paths`. `load` starts loading what the command needs once the scan is done (its
@@ -18,12 +19,13 @@ export async function analyzeInputs<T>(paths: string[], io: Io, settings: ScanSe
   const progress = progressLine(io.stderr, true);
   // Large inputs are parsed on worker threads: start them now, while the engine loads.
   const { prestartPool } = await import('../engine/line-pool.js');
-  const pool = prestartPool(paths);
+  const trees = new Map<string, TreeFile[]>();
+  const pool = prestartPool(paths, trees);
   // Loaded on use so that `--help` does not pay for the engine, parsers and archive readers.
   const { analyzePaths } = await import('../engine/run.js');
   const loading = load();
   loading.catch(() => undefined); // awaited (and any failure thrown) below
-  const result = await analyzePaths(paths, { ...settings, onProgress: progress.onProgress, stdin: io.stdin, pool });
+  const result = await analyzePaths(paths, { ...settings, onProgress: progress.onProgress, stdin: io.stdin, pool, trees });
   progress.done();
   if (result.unreadable.length === paths.length) throw unreadableError(result.unreadable);
   return { ...result, loaded: await loading };

@@ -27,8 +27,14 @@ describe('likelyLarge', () => {
     mkdirSync(join(tree, 'a/b'), { recursive: true });
     for (let i = 0; i < 4; i++) sparse(join(tree, 'a/b', `${i}.log`), 20 << 20);
     writeFileSync(join(tree, 'timestamp'), 'x');
-    expect(likelyLarge([tree])).toBe(true);
+    const trees = new Map();
+    expect(likelyLarge([tree], trees)).toBe(true);
     expect(likelyLarge(['-', join(dir, 'missing')])).toBe(false);
+    // The listing is kept for the scan, which then does not walk the folder again.
+    expect(trees.get(tree)).toEqual([
+      ...[0, 1, 2, 3].map((i) => ({ path: join(tree, 'a/b', `${i}.log`), rel: `a/b/${i}.log`, size: 20 << 20 })),
+      { path: join(tree, 'timestamp'), rel: 'timestamp', size: 1 },
+    ]);
   });
 });
 

@@ -1,10 +1,10 @@
 // A small pool of worker threads for the line stage. Jobs go to the least busy worker; each job's
 // promise resolves with that worker's result. The engine keeps results in input order.
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { unpackedSize } from '../sources/size.js';
+import { walkTree, type TreeFile } from '../sources/walk.js';
 import type { LineJob, LineResult } from './line-worker.js';
 
 /** Where the compiled worker lives (tests run from TypeScript sources, the CLI from dist/). */
@@ -22,31 +22,35 @@ function workerUrl(): URL {
 export const PARALLEL_FROM_BYTES = 64 << 20;
 
 /**
- * Whether `paths` hold PARALLEL_FROM_BYTES or more, from a quick synchronous look
- * (sizes and unpacked sizes only, directories summed until the answer is known). Commands use it to start the worker
- * pool while the rest of the program loads; the scan itself decides on exact sizes.
+ * Whether `paths` hold PARALLEL_FROM_BYTES or more, from a quick synchronous look (sizes and
+ * unpacked sizes only). Commands use it to start the worker pool while the rest of the program
+ * loads; the scan itself decides on exact sizes. Directories are listed whole, and the lists are
+ * left in `trees` for the scan to reuse (a must-gather has thousands of folders; see walkTree).
  */
-export function likelyLarge(paths: readonly string[]): boolean {
+export function likelyLarge(paths: readonly string[], trees?: Map<string, TreeFile[]>): boolean {
   let total = 0;
-  const add = (path: string, depth: number): boolean => {
+  for (const p of paths) {
+    if (p === '-') continue;
     try {
-      const st = statSync(path);
-      if (st.isFile()) total += unpackedSize(path, st.size);
-      else if (st.isDirectory() && depth < 12) {
-        for (const name of readdirSync(path)) if (add(join(path, name), depth + 1)) return true;
+      const st = statSync(p);
+      if (st.isFile()) total += unpackedSize(p, st.size);
+      else if (st.isDirectory()) {
+        const files = walkTree(p);
+        trees?.set(p, files);
+        for (const f of files) total += unpackedSize(f.path, f.size);
       }
     } catch {
       // Unreadable paths are reported by the scan.
     }
-    return total >= PARALLEL_FROM_BYTES;
-  };
-  return paths.some((p) => p !== '-' && add(p, 0));
+    if (total >= PARALLEL_FROM_BYTES) return true;
+  }
+  return false;
 }
 
 /** A pool started early for `paths` when they look large enough to need one (see likelyLarge). */
-export function prestartPool(paths: readonly string[]): LinePool | undefined {
+export function prestartPool(paths: readonly string[], trees?: Map<string, TreeFile[]>): LinePool | undefined {
   const n = defaultWorkers();
-  return n > 0 && likelyLarge(paths) ? new LinePool(n) : undefined;
+  return n > 0 && likelyLarge(paths, trees) ? new LinePool(n) : undefined;
 }
 
 /** Worker threads worth starting on this machine for a large input. */

@@ -4,6 +4,7 @@ import { ANALYZERS } from '../analyzers/index.js';
 import type { AnalyzerDefinition } from '../analyzers/types.js';
 import type { Report, RuleId } from '../core/finding.js';
 import { openPaths, type Unreadable } from '../sources/index.js';
+import type { TreeFile } from '../sources/walk.js';
 import { Engine } from './engine.js';
 import { defaultWorkers, PARALLEL_FROM_BYTES, type LinePool } from './line-pool.js';
 
@@ -34,6 +35,8 @@ export interface AnalyzeOptions {
    * uses it only if the inputs turn out large enough.
    */
   pool?: LinePool;
+  /** Folders among `paths` already listed (see likelyLarge), by path: read without listing them again. */
+  trees?: ReadonlyMap<string, TreeFile[]>;
 }
 
 /** The outcome of a scan: the report, plus the paths that could not be read at all. */
@@ -55,7 +58,7 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
   const fileItemsFrom = forced === undefined ? PARALLEL_FROM_BYTES : forced > 0 ? 0 : undefined;
   let pool = opts.pool;
   try {
-    const opened = await openPaths(paths, { signal: opts.signal, onBytes, stdin: opts.stdin, fileItemsFrom });
+    const opened = await openPaths(paths, { signal: opts.signal, onBytes, stdin: opts.stdin, fileItemsFrom, trees: opts.trees });
     progress.totalBytes = opened.totalBytes;
     const workers = forced ?? (opened.workBytes >= PARALLEL_FROM_BYTES ? (pool?.size ?? defaultWorkers()) : 0);
     if (pool && pool.size !== workers) {

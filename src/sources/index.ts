@@ -31,7 +31,7 @@ type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | {
 /** Resolves every path up front (so errors come before any output), then reads them in order. */
 export async function openPaths(
   paths: readonly string[],
-  options: ReadOptions & { stdin?: NodeJS.ReadableStream; fileItemsFrom?: number } = {},
+  options: ReadOptions & { stdin?: NodeJS.ReadableStream; fileItemsFrom?: number; trees?: ReadonlyMap<string, TreeFile[]> } = {},
 ): Promise<OpenedPaths> {
   const opts = { ...options };
   const unreadable: Unreadable[] = [];
@@ -47,7 +47,7 @@ export async function openPaths(
       const st = await stat(p);
       await access(p, constants.R_OK);
       if (st.isDirectory()) {
-        const files = walkTree(p);
+        const files = opts.trees?.get(p) ?? walkTree(p);
         const size = files.reduce((n, f) => n + f.size, 0);
         totalBytes += size;
         workBytes += files.reduce((n, f) => n + unpackedSize(f.path, f.size), 0);

@@ -1,0 +1,29 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { walkTree } from './walk.js';
+
+describe('walkTree', () => {
+  it('lists regular files depth-first in code-unit name order, with sizes; links are not followed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-walk-'));
+    mkdirSync(join(dir, 'a/deep/er'), { recursive: true });
+    mkdirSync(join(dir, 'B'));
+    writeFileSync(join(dir, 'a/deep/er/x.log'), 'xyz');
+    writeFileSync(join(dir, 'a/z.yaml'), 'kind: Pod\n');
+    writeFileSync(join(dir, 'B/one'), '1');
+    writeFileSync(join(dir, 'timestamp'), '');
+    symlinkSync(join(dir, 'a'), join(dir, 'link-to-a'));
+    symlinkSync('/etc/hostname', join(dir, 'a/outside'));
+    expect(walkTree(dir)).toEqual([
+      { path: join(dir, 'B/one'), rel: 'B/one', size: 1 },
+      { path: join(dir, 'a/deep/er/x.log'), rel: 'a/deep/er/x.log', size: 3 },
+      { path: join(dir, 'a/z.yaml'), rel: 'a/z.yaml', size: 10 },
+      { path: join(dir, 'timestamp'), rel: 'timestamp', size: 0 },
+    ]);
+  });
+
+  it('throws for a folder that cannot be listed', () => {
+    expect(() => walkTree(join(tmpdir(), 'ctrlscope-walk-missing-folder'))).toThrow(/ENOENT/);
+  });
+});
