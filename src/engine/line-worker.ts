@@ -44,6 +44,20 @@ function reply(r: LineResult): void {
   parentPort!.postMessage(r, r.bytes ? [r.bytes.buffer as ArrayBuffer] : []);
 }
 
+/**
+ * Where processChunk puts wanted lines, emptied for each job (postMessage copies them). Made once,
+ * like the sink functions: V8 threw away the optimized line loop, which inlines the sink, and
+ * compiled it again whenever a job brought a new closure ("wrong call target") or new arrays
+ * (a fresh `[]` holds small integers until the first string: "wrong map", "not a Smi").
+ */
+const lines: string[] = [];
+const lineNos: number[] = [];
+function emitLine(raw: string, line: number): void {
+  lines.push(raw);
+  lineNos.push(line);
+}
+function emitNothing(): void {}
+
 parentPort?.on('message', (job: LineJob) => {
   try {
     if (job.resources) {
@@ -52,8 +66,8 @@ parentPort?.on('message', (job: LineJob) => {
       return;
     }
     const tally = newTally();
-    const lines: string[] = [];
-    const lineNos: number[] = [];
+    lines.length = 0;
+    lineNos.length = 0;
     // Counted lines' first events travel without their input's name (a long bundle path on
     // every event); the engine puts it back, so a worker only needs the year.
     const opts = { source: '', referenceYear: job.referenceYear };
@@ -64,11 +78,7 @@ parentPort?.on('message', (job: LineJob) => {
       parentPort!.postMessage({ id: job.id, readError: err instanceof Error ? err.message : String(err) } satisfies LineResult);
       return;
     }
-    const emitLine = (raw: string, line: number) => {
-      lines.push(raw);
-      lineNos.push(line);
-    };
-    const out = processChunk(bytes, 1, { opts, want: job.want, tally, emit: () => undefined, emitLine });
+    const out = processChunk(bytes, 1, { opts, want: job.want, tally, emit: emitNothing, emitLine });
     if (out.stoppedAt !== undefined) reply({ id: job.id, sequential: true, bytes: job.bytes });
     else parentPort!.postMessage({ id: job.id, tally, lines, lineNos, counted: out.counted } satisfies LineResult);
   } catch (err) {
