@@ -100,6 +100,21 @@ describe('archiveSource: layouts and time', () => {
     expect(got.lines.get(log.report.source)).toEqual(KLOG.split('\n'));
   });
 
+  it('holds back at most 1 MiB waiting for a late timestamp, then sends the clock when it comes', async () => {
+    // A must-gather's root `timestamp` is its last member: past the budget, lines go on to the
+    // engine's workers at once and the clock follows (analyzers read it only when they judge).
+    const big = Array.from({ length: 30_000 }, (_, i) => `2021-08-03T09:20:54.346610950Z I0803 09:20:54.346409       1 controller.go:42] line ${i}`).join('\n');
+    const data = gzipSync(tar([{ name: LOG, body: big + '\n' }, { name: 'mg/timestamp', body: TIMESTAMP }]));
+    const got = await readGuarded('late-clock.tar.gz', data);
+    const clockAt = got.items.findIndex((it) => it.type === 'clock');
+    const firstBytes = got.items.findIndex((it) => it.type === 'bytes');
+    expect(big.length).toBeGreaterThan(2 << 20);
+    expect(firstBytes).toBeGreaterThanOrEqual(0);
+    expect(clockAt).toBeGreaterThan(firstBytes);
+    expect(got.items[clockAt]).toEqual({ type: 'clock', now: Date.parse('2021-08-03T10:14:13.632Z') });
+    expect([...got.lines.values()]).toEqual([big.split('\n')]);
+  });
+
   it('reads the same bundle as .tar and .zip with the same lines', async () => {
     const members = [{ name: 'mg/timestamp', body: TIMESTAMP }, { name: LOG, body: KLOG }];
     const t = await readGuarded('mg.tar', tar(members));

@@ -42,8 +42,14 @@ interface Member {
   stream: AsyncIterable<Buffer>;
 }
 
-/** Items held back (bounded, in characters or bytes) until the capture time is found, so the clock can come first. */
-const HOLD_BACK_CHARS = 16 << 20;
+/**
+ * Items held back (bounded, in characters or bytes) until the capture time is found, so the
+ * clock can come first. Kept small: the engine's workers get nothing while items are held (a
+ * must-gather's root `timestamp` is its last member), and analyzers read the capture time only
+ * when they judge, so a clock that comes later changes the order of items, not the findings.
+ * 16 MiB held back left both workers idle for the first 0.2 s of a 100 MB .tar.gz.
+ */
+const HOLD_BACK_CHARS = 1 << 20;
 
 /**
  * An archive as a source. The bundle input (kind `bundle`, format = detected layout) carries
