@@ -10,13 +10,16 @@
 // it (`new URL('./line-worker.js', import.meta.url)`), which holds because entries and chunks
 // share dist/cli/.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(repo, 'dist/cli');
 
+// Chunk names carry a content hash: without a clean folder every build would leave its old
+// chunks behind, and `npm pack` (files: dist/cli) would ship them all.
+rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: repo,
   entryPoints: {
