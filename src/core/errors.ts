@@ -27,7 +27,8 @@ export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${err.message}` : err.message;
+    // Node's fs errors already start with their code ("ENOENT: no such file or directory, …").
+    return code && !err.message.startsWith(code) ? `${code}: ${err.message}` : err.message;
   }
   return String(err);
 }
