@@ -245,6 +245,20 @@ describe('Engine with worker threads', () => {
     expect(report.inputs[0]!.problems).toEqual([expect.stringMatching(/^read failed: ENOENT: no such file or directory, open '\/nonexistent\/ctrlscope\/gone.log'; the rest of the file was analysed$/)]);
   });
 
+  it('reports a resource dump that cannot be read where it is parsed, on a worker or here', async () => {
+    for (const workers of [1, 0]) {
+      const input = newInput('/nonexistent/ctrlscope/rrs.yaml', 'resources');
+      const engine = new Engine({ analyzers: ANALYZERS, workers });
+      async function* source(): AsyncGenerator<SourceItem> {
+        yield { type: 'resources', input, path: '/nonexistent/ctrlscope/rrs.yaml' };
+      }
+      await engine.run(source());
+      const report = engine.report(new Date(0));
+      expect(report.problems).toBeUndefined();
+      expect(report.inputs[0]).toMatchObject({ kind: 'resources', lines: 0, problems: [expect.stringMatching(/^cannot read: ENOENT: no such file or directory, open '\/nonexistent\/ctrlscope\/rrs.yaml'$/)] });
+    }
+  });
+
 });
 
 describe('kubectl logs --prefix input', () => {

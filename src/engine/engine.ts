@@ -14,7 +14,7 @@ import { countLines, parseResources, resourceEvents, type ParsedResources } from
 import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceItem } from '../sources/types.js';
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { LinePool } from './line-pool.js';
-import { readLineRange } from './file-range.js';
+import { readLineRange, readResourceText } from './file-range.js';
 import { BugError, describeError } from '../core/errors.js';
 import type { LineResult } from './line-worker.js';
 import { VERSION } from '../core/version.js';
@@ -173,7 +173,7 @@ export class Engine {
         if (pool && item.type === 'resources') {
           // Parsed on a worker (which loads the YAML library there); applied in order.
           this.register(item.input);
-          const resources = { text: item.text, now: item.now };
+          const resources = { text: item.text, path: item.path, now: item.now };
           queue.push({ item, result: pool.submit({ resources, want: this.want, source: item.input.report.source, referenceYear: this.defaultYear }) });
           await drain(this.workers * CHUNKS_IN_FLIGHT_PER_WORKER);
           continue;
@@ -198,7 +198,11 @@ export class Engine {
     const input = item.input;
     if (item.type === 'resources') {
       if (r.resources) {
-        this.applyResources(item, r.resources);
+        this.applyResources(item, r.resources, r.resourceLines);
+        return;
+      }
+      if (r.readError) {
+        input.report.problems.push(`cannot read: ${r.readError}`);
         return;
       }
       this.problems.push(`line worker failed on ${input.report.source}: ${r.error ?? 'no result'}; it was parsed on the main thread. This is a bug in ctrlscope; please report it.`);
@@ -284,7 +288,14 @@ export class Engine {
       return;
     }
     if (item.type === 'resources') {
-      this.applyResources(item, parseResources(item.text, input.report.source, item.now !== undefined ? { now: item.now } : {}));
+      let text: string;
+      try {
+        text = item.text ?? readResourceText(item.path);
+      } catch (err) {
+        input.report.problems.push(`cannot read: ${describeError(err)}`);
+        return;
+      }
+      this.applyResources(item, parseResources(text, input.report.source, item.now !== undefined ? { now: item.now } : {}), countLines(text));
       return;
     }
     this.ingestLines(input, item.lines, item.firstLine);
@@ -296,9 +307,9 @@ export class Engine {
   }
 
   /** A parsed resource dump: its input's report, and its objects routed as events. */
-  private applyResources(item: ResourcesItem, parsed: ParsedResources): void {
+  private applyResources(item: ResourcesItem, parsed: ParsedResources, lines?: number): void {
     const rep = item.input.report;
-    rep.lines = countLines(item.text);
+    rep.lines = lines ?? (item.text !== undefined ? countLines(item.text) : 0);
     rep.format = parsed.kind;
     rep.problems.push(...parsed.problems);
     for (const ev of resourceEvents(parsed, rep.source, item.now)) this.route(ev);

@@ -3,7 +3,7 @@
 // belongs to the range holding its first byte; the range's last line is read past the range end
 // up to its newline. Reads are synchronous on purpose: they run on worker threads, one range at
 // a time, and the range is all the worker has to do.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { MAX_LINE_CHARS } from './line-stage.js';
 
 /** Bytes read at a time while looking for a newline outside the range. */
@@ -91,4 +91,9 @@ function readFully(fd: number, buf: Buffer, pos: number): number {
     got += n;
   }
   return got;
+}
+
+/** A resource dump's text, read whole (the bundle reader checked its size against RESOURCE_DOC_CAP). */
+export function readResourceText(path: string): string {
+  return readFileSync(path, 'utf8');
 }

@@ -4,8 +4,8 @@
 // order; line numbers are relative to the chunk (the engine adds the offset). Workers also parse
 // the resource dumps of bundles (ResourcesItem), so the YAML library loads and runs here.
 import { parentPort } from 'node:worker_threads';
-import { parseResources, type ParsedResources } from '../parsers/resources.js';
-import { readLineRange } from './file-range.js';
+import { countLines, parseResources, type ParsedResources } from '../parsers/resources.js';
+import { readLineRange, readResourceText } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
 /** A chunk to process: bytes, or a range of a plain file that the worker reads itself. */
@@ -13,8 +13,8 @@ export interface LineJob {
   id: number;
   bytes?: Uint8Array;
   file?: { path: string; start: number; end: number };
-  /** A resource dump to parse (see ResourcesItem) instead of lines. */
-  resources?: { text: string; now?: number };
+  /** A resource dump to parse (see ResourcesItem) instead of lines: its text, or its file to read. */
+  resources?: { text?: string; path?: string; now?: number };
   want: LineWant;
   source: string;
   referenceYear: number;
@@ -35,8 +35,9 @@ export interface LineResult {
   readError?: string;
   /** A job's bytes, given back with `sequential` or `error` (they may have been moved here). */
   bytes?: Uint8Array;
-  /** A resource dump, parsed. */
+  /** A resource dump, parsed, and its number of lines. */
   resources?: ParsedResources;
+  resourceLines?: number;
 }
 
 /** Posts a result; a chunk's bytes given back travel by move, not copy. */
@@ -61,8 +62,16 @@ function emitNothing(): void {}
 parentPort?.on('message', (job: LineJob) => {
   try {
     if (job.resources) {
-      const { text, now } = job.resources;
-      reply({ id: job.id, resources: parseResources(text, job.source, now !== undefined ? { now } : {}) });
+      const { path, now } = job.resources;
+      let text: string;
+      try {
+        text = job.resources.text ?? readResourceText(path!);
+      } catch (err) {
+        parentPort!.postMessage({ id: job.id, readError: err instanceof Error ? err.message : String(err) } satisfies LineResult);
+        return;
+      }
+      const resources = parseResources(text, job.source, now !== undefined ? { now } : {});
+      reply({ id: job.id, resources, resourceLines: countLines(text) });
       return;
     }
     const tally = newTally();

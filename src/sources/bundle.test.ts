@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleSource, detectBundle, detectLayout, parseTimestampFile, planMember, safeMemberPath } from './bundle.js';
+import { bundleSource, detectBundle, detectLayout, parseTimestampFile, planMember, safeMemberPath, type BundleOptions } from './bundle.js';
 import type { InputHandle, SourceItem } from './types.js';
 import { eventsOf } from '../../test/helpers/source-items.js';
 
@@ -20,12 +20,12 @@ function linesOf(it: SourceItem): string[] {
   return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
 }
 
-async function collect(dir: string): Promise<{ items: SourceItem[]; inputs: InputHandle[] }> {
+async function collect(dir: string, opts: BundleOptions = {}): Promise<{ items: SourceItem[]; inputs: InputHandle[] }> {
   const layout = await detectBundle(dir);
   if (!layout) throw new Error(`not a bundle: ${dir}`);
   const items: SourceItem[] = [];
   const inputs: InputHandle[] = [];
-  for await (const it of bundleSource(dir, layout)) {
+  for await (const it of bundleSource(dir, layout, opts)) {
     items.push(it);
     if (it.type !== 'clock' && !inputs.includes(it.input)) inputs.push(it.input);
   }
@@ -131,6 +131,19 @@ describe('bundleSource', () => {
     expect(lines.filter((l) => l.includes('Created RemediationRequest CRD'))).toHaveLength(3);
     // README.md, version and timestamp are not inputs.
     expect(inputs.map((h) => h.report.kind).sort()).toEqual(['bundle', 'log', 'resources']);
+  });
+
+  it('on a large scan, hands logs and resource dumps to the workers by path; the same objects come of them', async () => {
+    const { items } = await collect(FIXTURE, { fileItems: true });
+    const rr = items.find((i) => i.type === 'resources');
+    if (rr?.type !== 'resources') throw new Error('no resources');
+    expect(rr.text).toBeUndefined();
+    expect(rr.path).toBe(rr.input.report.source);
+    expect(rr.path).toMatch(/namespaces\/kubernaut-system\/kubernaut\.ai\/remediationrequests\.yaml$/);
+    expect(rr.now).toBe(Date.parse('2026-10-02T18:10:04.998Z'));
+    const small = (await collect(FIXTURE)).items.find((i) => i.type === 'resources')!;
+    expect(eventsOf(rr)).toEqual(eventsOf(small));
+    expect(items.filter((i) => i.type === 'file').map((i) => i.type === 'file' && i.input.origin)).toEqual(['kubernaut-system/gateway-6c8f9d7b5-q4xkz/gateway']);
   });
 
   it('splits a cluster-info dump pod log into one input per container', async () => {

@@ -347,15 +347,7 @@ export async function* memberItems(display: string, rel: string, stream: AsyncIt
       ({ head, rest } = await peek(gunzipMember(rest, ctx, display)));
       name = rel.replace(/\.gz$/i, '');
     }
-    const text = head.toString('utf8');
-    let kind: ContentKind | 'skip';
-    const sniffed = sniffKind(text, name);
-    if (sniffed === 'binary') kind = 'skip';
-    else if (sniffed === 'audit' || sniffed === 'metrics') kind = sniffed;
-    else if (plan.read === 'log') kind = 'log';
-    else if (plan.read === 'resources') kind = sniffed === 'resources' || sniffResources(text, name) ? 'resources' : 'skip';
-    else if (sniffed === 'resources') kind = 'resources';
-    else kind = plan.logByName ? 'log' : 'skip';
+    const kind = memberKind(plan, head.toString('utf8'), name);
     if (kind === 'skip') {
       await drain(rest);
       return;
@@ -374,6 +366,18 @@ export async function* memberItems(display: string, rel: string, stream: AsyncIt
       yield { type: 'events', input, events: [] };
     } else bundleProblem(ctx, `${rel}: ${msg}`);
   }
+}
+
+/** How a bundle member is read, from its plan and the start of its (unpacked) text. */
+function memberKind(plan: MemberPlan, text: string, name: string): Exclude<ContentKind, 'binary'> | 'skip' {
+  if (plan.read === 'skip') return 'skip';
+  const sniffed = sniffKind(text, name);
+  if (sniffed === 'binary') return 'skip';
+  if (sniffed === 'audit' || sniffed === 'metrics') return sniffed;
+  if (plan.read === 'log') return 'log';
+  if (plan.read === 'resources') return sniffed === 'resources' || sniffResources(text, name) ? 'resources' : 'skip';
+  if (sniffed === 'resources') return 'resources';
+  return plan.logByName ? 'log' : 'skip';
 }
 
 async function drain(stream: AsyncIterable<Buffer>): Promise<void> {
@@ -502,6 +506,14 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
         continue;
       }
     }
+    if (ctx.fileItems && size !== undefined && size <= RESOURCE_DOC_CAP) {
+      // A resource dump goes to the engine by path: the worker that parses it reads it.
+      const item = resourceFileItem(path, rel, plan, ctx);
+      if (item) {
+        yield item;
+        continue;
+      }
+    }
     const whole = size !== undefined && size <= SMALL_MEMBER_BYTES ? readSmall(path) : undefined;
     if (whole) {
       ctx.onBytes?.(whole.length);
@@ -546,6 +558,22 @@ async function* safeMemberItems(path: string, rel: string, stream: AsyncIterable
   } catch (err) {
     bundleProblem(ctx, `${rel}: ${describeError(err)}`);
   }
+}
+
+/** A plain (not gzipped) resource dump of a directory bundle as an item read where it is parsed, else undefined. */
+function resourceFileItem(path: string, rel: string, plan: MemberPlan, ctx: BundleContext): ResourcesItem | undefined {
+  let head: Buffer;
+  try {
+    head = readHead(path);
+  } catch {
+    return undefined; // reported when read as a stream
+  }
+  if (isGzip(head) || memberKind(plan, head.toString('utf8'), rel) !== 'resources') return undefined;
+  const input = newInput(path, 'resources', { referenceYear: ctx.referenceYear });
+  ctx.inputs.push(input);
+  const item: ResourcesItem = { type: 'resources', input, path };
+  if (ctx.now !== undefined) item.now = ctx.now;
+  return item;
 }
 
 /** The input for a container log that is plain text (not gzipped, not audit or metrics), else undefined. */

@@ -58,17 +58,18 @@ export interface EventsItem {
 }
 
 /**
- * The text of a resource dump in a bundle or archive (YAML or JSON manifests, a `kubectl get`
- * table), parsed by the engine into object events: on a worker thread when it has them, so that
- * loading the YAML library and parsing do not hold up this thread. `now` is the bundle's capture
- * time when known: the events' time, and what a table's AGE column counts from.
+ * A resource dump in a bundle or archive (YAML or JSON manifests, a `kubectl get` table), parsed
+ * by the engine into object events: on a worker thread when it has them, so that loading the
+ * YAML library and parsing do not hold up this thread. Its `text`, or, for a file of a directory
+ * bundle, its `path`: whoever parses it reads it (a worker, sparing this thread the read, the
+ * decoding and the copy into the message). `now` is the bundle's capture time when known: the
+ * events' time, and what a table's AGE column counts from.
  */
-export interface ResourcesItem {
+export type ResourcesItem = {
   type: 'resources';
   input: InputHandle;
-  text: string;
   now?: number;
-}
+} & ({ text: string; path?: undefined } | { path: string; text?: undefined });
 
 /** Capture time of a bundle: the analyzers' "now". */
 export interface ClockItem {

@@ -1,5 +1,6 @@
 // What a source's items amount to as events, for source-level tests: an events item's events,
-// and for a resource dump (ResourcesItem) the object events the engine makes of it.
+// and for a resource dump (ResourcesItem, its text or its file) the object events the engine makes of it.
+import { readFileSync } from 'node:fs';
 import type { Event } from '../../src/core/event.js';
 import { parseResources, resourceEvents } from '../../src/parsers/resources.js';
 import type { SourceItem } from '../../src/sources/types.js';
@@ -8,5 +9,6 @@ export function eventsOf(item: SourceItem): Event[] {
   if (item.type === 'events') return item.events;
   if (item.type !== 'resources') return [];
   const source = item.input.report.source;
-  return resourceEvents(parseResources(item.text, source, item.now !== undefined ? { now: item.now } : {}), source, item.now);
+  const text = item.text ?? readFileSync(item.path, 'utf8');
+  return resourceEvents(parseResources(text, source, item.now !== undefined ? { now: item.now } : {}), source, item.now);
 }
