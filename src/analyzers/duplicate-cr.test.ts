@@ -221,6 +221,12 @@ describe('duplicate-cr options', () => {
     expect(a.flush().map((f) => [f.severity, f.subject.namespace, f.subject.name, f.metrics.objects])).toEqual([['critical', 'shop', 'tls-web', 2]]);
   });
 
+  it('reads whole only the objects of its keys\' kinds, or every object when a key has no kind', () => {
+    expect(start().objectKinds?.()).toEqual(['remediationrequest']);
+    expect(start({ dedupKeys: [{ kind: 'Job', label: 'k' }, { kind: 'Certificate', jsonPath: 'spec.secretName' }] }).objectKinds?.()).toEqual(['job', 'certificate']);
+    expect(start({ dedupKeys: [{ label: 'example.com/run-key' }] }).objectKinds?.()).toBe('all');
+  });
+
   it('validates and explains bad options', () => {
     expect(parseDuplicateCrOptions({})).toMatchObject({ raceWindowMs: 5000, suspectWindowMs: 60000, dedupKeys: [{ kind: 'RemediationRequest', jsonPath: 'spec.signalFingerprint' }] });
     const bad: Array<[Record<string, unknown>, string]> = [

@@ -328,6 +328,12 @@ class DuplicateCr implements Analyzer {
     return r;
   }
 
+  /** Objects of the dedup keys' kinds are read whole; a key without a kind reads every object. */
+  objectKinds(): readonly string[] | 'all' {
+    if (this.specs.some((s) => !s.kind)) return 'all';
+    return this.specs.map((s) => s.kind!.toLowerCase());
+  }
+
   flush(): FindingDraft[] {
     const groups = new Map<string, Rec[]>();
     for (const r of this.recs.values()) {

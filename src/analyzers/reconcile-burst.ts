@@ -279,6 +279,11 @@ class ReconcileBurst implements Analyzer {
     s.line ??= { source: e.line !== undefined ? `${e.source}:${e.line}` : e.source, time: rfc3339(e.time), text: `${e.name}{controller="${ctrl}",result="${result}"} ${e.value}` };
   }
 
+  /** Objects are only counted per kind, by namespace and name. */
+  objectKinds(): readonly string[] {
+    return [];
+  }
+
   flush(): FindingDraft[] {
     const out: FindingDraft[] = [];
     for (const tr of this.triggers) {

@@ -41,6 +41,13 @@ export interface Analyzer {
    * finite scan once at the end; it never clears state.
    */
   flush(): FindingDraft[];
+  /**
+   * For an analyzer that consumes objects: the kinds (any case) whose objects it reads beyond
+   * apiVersion, kind, metadata.name and metadata.namespace, or 'all'. Objects of other kinds may
+   * reach it with those four fields only (the engine's workers send them back that way, sparing
+   * the copy of everything else). Absent: 'all'.
+   */
+  objectKinds?(): readonly string[] | 'all';
 }
 
 /** A registered analyzer kind: its rule, what it consumes, and how to start one. */

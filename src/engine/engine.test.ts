@@ -233,6 +233,25 @@ describe('Engine with worker threads', () => {
     expect(packed[0]!.report.findings.map((f) => [f.rule, f.metrics.last])).toEqual(one.report.findings.map((f) => [f.rule, f.metrics.last]));
   });
 
+  it('sends back whole the objects of kinds a dedup key names, and only the identity of the rest', async () => {
+    // Workers cut objects of kinds no analyzer reads down to their identity (slimObjects): a
+    // dedup key configured for Jobs must still see their labels, on a worker as here.
+    const root = mkdtempSync(join(tmpdir(), 'ctrlscope-par-slim-'));
+    writeFileSync(join(root, 'timestamp'), '2025-11-02 12:00:00.000000000 +0000 UTC m=+0.1\n');
+    mkdirSync(join(root, 'namespaces/ci/batch'), { recursive: true });
+    const job = (name: string) => [
+      `- apiVersion: batch/v1`, `  kind: Job`, `  metadata:`, `    name: ${name}`, `    namespace: ci`, `    creationTimestamp: "2025-11-02T10:00:00Z"`,
+      `    labels: {example.com/run-key: build-42}`, `  status: {active: 1}`,
+    ];
+    writeFileSync(join(root, 'namespaces/ci/batch/jobs.yaml'), ['apiVersion: v1', 'kind: List', 'items:', ...job('build-42-a'), ...job('build-42-b')].join('\n') + '\n');
+    const at = new Date(0);
+    const ruleOptions = { 'duplicate-cr': { dedupKeys: [{ kind: 'Job', label: 'example.com/run-key' }] } };
+    const one = await analyzePaths([root], { workers: 0, generatedAt: at, ruleOptions });
+    const two = await analyzePaths([root], { workers: 2, generatedAt: at, ruleOptions });
+    expect(two.report).toEqual(one.report);
+    expect(one.report.findings.map((f) => [f.rule, f.severity, f.subject.name, f.metrics.objects])).toEqual([['duplicate-cr', 'critical', 'build-42', 2]]);
+  });
+
   it('reports a file range the worker cannot read as a problem of that input, not a bug', async () => {
     const input = newInput('/nonexistent/ctrlscope/gone.log', 'log');
     const engine = new Engine({ analyzers: ANALYZERS, workers: 1 });

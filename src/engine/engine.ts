@@ -10,7 +10,7 @@ import { redact } from '../core/redact.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
 import { remediationFor } from '../analyzers/catalog.js';
 import { CriJoiner, parseLine, type ParseOptions } from '../parsers/index.js';
-import { countLines, parseResources, resourceEvents, type ParsedResources } from '../parsers/resources.js';
+import { countLines, parseResources, resourceEvents, slimObjects, type ParsedResources } from '../parsers/resources.js';
 import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceItem } from '../sources/types.js';
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { LinePool } from './line-pool.js';
@@ -80,6 +80,8 @@ export class Engine {
   private readonly joiners = new WeakMap<InputHandle, CriJoiner>();
   private readonly problems: string[] = [];
   private readonly want: LineWant;
+  /** Kinds of objects some analyzer reads whole (see Analyzer.objectKinds); undefined: all of them. */
+  private readonly wholeKinds?: string[];
   /** Inputs whose byte chunks must stay on this thread (they hold CRI partial lines). */
   private readonly sequential = new WeakSet<InputHandle>();
   private readonly workers: number;
@@ -118,6 +120,7 @@ export class Engine {
       }
     }
     this.want = buildWant(this.byKind.get('log') ?? []);
+    this.wholeKinds = wholeObjectKinds(this.byKind.get('object') ?? []);
   }
 
   /**
@@ -173,7 +176,7 @@ export class Engine {
         if (pool && item.type === 'resources') {
           // Parsed on a worker (which loads the YAML library there); applied in order.
           this.register(item.input);
-          const resources = { text: item.text, path: item.path, now: item.now };
+          const resources = { text: item.text, path: item.path, now: item.now, whole: this.wholeKinds };
           queue.push({ item, result: pool.submit({ resources, want: this.want, source: item.input.report.source, referenceYear: this.defaultYear }) });
           await drain(this.workers * CHUNKS_IN_FLIGHT_PER_WORKER);
           continue;
@@ -295,7 +298,9 @@ export class Engine {
         input.report.problems.push(`cannot read: ${describeError(err)}`);
         return;
       }
-      this.applyResources(item, parseResources(text, input.report.source, item.now !== undefined ? { now: item.now } : {}), countLines(text));
+      let parsed = parseResources(text, input.report.source, item.now !== undefined ? { now: item.now } : {});
+      if (this.wholeKinds) parsed = slimObjects(parsed, new Set(this.wholeKinds));
+      this.applyResources(item, parsed, countLines(text));
       return;
     }
     this.ingestLines(input, item.lines, item.firstLine);
@@ -445,6 +450,17 @@ export class Engine {
 function rangeUnreadable(input: InputHandle, reason: string): void {
   const msg = `read failed: ${reason}; the rest of the file was analysed`;
   if (!input.report.problems.includes(msg)) input.report.problems.push(msg);
+}
+
+/** The kinds the object-consuming analyzers read whole, or undefined when one of them reads every object whole. */
+function wholeObjectKinds(list: Running[]): string[] | undefined {
+  const kinds = new Set<string>();
+  for (const r of list) {
+    const k = r.analyzer.objectKinds?.() ?? 'all';
+    if (k === 'all') return undefined;
+    for (const x of k) kinds.add(x.toLowerCase());
+  }
+  return [...kinds];
 }
 
 function buildWant(list: Running[]): LineWant {

@@ -4,7 +4,7 @@
 // order; line numbers are relative to the chunk (the engine adds the offset). Workers also parse
 // the resource dumps of bundles (ResourcesItem), so the YAML library loads and runs here.
 import { parentPort } from 'node:worker_threads';
-import { countLines, parseResources, type ParsedResources } from '../parsers/resources.js';
+import { countLines, parseResources, slimObjects, type ParsedResources } from '../parsers/resources.js';
 import { readLineRange, readResourceText } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
@@ -13,8 +13,11 @@ export interface LineJob {
   id: number;
   bytes?: Uint8Array;
   file?: { path: string; start: number; end: number };
-  /** A resource dump to parse (see ResourcesItem) instead of lines: its text, or its file to read. */
-  resources?: { text?: string; path?: string; now?: number };
+  /**
+   * A resource dump to parse (see ResourcesItem) instead of lines: its text, or its file to read;
+   * `whole`: the kinds to send back whole, others cut to their identity (see slimObjects).
+   */
+  resources?: { text?: string; path?: string; now?: number; whole?: string[] };
   want: LineWant;
   source: string;
   referenceYear: number;
@@ -70,7 +73,8 @@ parentPort?.on('message', (job: LineJob) => {
         parentPort!.postMessage({ id: job.id, readError: err instanceof Error ? err.message : String(err) } satisfies LineResult);
         return;
       }
-      const resources = parseResources(text, job.source, now !== undefined ? { now } : {});
+      let resources = parseResources(text, job.source, now !== undefined ? { now } : {});
+      if (job.resources.whole) resources = slimObjects(resources, new Set(job.resources.whole));
       reply({ id: job.id, resources, resourceLines: countLines(text) });
       return;
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAge, parseResources, sniffResources } from './resources.js';
+import { parseAge, parseResources, slimObjects, sniffResources } from './resources.js';
 
 const REAL = join(import.meta.dirname, '../../../shared/real-data/kubernaut');
 
@@ -108,6 +108,37 @@ describe('parseResources: manifests', () => {
     const r = parseResources(levels.join('\n'), 'bomb.yaml');
     expect(r.problems).toEqual([]);
     expect(r.objects.map((o) => o.object.metadata?.name)).toEqual(['p0', 'p1']);
+  });
+
+  it('slimObjects keeps the kinds asked for whole and cuts the others to apiVersion, kind, name, namespace', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '- apiVersion: v1',
+      '  kind: Event',
+      '  metadata: {name: e1, namespace: ns, uid: u1, creationTimestamp: "2026-11-20T08:00:00Z"}',
+      '  reason: Scheduled',
+      '  message: a long message nobody reads',
+      '- apiVersion: kubernaut.ai/v1alpha1',
+      '  kind: RemediationRequest',
+      '  metadata: {name: rr-1, namespace: ns}',
+      '  spec: {signalFingerprint: abc}',
+      '- kind: Node',
+      '  metadata: {name: n1}',
+      '  status: {capacity: {cpu: "4"}}',
+      '- apiVersion: v1',
+      '  kind: Secret',
+    ].join('\n');
+    const parsed = parseResources(text, 'dump.yaml');
+    const slim = slimObjects(parsed, new Set(['remediationrequest']));
+    expect(slim.problems).toEqual(parsed.problems);
+    expect(slim.objects).toEqual([
+      { object: { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e1', namespace: 'ns' } }, line: 4 },
+      parsed.objects[1],
+      { object: { kind: 'Node', metadata: { name: 'n1' } }, line: 13 },
+      { object: { apiVersion: 'v1', kind: 'Secret' }, line: 16 },
+    ]);
   });
 
   it('reports text that is neither YAML objects nor a table', () => {

@@ -94,6 +94,29 @@ export function resourceEvents(parsed: ParsedResources, source: string, now?: nu
   });
 }
 
+/**
+ * `parsed` with every object whose kind (lower case) is not in `whole` cut down to apiVersion,
+ * kind, metadata.name and metadata.namespace: all that analyzers read of kinds they do not
+ * study (see Analyzer.objectKinds). Workers do this before sending a dump's objects back.
+ */
+export function slimObjects(parsed: ParsedResources, whole: ReadonlySet<string>): ParsedResources {
+  const objects = parsed.objects.map((o): ParsedObject => {
+    const obj = o.object;
+    if (typeof obj.kind === 'string' && whole.has(obj.kind.toLowerCase())) return o;
+    const slim: KubeObject = {};
+    if (obj.apiVersion !== undefined) slim.apiVersion = obj.apiVersion;
+    if (obj.kind !== undefined) slim.kind = obj.kind;
+    const md = obj.metadata;
+    if (md && typeof md === 'object') {
+      slim.metadata = {};
+      if (md.name !== undefined) slim.metadata.name = md.name;
+      if (md.namespace !== undefined) slim.metadata.namespace = md.namespace;
+    }
+    return { ...o, object: slim };
+  });
+  return { ...parsed, objects };
+}
+
 /** Lines of a text: newlines, plus one for a last line without one. */
 export function countLines(text: string): number {
   let n = 0;
