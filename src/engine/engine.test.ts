@@ -246,9 +246,13 @@ describe('Engine with worker threads', () => {
     writeFileSync(join(root, 'namespaces/ci/batch/jobs.yaml'), ['apiVersion: v1', 'kind: List', 'items:', ...job('build-42-a'), ...job('build-42-b')].join('\n') + '\n');
     const at = new Date(0);
     const ruleOptions = { 'duplicate-cr': { dedupKeys: [{ kind: 'Job', label: 'example.com/run-key' }] } };
-    const one = await analyzePaths([root], { workers: 0, generatedAt: at, ruleOptions });
-    const two = await analyzePaths([root], { workers: 2, generatedAt: at, ruleOptions });
+    const read = [0, 0];
+    const one = await analyzePaths([root], { workers: 0, generatedAt: at, ruleOptions, onProgress: (p) => (read[0] = p.bytesRead) });
+    const two = await analyzePaths([root], { workers: 2, generatedAt: at, ruleOptions, onProgress: (p) => (read[1] = p.bytesRead) });
     expect(two.report).toEqual(one.report);
+    // Progress counts the dump once either way (by the worker's path or read here).
+    expect(read[1]).toBe(read[0]);
+    expect(read[0]).toBeGreaterThan(300);
     expect(one.report.findings.map((f) => [f.rule, f.severity, f.subject.name, f.metrics.objects])).toEqual([['duplicate-cr', 'critical', 'build-42', 2]]);
   });
 

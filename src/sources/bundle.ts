@@ -510,6 +510,7 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
       // A resource dump goes to the engine by path: the worker that parses it reads it.
       const item = resourceFileItem(path, rel, plan, ctx);
       if (item) {
+        ctx.onBytes?.(size);
         yield item;
         continue;
       }
