@@ -499,7 +499,7 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
     const size = sizes.get(rel);
     if (ctx.fileItems && plan.read === 'log' && !plan.containers) {
       // A plain container log goes to the engine's workers whole (see FileItem).
-      const input = plainLogInput(path, rel, plan.origin, ctx);
+      const input = plainLogInput(path, rel, plan, ctx);
       if (input) {
         yield { type: 'events', input, events: [] };
         yield fileItem(path, size ?? (await stat(path)).size, input, ctx);
@@ -561,15 +561,24 @@ async function* safeMemberItems(path: string, rel: string, stream: AsyncIterable
   }
 }
 
-/** A plain (not gzipped) resource dump of a directory bundle as an item read where it is parsed, else undefined. */
-function resourceFileItem(path: string, rel: string, plan: MemberPlan, ctx: BundleContext): ResourcesItem | undefined {
+/**
+ * The start of a member of a directory bundle as text, or undefined when it is gzipped or cannot
+ * be read (it is then read as a stream, which unpacks it or reports why).
+ */
+function plainHead(path: string): string | undefined {
   let head: Buffer;
   try {
     head = readHead(path);
   } catch {
-    return undefined; // reported when read as a stream
+    return undefined;
   }
-  if (isGzip(head) || memberKind(plan, head.toString('utf8'), rel) !== 'resources') return undefined;
+  return isGzip(head) ? undefined : head.toString('utf8');
+}
+
+/** A plain resource dump of a directory bundle as an item read where it is parsed, else undefined. */
+function resourceFileItem(path: string, rel: string, plan: MemberPlan, ctx: BundleContext): ResourcesItem | undefined {
+  const head = plainHead(path);
+  if (head === undefined || memberKind(plan, head, rel) !== 'resources') return undefined;
   const input = newInput(path, 'resources', { referenceYear: ctx.referenceYear });
   ctx.inputs.push(input);
   const item: ResourcesItem = { type: 'resources', input, path };
@@ -578,17 +587,10 @@ function resourceFileItem(path: string, rel: string, plan: MemberPlan, ctx: Bund
 }
 
 /** The input for a container log that is plain text (not gzipped, not audit or metrics), else undefined. */
-function plainLogInput(path: string, rel: string, origin: string, ctx: BundleContext): InputHandle | undefined {
-  let head: Buffer;
-  try {
-    head = readHead(path);
-  } catch {
-    return undefined; // reported when read as a stream
-  }
-  if (isGzip(head)) return undefined;
-  const sniffed = sniffKind(head.toString('utf8'), rel);
-  if (sniffed === 'binary' || sniffed === 'audit' || sniffed === 'metrics') return undefined;
-  const input = newInput(path, 'log', { referenceYear: ctx.referenceYear, origin });
+function plainLogInput(path: string, rel: string, plan: MemberPlan & { read: 'log' }, ctx: BundleContext): InputHandle | undefined {
+  const head = plainHead(path);
+  if (head === undefined || memberKind(plan, head, rel) !== 'log') return undefined;
+  const input = newInput(path, 'log', { referenceYear: ctx.referenceYear, origin: plan.origin });
   ctx.inputs.push(input);
   return input;
 }
