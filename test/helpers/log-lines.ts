@@ -4,19 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as klog from '../../src/parsers/klog.js';
-import * as logfmt from '../../src/parsers/logfmt.js';
-import * as slogJson from '../../src/parsers/slog-json.js';
-import * as slogText from '../../src/parsers/slog-text.js';
-import * as wrappers from '../../src/parsers/wrappers.js';
-import * as zapConsole from '../../src/parsers/zap-console.js';
-import * as zapJson from '../../src/parsers/zap-json.js';
+import { SAMPLE_LINES } from '../../src/parsers/samples.js';
 
 /** Every parser's sample lines. */
-export const parserSamples: readonly string[] = [
-  ...klog.samples, ...zapJson.samples, ...zapConsole.samples, ...slogText.samples, ...slogJson.samples,
-  ...logfmt.samples, ...wrappers.samples,
-];
+export const parserSamples: readonly string[] = SAMPLE_LINES;
 
 /** The generator of benchmark logs, where the shared folder sits beside this repository on this machine. */
 export const GEN_LOG = '/work/shared/tools/gen-log.mjs';
