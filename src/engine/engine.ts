@@ -10,7 +10,7 @@ import { redact } from '../core/redact.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
 import { remediationFor } from '../analyzers/catalog.js';
 import { CriJoiner, parseLine, type ParseOptions } from '../parsers/index.js';
-import { countLines, parseResources, resourceEvents, slimObjects, type ParsedResources } from '../parsers/resources.js';
+import { parseDump, resourceEvents, type ParsedDump } from '../parsers/resources.js';
 import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceItem } from '../sources/types.js';
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { LinePool } from './line-pool.js';
@@ -200,8 +200,8 @@ export class Engine {
   private applyResult(item: BytesItem | RangeItem | ResourcesItem, r: LineResult): void {
     const input = item.input;
     if (item.type === 'resources') {
-      if (r.resources) {
-        this.applyResources(item, r.resources, r.resourceLines);
+      if (r.dump) {
+        this.applyResources(item, r.dump);
         return;
       }
       if (r.readError) {
@@ -298,9 +298,7 @@ export class Engine {
         input.report.problems.push(`cannot read: ${describeError(err)}`);
         return;
       }
-      let parsed = parseResources(text, input.report.source, item.now !== undefined ? { now: item.now } : {});
-      if (this.wholeKinds) parsed = slimObjects(parsed, new Set(this.wholeKinds));
-      this.applyResources(item, parsed, countLines(text));
+      this.applyResources(item, parseDump(text, input.report.source, item.now, this.wholeKinds));
       return;
     }
     this.ingestLines(input, item.lines, item.firstLine);
@@ -312,9 +310,9 @@ export class Engine {
   }
 
   /** A parsed resource dump: its input's report, and its objects routed as events. */
-  private applyResources(item: ResourcesItem, parsed: ParsedResources, lines?: number): void {
+  private applyResources(item: ResourcesItem, { parsed, lines }: ParsedDump): void {
     const rep = item.input.report;
-    rep.lines = lines ?? (item.text !== undefined ? countLines(item.text) : 0);
+    rep.lines = lines;
     rep.format = parsed.kind;
     rep.problems.push(...parsed.problems);
     for (const ev of resourceEvents(parsed, rep.source, item.now)) this.route(ev);

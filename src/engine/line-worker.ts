@@ -4,7 +4,7 @@
 // order; line numbers are relative to the chunk (the engine adds the offset). Workers also parse
 // the resource dumps of bundles (ResourcesItem), so the YAML library loads and runs here.
 import { parentPort } from 'node:worker_threads';
-import { countLines, parseResources, slimObjects, type ParsedResources } from '../parsers/resources.js';
+import { parseDump, type ParsedDump } from '../parsers/resources.js';
 import { SAMPLE_LINES } from '../parsers/samples.js';
 import { readLineRange, readResourceText } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
@@ -39,9 +39,8 @@ export interface LineResult {
   readError?: string;
   /** A job's bytes, given back with `sequential` or `error` (they may have been moved here). */
   bytes?: Uint8Array;
-  /** A resource dump, parsed, and its number of lines. */
-  resources?: ParsedResources;
-  resourceLines?: number;
+  /** A resource dump, parsed (see parseDump). */
+  dump?: ParsedDump;
 }
 
 /** Posts a result; a chunk's bytes given back travel by move, not copy. */
@@ -97,9 +96,7 @@ parentPort?.on('message', (job: LineJob) => {
         parentPort!.postMessage({ id: job.id, readError: err instanceof Error ? err.message : String(err) } satisfies LineResult);
         return;
       }
-      let resources = parseResources(text, job.source, now !== undefined ? { now } : {});
-      if (job.resources.whole) resources = slimObjects(resources, new Set(job.resources.whole));
-      reply({ id: job.id, resources, resourceLines: countLines(text) });
+      reply({ id: job.id, dump: parseDump(text, job.source, now, job.resources.whole) });
       return;
     }
     const tally = newTally();

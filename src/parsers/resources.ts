@@ -117,6 +117,22 @@ export function slimObjects(parsed: ParsedResources, whole: ReadonlySet<string>)
   return { ...parsed, objects };
 }
 
+/** A resource dump as the engine takes it in: its objects and problems, and its number of lines. */
+export interface ParsedDump {
+  parsed: ParsedResources;
+  lines: number;
+}
+
+/**
+ * A dump's text as the engine takes it in, on a worker or on its own thread: parsed with the
+ * bundle's capture time `now`, objects of kinds outside `whole` cut to their identity (no
+ * `whole`: every object whole), and its number of lines for its input's report.
+ */
+export function parseDump(text: string, source: string, now?: number, whole?: readonly string[]): ParsedDump {
+  const parsed = parseResources(text, source, now !== undefined ? { now } : {});
+  return { parsed: whole ? slimObjects(parsed, new Set(whole)) : parsed, lines: countLines(text) };
+}
+
 /** Lines of a text: newlines, plus one for a last line without one. */
 export function countLines(text: string): number {
   let n = 0;

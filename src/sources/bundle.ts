@@ -4,7 +4,7 @@
 // logs and Prometheus text dumps anywhere, and takes the bundle's capture time as "now".
 // The member logic here is shared with archive.ts, which feeds it archive members as streams.
 import { createReadStream, readFileSync, type Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { posix } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -469,10 +469,8 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
       listed = [];
     }
   }
-  const sizes = new Map(listed.map((f) => [f.rel, f.size]));
-  const files = listed.map((f) => f.rel);
   let t: number | undefined = layout.nameTime;
-  for (const rel of files) {
+  for (const { rel } of listed) {
     if (!isTimestampPath(rel)) continue;
     try {
       const v = parseTimestampFile(await readFile(join(dir, rel), 'utf8'));
@@ -489,24 +487,21 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
   // Container logs first: on a large bundle the engine's workers read and parse them while this
   // thread goes on to the resource dumps and other members (must-gathers sort
   // cluster-scoped-resources/ and namespaces/*/core/*.yaml before the pod logs).
-  const isLog = (rel: string) => planMember(rel).read === 'log';
-  const ordered = [...files.filter(isLog), ...files.filter((rel) => !isLog(rel))];
-  for (const rel of ordered) {
+  const members = listed.map((f) => ({ ...f, plan: planMember(f.rel) }));
+  const ordered = [...members.filter((m) => m.plan.read === 'log'), ...members.filter((m) => m.plan.read !== 'log')];
+  for (const { path, rel, size, plan } of ordered) {
     if (ctx.signal?.aborted) return;
-    const path = join(dir, rel);
-    const plan = planMember(rel);
     if (plan.read === 'skip') continue;
-    const size = sizes.get(rel);
     if (ctx.fileItems && plan.read === 'log' && !plan.containers) {
       // A plain container log goes to the engine's workers whole (see FileItem).
       const input = plainLogInput(path, rel, plan, ctx);
       if (input) {
         yield { type: 'events', input, events: [] };
-        yield fileItem(path, size ?? (await stat(path)).size, input, ctx);
+        yield fileItem(path, size, input, ctx);
         continue;
       }
     }
-    if (ctx.fileItems && size !== undefined && size <= RESOURCE_DOC_CAP) {
+    if (ctx.fileItems && size <= RESOURCE_DOC_CAP) {
       // A resource dump goes to the engine by path: the worker that parses it reads it.
       const item = resourceFileItem(path, rel, plan, ctx);
       if (item) {
@@ -515,7 +510,7 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
         continue;
       }
     }
-    const whole = size !== undefined && size <= SMALL_MEMBER_BYTES ? readSmall(path) : undefined;
+    const whole = size <= SMALL_MEMBER_BYTES ? readSmall(path) : undefined;
     if (whole) {
       ctx.onBytes?.(whole.length);
       yield* safeMemberItems(path, rel, once(whole), ctx);
