@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
 import type { Event, KubeObject } from '../core/event.js';
+import { identities } from './resource-identity.js';
 
 let yamlLib: typeof JsYaml | undefined;
 /** js-yaml, loaded on first use: scans of logs alone never pay for loading it. */
@@ -129,8 +130,13 @@ export interface ParsedDump {
  * `whole`: every object whole), and its number of lines for its input's report.
  */
 export function parseDump(text: string, source: string, now?: number, whole?: readonly string[]): ParsedDump {
-  const parsed = parseResources(text, source, now !== undefined ? { now } : {});
-  return { parsed: whole ? slimObjects(parsed, new Set(whole)) : parsed, lines: countLines(text) };
+  const lines = countLines(text);
+  if (!whole) return { parsed: parseResources(text, source, now !== undefined ? { now } : {}), lines };
+  const keep = new Set(whole);
+  // Most of a must-gather's YAML is Lists of kinds no analyzer reads whole (core Events above
+  // all): their identities are read without js-yaml when the dump has kubectl's shape.
+  const parsed = identities(text, keep) ?? slimObjects(parseResources(text, source, now !== undefined ? { now } : {}), keep);
+  return { parsed, lines };
 }
 
 /** Lines of a text: newlines, plus one for a last line without one. */

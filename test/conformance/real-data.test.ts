@@ -1,12 +1,14 @@
 // Every expectation of ../shared/real-data/README.md, checked against the real files: logs and a
 // must-gather that real systems produced and nobody on this project wrote.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SEVERITY_RANK, type Report } from '../../src/core/finding.js';
 import { analyzePaths } from '../../src/engine/run.js';
+import { identities } from '../../src/parsers/resource-identity.js';
+import { parseResources, slimObjects } from '../../src/parsers/resources.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const data = resolve(process.env.CTRLSCOPE_REAL_DATA ?? join(repo, '../shared/real-data'));
@@ -108,5 +110,18 @@ describe.skipIf(!present)('real data conformance', () => {
     const asTar = spawnSync('node', [cli, 'check', tgz], { encoding: 'utf8' });
     expect(asTar.status).toBe(0);
     expect(readdirSync(tmp)).toEqual(['must-gather.tar.gz']);
+  });
+
+  it('every real YAML dump: the identity reader gives what js-yaml gives, and reads the must-gather\'s Lists itself', () => {
+    const files = readdirSync(data, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f));
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
+      const text = readFileSync(join(data, f), 'utf8');
+      const got = identities(text, new Set());
+      if (f.startsWith('must-gather-aws/')) expect(got, f).toBeDefined();
+      if (got === undefined) continue;
+      const { objects, problems, kind } = slimObjects(parseResources(text, 'x'), new Set());
+      expect(got, f).toEqual({ objects, problems, kind });
+    }
   });
 });

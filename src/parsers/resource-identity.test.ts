@@ -1,0 +1,206 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { identities } from './resource-identity.js';
+import { parseResources, slimObjects } from './resources.js';
+
+const NONE = new Set<string>();
+
+/** What the js-yaml path gives for the same text and `whole` (the reference identities() must match). */
+function reference(text: string, whole: ReadonlySet<string>) {
+  const { objects, problems, kind } = slimObjects(parseResources(text, 'dump.yaml'), whole);
+  return { objects, problems, kind };
+}
+
+/** identities() as [kind, name, namespace, line] rows, or undefined when it leaves the dump to js-yaml. */
+function rows(text: string, whole: ReadonlySet<string> = NONE) {
+  const r = identities(text, whole);
+  return r?.objects.map((o) => [o.object.kind, o.object.metadata?.name, o.object.metadata?.namespace, o.line]);
+}
+
+const EVENTS = `---
+apiVersion: v1
+items:
+- apiVersion: v1
+  count: 1
+  involvedObject:
+    apiVersion: v1
+    kind: Endpoints
+    name: apiserver
+    namespace: openshift-kube-apiserver
+  kind: Event
+  message: 'Failed to update endpoint openshift-kube-apiserver/apiserver: Operation
+    cannot be fulfilled on endpoints "apiserver": the object has been modified; please
+    apply your changes to the latest version and try again'
+  metadata:
+    creationTimestamp: "2021-08-03T09:36:24Z"
+    name: apiserver.1697c24355762ea3
+    namespace: openshift-kube-apiserver
+  reason: FailedToUpdateEndpoint
+  reportingComponent: ""
+  type: Warning
+- apiVersion: v1
+  kind: Event
+  message: ip-10-0-195-177_746ff971 became leader
+  metadata:
+    annotations:
+      note: |
+        name: not-this-one
+      other: "a multi-line
+    name: nor-this-one"
+    name: cert-regeneration-controller-lock.1697c178008fda83
+    namespace: openshift-kube-apiserver
+    ownerReferences:
+    - apiVersion: v1
+      kind: ConfigMap
+      name: owner
+  type: Normal
+kind: EventList
+metadata:
+  resourceVersion: ""
+`;
+
+describe('identities: the dumps it reads', () => {
+  it('reads a kubectl List (yaml.v2 layout) item by item, past multi-line quoted and block scalars that hold key-like text', () => {
+    expect(rows(EVENTS)).toEqual([
+      ['Event', 'apiserver.1697c24355762ea3', 'openshift-kube-apiserver', 4],
+      ['Event', 'cert-regeneration-controller-lock.1697c178008fda83', 'openshift-kube-apiserver', 22],
+    ]);
+    expect(identities(EVENTS, NONE)).toEqual(reference(EVENTS, NONE));
+  });
+
+  it('reads Lists whose items are indented under `items:`, and a lone object', () => {
+    const indented = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: web\n      namespace: shop\n    spec:\n      replicas: 3\n  - kind: ConfigMap\n    metadata: {}\n';
+    expect(rows(indented)).toEqual([
+      ['Deployment', 'web', 'shop', 4],
+      ['ConfigMap', undefined, undefined, 11],
+    ]);
+    expect(identities(indented, NONE)).toEqual(reference(indented, NONE));
+    const lone = "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    a: b\n  name: 'openshift-etcd'\nspec:\n  finalizers:\n  - kubernetes\n";
+    expect(rows(lone)).toEqual([['Namespace', 'openshift-etcd', undefined, 1]]);
+    expect(identities(lone, NONE)).toEqual(reference(lone, NONE));
+  });
+
+  it('gives the same as js-yaml for an empty List', () => {
+    const text = 'apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n';
+    expect(identities(text, NONE)).toEqual({ objects: [], problems: [], kind: 'manifests' });
+    expect(identities(text, NONE)).toEqual(reference(text, NONE));
+  });
+});
+
+describe('identities: the dumps it leaves to js-yaml', () => {
+  const cases: [string, string][] = [
+    ['an object of a kind read whole', 'apiVersion: kubernaut.ai/v1alpha1\nkind: RemediationRequest\nmetadata:\n  name: rr-1\n'],
+    ['several documents', 'kind: A\nmetadata:\n  name: a\n---\nkind: B\nmetadata:\n  name: b\n'],
+    ['an alias', 'kind: A\nmetadata: &m\n  name: a\n'],
+    ['a name the core schema reads as a number', 'kind: A\nmetadata:\n  name: 1234\n'],
+    ['a name the core schema reads as a boolean', 'kind: A\nmetadata:\n  name: true\n'],
+    ['a name continued on the next line', 'kind: A\nmetadata:\n  name: a\n    b\n'],
+    ['a name with an escape', 'kind: A\nmetadata:\n  name: "a\\u0062"\n'],
+    ['a quoted identity key', 'kind: A\nmetadata:\n  "name": a\n'],
+    ['a tab', 'kind: A\nmetadata:\n\tname: a\n'],
+    ['CR line ends', 'kind: A\r\nmetadata:\r\n  name: a\r\n'],
+    ['a byte order mark', '\uFEFFkind: A\nmetadata:\n  name: a\n'],
+    ['JSON', '{"kind": "A", "metadata": {"name": "a"}}'],
+    ['a kubectl table', 'NAME   AGE\na      5m\n'],
+    ['an item that is not a mapping', 'kind: List\nitems:\n- a\n'],
+    ['metadata that is null', 'kind: A\nmetadata:\nspec: {}\n'],
+    ['a flow mapping', 'kind: A\nmetadata: {name: a}\n'],
+    ['an object with neither kind nor metadata', 'spec:\n  a: b\n'],
+    ['a List inside a List', 'kind: List\nitems:\n- kind: List\n  items: []\n'],
+  ];
+  it.each(cases)('%s', (_what, text) => {
+    expect(identities(text, new Set(['remediationrequest']))).toBeUndefined();
+  });
+});
+
+/** A seeded PRNG (mulberry32): the generated dumps are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Go's YAML writer (kubectl, must-gather) folds long quoted scalars over several lines, indented
+ * past their key; js-yaml's writer never does. This folds some quoted values of `text` that way.
+ */
+function foldQuoted(text: string, rand: () => number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const m = /^( *)(- )?([^ :'"][^:]*): (['"])(.*)\4$/.exec(line);
+      if (!m || rand() < 0.3) return line;
+      const body = m[5]!;
+      const spaces = [...body.matchAll(/ (?! )/g)].map((x) => x.index!).filter((i) => i > 0 && body[i - 1] !== ' ' && body[i - 1] !== '\\');
+      if (!spaces.length) return line;
+      const at = spaces[Math.floor(rand() * spaces.length)]!;
+      const keyCol = m[1]!.length + (m[2] ? 2 : 0);
+      const pad = ' '.repeat(Math.floor(rand() * (keyCol + 5)));
+      return `${m[1]}${m[2] ?? ''}${m[3]}: ${m[4]}${body.slice(0, at)}\n${pad}${body.slice(at + 1)}${m[4]}`;
+    })
+    .join('\n');
+}
+
+describe('identities: property against js-yaml', () => {
+  it('matches slimObjects(parseResources()) on 600 generated dumps in every layout js-yaml writes, whenever it reads one', () => {
+    const rand = rng(20261122);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const pieces = ['a', 'name: x', 'namespace: y', ' ', ':', ': ', '#', ' #', "'", '"', '\n', '\n  name: z', '- ', '|', '>', '{', '[', '&a', '*a', '!t', 'web-1', '2026', 'true', 'null', '  ', '\\'];
+    const str = () => Array.from({ length: 1 + Math.floor(rand() * 6) }, () => pick(pieces)).join('');
+    const identity = () => pick(['web-1', 'etcd.16a7', 'a', 'x-y.z', 'Null', '007', 'kube-system', 'with space', str()]);
+    const object = () => {
+      const md: Record<string, unknown> = {};
+      if (rand() < 0.9) md.name = identity();
+      if (rand() < 0.7) md.namespace = identity();
+      if (rand() < 0.5) md.annotations = { [pick(['note', 'a/b', 'name'])]: str(), other: str() };
+      if (rand() < 0.3) md.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: str() }];
+      const o: Record<string, unknown> = {};
+      if (rand() < 0.9) o.apiVersion = pick(['v1', 'apps/v1', 'kubernaut.ai/v1alpha1']);
+      if (rand() < 0.95) o.kind = pick(['Event', 'Pod', 'ConfigMap', 'Deployment']);
+      if (rand() < 0.5) o.message = str();
+      if (rand() < 0.95) o.metadata = md;
+      if (rand() < 0.5) o.spec = { list: [str(), str()], nested: { name: str(), deep: [{ name: str() }] } };
+      return o;
+    };
+    let read = 0;
+    for (let i = 0; i < 600; i++) {
+      const items = Array.from({ length: Math.floor(rand() * 4) }, object);
+      const doc = rand() < 0.8 ? { apiVersion: 'v1', items, kind: pick(['List', 'EventList']), metadata: { resourceVersion: '' } } : object();
+      const text = (rand() < 0.3 ? '---\n' : '') + dump(doc, {
+        lineWidth: pick([20, 40, 80, -1]),
+        noArrayIndent: rand() < 0.5,
+        quotingType: pick(["'", '"'] as const),
+        forceQuotes: rand() < 0.2,
+        flowLevel: rand() < 0.1 ? 3 : -1,
+      });
+      const whole = rand() < 0.2 ? new Set(['pod']) : NONE;
+      const got = identities(text, whole);
+      const goText = rand() < 0.5 ? foldQuoted(text, rand) : text;
+      const gotGo = identities(goText, whole);
+      if (gotGo !== undefined) expect(gotGo, goText).toEqual(reference(goText, whole));
+      if (got === undefined) continue;
+      read++;
+      expect(got, text).toEqual(reference(text, whole));
+    }
+    // Most generated dumps are in the shape it reads; the rest went to js-yaml.
+    expect(read).toBeGreaterThan(200);
+  });
+
+  it('matches js-yaml on every YAML file in this repository', () => {
+    const repo = join(import.meta.dirname, '../..');
+    const files = execFileSync('git', ['ls-files', '*.yaml', '*.yml'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const text = readFileSync(join(repo, f), 'utf8');
+      const got = identities(text, NONE);
+      if (got !== undefined) expect(got, f).toEqual(reference(text, NONE));
+    }
+  });
+});

@@ -1,0 +1,319 @@
+// The identities (apiVersion, kind, metadata.name, metadata.namespace) of the objects in a YAML
+// resource dump, read line by line without building the objects, for dumps whose objects no
+// analyzer reads beyond that (see Analyzer.objectKinds and slimObjects).
+//
+// Why: a must-gather's YAML is mostly `namespaces/*/core/events.yaml`, Lists of core Events that
+// no analyzer studies; js-yaml reads them at 15-25 MB/s, which made a 100 MB must-gather of
+// real shape scan at half the speed of one made of logs. This reader handles the shape kubectl and
+// must-gather write (`kubectl get -o yaml`: one document, a `*List` whose `items:` are block
+// mappings, or one object) and gives up, returning undefined, on anything else: several
+// documents, anchors, aliases, tags, flow collections, tabs, CR line ends, identity values that
+// are not plain strings, an item of a kind some analyzer reads whole. The caller then parses the
+// dump with js-yaml, so the result is the same either way (resource-identity.test.ts compares
+// the two on every dump the tests and the real data hold, and on generated variants).
+//
+// Lines that cannot matter to the identities are not parsed, only skipped with the scalar they
+// belong to: quoted scalars (which may span lines and hold text that looks like keys) are followed
+// to their closing quote, and the continuation lines of plain and block scalars are skipped by
+// their indentation.
+import type { KubeObject } from '../core/event.js';
+import type { ParsedObject, ParsedResources } from './resources.js';
+
+/** A plain scalar the core schema reads as a string and that needs no unescaping. */
+const PLAIN_STRING = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+/** Plain scalars of that shape the core schema reads as null or a boolean instead. */
+const NOT_STRINGS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+/** Quoted scalars without escapes: their text is their value. */
+const SINGLE_QUOTED = /^'([^']*)'$/;
+const DOUBLE_QUOTED = /^"([^"\\]*)"$/;
+
+/** The string an identity key holds, or GIVE_UP for anything else (null, a number, a boolean, an escape, a comment). */
+const GIVE_UP = Symbol('give up');
+function identityValue(raw: string): string | typeof GIVE_UP {
+  const v = raw.trimEnd();
+  if (PLAIN_STRING.test(v)) return NOT_STRINGS.has(v) ? GIVE_UP : v;
+  const q = SINGLE_QUOTED.exec(v) ?? DOUBLE_QUOTED.exec(v);
+  return q ? q[1]! : GIVE_UP;
+}
+
+interface Item {
+  line: number;
+  apiVersion?: string;
+  kind?: string;
+  /** undefined: no metadata key; null: `metadata:` seen, its mapping not (yet); else its identity keys. */
+  metadata?: { name?: string; namespace?: string } | null;
+  hasItems?: boolean;
+}
+
+/** Keys read where an object's identity is: their value must be a plain string on the key's line. */
+function isIdentityKey(key: string): key is 'apiVersion' | 'kind' {
+  return key === 'apiVersion' || key === 'kind';
+}
+
+/**
+ * The objects of a YAML dump cut to their identity, exactly as slimObjects(parseResources(text))
+ * would give them, or undefined when the dump is not in the shape this reader handles (see the
+ * top of this file) or holds an object whose kind (lower case) is in `whole`.
+ */
+export function identities(text: string, whole: ReadonlySet<string>): ParsedResources | undefined {
+  const n = text.length;
+  if (n === 0 || text.indexOf('\r') !== -1 || text.indexOf('\t') !== -1) return undefined;
+  const c0 = text.charCodeAt(0);
+  // A letter (a root key) or `---`; anything else (BOM, JSON, comments, a table) is left to the parser.
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || text.startsWith('---\n'))) return undefined;
+
+  const root: Item = { line: 0 };
+  const items: Item[] = [];
+  /** Inside the root's `items:` sequence, its dashes' column (-1 until the first), the current item and its keys' column. */
+  let inItems = false;
+  let dash = -1;
+  let item: Item | undefined;
+  let itemCol = -1;
+  /** Inside a `metadata:` mapping: whose, the column of its `metadata` key, the column of its keys (-1 until the first). */
+  let meta: Item | undefined;
+  let metaKeyCol = -1;
+  let metaCol = -1;
+  /** Skip lines indented more than this (continuation of a plain or block scalar); -1: none. */
+  let skipDeeper = -1;
+  /** The scalar being skipped is an identity value: a continuation line would change it. */
+  let skippingIdentity = false;
+  /** Inside a quoted scalar spanning lines: its quote character code; 0: none. */
+  let quote = 0;
+  let lineNo = 0;
+  let sawContent = false;
+  /** The line of the document's first content (js-yaml's line for a lone object). */
+  let docLine = 1;
+  for (let start = 0; start < n; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = n;
+    const ls = start;
+    start = end + 1;
+    lineNo++;
+    if (quote !== 0) {
+      const close = closingQuote(text, ls, end, quote);
+      if (close === -1) continue;
+      quote = 0;
+      if (!restIsBlank(text, close + 1, end)) return undefined;
+      continue;
+    }
+    let p = ls;
+    while (p < end && text.charCodeAt(p) === 32) p++;
+    const indent = p - ls;
+    if (p === end) continue; // an empty line
+    if (skipDeeper >= 0) {
+      if (indent > skipDeeper) {
+        if (skippingIdentity) return undefined;
+        continue;
+      }
+      skipDeeper = -1;
+      skippingIdentity = false;
+    }
+    const c = text.charCodeAt(p);
+    if (c === 35) continue; // a comment line
+    if (indent === 0 && (text.startsWith('---', p) || text.startsWith('...', p))) {
+      // Only a first `---` before any content; other document markers: several documents.
+      if (sawContent || lineNo !== 1 || end - p !== 3) return undefined;
+      continue;
+    }
+    if (!sawContent) docLine = lineNo;
+    sawContent = true;
+    // A sequence entry: `- ` and its content on the same line (keyCol: where that content starts).
+    let entry = false;
+    let keyCol = indent;
+    if (c === 45 && (p + 1 === end || text.charCodeAt(p + 1) === 32)) {
+      entry = true;
+      p++;
+      while (p < end && text.charCodeAt(p) === 32) p++;
+      keyCol = p - ls;
+    }
+    // The key, plain or quoted, and where its value starts; a line without `key:` holds a scalar.
+    let key: string | undefined;
+    let v = p;
+    if (p < end) {
+      const k = keyEnd(text, p, end);
+      if (k >= 0) {
+        key = text.slice(p, k);
+        v = k + 1;
+        while (v < end && text.charCodeAt(v) === 32) v++;
+      }
+    }
+
+    // Where the line sits: the end of a metadata mapping, the root, the items, an item's keys.
+    if (meta && indent <= metaKeyCol) meta = undefined;
+    let target: Item | undefined;
+    if (indent === 0 && !entry) {
+      inItems = false;
+      item = undefined;
+      target = root;
+    } else if (inItems && entry && (dash === -1 ? true : indent <= dash)) {
+      if (indent !== dash && dash !== -1) return undefined;
+      if (key === undefined) return undefined; // an item that is not a mapping on its dash's line
+      dash = indent;
+      item = { line: lineNo };
+      items.push(item);
+      itemCol = keyCol;
+      target = item;
+    } else if (inItems && (dash === -1 || indent < itemCol)) {
+      return undefined; // neither an item nor inside one
+    } else if (entry && indent === 0) {
+      return undefined; // a sequence at the root
+    } else if (item && indent === itemCol && !entry) {
+      target = item;
+    }
+    if (target && key !== undefined) {
+      if (!isPlainKey(key)) return undefined;
+      if (isIdentityKey(key)) {
+        const val = identityValue(text.slice(v, end));
+        if (val === GIVE_UP) return undefined;
+        target[key] = val;
+        skipDeeper = keyCol;
+        skippingIdentity = true;
+        continue;
+      }
+      if (key === 'metadata') {
+        const rest = text.slice(v, end).trimEnd();
+        if (rest === '{}') target.metadata = {};
+        else if (rest !== '') return undefined;
+        else {
+          target.metadata = null;
+          meta = target;
+          metaKeyCol = keyCol;
+          metaCol = -1;
+        }
+        continue;
+      }
+      if (key === 'items') {
+        target.hasItems = true;
+        if (target === root) {
+          const rest = text.slice(v, end).trimEnd();
+          if (rest === '') {
+            inItems = true;
+            dash = -1;
+          } else if (rest !== '[]') return undefined;
+          continue;
+        }
+      }
+    } else if (target && key === undefined) {
+      return undefined; // a scalar where keys are
+    } else if (meta && indent > metaKeyCol) {
+      if (metaCol === -1) {
+        if (entry || key === undefined) return undefined; // metadata is not a mapping
+        metaCol = indent;
+        meta.metadata = {};
+      }
+      if (indent < metaCol) return undefined;
+      if (indent === metaCol && !entry) {
+        if (key === undefined || !isPlainKey(key)) return undefined;
+        if (key === 'name' || key === 'namespace') {
+          const val = identityValue(text.slice(v, end));
+          if (val === GIVE_UP) return undefined;
+          meta.metadata![key] = val;
+          skipDeeper = keyCol;
+          skippingIdentity = true;
+          continue;
+        }
+      }
+    }
+
+    // The value: nested lines follow, or a scalar whose further lines are skipped.
+    if (v >= end) continue;
+    const vc = text.charCodeAt(v);
+    if (vc === 35) return undefined; // `key: # comment`
+    if (vc === 39 || vc === 34) {
+      const close = closingQuote(text, v + 1, end, vc);
+      if (close === -1) quote = vc;
+      else if (!restIsBlank(text, close + 1, end)) return undefined;
+      continue;
+    }
+    if (vc === 123 || vc === 91) {
+      const rest = text.slice(v, end).trimEnd();
+      if (rest !== '{}' && rest !== '[]') return undefined;
+      continue;
+    }
+    if (vc === 38 || vc === 42 || vc === 33 || vc === 37 || vc === 64 || vc === 96 || vc === 63 || vc === 45 && key === undefined) {
+      return undefined; // anchors, aliases, tags, directives, reserved characters, complex keys, `- - x`
+    }
+    // A plain or block scalar: the lines indented more than its key (or its dash) belong to it.
+    skipDeeper = key === undefined && entry ? indent : keyCol;
+  }
+  if (quote !== 0) return undefined;
+  return assemble(root, items, whole, docLine);
+}
+
+/** The objects of the dump from what was read, as collect() and slimObjects() would make them. */
+function assemble(root: Item, items: Item[], whole: ReadonlySet<string>, docLine: number): ParsedResources | undefined {
+  const isList = root.hasItems === true && (root.kind === undefined || root.kind.endsWith('List'));
+  const found = isList ? items : [root];
+  if (!isList && (items.length > 0 || root.hasItems)) {
+    // An object with an `items` field of its own: collect() keeps it whole; leave it to the parser.
+    return undefined;
+  }
+  const objects: ParsedObject[] = [];
+  for (const it of found) {
+    if (it.hasItems) return undefined; // a List inside a List
+    if (it.kind === undefined && it.metadata === undefined) return undefined; // reported by the parser
+    if (it.metadata === null) return undefined; // `metadata:` with nothing under it is null, not a mapping
+    if (it.kind !== undefined && whole.has(it.kind.toLowerCase())) return undefined;
+    const object: KubeObject = {};
+    if (it.apiVersion !== undefined) object.apiVersion = it.apiVersion;
+    if (it.kind !== undefined) object.kind = it.kind;
+    if (it.metadata) {
+      object.metadata = {};
+      if (it.metadata.name !== undefined) object.metadata.name = it.metadata.name;
+      if (it.metadata.namespace !== undefined) object.metadata.namespace = it.metadata.namespace;
+    }
+    objects.push({ object, line: isList ? it.line : docLine });
+  }
+  return { objects, problems: [], kind: 'manifests' };
+}
+
+/** Where the key on a line ends (the index of its `:`), or -1 when the line holds a scalar. */
+function keyEnd(s: string, p: number, end: number): number {
+  const c = s.charCodeAt(p);
+  let i = p;
+  if (c === 34 || c === 39) {
+    const close = closingQuote(s, p + 1, end, c);
+    if (close === -1) return -1; // a quoted scalar starting here, not a key
+    i = close + 1;
+    while (i < end && s.charCodeAt(i) === 32) i++;
+    return i < end && s.charCodeAt(i) === 58 && (i + 1 === end || s.charCodeAt(i + 1) === 32) ? i : -1;
+  }
+  for (; i < end; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 58 && (i + 1 === end || s.charCodeAt(i + 1) === 32)) return i;
+    if (ch === 35 && i > p && s.charCodeAt(i - 1) === 32) return -1; // a comment starts
+  }
+  return -1;
+}
+
+/** A key read as written: plain, without characters that make js-yaml read it differently. */
+function isPlainKey(key: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(key);
+}
+
+/** Index of the quote closing a scalar, searching [from, end); -1 when it does not close there. */
+function closingQuote(s: string, from: number, end: number, q: number): number {
+  for (let i = s.indexOf(q === 39 ? "'" : '"', from); i !== -1 && i < end; i = s.indexOf(q === 39 ? "'" : '"', i + 1)) {
+    if (q === 39) {
+      if (s.charCodeAt(i + 1) === 39 && i + 1 < end) {
+        i++; // '' is an escaped quote
+        continue;
+      }
+      return i;
+    }
+    let b = 0;
+    for (let j = i - 1; j >= from && s.charCodeAt(j) === 92; j--) b++;
+    if (b % 2 === 0) return i;
+  }
+  return -1;
+}
+
+/** Whether [from, end) holds only spaces, or spaces and a comment. */
+function restIsBlank(s: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 32) continue;
+    return ch === 35 && i > from;
+  }
+  return true;
+}
