@@ -76,5 +76,19 @@ describe('LinePool', () => {
     // worker answers `sequential` and hands the bytes back whole.
     expect(JSON.parse(out)).toEqual([true, 0, true, true]);
   });
-});
 
+  it('answers a job whose bytes are a view into a larger buffer, leaving that buffer in place (copied, not moved)', () => {
+    const out = withPool(`
+      const p = new LinePool(1);
+      const want = { all: false, minRank: 4, keywords: 'Pending' };
+      const big = Buffer.alloc(256 << 10, 0x78); // a 256 KiB inflated chunk of which a member is a slice
+      const line = 'I0118 14:11:54.123456       1 f.go:1] "Pending work" n=3\\n';
+      big.write(line, 1000);
+      const view = big.subarray(1000, 1000 + line.length);
+      const r = await p.submit({ bytes: view, want, source: '', referenceYear: 2026 });
+      console.log(JSON.stringify([view.byteLength, big.byteLength, r.tally.lines, r.lines]));
+      await p.close();`);
+    // The rest of the chunk may still be in use (other members): moving its buffer would empty it.
+    expect(JSON.parse(out)).toEqual([57, 256 << 10, 1, ['I0118 14:11:54.123456       1 f.go:1] "Pending work" n=3']]);
+  });
+});
