@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { likelyLarge } from './line-pool.js';
+import { defaultWorkers, likelyLarge } from './line-pool.js';
 
 /** A sparse file of `size` bytes (no disk space used). */
 function sparse(path: string, size: number): string {
@@ -13,6 +13,19 @@ function sparse(path: string, size: number): string {
   closeSync(fd);
   return path;
 }
+
+describe('defaultWorkers', () => {
+  it('starts two workers at most, and leaves a core to the engine thread when it unpacks an archive', () => {
+    expect(defaultWorkers(['app.log'], 2)).toBe(2);
+    expect(defaultWorkers(['must-gather/'], 8)).toBe(2);
+    expect(defaultWorkers(['must-gather.tar.gz'], 2)).toBe(1);
+    expect(defaultWorkers(['app.log', 'bundle.ZIP'], 2)).toBe(1);
+    expect(defaultWorkers(['must-gather.tgz'], 4)).toBe(2);
+    // One core: still one worker, as before (the engine's thread and it share the core).
+    expect(defaultWorkers(['must-gather.tar.xz'], 1)).toBe(1);
+    expect(defaultWorkers(['app.log.gz'], 1)).toBe(1);
+  });
+});
 
 describe('likelyLarge', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-pool-'));

@@ -60,7 +60,7 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
   try {
     const opened = await openPaths(paths, { signal: opts.signal, onBytes, stdin: opts.stdin, fileItemsFrom, trees: opts.trees });
     progress.totalBytes = opened.totalBytes;
-    const workers = forced ?? (opened.workBytes >= PARALLEL_FROM_BYTES ? (pool?.size ?? defaultWorkers()) : 0);
+    const workers = forced ?? (opened.workBytes >= PARALLEL_FROM_BYTES ? (pool?.size ?? defaultWorkers(paths)) : 0);
     if (pool && pool.size !== workers) {
       await pool.close();
       pool = undefined;
