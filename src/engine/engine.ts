@@ -13,6 +13,7 @@ import { CriJoiner, parseLine, type ParseOptions } from '../parsers/index.js';
 import { parseDump, resourceEvents, type ParsedDump } from '../parsers/resources.js';
 import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceItem } from '../sources/types.js';
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
+import { readAhead } from './read-ahead.js';
 import { LinePool } from './line-pool.js';
 import { readLineRange, readResourceText } from './file-range.js';
 import { BugError, describeError } from '../core/errors.js';
@@ -46,10 +47,18 @@ const FILE_RANGE_BYTES = 2 << 20;
  * Jobs in flight per worker: enough to keep it busy while results are applied in order, and
  * while one slow job (a resource dump: the YAML library loads on first use, ~0.2 s) holds up
  * the results behind it. A file range costs this thread nothing until its result arrives; a
- * byte chunk (1 MiB, moved to the worker) is memory held until then, so fewer of those.
+ * byte chunk (1 MiB, moved to the worker) is memory held until then.
  */
 const RANGES_IN_FLIGHT_PER_WORKER = 8;
-const CHUNKS_IN_FLIGHT_PER_WORKER = 4;
+const CHUNKS_IN_FLIGHT_PER_WORKER = 8;
+
+/**
+ * Bytes of a source read ahead while this thread waits for a worker's result or applies one
+ * (see readAhead). With the 8 chunks in flight above (4 before), a 100 MB must-gather as .tar.gz
+ * scanned in a median 1.25-1.28 s against 1.33-1.41 s in three series of 9-15 alternating runs
+ * on 2 cores, for 10-30 MiB more peak RSS.
+ */
+const READ_AHEAD_BYTES = 8 << 20;
 
 interface Running {
   def: AnalyzerDefinition;
@@ -140,7 +149,7 @@ export class Engine {
       }
     };
     try {
-      for await (const item of source) {
+      for await (const item of pool ? readAhead(source, READ_AHEAD_BYTES) : source) {
         if (signal?.aborted) break;
         if (item.type === 'file') {
           if (!pool || this.sequential.has(item.input)) {

@@ -1,0 +1,83 @@
+// Reads a source ahead of its consumer, up to a budget of bytes, so that a source which only makes
+// progress while it is pulled (a .tar.gz: the inflater in the thread pool pauses as soon as one
+// chunk waits unread, and the tar parser behind it) keeps going while the engine waits for a
+// worker's result or applies one.
+import type { Source, SourceItem } from '../sources/types.js';
+
+/** Bytes an item holds while it waits (byte chunks, lines and resource text; others count 0). */
+export function itemBytes(item: SourceItem): number {
+  switch (item.type) {
+    case 'bytes':
+      return item.bytes.byteLength;
+    case 'lines': {
+      let n = 0;
+      for (const l of item.lines) n += l.length;
+      return n;
+    }
+    case 'resources':
+      return item.text?.length ?? 0;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The items of `source`, in order, pulled as fast as the source gives them while fewer than
+ * `budget` bytes wait (at least one item always may). An error from the source is thrown to the
+ * consumer after the items read before it; when the consumer stops early the source is closed.
+ */
+export async function* readAhead(source: Source, budget: number): AsyncGenerator<SourceItem> {
+  const it = source[Symbol.asyncIterator]();
+  const waiting: SourceItem[] = [];
+  let held = 0;
+  let done = false;
+  let stopped = false;
+  let failure: { error: unknown } | undefined;
+  let wakeConsumer: (() => void) | undefined;
+  let wakePump: (() => void) | undefined;
+  const pump = (async () => {
+    try {
+      while (!stopped) {
+        if (held >= budget) {
+          await new Promise<void>((r) => (wakePump = r));
+          continue;
+        }
+        const next = await it.next();
+        if (next.done) break;
+        waiting.push(next.value);
+        held += itemBytes(next.value);
+        if (wakeConsumer) {
+          wakeConsumer();
+          wakeConsumer = undefined;
+        }
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      done = true;
+      wakeConsumer?.();
+    }
+  })();
+  try {
+    for (;;) {
+      if (waiting.length) {
+        const item = waiting.shift()!;
+        held -= itemBytes(item);
+        if (held < budget && wakePump) {
+          wakePump();
+          wakePump = undefined;
+        }
+        yield item;
+        continue;
+      }
+      if (done) break;
+      await new Promise<void>((r) => (wakeConsumer = r));
+    }
+    if (failure) throw failure.error;
+  } finally {
+    stopped = true;
+    wakePump?.();
+    await pump;
+    await it.return?.(undefined);
+  }
+}
