@@ -110,6 +110,9 @@ describe('identities: the dumps it leaves to js-yaml', () => {
     ['a flow mapping', 'kind: A\nmetadata: {name: a}\n'],
     ['an object with neither kind nor metadata', 'spec:\n  a: b\n'],
     ['a List inside a List', 'kind: List\nitems:\n- kind: List\n  items: []\n'],
+    ['a line less indented than its block scalar but past the key (bad indentation)', 'kind: A\nmetadata:\n  name: a\n  note: |\n      x\n     y: 1\n'],
+    ['a line deeper than its mapping (bad indentation)', 'kind: A\nmetadata:\n  name: a\n   namespace: b\n'],
+    ['two `items:` keys (the second replaces the first)', 'kind: List\nitems:\n- kind: A\n  metadata: {}\nitems:\n- kind: B\n  metadata: {}\n'],
   ];
   it.each(cases)('%s', (_what, text) => {
     expect(identities(text, new Set(['remediationrequest']))).toBeUndefined();
@@ -191,6 +194,40 @@ describe('identities: property against js-yaml', () => {
     }
     // Most generated dumps are in the shape it reads; the rest went to js-yaml.
     expect(read).toBeGreaterThan(200);
+  });
+
+  it('matches js-yaml on 2 000 damaged copies of a kubectl dump: what js-yaml rejects, it leaves to js-yaml', () => {
+    // Lines dropped, repeated, indented or dedented by one, a character inserted or deleted:
+    // most results are invalid YAML, which js-yaml reports as a problem. Reading identities
+    // from those would hide the problem, so identities() must return undefined for them.
+    const rand = rng(7);
+    const base = EVENTS.split('\n');
+    let read = 0;
+    let broken = 0;
+    for (let i = 0; i < 2000; i++) {
+      const lines = base.slice();
+      for (let j = 0; j < 1 + Math.floor(rand() * 3); j++) {
+        const at = Math.floor(rand() * lines.length);
+        const l = lines[at]!;
+        const c = Math.floor(rand() * l.length);
+        const op = Math.floor(rand() * 6);
+        if (op === 0) lines.splice(at, 1);
+        else if (op === 1) lines.splice(at, 0, lines[Math.floor(rand() * lines.length)]!);
+        else if (op === 2) lines[at] = ` ${l}`;
+        else if (op === 3) lines[at] = l.replace(/^ /, '');
+        else if (op === 4) lines[at] = l.slice(0, c) + "'\":-#|"[Math.floor(rand() * 7)] + l.slice(c);
+        else lines[at] = l.slice(0, c) + l.slice(c + 1);
+      }
+      const text = lines.join('\n');
+      const ref = reference(text, NONE);
+      if (ref.problems.length) broken++;
+      const got = identities(text, NONE);
+      if (got === undefined) continue;
+      read++;
+      expect(got, text).toEqual(ref);
+    }
+    expect(read).toBeGreaterThan(300);
+    expect(broken).toBeGreaterThan(300);
   });
 
   it('matches js-yaml on every YAML file in this repository', () => {

@@ -12,10 +12,13 @@
 // dump with js-yaml, so the result is the same either way (resource-identity.test.ts compares
 // the two on every dump the tests and the real data hold, and on generated variants).
 //
-// Lines that cannot matter to the identities are not parsed, only skipped with the scalar they
-// belong to: quoted scalars (which may span lines and hold text that looks like keys) are followed
-// to their closing quote, and the continuation lines of plain and block scalars are skipped by
-// their indentation.
+// Values that cannot matter to the identities are not parsed, only skipped: quoted scalars
+// (which may span lines and hold text that looks like keys) are followed to their closing quote,
+// the lines of plain and block scalars are skipped by their indentation. Every other line must
+// fit the nesting js-yaml would build (each line continues an open mapping or sequence at its
+// exact column, or opens one after a key or dash with nothing after it): a dump js-yaml would
+// reject ("bad indentation", a key where a scalar's next line is, …) is left to js-yaml, so its
+// problem is still reported. The tests damage kubectl dumps thousands of ways to hold it to that.
 import type { KubeObject } from '../core/event.js';
 import type { ParsedObject, ParsedResources } from './resources.js';
 
@@ -23,6 +26,9 @@ import type { ParsedObject, ParsedResources } from './resources.js';
 const PLAIN_STRING = /^[A-Za-z][A-Za-z0-9._/-]*$/;
 /** Plain scalars of that shape the core schema reads as null or a boolean instead. */
 const NOT_STRINGS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+/** Characters (codes below 128) that start something other than a plain key or scalar at the start of a line's content. */
+const INDICATOR = new Uint8Array(128);
+for (const ch of '|>&*!%@`?{}[],:') INDICATOR[ch.charCodeAt(0)] = 1;
 /** Quoted scalars without escapes: their text is their value. */
 const SINGLE_QUOTED = /^'([^']*)'$/;
 const DOUBLE_QUOTED = /^"([^"\\]*)"$/;
@@ -73,10 +79,25 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
   let meta: Item | undefined;
   let metaKeyCol = -1;
   let metaCol = -1;
+  /**
+   * The open block collections, as js-yaml would nest them: the column of each and whether it is
+   * a sequence. Every line must continue one of them at its exact column, or open a nested one
+   * right after a key or dash with nothing after it (`expect`); else js-yaml reports bad
+   * indentation, and the dump is left to it so that the problem is reported.
+   */
+  const cols = new Int32Array(1024);
+  const seqs = new Uint8Array(1024);
+  let depth = 1; // cols[0] = 0, seqs[0] = 0: the root mapping
+  /** Column of a key or dash whose value starts on the next lines; -1: none. */
+  let expect = -1;
+  /** `expect` came from a key: its value may also be a sequence at the key's own column (yaml.v2). */
+  let expectFromKey = false;
   /** Skip lines indented more than this (continuation of a plain or block scalar); -1: none. */
   let skipDeeper = -1;
-  /** The scalar being skipped is an identity value: a continuation line would change it. */
-  let skippingIdentity = false;
+  /** What is skipped: 0 a block scalar, 1 a plain scalar, 2 a plain identity value (no continuation allowed). */
+  let skipping = 0;
+  /** A block scalar's content column, set by its first line; -1 until then. */
+  let blockIndent = -1;
   /** Inside a quoted scalar spanning lines: its quote character code; 0: none. */
   let quote = 0;
   let lineNo = 0;
@@ -102,11 +123,18 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     if (p === end) continue; // an empty line
     if (skipDeeper >= 0) {
       if (indent > skipDeeper) {
-        if (skippingIdentity) return undefined;
+        // A plain scalar's next line: js-yaml reads it as part of the scalar, or fails on it when
+        // it looks like a key or a comment; either way only js-yaml can say.
+        if (skipping === 2 || (skipping === 1 && !plainContinuation(text, p, end))) return undefined;
+        if (skipping === 0) {
+          // A block scalar's first line sets its indentation; a line less indented but still past
+          // the key is bad indentation to js-yaml.
+          if (blockIndent === -1) blockIndent = indent;
+          else if (indent < blockIndent) return undefined;
+        }
         continue;
       }
       skipDeeper = -1;
-      skippingIdentity = false;
     }
     const c = text.charCodeAt(p);
     if (c === 35) continue; // a comment line
@@ -117,7 +145,7 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     }
     if (!sawContent) docLine = lineNo;
     sawContent = true;
-    // A sequence entry: `- ` and its content on the same line (keyCol: where that content starts).
+    // A sequence entry: `- ` and what follows it on the line (keyCol: where that starts).
     let entry = false;
     let keyCol = indent;
     if (c === 45 && (p + 1 === end || text.charCodeAt(p + 1) === 32)) {
@@ -129,25 +157,50 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     // The key, plain or quoted, and where its value starts; a line without `key:` holds a scalar.
     let key: string | undefined;
     let v = p;
+    /** Where the key ends (-1: a scalar line); the key itself is sliced out only where it is read. */
+    let k = -1;
     if (p < end) {
-      const k = keyEnd(text, p, end);
+      const fc = text.charCodeAt(p);
+      if (fc < 128 && INDICATOR[fc] === 1) return undefined; // a block scalar, flow, tag, anchor… where a key would be
+      k = keyEnd(text, p, end);
       if (k >= 0) {
-        key = text.slice(p, k);
         v = k + 1;
         while (v < end && text.charCodeAt(v) === 32) v++;
       }
     }
+    const hasKey = k >= 0;
 
-    // Where the line sits: the end of a metadata mapping, the root, the items, an item's keys.
+    // The line's place among the open collections.
+    const seq = entry ? 1 : 0;
+    if (expect >= 0) {
+      if (indent > expect || (indent === expect && entry && expectFromKey)) {
+        if (depth === cols.length) return undefined; // nested deeper than any dump
+        cols[depth] = indent;
+        seqs[depth++] = seq;
+      }
+      expect = -1;
+    }
+    // A key at the column of a yaml.v2 sequence (dashes at their key's column) closes the sequence.
+    while (depth > 0 && (cols[depth - 1]! > indent || (cols[depth - 1] === indent && seqs[depth - 1] === 1 && !entry && depth > 1 && cols[depth - 2] === indent))) depth--;
+    if (depth === 0 || cols[depth - 1] !== indent || seqs[depth - 1] !== seq) return undefined;
+    if (!entry && !hasKey) return undefined; // a scalar where keys are
+    if (entry && hasKey) {
+      // `- key: value`: a mapping whose keys are at keyCol.
+      if (depth === cols.length) return undefined;
+      cols[depth] = keyCol;
+      seqs[depth++] = 0;
+    }
+
+    // Where the line sits among the root, the items and an item's keys.
     if (meta && indent <= metaKeyCol) meta = undefined;
     let target: Item | undefined;
     if (indent === 0 && !entry) {
       inItems = false;
       item = undefined;
       target = root;
-    } else if (inItems && entry && (dash === -1 ? true : indent <= dash)) {
+    } else if (inItems && entry && (dash === -1 || indent <= dash)) {
       if (indent !== dash && dash !== -1) return undefined;
-      if (key === undefined) return undefined; // an item that is not a mapping on its dash's line
+      if (!hasKey) return undefined; // an item that is not a mapping on its dash's line
       dash = indent;
       item = { line: lineNo };
       items.push(item);
@@ -160,17 +213,16 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     } else if (item && indent === itemCol && !entry) {
       target = item;
     }
+    let identity = false;
+    if (hasKey && (target || (meta && (metaCol === -1 || indent === metaCol)))) key = text.slice(p, k);
     if (target && key !== undefined) {
       if (!isPlainKey(key)) return undefined;
       if (isIdentityKey(key)) {
         const val = identityValue(text.slice(v, end));
         if (val === GIVE_UP) return undefined;
         target[key] = val;
-        skipDeeper = keyCol;
-        skippingIdentity = true;
-        continue;
-      }
-      if (key === 'metadata') {
+        identity = true;
+      } else if (key === 'metadata') {
         const rest = text.slice(v, end).trimEnd();
         if (rest === '{}') target.metadata = {};
         else if (rest !== '') return undefined;
@@ -180,9 +232,8 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
           metaKeyCol = keyCol;
           metaCol = -1;
         }
-        continue;
-      }
-      if (key === 'items') {
+      } else if (key === 'items') {
+        if (target === root && root.hasItems) return undefined; // a second `items:` replaces the first
         target.hasItems = true;
         if (target === root) {
           const rest = text.slice(v, end).trimEnd();
@@ -190,14 +241,11 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
             inItems = true;
             dash = -1;
           } else if (rest !== '[]') return undefined;
-          continue;
         }
       }
-    } else if (target && key === undefined) {
-      return undefined; // a scalar where keys are
     } else if (meta && indent > metaKeyCol) {
       if (metaCol === -1) {
-        if (entry || key === undefined) return undefined; // metadata is not a mapping
+        if (entry || !hasKey) return undefined; // metadata is not a mapping
         metaCol = indent;
         meta.metadata = {};
       }
@@ -208,15 +256,18 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
           const val = identityValue(text.slice(v, end));
           if (val === GIVE_UP) return undefined;
           meta.metadata![key] = val;
-          skipDeeper = keyCol;
-          skippingIdentity = true;
-          continue;
+          identity = true;
         }
       }
     }
 
     // The value: nested lines follow, or a scalar whose further lines are skipped.
-    if (v >= end) continue;
+    if (v >= end) {
+      // Nothing after the key or dash: the value is on the next lines (or null).
+      expect = hasKey ? keyCol : indent;
+      expectFromKey = hasKey;
+      continue;
+    }
     const vc = text.charCodeAt(v);
     if (vc === 35) return undefined; // `key: # comment`
     if (vc === 39 || vc === 34) {
@@ -230,11 +281,17 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
       if (rest !== '{}' && rest !== '[]') return undefined;
       continue;
     }
-    if (vc === 38 || vc === 42 || vc === 33 || vc === 37 || vc === 64 || vc === 96 || vc === 63 || vc === 45 && key === undefined) {
+    if (vc === 38 || vc === 42 || vc === 33 || vc === 37 || vc === 64 || vc === 96 || vc === 63 || (vc === 45 && !hasKey)) {
       return undefined; // anchors, aliases, tags, directives, reserved characters, complex keys, `- - x`
     }
     // A plain or block scalar: the lines indented more than its key (or its dash) belong to it.
-    skipDeeper = key === undefined && entry ? indent : keyCol;
+    skipDeeper = !hasKey && entry ? indent : keyCol;
+    skipping = vc === 124 || vc === 62 ? 0 : identity ? 2 : 1;
+    if (skipping === 0) {
+      blockIndent = -1;
+      // Only the plain headers (`|`, `|-`, `>+`, …): an explicit indentation is left to js-yaml.
+      if (!/^[|>][-+]?\s*$/.test(text.slice(v, end))) return undefined;
+    }
   }
   if (quote !== 0) return undefined;
   return assemble(root, items, whole, docLine);
@@ -306,6 +363,19 @@ function closingQuote(s: string, from: number, end: number, q: number): number {
     if (b % 2 === 0) return i;
   }
   return -1;
+}
+
+/**
+ * Whether a line can only continue a plain scalar (js-yaml would not read a key, a comment or the
+ * end of the scalar there): no `: `, no trailing `:`, no ` #`.
+ */
+function plainContinuation(s: string, p: number, end: number): boolean {
+  for (let i = p; i < end; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 58 && (i + 1 === end || s.charCodeAt(i + 1) === 32)) return false;
+    if (ch === 35 && s.charCodeAt(i - 1) === 32) return false;
+  }
+  return true;
 }
 
 /** Whether [from, end) holds only spaces, or spaces and a comment. */
