@@ -112,6 +112,11 @@ describe('identities: the dumps it leaves to js-yaml', () => {
     ['a List inside a List', 'kind: List\nitems:\n- kind: List\n  items: []\n'],
     ['a line less indented than its block scalar but past the key (bad indentation)', 'kind: A\nmetadata:\n  name: a\n  note: |\n      x\n     y: 1\n'],
     ['a line deeper than its mapping (bad indentation)', 'kind: A\nmetadata:\n  name: a\n   namespace: b\n'],
+    ['a plain value holding ": " (bad indentation to js-yaml)', 'kind: A\nmetadata:\n  name: a\nmessage: Failed: foo\n'],
+    ['a comment after a dash', 'kind: A\nmetadata:\n  name: a\nlist:\n- # note: x\n- b\n'],
+    ['an escape js-yaml does not know, in any double-quoted scalar', 'kind: A\nmetadata:\n  name: a\nstatus: "\\False"\n'],
+    ['a value starting with a flow indicator', 'kind: A\nmetadata:\n  name: a\nspec: ]x\n'],
+    ['a document marker inside a quoted scalar', "kind: A\nmetadata:\n  name: a\nmessage: 'one\n---\n  two'\n"],
     ['two `items:` keys (the second replaces the first)', 'kind: List\nitems:\n- kind: A\n  metadata: {}\nitems:\n- kind: B\n  metadata: {}\n'],
   ];
   it.each(cases)('%s', (_what, text) => {
@@ -197,7 +202,9 @@ describe('identities: property against js-yaml', () => {
   });
 
   it('matches js-yaml on 2 000 damaged copies of a kubectl dump: what js-yaml rejects, it leaves to js-yaml', () => {
-    // Lines dropped, repeated, indented or dedented by one, a character inserted or deleted:
+    // Lines dropped, repeated or inserted (markers, comments, keys, entries), indented or dedented
+    // by one; a character, `: `, an anchor, alias, tag, flow indicator or backslash inserted; a
+    // character deleted:
     // most results are invalid YAML, which js-yaml reports as a problem. Reading identities
     // from those would hide the problem, so identities() must return undefined for them.
     const rand = rng(7);
@@ -210,13 +217,16 @@ describe('identities: property against js-yaml', () => {
         const at = Math.floor(rand() * lines.length);
         const l = lines[at]!;
         const c = Math.floor(rand() * l.length);
-        const op = Math.floor(rand() * 6);
+        const op = Math.floor(rand() * 9);
         if (op === 0) lines.splice(at, 1);
         else if (op === 1) lines.splice(at, 0, lines[Math.floor(rand() * lines.length)]!);
         else if (op === 2) lines[at] = ` ${l}`;
         else if (op === 3) lines[at] = l.replace(/^ /, '');
         else if (op === 4) lines[at] = l.slice(0, c) + "'\":-#|"[Math.floor(rand() * 7)] + l.slice(c);
-        else lines[at] = l.slice(0, c) + l.slice(c + 1);
+        else if (op === 5) lines[at] = l.slice(0, c) + l.slice(c + 1);
+        else if (op === 6) lines[at] = `${l.slice(0, c)}: ${l.slice(c)}`;
+        else if (op === 7) lines.splice(at, 0, ['---', '...', '# c', '', '- x', 'a: b', '  - y'][Math.floor(rand() * 7)]!);
+        else lines[at] = l.slice(0, c) + [' #', '&a ', '*a', '!t ', '{', ']', '\\'][Math.floor(rand() * 7)] + l.slice(c);
       }
       const text = lines.join('\n');
       const ref = reference(text, NONE);

@@ -28,7 +28,7 @@ const PLAIN_STRING = /^[A-Za-z][A-Za-z0-9._/-]*$/;
 const NOT_STRINGS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 /** Characters (codes below 128) that start something other than a plain key or scalar at the start of a line's content. */
 const INDICATOR = new Uint8Array(128);
-for (const ch of '|>&*!%@`?{}[],:') INDICATOR[ch.charCodeAt(0)] = 1;
+for (const ch of '|>&*!%@`?{}[],:#') INDICATOR[ch.charCodeAt(0)] = 1;
 /** Quoted scalars without escapes: their text is their value. */
 const SINGLE_QUOTED = /^'([^']*)'$/;
 const DOUBLE_QUOTED = /^"([^"\\]*)"$/;
@@ -68,6 +68,7 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
   // A letter (a root key) or `---`; anything else (BOM, JSON, comments, a table) is left to the parser.
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || text.startsWith('---\n'))) return undefined;
 
+  nextAt.fill(-1);
   const root: Item = { line: 0 };
   const items: Item[] = [];
   /** Inside the root's `items:` sequence, its dashes' column (-1 until the first), the current item and its keys' column. */
@@ -110,8 +111,15 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     const ls = start;
     start = end + 1;
     lineNo++;
+    // A document marker at column 0 is one wherever it stands, even inside a quoted scalar: only
+    // a first `---` before any content is read here (several documents go to js-yaml).
+    if ((text.startsWith('---', ls) || text.startsWith('...', ls)) && (end - ls === 3 || text.charCodeAt(ls + 3) === 32)) {
+      if (lineNo !== 1 || end - ls !== 3 || text.charCodeAt(ls) !== 45) return undefined;
+      continue;
+    }
     if (quote !== 0) {
       const close = closingQuote(text, ls, end, quote);
+      if (close === -2) return undefined;
       if (close === -1) continue;
       quote = 0;
       if (!restIsBlank(text, close + 1, end)) return undefined;
@@ -138,11 +146,6 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     }
     const c = text.charCodeAt(p);
     if (c === 35) continue; // a comment line
-    if (indent === 0 && (text.startsWith('---', p) || text.startsWith('...', p))) {
-      // Only a first `---` before any content; other document markers: several documents.
-      if (sawContent || lineNo !== 1 || end - p !== 3) return undefined;
-      continue;
-    }
     if (!sawContent) docLine = lineNo;
     sawContent = true;
     // A sequence entry: `- ` and what follows it on the line (keyCol: where that starts).
@@ -272,6 +275,7 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     if (vc === 35) return undefined; // `key: # comment`
     if (vc === 39 || vc === 34) {
       const close = closingQuote(text, v + 1, end, vc);
+      if (close === -2) return undefined;
       if (close === -1) quote = vc;
       else if (!restIsBlank(text, close + 1, end)) return undefined;
       continue;
@@ -281,9 +285,12 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
       if (rest !== '{}' && rest !== '[]') return undefined;
       continue;
     }
-    if (vc === 38 || vc === 42 || vc === 33 || vc === 37 || vc === 64 || vc === 96 || vc === 63 || (vc === 45 && !hasKey)) {
-      return undefined; // anchors, aliases, tags, directives, reserved characters, complex keys, `- - x`
+    if (vc < 128 && INDICATOR[vc] === 1 && vc !== 124 && vc !== 62) {
+      return undefined; // anchors, aliases, tags, reserved characters, flow indicators, complex keys
     }
+    if (vc === 45 && (v + 1 === end || text.charCodeAt(v + 1) === 32)) return undefined; // `- - x`, `key: - x`
+    // A plain scalar holding `: ` is a key where none may be: js-yaml rejects the document.
+    if (vc !== 124 && vc !== 62 && !plainValue(text, v, end)) return undefined;
     // A plain or block scalar: the lines indented more than its key (or its dash) belong to it.
     skipDeeper = !hasKey && entry ? indent : keyCol;
     skipping = vc === 124 || vc === 62 ? 0 : identity ? 2 : 1;
@@ -330,7 +337,7 @@ function keyEnd(s: string, p: number, end: number): number {
   let i = p;
   if (c === 34 || c === 39) {
     const close = closingQuote(s, p + 1, end, c);
-    if (close === -1) return -1; // a quoted scalar starting here, not a key
+    if (close < 0) return -1; // a quoted scalar starting here, not a key (a bad escape is found again as a value)
     i = close + 1;
     while (i < end && s.charCodeAt(i) === 32) i++;
     return i < end && s.charCodeAt(i) === 58 && (i + 1 === end || s.charCodeAt(i + 1) === 32) ? i : -1;
@@ -348,21 +355,66 @@ function isPlainKey(key: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(key);
 }
 
-/** Index of the quote closing a scalar, searching [from, end); -1 when it does not close there. */
+/** Escapes js-yaml reads in double-quoted scalars (others are an error): the character after `\`, and the hex digits it takes. */
+const ESCAPE_HEX = new Int8Array(128).fill(-1);
+for (const ch of '0abt\tnvfre "/\\N_LP') ESCAPE_HEX[ch.charCodeAt(0)] = 0;
+ESCAPE_HEX[0x78] = 2; // \xXX
+ESCAPE_HEX[0x75] = 4; // \uXXXX
+ESCAPE_HEX[0x55] = 8; // \UXXXXXXXX
+
+/**
+ * Where the next `'`, `"` and `\` of the text being read are, at or after where they were last
+ * looked for (the text's length when there is none); reset for each text. Searching from each
+ * line of a long quoted scalar for its distant closing quote would be quadratic; remembered, the
+ * searches cost one pass over the text.
+ */
+const nextAt = new Int32Array(3);
+const SINGLE = 0;
+const DOUBLE = 1;
+const BACKSLASH = 2;
+const SEARCHED = ["'", '"', '\\'];
+function next(s: string, which: number, from: number): number {
+  if (nextAt[which]! < from) {
+    const at = s.indexOf(SEARCHED[which]!, from);
+    nextAt[which] = at === -1 ? s.length : at;
+  }
+  return nextAt[which]!;
+}
+
+/**
+ * Index of the quote closing a scalar, searching [from, end); -1 when it does not close there, -2
+ * when a double-quoted scalar holds an escape js-yaml rejects (the dump is then left to it).
+ */
 function closingQuote(s: string, from: number, end: number, q: number): number {
-  for (let i = s.indexOf(q === 39 ? "'" : '"', from); i !== -1 && i < end; i = s.indexOf(q === 39 ? "'" : '"', i + 1)) {
-    if (q === 39) {
-      if (s.charCodeAt(i + 1) === 39 && i + 1 < end) {
+  if (q === 39) {
+    for (let i = next(s, SINGLE, from); i < end; i = next(s, SINGLE, i + 1)) {
+      if (i + 1 < end && s.charCodeAt(i + 1) === 39) {
         i++; // '' is an escaped quote
         continue;
       }
       return i;
     }
-    let b = 0;
-    for (let j = i - 1; j >= from && s.charCodeAt(j) === 92; j--) b++;
-    if (b % 2 === 0) return i;
+    return -1;
+  }
+  const close = next(s, DOUBLE, from);
+  const lim = close < end ? close : end;
+  if (next(s, BACKSLASH, from) >= lim) return close < end ? close : -1;
+  for (let i = nextAt[BACKSLASH]!; i < end; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 34) return i;
+    if (ch !== 92) continue;
+    if (i + 1 === end) return -1; // an escaped line break
+    const e = s.charCodeAt(i + 1);
+    const hex = e < 128 ? ESCAPE_HEX[e]! : -1;
+    if (hex < 0) return -2;
+    for (let h = 0; h < hex; h++) if (!isHex(s.charCodeAt(i + 2 + h))) return -2;
+    i += 1 + hex;
   }
   return -1;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 /**
@@ -374,6 +426,16 @@ function plainContinuation(s: string, p: number, end: number): boolean {
     const ch = s.charCodeAt(i);
     if (ch === 58 && (i + 1 === end || s.charCodeAt(i + 1) === 32)) return false;
     if (ch === 35 && s.charCodeAt(i - 1) === 32) return false;
+  }
+  return true;
+}
+
+/** Whether a plain scalar on its key's line holds no `: ` and no trailing `:` before any comment. */
+function plainValue(s: string, v: number, end: number): boolean {
+  for (let i = v; i < end; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 35 && s.charCodeAt(i - 1) === 32) return true;
+    if (ch === 58 && (i + 1 === end || s.charCodeAt(i + 1) === 32)) return false;
   }
   return true;
 }
