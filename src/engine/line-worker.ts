@@ -4,6 +4,7 @@
 // order; line numbers are relative to the chunk (the engine adds the offset). Workers also parse
 // the resource dumps of bundles (ResourcesItem), so the YAML library loads and runs here.
 import { parentPort } from 'node:worker_threads';
+import { identities, WARM_UP_DUMPS } from '../parsers/resource-identity.js';
 import { parseDump, type ParsedDump } from '../parsers/resources.js';
 import { SAMPLE_LINES } from '../parsers/samples.js';
 import { readLineRange, readResourceText } from './file-range.js';
@@ -63,6 +64,16 @@ function emitLine(raw: string, line: number): void {
 function emitNothing(): void {}
 
 /**
+ * Real lines the parsers' samples lack, without keywords (see warmUp): plain text starting with
+ * a klog level letter (kube-apiserver's "Flag --… has been deprecated"), bare and timestamped.
+ */
+const WARM_FIRST = [
+  'Flag --insecure-port has been deprecated, This flag has no effect now and will be removed in v1.24.',
+  '2021-08-03T09:45:19.978209668Z Flag --openshift-config has been deprecated, to be removed',
+  'I0803 09:45:19.978218      20 plugins.go:84] "Registered admission plugin"',
+];
+
+/**
  * Runs the line stage three times over the parsers' sample lines, bare and behind wrappers, some
  * with a wanted or a counted keyword, before the first job (about 6 ms; the pool starts while the
  * command is still loading). V8 thus has type feedback for every branch of the line loop, which
@@ -71,10 +82,14 @@ function emitNothing(): void {}
  * times without this and twice with it.
  */
 function warmUp(): void {
-  const out: string[] = [];
+  // WARM_FIRST first and last: its branches then have type feedback in every pass, before V8
+  // compiles the loop (which it may do in the middle of the first pass), and the last lines have
+  // no keyword, so the whole-text keyword search also runs out of matches.
+  const out: string[] = [...WARM_FIRST];
   for (const l of SAMPLE_LINES) {
     out.push(l, `2026-01-02T03:04:05.123456789Z ${l}`, `2026-01-02T03:04:05.123456789Z stdout F ${l}`, `[pod/a/b] ${l}`, `${l} Pending`, `${l} Started`);
   }
+  out.push(...WARM_FIRST);
   const text = Buffer.from(`${out.join('\n')}\n`);
   const want: LineWant = { all: false, minRank: 3, keywords: 'Pending|econcil', counts: 'Started|Completed' };
   for (let i = 0; i < 3; i++) {
@@ -82,6 +97,9 @@ function warmUp(): void {
     lines.length = 0;
     lineNos.length = 0;
   }
+  // The same for the reader of resource dumps' identities (see WARM_UP_DUMPS).
+  const none = new Set<string>();
+  for (let i = 0; i < 3; i++) for (const d of WARM_UP_DUMPS) identities(d, none);
 }
 if (parentPort) warmUp();
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { identities } from './resource-identity.js';
+import { identities, WARM_UP_DUMPS } from './resource-identity.js';
 import { parseResources, slimObjects } from './resources.js';
 
 const NONE = new Set<string>();
@@ -81,6 +81,17 @@ describe('identities: the dumps it reads', () => {
     const lone = "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    a: b\n  name: 'openshift-etcd'\nspec:\n  finalizers:\n  - kubernetes\n";
     expect(rows(lone)).toEqual([['Namespace', 'openshift-etcd', undefined, 1]]);
     expect(identities(lone, NONE)).toEqual(reference(lone, NONE));
+  });
+
+  it('reads the line workers\' warm-up dumps, as js-yaml does', () => {
+    expect(WARM_UP_DUMPS.map((t) => rows(t))).toEqual([
+      [
+        ['Event', 'apiserver.1697c24355762ea3', 'openshift-kube-apiserver', 4],
+        ['Pod', undefined, undefined, 45],
+      ],
+      [['Namespace', 'openshift-etcd', 'x', 1]],
+    ]);
+    for (const t of WARM_UP_DUMPS) expect(identities(t, NONE)).toEqual(reference(t, NONE));
   });
 
   it('gives the same as js-yaml for an empty List', () => {

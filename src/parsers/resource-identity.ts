@@ -449,3 +449,74 @@ function restIsBlank(s: string, from: number, end: number): boolean {
   }
   return true;
 }
+
+/**
+ * Dumps that take every branch of identities() that kubectl output takes: yaml.v2 sequences at
+ * their key's column and indented ones, quoted keys, escapes, scalars quoted over several lines,
+ * plain and block scalars, flow `{}` and `[]`, nulls, comments, a List and a lone object. The
+ * line workers read them before their first job (see line-worker.ts): met for the first time in
+ * the middle of a scan, each such branch made V8 throw away the compiled reader and compile it
+ * again, five times in a scan of a 100 MB must-gather.
+ */
+export const WARM_UP_DUMPS: readonly string[] = [
+  `---
+apiVersion: v1
+items:
+- apiVersion: v1
+  count: 1
+  eventTime: null
+  involvedObject:
+    kind: Endpoints
+    name: apiserver
+  kind: Event
+  message: 'Failed to update endpoint: Operation cannot be fulfilled on endpoints "apiserver":
+    the object has been modified; it''s stale'
+  metadata:
+    annotations:
+      "quoted/key": "tab\\there \\"quoted\\" \\u00e9\\x41 back\\\\slash"
+      long: "a double-quoted value
+        over two lines"
+      script: |
+        #!/bin/sh
+        echo "name: not-a-key"
+      folded: >-
+        folded
+        text
+    creationTimestamp: "2021-08-03T09:36:24Z"
+    finalizers:
+    - a
+    - b
+    labels: {}
+    name: apiserver.1697c24355762ea3
+    namespace: openshift-kube-apiserver
+    ownerReferences:
+    - apiVersion: v1
+      kind: ConfigMap
+      name: owner
+  note: a plain value
+    continued on a second line
+  related: null
+  spec:
+    list:
+      - indented
+      - name: entry
+        value: 1
+    empty: []
+  type: Warning
+- kind: Pod
+  metadata: {}
+kind: EventList
+metadata:
+  resourceVersion: ""
+`,
+  `apiVersion: v1
+kind: Namespace
+metadata:
+  name: 'openshift-etcd'
+  namespace: "x"
+# a comment
+spec:
+  finalizers:
+  - kubernetes
+`,
+];
