@@ -29,6 +29,8 @@ export function itemBytes(item: SourceItem): number {
 export async function* readAhead(source: Source, budget: number): AsyncGenerator<SourceItem> {
   const it = source[Symbol.asyncIterator]();
   const waiting: SourceItem[] = [];
+  /** itemBytes of each waiting item, counted once when it is pulled. */
+  const sizes: number[] = [];
   let held = 0;
   let done = false;
   let stopped = false;
@@ -44,8 +46,10 @@ export async function* readAhead(source: Source, budget: number): AsyncGenerator
         }
         const next = await it.next();
         if (next.done) break;
+        const size = itemBytes(next.value);
         waiting.push(next.value);
-        held += itemBytes(next.value);
+        sizes.push(size);
+        held += size;
         if (wakeConsumer) {
           wakeConsumer();
           wakeConsumer = undefined;
@@ -62,7 +66,7 @@ export async function* readAhead(source: Source, budget: number): AsyncGenerator
     for (;;) {
       if (waiting.length) {
         const item = waiting.shift()!;
-        held -= itemBytes(item);
+        held -= sizes.shift()!;
         if (held < budget && wakePump) {
           wakePump();
           wakePump = undefined;

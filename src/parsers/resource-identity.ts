@@ -133,7 +133,7 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
       if (indent > skipDeeper) {
         // A plain scalar's next line: js-yaml reads it as part of the scalar, or fails on it when
         // it looks like a key or a comment; either way only js-yaml can say.
-        if (skipping === 2 || (skipping === 1 && !plainContinuation(text, p, end))) return undefined;
+        if (skipping === 2 || (skipping === 1 && plainMark(text, p, end) !== NO_MARK)) return undefined;
         if (skipping === 0) {
           // A block scalar's first line sets its indentation; a line less indented but still past
           // the key is bad indentation to js-yaml.
@@ -223,6 +223,8 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
       if (isIdentityKey(key)) {
         const val = identityValue(text.slice(v, end));
         if (val === GIVE_UP) return undefined;
+        // An object some analyzer reads whole: js-yaml reads the dump, so stop here.
+        if (key === 'kind' && whole.has(val.toLowerCase())) return undefined;
         target[key] = val;
         identity = true;
       } else if (key === 'metadata') {
@@ -290,7 +292,7 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     }
     if (vc === 45 && (v + 1 === end || text.charCodeAt(v + 1) === 32)) return undefined; // `- - x`, `key: - x`
     // A plain scalar holding `: ` is a key where none may be: js-yaml rejects the document.
-    if (vc !== 124 && vc !== 62 && !plainValue(text, v, end)) return undefined;
+    if (vc !== 124 && vc !== 62 && plainMark(text, v, end) === COLON) return undefined;
     // A plain or block scalar: the lines indented more than its key (or its dash) belong to it.
     skipDeeper = !hasKey && entry ? indent : keyCol;
     skipping = vc === 124 || vc === 62 ? 0 : identity ? 2 : 1;
@@ -301,11 +303,11 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     }
   }
   if (quote !== 0) return undefined;
-  return assemble(root, items, whole, docLine);
+  return assemble(root, items, docLine);
 }
 
 /** The objects of the dump from what was read, as collect() and slimObjects() would make them. */
-function assemble(root: Item, items: Item[], whole: ReadonlySet<string>, docLine: number): ParsedResources | undefined {
+function assemble(root: Item, items: Item[], docLine: number): ParsedResources | undefined {
   const isList = root.hasItems === true && (root.kind === undefined || root.kind.endsWith('List'));
   const found = isList ? items : [root];
   if (!isList && (items.length > 0 || root.hasItems)) {
@@ -317,7 +319,6 @@ function assemble(root: Item, items: Item[], whole: ReadonlySet<string>, docLine
     if (it.hasItems) return undefined; // a List inside a List
     if (it.kind === undefined && it.metadata === undefined) return undefined; // reported by the parser
     if (it.metadata === null) return undefined; // `metadata:` with nothing under it is null, not a mapping
-    if (it.kind !== undefined && whole.has(it.kind.toLowerCase())) return undefined;
     const object: KubeObject = {};
     if (it.apiVersion !== undefined) object.apiVersion = it.apiVersion;
     if (it.kind !== undefined) object.kind = it.kind;
@@ -417,27 +418,23 @@ function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
-/**
- * Whether a line can only continue a plain scalar (js-yaml would not read a key, a comment or the
- * end of the scalar there): no `: `, no trailing `:`, no ` #`.
- */
-function plainContinuation(s: string, p: number, end: number): boolean {
-  for (let i = p; i < end; i++) {
-    const ch = s.charCodeAt(i);
-    if (ch === 58 && (i + 1 === end || s.charCodeAt(i + 1) === 32)) return false;
-    if (ch === 35 && s.charCodeAt(i - 1) === 32) return false;
-  }
-  return true;
-}
+/** What plainMark finds first in a plain scalar's text. */
+const NO_MARK = 0;
+const COLON = 1;
+const COMMENT = 2;
 
-/** Whether a plain scalar on its key's line holds no `: ` and no trailing `:` before any comment. */
-function plainValue(s: string, v: number, end: number): boolean {
-  for (let i = v; i < end; i++) {
+/**
+ * The first `: ` (or trailing `:`), which js-yaml reads as a key, or ` #`, which starts a
+ * comment, in [from, end) of a plain scalar's line: COLON, COMMENT or NO_MARK. A value on its
+ * key's line may hold a comment but no colon; a continuation line may hold neither.
+ */
+function plainMark(s: string, from: number, end: number): number {
+  for (let i = from; i < end; i++) {
     const ch = s.charCodeAt(i);
-    if (ch === 35 && s.charCodeAt(i - 1) === 32) return true;
-    if (ch === 58 && (i + 1 === end || s.charCodeAt(i + 1) === 32)) return false;
+    if (ch === 58 && (i + 1 === end || s.charCodeAt(i + 1) === 32)) return COLON;
+    if (ch === 35 && s.charCodeAt(i - 1) === 32) return COMMENT;
   }
-  return true;
+  return NO_MARK;
 }
 
 /** Whether [from, end) holds only spaces, or spaces and a comment. */
