@@ -14,4 +14,17 @@ describe('the ctrlscope executable', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe('0.1.0');
   });
+
+  it('starts without the HTTP stack: only watch and collect load the cluster client', () => {
+    // Every command starts by loading the CLI; the cluster flags it registers must not pull in
+    // the Kubernetes client (node:http, node:https, node:tls: about 10 ms of every start).
+    const hook = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nLOADED "+process.moduleLoadList.join(",")))';
+    for (const args of [['--help'], ['scan', '--help'], ['explain', 'queue-leak']]) {
+      const r = spawnSync(process.execPath, ['--import', hook, bin, ...args], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      const loaded = r.stderr.slice(r.stderr.lastIndexOf('LOADED ') + 7).split(',');
+      expect(loaded).toContain('NativeModule fs');
+      expect(loaded.filter((m) => /^NativeModule (?:http|https|tls)$/.test(m))).toEqual([]);
+    }
+  });
 });

@@ -6,6 +6,7 @@
 import type { KubeObject } from '../../core/event.js';
 import { KubeApiError, errorText, isGone, streamLines, type KubeClient } from './kube.js';
 import { sleep } from '../../core/clock.js';
+import { stripManagedFields } from './resources.js';
 
 /** Tuning knobs; the defaults suit a real cluster, tests shrink them. */
 export interface WatchTuning {
@@ -81,15 +82,6 @@ interface ListBody {
   apiVersion?: string;
   metadata?: { resourceVersion?: string; continue?: string };
   items?: KubeObject[];
-}
-
-/** Strips the bulky metadata.managedFields (never used by the analyzers). */
-export function stripManagedFields(o: KubeObject): KubeObject {
-  if (o.metadata && 'managedFields' in o.metadata) {
-    const { managedFields: _m, ...meta } = o.metadata;
-    return { ...o, metadata: meta };
-  }
-  return o;
 }
 
 /** Lists then watches a collection forever (until `signal` aborts), yielding each change once. */

@@ -2,7 +2,6 @@
 // collection lives in the API, and which dashboard panel goes blind without it.
 import type { KubeObject } from '../../core/event.js';
 import { UserError } from '../../core/errors.js';
-import { stripManagedFields } from './list-watch.js';
 
 /** Dashboard panel a resource feeds (rule ids where it feeds one rule). */
 export type Panel = 'duplicate-cr' | 'queue-leak' | 'reconcile-burst' | 'events' | 'leases' | 'logs';
@@ -119,4 +118,13 @@ export async function discover(client: import('./kube.js').KubeClient, r: Resour
   const found = list.resources?.find((x) => x.name === r.resource);
   if (!found) throw new KubeApiError(404, 'NotFound', `the server does not serve ${groupResource(r)} in ${r.group || 'core'}/${version}`, path);
   return { ...r, version, kind: found.kind, namespaced: found.namespaced };
+}
+
+/** Strips the bulky metadata.managedFields (never used by the analyzers). */
+export function stripManagedFields(o: KubeObject): KubeObject {
+  if (o.metadata && 'managedFields' in o.metadata) {
+    const { managedFields: _m, ...meta } = o.metadata;
+    return { ...o, metadata: meta };
+  }
+  return o;
 }
