@@ -268,6 +268,33 @@ describe('Engine with worker threads', () => {
     expect(report.inputs[0]!.problems).toEqual([expect.stringMatching(/^read failed: ENOENT: no such file or directory, open '\/nonexistent\/ctrlscope\/gone.log'; the rest of the file was analysed$/)]);
   });
 
+  it('parses a resource dump given as UTF-8 bytes (an archive member) on a worker or here, alike', async () => {
+    // Archive members' dumps travel as bytes, moved to the worker, which decodes them: a value
+    // with multi-byte characters must come out whole either way.
+    const rr = (n: number) => [
+      '- apiVersion: kubernaut.ai/v1alpha1', '  kind: RemediationRequest', '  metadata:', `    name: rr-0123456789ab-0000000${n}`,
+      '    namespace: kubernaut-system', `    creationTimestamp: "2025-11-02T10:0${n}:00Z"`, '  spec:', '    signalFingerprint: "fp-Zoë-運用"',
+      '  status:', '    overallPhase: Processing',
+    ];
+    const yaml = ['apiVersion: v1', 'kind: List', 'items:', ...rr(1), ...rr(2)].join('\n') + '\n';
+    const reports = [];
+    for (const workers of [1, 0]) {
+      const input = newInput('mg.tar.gz:namespaces/kubernaut-system/kubernaut.ai/remediationrequests.yaml', 'resources');
+      const engine = new Engine({ analyzers: ANALYZERS, workers, now: Date.parse('2025-11-02T12:00:00Z') });
+      const bytes = new Uint8Array(Buffer.from(yaml, 'utf8'));
+      async function* source(): AsyncGenerator<SourceItem> {
+        yield { type: 'resources', input, bytes };
+      }
+      await engine.run(source());
+      // Moved to the worker, not copied; kept here without one.
+      expect(bytes.byteLength).toBe(workers ? 0 : Buffer.byteLength(yaml));
+      reports.push(engine.report(new Date(0)));
+    }
+    expect(reports[0]).toEqual(reports[1]);
+    expect(reports[0]!.inputs[0]).toMatchObject({ kind: 'resources', format: 'manifests', lines: 23, problems: [] });
+    expect(reports[0]!.findings.map((f) => [f.rule, f.subject.kind, f.subject.name, f.metrics.live])).toEqual([['duplicate-cr', 'RemediationRequest', 'fp-Zoë-運用', 2]]);
+  });
+
   it('reports a resource dump that cannot be read where it is parsed, on a worker or here', async () => {
     for (const workers of [1, 0]) {
       const input = newInput('/nonexistent/ctrlscope/rrs.yaml', 'resources');

@@ -15,7 +15,7 @@ import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceIt
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { readAhead } from './read-ahead.js';
 import { LinePool } from './line-pool.js';
-import { readLineRange, readResourceText } from './file-range.js';
+import { decodeResourceText, readLineRange, readResourceText } from './file-range.js';
 import { BugError, describeError } from '../core/errors.js';
 import type { LineResult } from './line-worker.js';
 import { VERSION } from '../core/version.js';
@@ -186,7 +186,8 @@ export class Engine {
           // Parsed on a worker (which loads the YAML library there); applied in order.
           this.register(item.input);
           const resources = { text: item.text, path: item.path, now: item.now, whole: this.wholeKinds };
-          queue.push({ item, result: pool.submit({ resources, want: this.want, source: item.input.report.source, referenceYear: this.defaultYear }) });
+          // An archive member's bytes travel as the job's bytes: moved, not copied.
+          queue.push({ item, result: pool.submit({ resources, bytes: item.bytes, want: this.want, source: item.input.report.source, referenceYear: this.defaultYear }) });
           await drain(this.workers * CHUNKS_IN_FLIGHT_PER_WORKER);
           continue;
         }
@@ -218,7 +219,8 @@ export class Engine {
         return;
       }
       this.problems.push(`line worker failed on ${input.report.source}: ${r.error ?? 'no result'}; it was parsed on the main thread. This is a bug in ctrlscope; please report it.`);
-      this.ingest(item);
+      // The bytes may have been moved to the worker; it gave them back.
+      this.ingest(item.bytes && r.bytes ? { type: 'resources', input, now: item.now, bytes: r.bytes } : item);
       return;
     }
     if (item.type === 'range') item.onBytes?.(item.end - item.start);
@@ -302,7 +304,7 @@ export class Engine {
     if (item.type === 'resources') {
       let text: string;
       try {
-        text = item.text ?? readResourceText(item.path);
+        text = item.text ?? (item.bytes ? decodeResourceText(item.bytes) : readResourceText(item.path));
       } catch (err) {
         input.report.problems.push(`cannot read: ${describeError(err)}`);
         return;

@@ -97,3 +97,8 @@ function readFully(fd: number, buf: Buffer, pos: number): number {
 export function readResourceText(path: string): string {
   return readFileSync(path, 'utf8');
 }
+
+/** A resource dump's text from its UTF-8 bytes (an archive member's, see ResourcesItem). */
+export function decodeResourceText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { identities, WARM_UP_DUMPS } from '../parsers/resource-identity.js';
 import { parseDump, type ParsedDump } from '../parsers/resources.js';
 import { SAMPLE_LINES } from '../parsers/samples.js';
-import { readLineRange, readResourceText } from './file-range.js';
+import { decodeResourceText, readLineRange, readResourceText } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
 /** A chunk to process: bytes, or a range of a plain file that the worker reads itself. */
@@ -16,8 +16,9 @@ export interface LineJob {
   bytes?: Uint8Array;
   file?: { path: string; start: number; end: number };
   /**
-   * A resource dump to parse (see ResourcesItem) instead of lines: its text, or its file to read;
-   * `whole`: the kinds to send back whole, others cut to their identity (see slimObjects).
+   * A resource dump to parse (see ResourcesItem) instead of lines: its text, its file to read, or
+   * (without either) its UTF-8 bytes in `bytes`; `whole`: the kinds to send back whole, others
+   * cut to their identity (see slimObjects).
    */
   resources?: { text?: string; path?: string; now?: number; whole?: string[] };
   want: LineWant;
@@ -109,7 +110,7 @@ parentPort?.on('message', (job: LineJob) => {
       const { path, now } = job.resources;
       let text: string;
       try {
-        text = job.resources.text ?? readResourceText(path!);
+        text = job.resources.text ?? (job.bytes ? decodeResourceText(job.bytes) : readResourceText(path!));
       } catch (err) {
         parentPort!.postMessage({ id: job.id, readError: err instanceof Error ? err.message : String(err) } satisfies LineResult);
         return;

@@ -47,6 +47,15 @@ describe('readAhead', () => {
     await ahead.return(undefined);
   });
 
+  it('counts what each kind of item holds', () => {
+    const input = newInput('x', 'resources');
+    expect(itemBytes({ type: 'resources', input, bytes: new Uint8Array(7) })).toBe(7);
+    expect(itemBytes({ type: 'resources', input, text: 'abc' })).toBe(3);
+    expect(itemBytes({ type: 'resources', input, path: '/dump.yaml' })).toBe(0);
+    expect(itemBytes({ type: 'lines', input, lines: ['ab', 'cde'], firstLine: 1 })).toBe(5);
+    expect(itemBytes({ type: 'clock', now: 1 })).toBe(0);
+  });
+
   it('throws the source\'s error after the items read before it', async () => {
     const { source } = recorded([chunk(1), chunk(2)], new Error('truncated'));
     const out: number[] = [];

@@ -15,7 +15,7 @@ export function itemBytes(item: SourceItem): number {
       return n;
     }
     case 'resources':
-      return item.text?.length ?? 0;
+      return item.text?.length ?? item.bytes?.byteLength ?? 0;
     default:
       return 0;
   }

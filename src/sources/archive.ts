@@ -105,7 +105,7 @@ export async function* archiveSource(path: string, opts: BundleOptions = {}): As
           held.push(item);
           if (item.type === 'lines') for (const l of item.lines) heldChars += l.length;
           else if (item.type === 'bytes') heldChars += item.bytes.length;
-          else if (item.type === 'resources') heldChars += item.text?.length ?? 0;
+          else if (item.type === 'resources') heldChars += item.text?.length ?? item.bytes?.length ?? 0;
           if (heldChars > HOLD_BACK_CHARS) yield* release();
         } else yield item;
       }

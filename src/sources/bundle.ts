@@ -7,7 +7,6 @@ import { createReadStream, readFileSync, type Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { posix } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { Readable } from 'node:stream';
 import { describeError } from '../core/errors.js';
 import { sniffResources } from '../parsers/resources.js';
@@ -388,8 +387,10 @@ async function drain(stream: AsyncIterable<Buffer>): Promise<void> {
 
 /** A resource dump read whole (up to RESOURCE_DOC_CAP), for the engine to parse with the bundle's "now". */
 async function* resourceItems(stream: AsyncIterable<Buffer>, input: InputHandle, ctx: BundleContext): AsyncGenerator<SourceItem> {
-  const decoder = new StringDecoder('utf8');
-  const parts: string[] = [];
+  // Kept as bytes, decoded by whoever parses the dump (a worker): a real must-gather is about a
+  // third YAML, in thousands of members, and decoding it here cost this thread the decoding,
+  // the garbage collector's copying of the strings, and their copy into the worker's message.
+  const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     size += chunk.length;
@@ -399,10 +400,9 @@ async function* resourceItems(stream: AsyncIterable<Buffer>, input: InputHandle,
       yield { type: 'events', input, events: [] };
       return;
     }
-    parts.push(decoder.write(chunk));
+    parts.push(chunk);
   }
-  parts.push(decoder.end());
-  const item: ResourcesItem = { type: 'resources', input, text: parts.join('') };
+  const item: ResourcesItem = { type: 'resources', input, bytes: Buffer.concat(parts, size) };
   if (ctx.now !== undefined) item.now = ctx.now;
   yield item;
 }

@@ -60,16 +60,21 @@ export interface EventsItem {
 /**
  * A resource dump in a bundle or archive (YAML or JSON manifests, a `kubectl get` table), parsed
  * by the engine into object events: on a worker thread when it has them, so that loading the
- * YAML library and parsing do not hold up this thread. Its `text`, or, for a file of a directory
+ * YAML library and parsing do not hold up this thread. Its `text`; for a file of a directory
  * bundle, its `path`: whoever parses it reads it (a worker, sparing this thread the read, the
- * decoding and the copy into the message). `now` is the bundle's capture time when known: the
- * events' time, and what a table's AGE column counts from.
+ * decoding and the copy into the message); for an archive member, its UTF-8 `bytes`: moved to
+ * the worker, which decodes them (see decodeResourceText). `now` is the bundle's capture time
+ * when known: the events' time, and what a table's AGE column counts from.
  */
 export type ResourcesItem = {
   type: 'resources';
   input: InputHandle;
   now?: number;
-} & ({ text: string; path?: undefined } | { path: string; text?: undefined });
+} & (
+  | { text: string; path?: undefined; bytes?: undefined }
+  | { path: string; text?: undefined; bytes?: undefined }
+  | { bytes: Uint8Array; text?: undefined; path?: undefined }
+);
 
 /** Capture time of a bundle: the analyzers' "now". */
 export interface ClockItem {
