@@ -125,7 +125,7 @@ export class LinePool {
       this.waiting.set(id, { resolve, reject });
       let b = job.bytes;
       // A view into a larger buffer is cloned with its whole buffer: a small archive member (a
-      // slice of a 256 KiB inflated chunk) cost 256 KiB of copying and of the worker's memory.
+      // slice of an inflated chunk) cost a whole chunk of copying and of the worker's memory.
       // Copy just its bytes, and move the copy.
       if (b !== undefined && !(b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer)) b = new Uint8Array(b);
       slot.w.postMessage({ ...job, bytes: b, id } satisfies LineJob, b ? [b.buffer as ArrayBuffer] : []);
