@@ -15,7 +15,7 @@ import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceIt
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { readAhead } from './read-ahead.js';
 import { LinePool } from './line-pool.js';
-import { decodeResourceText, readLineRange, readResourceText } from './file-range.js';
+import { readLineRange, resourceText } from './file-range.js';
 import { BugError, describeError } from '../core/errors.js';
 import type { LineResult } from './line-worker.js';
 import { VERSION } from '../core/version.js';
@@ -304,7 +304,7 @@ export class Engine {
     if (item.type === 'resources') {
       let text: string;
       try {
-        text = item.text ?? (item.bytes ? decodeResourceText(item.bytes) : readResourceText(item.path));
+        text = resourceText(item);
       } catch (err) {
         input.report.problems.push(`cannot read: ${describeError(err)}`);
         return;

@@ -93,12 +93,13 @@ function readFully(fd: number, buf: Buffer, pos: number): number {
   return got;
 }
 
-/** A resource dump's text, read whole (the bundle reader checked its size against RESOURCE_DOC_CAP). */
-export function readResourceText(path: string): string {
-  return readFileSync(path, 'utf8');
-}
-
-/** A resource dump's text from its UTF-8 bytes (an archive member's, see ResourcesItem). */
-export function decodeResourceText(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+/**
+ * A resource dump's text (see ResourcesItem): given, decoded from its UTF-8 bytes (an archive
+ * member's), or read whole from its file (the bundle reader checked its size against
+ * RESOURCE_DOC_CAP). Throws what reading the file throws.
+ */
+export function resourceText(dump: { text?: string; bytes?: Uint8Array; path?: string }): string {
+  if (dump.text !== undefined) return dump.text;
+  if (dump.bytes) return Buffer.from(dump.bytes.buffer, dump.bytes.byteOffset, dump.bytes.byteLength).toString('utf8');
+  return readFileSync(dump.path!, 'utf8');
 }

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { identities, WARM_UP_DUMPS } from '../parsers/resource-identity.js';
 import { parseDump, type ParsedDump } from '../parsers/resources.js';
 import { SAMPLE_LINES } from '../parsers/samples.js';
-import { decodeResourceText, readLineRange, readResourceText } from './file-range.js';
+import { readLineRange, resourceText } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
 /** A chunk to process: bytes, or a range of a plain file that the worker reads itself. */
@@ -107,15 +107,14 @@ if (parentPort) warmUp();
 parentPort?.on('message', (job: LineJob) => {
   try {
     if (job.resources) {
-      const { path, now } = job.resources;
       let text: string;
       try {
-        text = job.resources.text ?? (job.bytes ? decodeResourceText(job.bytes) : readResourceText(path!));
+        text = resourceText({ ...job.resources, bytes: job.bytes });
       } catch (err) {
         parentPort!.postMessage({ id: job.id, readError: err instanceof Error ? err.message : String(err) } satisfies LineResult);
         return;
       }
-      reply({ id: job.id, dump: parseDump(text, job.source, now, job.resources.whole) });
+      reply({ id: job.id, dump: parseDump(text, job.source, job.resources.now, job.resources.whole) });
       return;
     }
     const tally = newTally();

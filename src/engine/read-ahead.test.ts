@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newInput, type SourceItem } from '../sources/types.js';
-import { itemBytes, readAhead } from './read-ahead.js';
+import { itemBytes, newInput, type SourceItem } from '../sources/types.js';
+import { readAhead } from './read-ahead.js';
 
 const input = newInput('t.log', 'log');
 const chunk = (n: number, fill = 120): SourceItem => ({ type: 'bytes', input, bytes: Buffer.alloc(n, fill) });

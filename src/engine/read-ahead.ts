@@ -2,24 +2,7 @@
 // progress while it is pulled (a .tar.gz: the inflater in the thread pool pauses as soon as one
 // chunk waits unread, and the tar parser behind it) keeps going while the engine waits for a
 // worker's result or applies one.
-import type { Source, SourceItem } from '../sources/types.js';
-
-/** Bytes an item holds while it waits (byte chunks, lines and resource text; others count 0). */
-export function itemBytes(item: SourceItem): number {
-  switch (item.type) {
-    case 'bytes':
-      return item.bytes.byteLength;
-    case 'lines': {
-      let n = 0;
-      for (const l of item.lines) n += l.length;
-      return n;
-    }
-    case 'resources':
-      return item.text?.length ?? item.bytes?.byteLength ?? 0;
-    default:
-      return 0;
-  }
-}
+import { itemBytes, type Source, type SourceItem } from '../sources/types.js';
 
 /**
  * The items of `source`, in order, pulled as fast as the source gives them while fewer than

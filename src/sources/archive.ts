@@ -34,7 +34,7 @@ import {
   type BundleContext,
   type BundleOptions,
 } from './bundle.js';
-import type { SourceItem } from './types.js';
+import { itemBytes, type SourceItem } from './types.js';
 
 /** One archive member handed to the bundle reader; its stream must be read or drained. */
 interface Member {
@@ -103,9 +103,7 @@ export async function* archiveSource(path: string, opts: BundleOptions = {}): As
       for await (const item of memberItems(`${path}:${m.path}`, m.path, m.stream, ctx)) {
         if (held) {
           held.push(item);
-          if (item.type === 'lines') for (const l of item.lines) heldChars += l.length;
-          else if (item.type === 'bytes') heldChars += item.bytes.length;
-          else if (item.type === 'resources') heldChars += item.text?.length ?? item.bytes?.length ?? 0;
+          heldChars += itemBytes(item);
           if (heldChars > HOLD_BACK_CHARS) yield* release();
         } else yield item;
       }

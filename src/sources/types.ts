@@ -63,7 +63,7 @@ export interface EventsItem {
  * YAML library and parsing do not hold up this thread. Its `text`; for a file of a directory
  * bundle, its `path`: whoever parses it reads it (a worker, sparing this thread the read, the
  * decoding and the copy into the message); for an archive member, its UTF-8 `bytes`: moved to
- * the worker, which decodes them (see decodeResourceText). `now` is the bundle's capture time
+ * the worker, which decodes them (see resourceText). `now` is the bundle's capture time
  * when known: the events' time, and what a table's AGE column counts from.
  */
 export type ResourcesItem = {
@@ -83,6 +83,26 @@ export interface ClockItem {
 }
 
 export type SourceItem = LinesItem | BytesItem | FileItem | ResourcesItem | EventsItem | ClockItem;
+
+/**
+ * Bytes an item holds while it waits to be taken (byte chunks, lines, resource text or bytes;
+ * others count 0): the measure of the engine's read-ahead and of an archive's hold-back.
+ */
+export function itemBytes(item: SourceItem): number {
+  switch (item.type) {
+    case 'bytes':
+      return item.bytes.byteLength;
+    case 'lines': {
+      let n = 0;
+      for (const l of item.lines) n += l.length;
+      return n;
+    }
+    case 'resources':
+      return item.text?.length ?? item.bytes?.byteLength ?? 0;
+    default:
+      return 0;
+  }
+}
 
 /** A producer of source items. */
 export type Source = AsyncIterable<SourceItem>;
