@@ -9,6 +9,7 @@ import * as scan from './commands/scan.js';
 import * as collect from './commands/collect.js';
 import * as watch from './commands/watch.js';
 import * as demo from './commands/demo.js';
+import * as rules from './commands/rules.js';
 
 /** The process as a command sees it. */
 export interface Io {
@@ -25,7 +26,7 @@ export interface CommandModule {
   register(program: Command, io: Io): void;
 }
 
-const COMMANDS: CommandModule[] = [scan, check, watch, demo, collect, explain];
+const COMMANDS: CommandModule[] = [scan, check, watch, demo, collect, explain, rules];
 
 /** The whole CLI. */
 export function buildProgram(io: Io): Command {
