@@ -4,7 +4,7 @@
 // and exits 3 with where to report it. Never a stack trace for a user's mistake.
 import { CommanderError } from 'commander';
 import { buildProgram, type Io } from '../src/cli.js';
-import { BugError, EXIT, UserError } from '../src/core/errors.js';
+import { EXIT, UserError } from '../src/core/errors.js';
 
 const ISSUES_URL = 'https://github.com/ctrlscope/ctrlscope/issues';
 
@@ -27,27 +27,56 @@ async function main(): Promise<number> {
       if (err.tryMessage) process.stderr.write(`  try: ${err.tryMessage}\n`);
       return EXIT.usage;
     }
-    const bug = err instanceof BugError ? err : undefined;
-    process.stderr.write(
-      `ctrlscope: internal error: ${err instanceof Error ? err.message : String(err)}\n` +
-        `This is a bug in ctrlscope, not in your input. Please report it at ${ISSUES_URL}\n` +
-        `with the command you ran and this trace:\n${(bug ?? (err as Error))?.stack ?? ''}\n`,
-    );
-    return EXIT.internal;
+    return internalError(undefined, err);
   }
 }
+
+/** Prints a bug report for an error that reached the top, and returns the exit code for it. */
+function internalError(what: string | undefined, err: unknown): number {
+  process.stderr.write(
+    `ctrlscope: internal error: ${what ? `${what}: ` : ''}${err instanceof Error ? err.message : String(err)}\n` +
+      `This is a bug in ctrlscope, not in your input. Please report it at ${ISSUES_URL}\n` +
+      `with the command you ran and this trace:\n${err instanceof Error ? (err.stack ?? '') : ''}\n`,
+  );
+  return EXIT.internal;
+}
+
+// Until main() settles the run has not finished: any way out before that (an exception or a
+// rejection nobody awaited, or an event loop that emptied while the analysis was still waiting
+// on a stream that will never answer) is exit 3 with a message, never the default 0. A CI gate
+// must not pass because the run ended early.
+let settled = false;
+process.exitCode = EXIT.internal;
 
 // A closed pipe (`ctrlscope scan … | head`) is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
 });
 
+process.on('uncaughtException', (err) => {
+  process.exit(internalError('uncaught exception', err));
+});
+process.on('unhandledRejection', (err) => {
+  process.exit(internalError('unhandled promise rejection', err));
+});
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write(
+    'ctrlscope: internal error: the run ended before the analysis finished (an input stopped answering); no result was produced.\n' +
+      `This is a bug in ctrlscope, not in your input. Please report it at ${ISSUES_URL}\n` +
+      'with the command you ran and the inputs it read (or their sizes and kinds).\n',
+  );
+  process.exitCode = EXIT.internal;
+});
+
 main().then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`ctrlscope: internal error: ${String(err)}\n`);
-    process.exitCode = EXIT.internal;
+    settled = true;
+    process.exitCode = internalError(undefined, err);
   },
 );

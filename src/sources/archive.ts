@@ -221,8 +221,14 @@ async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx:
     finish();
   });
   let failure: LimitError | undefined;
+  // The feeder may be waiting for the parser to drain when the reader stops (a member refused
+  // half-read leaves the parser full): wake it, or it waits for ever and the run ends with
+  // nothing settled.
+  const feederWaits = new Set<() => void>();
   function finish(): void {
     stopped = true;
+    for (const wake of feederWaits) wake();
+    feederWaits.clear();
     if (current && !current.emittedEnd) {
       try {
         current.end();
@@ -274,12 +280,15 @@ async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx:
     try {
       for await (const chunk of body) {
         if (stopped) break;
-        if (!parser.write(chunk)) await drained(parser, () => stopped);
+        if (!parser.write(chunk)) await drained(parser, () => stopped, feederWaits);
       }
       if (!stopped) parser.end();
     } catch (err) {
       if (err instanceof LimitError) stop(err);
-      else {
+      else if (stopped) {
+        // The reader stopped first (it refused a member or was aborted): closing the file
+        // ends the decompressor early; that is not damage in the archive.
+      } else {
         const msg = describeError(err);
         const trunc = /unexpected end|truncat|premature|ended/i.test(msg);
         bundleProblem(ctx, `archive ${trunc ? 'is truncated' : 'is corrupt'} (${msg}); members before the damage were analysed`);
@@ -301,10 +310,8 @@ async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx:
       if (!e.emittedEnd) e.resume();
     }
   } finally {
-    stopped = true;
+    finish();
     raw.destroy();
-    parser.removeAllListeners('drain');
-    parser.emit('drain');
     await feeding;
   }
   if (failure) throw failure;
@@ -314,16 +321,19 @@ async function* toBuffers(web: ReadableStream<Uint8Array>): AsyncGenerator<Buffe
   for await (const c of web as unknown as AsyncIterable<Uint8Array>) yield Buffer.from(c.buffer, c.byteOffset, c.byteLength);
 }
 
-function drained(parser: NodeJS.EventEmitter, isStopped: () => boolean): Promise<void> {
+/** Resolves when the parser can take more, ends, fails, or when the read is stopped (through `waits`). */
+function drained(parser: NodeJS.EventEmitter, isStopped: () => boolean, waits: Set<() => void>): Promise<void> {
   if (isStopped()) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
+      waits.delete(done);
       parser.off('drain', done);
       parser.off('end', done);
       parser.off('error', done);
       parser.off('close', done);
       resolve();
     };
+    waits.add(done);
     parser.on('drain', done);
     parser.on('end', done);
     parser.on('error', done);
