@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Io } from '../cli.js';
 import { parseDuration } from '../core/duration.js';
+import { UserError, describeError } from '../core/errors.js';
 import { addClusterFlags, clusterOptionsFrom, type RawClusterFlags } from '../sources/cluster/flags.js';
 import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
 
@@ -13,6 +14,7 @@ export interface WatchFlags extends AnalysisFlags, RawClusterFlags {
   file?: string[];
   once?: boolean;
   settle: string;
+  timeout: string;
   interval: string;
   fromEnd?: boolean;
   plain?: boolean;
@@ -32,6 +34,7 @@ export function register(program: Command, io: Io): void {
     .option('--from-end', 'with --file: skip what the files already hold, read only new lines')
     .option('--once', 'wait for the initial content and --settle, print the report (-o) and exit')
     .option('--settle <duration>', 'with --once: how long to keep reading after the initial content', '2s')
+    .option('--timeout <duration>', 'with --once: the longest wait for the initial content; then the report says which sources were not read (none read: exit 2)', '1m')
     .option('--interval <duration>', 'plain mode: at most one report per interval', '10s')
     .addOption(new Option('--plain', 'plain periodic reports even on a terminal').hideHelp(false));
   addClusterFlags(cmd);
@@ -61,6 +64,7 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
   const since = parseTime('--since', flags.since);
   const until = parseTime('--until', flags.until);
   const settleMs = parseDuration(flags.settle, '--settle');
+  const onceTimeoutMs = parseDuration(flags.timeout ?? '1m', '--timeout');
   const intervalMs = parseDuration(flags.interval, '--interval');
   const files = flags.file ?? [];
   const common = {
@@ -70,6 +74,7 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
     redact: flags.redact !== false,
     once: Boolean(flags.once),
     settleMs,
+    onceTimeoutMs,
     output: flags.output ?? 'text',
     intervalMs,
     plain: flags.plain,
@@ -79,6 +84,20 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
   };
   // --file follows log files; with any cluster flag as well, files and cluster feed one session
   // (e.g. controllers whose logs are files on this host, beside their apiserver and metrics).
+  // --once reads what is there: a file that does not exist is the user's error. Followed
+  // without --once, a missing file is waited for (tail -F) and shown as MISSING.
+  if (flags.once) {
+    const { stat } = await import('node:fs/promises');
+    for (const f of files) {
+      const st = await stat(f).catch((err: NodeJS.ErrnoException) => err);
+      if (st instanceof Error) {
+        throw new UserError(
+          `--file ${f}: ${st.code === 'ENOENT' ? 'no such file' : describeError(st)}`,
+          st.code === 'ENOENT' ? 'check the path; without --once, watch --file waits for a missing file to appear' : 'check the permissions of the file',
+        );
+      }
+    }
+  }
   const clusterWanted = files.length === 0 || CLUSTER_FLAGS.some((k) => flags[k] !== undefined && flags[k] !== false);
   const tail = async () => (await import('../sources/tail.js')).tailFiles;
   const followFiles = (tailFiles: Awaited<ReturnType<typeof tail>>, signal: AbortSignal, onHealth: Parameters<typeof tailFiles>[1]['onHealth']) => {
@@ -100,7 +119,7 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
   if (clusterWanted) {
     const opts = clusterOptionsFrom(flags);
     // Loaded on use: the cluster client is heavy.
-    const [{ runLive }, { clusterSource, loadKube, scopeOf }, { checkAccess }, { mergeSources }, tailFiles] = await Promise.all([
+    const [{ runLive, dashboardPossible }, { clusterSource, loadKube, scopeOf, probeServer }, { checkAccess }, { mergeSources }, tailFiles] = await Promise.all([
       import('../ui/live-service.js'),
       import('../sources/cluster/index.js'),
       import('../sources/cluster/preflight.js'),
@@ -109,6 +128,10 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
     ]);
     // One client for the preflight and the watches; a bad kubeconfig or context stops here (exit 2).
     const client = await loadKube({ kubeconfig: opts.kubeconfig, context: opts.context, options: opts.kubeconfigOptions });
+    client.requestTimeoutMs = opts.requestTimeoutMs ?? 0;
+    // --once and the plain reports end at once (exit 2) when the server cannot be reached at all;
+    // the dashboard opens anyway and shows the cluster's panels DISCONNECTED until it can.
+    if (flags.once || flags.plain || !dashboardPossible(io)) await probeServer(client, AbortSignal.timeout(10 * 60_000));
     const ns = scopeOf(opts, client);
     await runLive({
       ...common,

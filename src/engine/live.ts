@@ -6,37 +6,8 @@ import { RULE_IDS } from '../core/finding.js';
 import type { Source, SourceItem } from '../sources/types.js';
 import type { Engine } from './engine.js';
 
-/** Connection state of one input, shown in the dashboard header. */
-export type HealthState = 'connecting' | 'connected' | 'following' | 'retrying' | 'forbidden' | 'ended' | 'failed';
-
-/** Health of one source (a cluster context, a followed file, the demo replay). */
-export interface SourceHealth {
-  name: string;
-  state: HealthState;
-  /** Short reason (last error, "rotated", "403 on pods/log"). */
-  detail?: string;
-}
-
-/** An input the session may not read, and what cannot see it (from the permission preflight). */
-export interface BlindSpot {
-  /** What the input feeds: a rule id, or `events`, `leases`, `logs`. */
-  panel: string;
-  /** Missing verbs, in the order asked: `list`, `watch`, `get`. */
-  verbs: string[];
-  /** kubectl's short name of what is read: `remediationrequests.kubernaut.ai`, `pods/log`. */
-  resource: string;
-  /** Namespace asked about; undefined for all namespaces or a cluster-scoped resource. */
-  namespace?: string;
-  /** Rule panels left without their input. */
-  rules: RuleId[];
-}
-
-/** What the permission preflight found: blind spots, or why it could not tell. */
-export interface AccessReport {
-  blind: BlindSpot[];
-  /** Set when the access reviews themselves failed (forbidden, unreachable): nothing is known. */
-  problem?: string;
-}
+export type { AccessReport, BlindSpot, HealthState, SourceHealth, LiveCoverage } from '../core/live-status.js';
+import { liveCoverage, type AccessReport, type LiveCoverage, type SourceHealth } from '../core/live-status.js';
 
 /**
  * One line per missing permission, with the panels it blinds and the fix — for stderr and the
@@ -81,6 +52,8 @@ export interface LiveSnapshot {
   dataTime?: number;
   /** What the permission preflight found (cluster mode, once it has answered). */
   access?: AccessReport;
+  /** Each source's status and each rule's live status (disconnected, blind, syncing, no data). */
+  live?: LiveCoverage;
 }
 
 /** How a live session runs. */
@@ -224,7 +197,7 @@ export class LiveSession {
   /** Records a source's health and refreshes the view. */
   setHealth(h: SourceHealth): void {
     const prev = this.health.get(h.name);
-    if (prev && prev.state === h.state && prev.detail === h.detail) return;
+    if (prev && prev.state === h.state && prev.detail === h.detail && (prev.events ?? 0) > 0 === (h.events ?? 0) > 0) return;
     this.health.set(h.name, h);
     this.dirty = true;
     this.schedule();
@@ -235,6 +208,11 @@ export class LiveSession {
     this.access = access;
     this.dirty = true;
     this.schedule();
+  }
+
+  /** Each source's status and what it means for each rule, now. */
+  liveCoverage(): LiveCoverage {
+    return liveCoverage(this.rules, [...this.health.values()], this.access);
   }
 
   /** What the permission preflight found, if it has answered. */
@@ -288,6 +266,7 @@ export class LiveSession {
         ended: this.ended,
         dataTime: this.engine.latestTime,
         access: this.access,
+        live: this.liveCoverage(),
       };
     }
     return this.last;

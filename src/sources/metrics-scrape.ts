@@ -1,6 +1,7 @@
 // Scrapes Prometheus text endpoints (`--metrics-url`) on an interval and turns each scrape into
 // MetricEvents with the shared exposition parser. A failed scrape is reported and retried on
 // the next tick; it never ends the source.
+import { USER_AGENT } from '../core/user-agent.js';
 import { describeError } from '../core/errors.js';
 import type { MetricEvent } from '../core/event.js';
 import { PromReader } from '../parsers/prometheus.js';
@@ -29,7 +30,7 @@ export interface ScrapeOptions {
 export async function fetchExposition(url: string, signal: AbortSignal, timeoutMs = 10_000): Promise<string> {
   const res = await fetch(url, {
     signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-    headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' },
+    headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1', 'user-agent': USER_AGENT },
   });
   if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
   return res.text();

@@ -1,6 +1,7 @@
 // Reads a Prometheus server's HTTP API: /api/v1/query_range for the last `history` (so a live
 // session starts with context), then /api/v1/query every interval. Results become MetricEvents
 // named by the series' __name__ (or the PromQL text for computed expressions).
+import { USER_AGENT } from '../core/user-agent.js';
 import { describeError } from '../core/errors.js';
 import type { MetricEvent } from '../core/event.js';
 import { newInput, type EventsItem, type InputHandle } from './types.js';
@@ -53,7 +54,7 @@ export function seriesEvents(result: PromSeries[], query: string, source: string
 async function promGet(base: string, path: string, params: Record<string, string>, signal: AbortSignal): Promise<PromSeries[]> {
   const url = new URL(base.replace(/\/+$/, '') + path);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]) });
+  const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]), headers: { 'user-agent': USER_AGENT } });
   let body: PromResponse;
   try {
     body = (await res.json()) as PromResponse;

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SourceHealth } from '../engine/live.js';
+import type { SourceHealth } from '../core/live-status.js';
 import { tailFile } from './tail.js';
 import type { SourceItem } from './types.js';
 
@@ -102,6 +102,6 @@ describe('tailFile', () => {
     const p = join(tmp(), 'later.log');
     const { got, health } = await follow(p, [() => writeFileSync(p, 'hello\n')], 1);
     expect(got).toEqual([[1, 'hello']]);
-    expect(health[0]).toEqual({ name: p, state: 'retrying', detail: 'waiting for the file to appear' });
+    expect(health[0]).toEqual({ name: p, state: 'missing', detail: 'no such file; waiting for it to appear' });
   });
 });

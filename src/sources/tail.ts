@@ -6,7 +6,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { describeError } from '../core/errors.js';
-import type { SourceHealth } from '../engine/live.js';
+import type { SourceHealth } from '../core/live-status.js';
 import { MAX_LINE_CHARS, readLines } from './files.js';
 import type { InputHandle, Source, SourceItem } from './types.js';
 import { newInput } from './types.js';
@@ -30,7 +30,10 @@ export interface TailOptions {
 /** A partial line longer than this (in bytes) is handed to the splitter, which cuts it. */
 const MAX_CARRY_BYTES = MAX_LINE_CHARS * 4;
 
-/** Follows one file; yields its lines as they are appended, until `signal` fires. */
+/**
+ * Follows one file; yields its lines as they are appended, until `signal` fires. A path that does
+ * not exist is reported as `missing` (and waited for, like tail -F).
+ */
 export async function* tailFile(path: string, opts: TailOptions): AsyncGenerator<SourceItem> {
   const { signal } = opts;
   const pollMs = opts.pollMs ?? 250;
@@ -81,10 +84,10 @@ export async function* tailFile(path: string, opts: TailOptions): AsyncGenerator
       };
     });
 
-  const problem = (text: string) => {
+  const problem = (text: string, state: SourceHealth['state'] = 'retrying') => {
     if (text === lastProblem) return;
     lastProblem = text;
-    health('retrying', text);
+    health(state, text);
   };
 
   const closeFile = async () => {
@@ -127,7 +130,8 @@ export async function* tailFile(path: string, opts: TailOptions): AsyncGenerator
           await closeFile();
           ino = -1;
         }
-        problem((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'waiting for the file to appear' : describeError(err));
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') problem(fh || !first ? 'waiting for the file to appear' : 'no such file; waiting for it to appear', 'missing');
+        else problem(describeError(err));
         if (!caughtUp) {
           caughtUp = true;
           opts.onCaughtUp?.(path);

@@ -53,7 +53,10 @@ describe('Header and panels with missing permissions (data in, text out)', () =>
     const engine = new Engine({ analyzers: [queueLeak, duplicateCr, stalePending, reconcileBurst] });
     const session = new LiveSession({ engine, intervalMs: 0 });
     sessions.push(session);
-    session.setHealth({ name: 'watch remediationrequests.kubernaut.ai', state: 'forbidden', detail: '403 Forbidden' });
+    session.setHealth({ name: 'watch remediationrequests.kubernaut.ai', state: 'forbidden', detail: '403 Forbidden', feeds: ['duplicate-cr'] });
+    session.setHealth({ name: 'watch apiservices.apiregistration.k8s.io', state: 'connected', feeds: ['queue-leak'], events: 3 });
+    session.setHealth({ name: 'logs deploy/gateway', state: 'following', events: 12 });
+    session.setHealth({ name: 'watch configmaps', state: 'connected', feeds: ['reconcile-burst'], events: 5 });
     session.setAccess({
       blind: [
         { panel: 'duplicate-cr', verbs: ['list'], resource: 'remediationrequests.kubernaut.ai', namespace: 'demo', rules: ['duplicate-cr'] },
@@ -65,9 +68,10 @@ describe('Header and panels with missing permissions (data in, text out)', () =>
     const header = render(<Header model={model.header} />);
     const head = header.lastFrame()!;
     header.unmount();
-    expect(head.split('\n')).toEqual([
+    const lines = head.split('\n');
+    expect(lines[1]).toMatch(/^watch remediationrequests\.kubernaut\.ai: forbidden \(403 Forbidden\)  watch apiservices/);
+    expect([lines[0], ...lines.slice(2)]).toEqual([
       'ctrlscope watch · context kind-dev · demo · 0 lines/s · 0 read',
-      'watch remediationrequests.kubernaut.ai: forbidden (403 Forbidden)',
       'findings: 0 critical · 0 warning · 0 info',
       'blind: duplicate-cr (list remediationrequests.kubernaut.ai), logs (get pods/log)',
     ]);
@@ -80,6 +84,30 @@ describe('Header and panels with missing permissions (data in, text out)', () =>
     expect(frame).toMatch(/stale-pending\s+BLIND/);
     expect(frame).toMatch(/reconcile-burst\s+OK/);
     expect(frame.match(/cannot see its input: permission missing/g)).toHaveLength(2);
+  });
+
+  it('never shows OK for a rule whose source is disconnected, not yet synced, or delivered nothing', () => {
+    const engine = new Engine({ analyzers: [queueLeak, duplicateCr, stalePending, reconcileBurst] });
+    const session = new LiveSession({ engine, intervalMs: 0 });
+    sessions.push(session);
+    const refused = 'connect ECONNREFUSED 127.0.0.1:6443';
+    session.setHealth({ name: 'watch apiservices.apiregistration.k8s.io', state: 'retrying', detail: refused, feeds: ['queue-leak'], events: 0 });
+    session.setHealth({ name: 'watch remediationrequests.kubernaut.ai', state: 'syncing', feeds: ['duplicate-cr'], events: 0 });
+    session.setHealth({ name: 'watch configmaps', state: 'connected', feeds: ['reconcile-burst'], events: 0 });
+    const model = buildModel(session.snapshot(), INITIAL_UI, { mode: 'watch' }, { colour: false, rows: 3, sparkWidth: 10, textWidth: 40 });
+    expect(model.panels.map((p) => [p.rule, p.statusLabel, p.reason])).toEqual([
+      ['queue-leak', 'DISCONNECTED', `watch apiservices.apiregistration.k8s.io disconnected (${refused})`],
+      ['duplicate-cr', 'SYNCING', 'watch remediationrequests.kubernaut.ai not synced yet'],
+      ['stale-pending', 'NO DATA', 'no source of this session feeds this rule'],
+      ['reconcile-burst', 'NO DATA', 'its sources delivered nothing yet (watch configmaps)'],
+    ]);
+    const screen = render(<Dashboard model={model} layout={layoutFor(120, 30)} />);
+    const frame = screen.lastFrame()!;
+    screen.unmount();
+    expect(frame).toMatch(/queue-leak\s+DISCONNECTED/);
+    expect(frame).toContain('cannot see its input: source disconnected');
+    expect(frame).toMatch(/duplicate-cr\s+SYNCING/);
+    expect(frame).not.toMatch(/\bOK\b/);
   });
 });
 

@@ -5,6 +5,25 @@ import type { PanelModel } from './view-model.js';
 
 const SEV_SHORT = { critical: 'CRIT', warning: 'WARN', info: 'INFO' } as const;
 
+/** First line of a panel without offenders: why it is quiet. */
+function emptyText(m: PanelModel): string {
+  if (m.filtered) return '  (all hidden by the filter)';
+  switch (m.status) {
+    case 'ok':
+      return '  nothing seen';
+    case 'blind':
+      return '  cannot see its input: permission missing';
+    case 'disconnected':
+      return '  cannot see its input: source disconnected';
+    case 'syncing':
+      return '  waiting for the first list';
+    case 'no-data':
+      return '  no input for this rule yet';
+    default:
+      return ' ';
+  }
+}
+
 /** Panel of one rule. */
 export function RulePanel({ model, width, rows }: { model: PanelModel; width: number; rows: number }): React.JSX.Element {
   const m = model;
@@ -40,7 +59,7 @@ export function RulePanel({ model, width, rows }: { model: PanelModel; width: nu
       ))}
       {Array.from({ length: blank }, (_, i) => (
         <Text key={`blank-${i}`} dimColor>
-          {i === 0 && m.offenders.length === 0 ? (m.status === 'ok' ? '  nothing seen' : m.status === 'blind' ? '  cannot see its input: permission missing' : m.filtered ? '  (all hidden by the filter)' : ' ') : ' '}
+          {i === 0 && m.offenders.length === 0 ? emptyText(m) : i === 1 && m.offenders.length === 0 && m.reason ? `  ${m.reason}` : ' '}
         </Text>
       ))}
       <Text dimColor wrap="truncate-end">

@@ -5,6 +5,9 @@ import { ANALYZERS } from '../analyzers/index.js';
 import type { RuleId } from '../core/finding.js';
 import { Engine } from '../engine/engine.js';
 import { LiveSession, accessProblems, type AccessReport, type SourceHealth } from '../engine/live.js';
+import { sourceProblems, type LiveCoverage } from '../core/live-status.js';
+import type { Report } from '../core/finding.js';
+import { UserError } from '../core/errors.js';
 import { renderReport } from '../report/index.js';
 import type { Source } from '../sources/types.js';
 import type { RunMeta } from './view-model.js';
@@ -46,6 +49,12 @@ export interface LiveRunOptions {
   /** Print one report after the initial content and `settleMs`, then stop. */
   once: boolean;
   settleMs: number;
+  /**
+   * --once: the longest wait for the initial content (default 60 s). When it passes, the report is
+   * printed with the sources still syncing or disconnected listed as problems — or, when no source
+   * delivered anything at all, the run ends with a usage error naming the sources and why.
+   */
+  onceTimeoutMs?: number;
   /** Report format for --once and plain snapshots. */
   output: string;
   /** Plain snapshots: at most one per this many ms. */
@@ -90,11 +99,15 @@ export async function runLive(o: LiveRunOptions): Promise<void> {
       )
     : Promise.resolve(undefined);
   const write = (s: string) => o.io.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
-  // Missing permissions are run-level problems of the report, beside failed analyzers.
+  // Missing permissions and unhealthy sources are run-level problems of the report, beside failed
+  // analyzers; each source's status and each rule's live status go into its coverage section.
   const report = () => {
     const rep = engine.report();
-    const extra = accessProblems(session.accessReport());
+    const live = session.liveCoverage();
+    const access = session.accessReport();
+    const extra = [...accessProblems(access), ...sourceProblems(session.snapshot().health.filter((h) => !predicted(h, access)))];
     if (extra.length) rep.problems = [...(rep.problems ?? []), ...extra];
+    applyLiveCoverage(rep, live);
     return renderReport(o.output, rep, { color: o.colour });
   };
   /** Says on stderr, once and before any report, what cannot be seen and how to fix it. */
@@ -103,11 +116,23 @@ export async function runLive(o: LiveRunOptions): Promise<void> {
   };
   try {
     if (o.once) {
-      await Promise.race([started.ready, pump]);
-      await sleep(o.settleMs, ac.signal);
+      const timeoutMs = o.onceTimeoutMs ?? 60_000;
+      let timedOut = false;
+      const deadline = sleep(timeoutMs, ac.signal).then(() => (timedOut = true));
+      await Promise.race([started.ready, pump, deadline]);
+      if (!timedOut) await Promise.race([sleep(o.settleMs, ac.signal), deadline]);
       // A source that could not start at all (no kubeconfig, unreachable API) is the user's error.
       const failed = session.error();
-      if (failed !== undefined && session.snapshot().ingested === 0) throw failed;
+      const snap = session.snapshot();
+      if (failed !== undefined && snap.ingested === 0) throw failed;
+      const cov = session.liveCoverage();
+      if (snap.ingested === 0 && cov.sources.length && cov.sources.every((c) => c.status !== 'connected')) {
+        throw new UserError(
+          `no source could be read${timedOut ? ` within ${fmtMs(timeoutMs)} (--timeout)` : ''}: ${cov.sources.map((c) => `${c.source}${targetOf(snap.health, c.source)}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`).join('; ')}`,
+          'check that the server is reachable (`kubectl get --raw /version`), the kubeconfig and the file paths; --timeout waits longer for the first lists',
+        );
+      }
+      if (timedOut) o.io.stderr.write(`ctrlscope: warning: --timeout (${fmtMs(timeoutMs)}) passed before every source was read; the report says which were not\n`);
       await warnAccess();
       write(report());
       return;
@@ -129,6 +154,47 @@ export async function runLive(o: LiveRunOptions): Promise<void> {
     await pump.catch(() => undefined);
     await accessDone;
   }
+}
+
+/** A forbidden source the preflight already named as a missing permission (said once, not twice). */
+function predicted(h: SourceHealth, access: AccessReport | undefined): boolean {
+  if (h.state !== 'forbidden' || !access) return false;
+  return access.blind.some((b) => h.name === `watch ${b.resource}` || (h.name.startsWith('logs ') && b.panel === 'logs'));
+}
+
+/** ` (https://10.0.0.1:6443)`: the server or file behind a source, when its name does not say it. */
+function targetOf(health: readonly SourceHealth[], name: string): string {
+  const t = health.find((h) => h.name === name)?.target;
+  return t && !name.includes(t) ? ` (${t})` : '';
+}
+
+function fmtMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/**
+ * Puts the live sources' statuses into the report's `coverage.sources`, and each rule's live
+ * status (disconnected, blind, syncing, no-data) over the status the rule's own counts gave it in
+ * `coverage.rules` — a rule whose source is down is never `ok`.
+ */
+export function applyLiveCoverage(rep: Report, live: LiveCoverage): void {
+  type RuleCov = { rule: string; status: string; reason?: string; [k: string]: unknown };
+  const r = rep as Report & { coverage?: { sources?: unknown[]; rules?: RuleCov[]; [k: string]: unknown } };
+  const cov = (r.coverage ??= {});
+  cov.sources = live.sources;
+  const rules: RuleCov[] = cov.rules ?? [];
+  for (const l of live.rules) {
+    const cur = rules.find((x) => x.rule === l.rule);
+    if (!l.status) {
+      if (!cur) rules.push({ rule: l.rule, status: 'ok' });
+      continue;
+    }
+    if (cur) {
+      cur.status = l.status;
+      cur.reason = l.reason;
+    } else rules.push({ rule: l.rule, status: l.status, ...(l.reason ? { reason: l.reason } : {}) });
+  }
+  cov.rules = rules;
 }
 
 /** Non-TTY / CI: prints the report whenever the findings changed, at most once per interval. */

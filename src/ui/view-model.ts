@@ -4,6 +4,7 @@ import type { Finding, RuleId, Severity } from '../core/finding.js';
 import { RULE_IDS, SEVERITY_RANK } from '../core/finding.js';
 import { CATALOG } from '../analyzers/catalog.js';
 import type { BlindSpot, HealthState, LiveSnapshot } from '../engine/live.js';
+import { liveCoverage } from '../core/live-status.js';
 
 /** Colour names ink understands; undefined when colour is off (NO_COLOR). */
 export type Colour = 'red' | 'yellow' | 'blue' | 'green' | 'gray' | 'magenta' | 'cyan' | undefined;
@@ -77,16 +78,32 @@ export interface OffenderModel {
 }
 
 /**
- * Panel status: a severity when firing, `ok` when quiet, `off` when the rule is not run, `failed`
- * when its analyzer broke, `blind` when quiet because a permission to read its input is missing.
+ * Panel status: a severity when firing; when quiet, `ok` only if every source it depends on is
+ * healthy and delivered something — else `disconnected` (a source cannot be reached or a file is
+ * missing), `blind` (a permission to read its input is missing), `syncing` (a first list is not
+ * finished), `no-data` (nothing feeds it, or its sources delivered nothing); `off` when the rule
+ * is not run, `failed` when its analyzer broke.
  */
-export type PanelStatus = Severity | 'ok' | 'off' | 'failed' | 'blind';
+export type PanelStatus = Severity | 'ok' | 'off' | 'failed' | 'blind' | 'disconnected' | 'syncing' | 'no-data';
+
+/** What a quiet panel says instead of OK. */
+const QUIET_LABEL: Record<'ok' | 'off' | 'failed' | 'blind' | 'disconnected' | 'syncing' | 'no-data', string> = {
+  ok: 'OK',
+  off: 'OFF',
+  failed: 'FAILED',
+  blind: 'BLIND',
+  disconnected: 'DISCONNECTED',
+  syncing: 'SYNCING',
+  'no-data': 'NO DATA',
+};
 
 export interface PanelModel {
   rule: RuleId;
   title: string;
   status: PanelStatus;
   statusLabel: string;
+  /** Why a quiet panel is not OK ("watch apiservices… disconnected (ECONNREFUSED …)"). */
+  reason?: string;
   colour: Colour;
   /** What the sparkline shows ("queue retries"). */
   seriesLabel: string;
@@ -162,6 +179,8 @@ const SEV_COLOUR: Record<Severity, Colour> = { critical: 'red', warning: 'yellow
 
 const HEALTH_COLOUR: Record<HealthState, Colour> = {
   connecting: 'gray',
+  syncing: 'gray',
+  missing: 'red',
   connected: 'green',
   following: 'green',
   retrying: 'yellow',
@@ -257,6 +276,7 @@ export function buildModel(snapshot: LiveSnapshot, ui: UiState, meta: RunMeta, o
   const blind = blindLine(snapshot.access?.blind);
   if (blind) header.blind = blind;
   const blindRules = new Set(snapshot.access?.blind.flatMap((b) => b.rules) ?? []);
+  const live = snapshot.live ?? liveCoverage(snapshot.rules, snapshot.health, snapshot.access);
 
   const rules = panelRules(snapshot);
   const panelIdx = clamp(ui.panel, 0, rules.length - 1);
@@ -266,14 +286,23 @@ export function buildModel(snapshot: LiveSnapshot, ui: UiState, meta: RunMeta, o
     const failed = snapshot.problems.some((p) => p.startsWith(`analyzer ${rule} `));
     const enabled = snapshot.rules.includes(rule) || all.length > 0;
     let status: PanelStatus;
+    let reason: string | undefined;
     if (failed) status = 'failed';
     else if (!enabled) status = 'off';
-    else if (all.length === 0) status = blindRules.has(rule) ? 'blind' : 'ok';
-    else status = all.reduce<Severity>((w, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), 'info');
-    const statusLabel =
-      status === 'ok' || status === 'off' || status === 'failed' || status === 'blind' ? status.toUpperCase() : `${status.toUpperCase()} ×${all.length}`;
+    else if (all.length === 0) {
+      const l = live.rules.find((r) => r.rule === rule);
+      status = l?.status ?? (blindRules.has(rule) ? 'blind' : 'ok');
+      reason = l?.reason;
+    } else status = all.reduce<Severity>((w, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), 'info');
+    const statusLabel = status in QUIET_LABEL ? QUIET_LABEL[status as keyof typeof QUIET_LABEL] : `${status.toUpperCase()} ×${all.length}`;
     const colour: Colour =
-      status === 'ok' ? 'green' : status === 'off' ? 'gray' : status === 'failed' || status === 'blind' ? 'magenta' : SEV_COLOUR[status];
+      status === 'ok'
+        ? 'green'
+        : status === 'off' || status === 'syncing' || status === 'no-data'
+          ? 'gray'
+          : status === 'failed' || status === 'blind' || status === 'disconnected'
+            ? 'magenta'
+            : SEV_COLOUR[status as Severity];
     const series = snapshot.series[rule] ?? [];
     const selected = i === panelIdx;
     const rowIdx = clamp(ui.row, 0, shown.length - 1);
@@ -292,6 +321,7 @@ export function buildModel(snapshot: LiveSnapshot, ui: UiState, meta: RunMeta, o
       title: CATALOG[rule]?.title ?? rule,
       status,
       statusLabel,
+      ...(reason ? { reason } : {}),
       colour: col(colour),
       seriesLabel: SERIES_LABEL[rule] ?? 'findings',
       spark: sparkline(series, o.sparkWidth),

@@ -15,12 +15,14 @@ export interface FakeRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  userAgent?: string;
 }
 
 export type WatchFault =
   | { kind: 'gone' | 'drop'; afterEvents?: number }
-  | { kind: 'hang' | 'http410' | 'http500' };
-export type ListFault = { kind: 'gone'; page: number } | { kind: 'http500' };
+  | { kind: 'hang' | 'headersHang' | 'http410' | 'http500' }
+  | { kind: 'huge'; bytes?: number };
+export type ListFault = ({ kind: 'gone'; page: number } | { kind: 'http500' } | { kind: 'hang' }) & { persistent?: boolean };
 
 /** A fake object: anything with metadata.name. */
 export type FakeObject = { metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
@@ -42,6 +44,7 @@ export class FakeApiServer {
   server: Server;
   requests: FakeRequest[];
   forbidden: Set<string>;
+  forbiddenUnpredicted: Set<string>;
   metricsText: string;
   promSeries: PromSeries[];
   bookmarkIntervalMs: number;
@@ -51,6 +54,9 @@ export class FakeApiServer {
   update(resource: string, namespace: string | undefined, name: string, patch: Record<string, unknown>, group?: string): FakeObject;
   delete(resource: string, namespace: string | undefined, name: string, group?: string): void;
   compact(resource?: string): void;
+  restoreTo(rv: number): void;
+  /** Every request is accepted and never answered. */
+  hangAll?: boolean;
   injectWatchFault(resource: string, fault: WatchFault): void;
   injectListFault(resource: string, fault: ListFault): void;
   setLog(namespace: string, pod: string, container: string, lines: LogLine[]): void;

@@ -39,6 +39,8 @@ export class FakeApiServer {
     this.resources = new Map();
     this.requests = [];
     this.forbidden = new Set();
+    /** Resources whose reads answer 403 although the access reviews say yes (a webhook authorizer, a change of RBAC). */
+    this.forbiddenUnpredicted = new Set();
     this.watchFaults = new Map();
     this.listFaults = new Map();
     this.logFaults = new Map();
@@ -124,7 +126,20 @@ export class FakeApiServer {
     this.watchFaults.set(resource, q);
   }
 
-  /** Queues a fault for the next list of `resource`: gone on the given page (1-based), http500. */
+  /**
+   * Simulates an API server restored from an etcd backup taken at `rv`: the current
+   * resourceVersion goes back, and a watch from any later resourceVersion answers 504
+   * ResourceVersionTooLarge (every time, as the real one does until the client re-lists).
+   */
+  restoreTo(rv) {
+    this.rv = rv;
+    for (const r of this.resources.values()) r.history = r.history.filter((ev) => ev.rv <= rv);
+  }
+
+  /**
+   * Queues a fault for the next list of `resource`: gone on the given page (1-based), http500,
+   * hang (no response headers, ever). `persistent: true` keeps it for every later list too.
+   */
   injectListFault(resource, fault) {
     const q = this.listFaults.get(resource) ?? [];
     q.push(fault);
@@ -225,8 +240,9 @@ export class FakeApiServer {
 
   handle(req, res) {
     const url = new URL(req.url, 'http://x');
-    this.requests.push({ method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams) });
+    this.requests.push({ method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), userAgent: req.headers['user-agent'] });
     try {
+      if (this.hangAll) return this.hangRequest(req, res);
       if (url.pathname === '/metrics') return this.text(res, 200, this.metricsText);
       if (url.pathname === '/version') return this.json(res, 200, { major: '1', minor: '33', gitVersion: 'v1.33.0-fake' });
       if (url.pathname.startsWith('/api/v1/query')) return this.prom(url, res);
@@ -236,7 +252,7 @@ export class FakeApiServer {
       if (disc) return this.json(res, 200, disc);
       const route = this.route(url.pathname);
       if (!route) return this.json(res, 404, status(404, 'NotFound', `the server could not find the requested resource (${url.pathname})`));
-      if (this.forbidden.has(route.r.resource) && !route.log) {
+      if ((this.forbidden.has(route.r.resource) || this.forbiddenUnpredicted.has(route.r.resource)) && !route.log) {
         return this.json(res, 403, status(403, 'Forbidden', `${route.r.resource} is forbidden: User "tester" cannot list resource "${route.r.resource}" in API group "${route.r.group}"`));
       }
       if (route.log) return this.podLog(route, url, req, res);
@@ -321,8 +337,9 @@ export class FakeApiServer {
       }
     }
     const fault = this.listFaults.get(r.resource)?.[0];
-    if (fault && (fault.kind === 'http500' || (fault.kind === 'gone' && fault.page === page))) {
-      this.listFaults.get(r.resource).shift();
+    if (fault && (fault.kind === 'http500' || fault.kind === 'hang' || (fault.kind === 'gone' && fault.page === page))) {
+      if (!fault.persistent) this.listFaults.get(r.resource).shift();
+      if (fault.kind === 'hang') return this.hangRequest(undefined, res);
       if (fault.kind === 'http500') return this.json(res, 500, status(500, 'InternalError', 'injected list failure'));
       return this.json(res, 410, status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result.'));
     }
@@ -353,6 +370,13 @@ export class FakeApiServer {
     const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
     const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') || 0);
     const fault = this.watchFaults.get(r.resource)?.shift();
+    if (rvParam && Number(rvParam) > this.rv) {
+      return this.json(res, 504, {
+        ...status(504, 'Timeout', `Timeout: Too large resource version: ${rvParam}, current: ${this.rv}`),
+        details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+      });
+    }
+    if (fault?.kind === 'headersHang') return this.hangRequest(req, res);
     if (fault?.kind === 'http410') return this.json(res, 410, status(410, 'Expired', GONE_MESSAGE));
     if (fault?.kind === 'http500') return this.json(res, 500, status(500, 'InternalError', 'injected watch failure'));
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
@@ -361,6 +385,19 @@ export class FakeApiServer {
     if (fault?.kind === 'hang') {
       res.flushHeaders();
       return; // never writes, never ends: only a client-side timeout gets out of this
+    }
+    if (fault?.kind === 'huge') {
+      // One event line that never ends: `bytes` of a JSON string, no newline, then silence.
+      res.write('{"type":"ADDED","object":{"metadata":{"name":"huge","annotations":{"a":"');
+      const chunk = 'x'.repeat(1 << 20);
+      let left = fault.bytes ?? 64 << 20;
+      const pump = () => {
+        while (left > 0 && !res.destroyed) {
+          left -= chunk.length;
+          if (!res.write(chunk)) return res.once('drain', pump);
+        }
+      };
+      return pump();
     }
     let sent = 0;
     let closed = false;
@@ -448,6 +485,12 @@ export class FakeApiServer {
       log.followers.delete(write);
       this.openResponses.delete(res);
     });
+  }
+
+  /** Accepts the request and never answers it (no status line, no headers). */
+  hangRequest(req, res) {
+    this.openResponses.add(res);
+    res.on('close', () => this.openResponses.delete(res));
   }
 
   ssar(req, res) {

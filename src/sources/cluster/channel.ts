@@ -1,5 +1,6 @@
 // Fan-in of many concurrent producers (watches, log followers, scrapers) into one async
-// iterable, with backpressure: a producer's push waits while the consumer is behind.
+// iterable, with backpressure: a producer's push waits while the consumer is behind by more than
+// `highWater` units of weight (items by default; the cluster source weighs a batch by its objects).
 
 /** A many-producers, one-consumer queue. */
 export class Channel<T> implements AsyncIterable<T> {
@@ -7,15 +8,20 @@ export class Channel<T> implements AsyncIterable<T> {
   private readonly spaceWaiters: (() => void)[] = [];
   private wake: (() => void) | undefined;
   private closed = false;
+  private queued = 0;
 
-  constructor(private readonly highWater = 256) {}
+  constructor(
+    private readonly highWater = 256,
+    private readonly weigh: (item: T) => number = () => 1,
+  ) {}
 
   /** Queues an item; resolves once there is room (at once unless the consumer is behind). */
   push(item: T): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.items.push(item);
+    this.queued += this.weigh(item);
     this.wake?.();
-    if (this.items.length < this.highWater) return Promise.resolve();
+    if (this.queued < this.highWater) return Promise.resolve();
     return new Promise((resolve) => this.spaceWaiters.push(resolve));
   }
 
@@ -30,7 +36,8 @@ export class Channel<T> implements AsyncIterable<T> {
     for (;;) {
       while (this.items.length) {
         const item = this.items.shift()!;
-        if (this.items.length < this.highWater) for (const w of this.spaceWaiters.splice(0)) w();
+        this.queued -= this.weigh(item);
+        if (this.queued < this.highWater) for (const w of this.spaceWaiters.splice(0)) w();
         yield item;
       }
       if (this.closed) return;

@@ -35,6 +35,8 @@ export interface ClusterOptions {
   historyMs: number;
   /** --scrape-interval */
   scrapeIntervalMs: number;
+  /** --request-timeout in ms (kubectl's flag): 0 = no bound on a single request. */
+  requestTimeoutMs?: number;
   /** Watch loop knobs (tests shrink them). */
   tuning?: Partial<WatchTuning> & { logInactivityMs?: number };
 }
@@ -55,7 +57,12 @@ export function addClusterFlags(cmd: Command): Command {
     .option('--prometheus <url>', 'Prometheus server: range queries for --history, then live')
     .option('--prom-query <promql>', 'PromQL to ask --prometheus (repeatable; default: workqueue and controller-runtime series)', collectList)
     .option('--history <duration>', 'how far back to read logs and Prometheus on start', '15m')
-    .option('--scrape-interval <duration>', 'how often to scrape --metrics-url and query --prometheus', '15s');
+    .option('--scrape-interval <duration>', 'how often to scrape --metrics-url and query --prometheus', '15s')
+    .option(
+      '--request-timeout <duration>',
+      "kubectl's flag: how long to wait for a single API server request (a watch: until its response starts) before giving up — 5s, 1m, or a bare number of seconds; 0 means no limit, though a request that receives no byte for 90 s is always dropped",
+      '0',
+    );
 }
 
 /** The raw values commander hands over for the flags above. */
@@ -72,6 +79,7 @@ export interface RawClusterFlags {
   promQuery?: string[];
   history?: string;
   scrapeInterval?: string;
+  requestTimeout?: string;
 }
 
 /** Validates the flags and turns them into ClusterOptions (UserError on bad values). */
@@ -92,7 +100,22 @@ export function clusterOptionsFrom(f: RawClusterFlags): ClusterOptions {
     promQueries: f.promQuery?.length ? f.promQuery : undefined,
     historyMs: parseDuration(f.history ?? '15m', '--history'),
     scrapeIntervalMs: Math.max(1000, parseDuration(f.scrapeInterval ?? '15s', '--scrape-interval')),
+    requestTimeoutMs: parseRequestTimeout(f.requestTimeout ?? '0'),
   };
+}
+
+/**
+ * kubectl's --request-timeout: a bare non-negative integer is seconds, else a duration (5s, 2m,
+ * 1h); 0 means no limit.
+ */
+export function parseRequestTimeout(v: string): number {
+  const s = v.trim();
+  if (/^\d+$/.test(s)) return Number(s) * 1000;
+  try {
+    return parseDuration(s, '--request-timeout');
+  } catch {
+    throw new UserError(`--request-timeout "${v}": not a timeout`, 'write a whole number of seconds (30) or a duration (5s, 2m, 1h); 0 means no limit');
+  }
 }
 
 

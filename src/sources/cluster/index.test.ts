@@ -7,6 +7,7 @@ import type { EventsItem, LinesItem, SourceItem } from '../types.js';
 import { FakeApiServer } from '../../../test/fake-apiserver/server.mjs';
 import { collect } from '../../../test/fake-apiserver/harness.js';
 import { clusterOptionsFrom, clusterSource, type ClusterHealth } from './index.js';
+import { USER_AGENT } from '../../core/user-agent.js';
 
 let server: FakeApiServer;
 let ac: AbortController;
@@ -139,6 +140,11 @@ describe('clusterSource', () => {
     expect(Number(range.query.end) - Number(range.query.start)).toBe(900);
     const ev = c.items.find((i): i is EventsItem => i.type === 'events' && i.input.report.kind === 'prometheus')!;
     expect(ev.input.report.format).toBe('prometheus-api');
+    // Scrapes and Prometheus queries say who asks, as the API requests do.
+    const agents = server.requests.filter((r) => r.path === '/metrics' || r.path.startsWith('/api/v1/query')).map((r) => r.userAgent);
+    expect(agents.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(agents)).toEqual(new Set([USER_AGENT]));
+    expect(USER_AGENT).toMatch(/^ctrlscope\/\d+\.\d+\.\d+ \([a-z0-9]+\/[a-z0-9]+\)$/);
   });
 
   it('only reads: every request is a GET', async () => {

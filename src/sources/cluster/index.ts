@@ -30,7 +30,7 @@
 //   SelfSubjectAccessReview in the preflight, which asks "may I?" and changes nothing.
 import { setMaxListeners } from 'node:events';
 import type { ObjectEvent } from '../../core/event.js';
-import type { HealthState, SourceHealth } from '../../engine/live.js';
+import type { HealthState, SourceHealth } from '../../core/live-status.js';
 import type { ClockItem, EventsItem, InputHandle, Source, SourceItem } from '../types.js';
 import { newInput } from '../types.js';
 import { Channel } from './channel.js';
@@ -39,11 +39,15 @@ import { errorText, loadKube, type KubeClient } from './kube.js';
 import { listWatch } from './list-watch.js';
 import { followLogs } from './logs.js';
 import { resolveLogTarget } from './log-targets.js';
+import { RULES_OF_PANEL } from './preflight.js';
 import { apiVersionOf, discover, groupResource, resourcePath, stripFor, type ResourceSpec } from './resources.js';
+
+/** Rules fed by metrics (workqueue and controller-runtime series). */
+const METRIC_RULES = ['queue-leak', 'reconcile-burst'];
 
 export { addClusterFlags, clusterOptionsFrom, parseDuration, type ClusterOptions, type RawClusterFlags } from './flags.js';
 export { DEFAULT_RESOURCES, parseResourceArg, type ResourceSpec, type Panel } from './resources.js';
-export { loadKube, KubeClient, KubeApiError } from './kube.js';
+export { loadKube, probeServer, KubeClient, KubeApiError } from './kube.js';
 export { listWatch, type WatchEvent, type WatchTuning, type WatchStatus } from './list-watch.js';
 
 /** Health of one sub-source, as the dashboard header shows it. */
@@ -75,9 +79,11 @@ export function scopeOf(opts: Pick<ClusterOptions, 'allNamespaces' | 'namespace'
 /** Starts watching the cluster; see the contract at the top of this file. */
 export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: ClusterHooks = {}): ClusterSource {
   const health = new Map<string, ClusterHealth>();
+  const feedsOf = new Map<string, { feeds?: readonly string[]; target?: string }>();
   const setHealth = (name: string, state: HealthState, detail?: string, add = 0) => {
-    const h = health.get(name) ?? { name, state, events: 0 };
-    const changed = h.state !== state || h.detail !== detail || !health.has(name);
+    const h: ClusterHealth = health.get(name) ?? { name, state, events: 0, ...feedsOf.get(name) };
+    // The first events count as a change: a source that delivered nothing reads as "no data".
+    const changed = h.state !== state || h.detail !== detail || !health.has(name) || (h.events === 0 && add > 0);
     h.state = state;
     h.detail = detail;
     h.events += add;
@@ -86,7 +92,9 @@ export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: 
   };
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
-  const chan = new Channel<SourceItem>();
+  // Backpressure by weight (objects, lines, samples), not by item: a slow consumer holds at most
+  // a few thousand objects in flight however large the list pages are.
+  const chan = new Channel<SourceItem>(4096, (i) => (i.type === 'events' ? i.events.length : i.type === 'lines' ? i.lines.length : 1));
   let started = false;
   let startError: unknown;
   // Every open watch, log stream and scrape listens on the one signal.
@@ -97,11 +105,13 @@ export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: 
     try {
       client = hooks.client ?? (await loadKube({ kubeconfig: opts.kubeconfig, context: opts.context, options: opts.kubeconfigOptions }));
     } catch (err) {
+      feedsOf.set('cluster', { target: opts.kubeconfig });
       setHealth('cluster', 'failed', errorText(err));
       resolveReady();
       chan.close();
       throw err;
     }
+    if (opts.requestTimeoutMs !== undefined) client.requestTimeoutMs = opts.requestTimeoutMs;
     const ns = scopeOf(opts, client);
     const tasks: Promise<unknown>[] = [];
     const clock = () => void chan.push({ type: 'clock', now: Date.now() } satisfies ClockItem);
@@ -117,6 +127,7 @@ export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: 
     for (const r of opts.resources) tasks.push(watchResource(client, r, ns, listed));
     for (const target of opts.logs) {
       const name = `logs ${target.text}`;
+      feedsOf.set(name, { target: client.server });
       tasks.push(
         (async () => {
           setHealth(name, 'connecting');
@@ -150,6 +161,7 @@ export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: 
       const { scrapeMetrics } = await import('../metrics-scrape.js');
       for (const url of opts.metricsUrls) {
         const name = `metrics ${url}`;
+        feedsOf.set(name, { feeds: METRIC_RULES, target: url });
         setHealth(name, 'connecting');
         tasks.push(
           (async () => {
@@ -164,6 +176,7 @@ export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: 
     if (opts.prometheus) {
       const { prometheusSource } = await import('../prometheus-range.js');
       const name = `prometheus ${opts.prometheus}`;
+      feedsOf.set(name, { feeds: METRIC_RULES, target: opts.prometheus });
       setHealth(name, 'connecting');
       tasks.push(
         (async () => {
@@ -186,6 +199,7 @@ export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: 
   /** One resource type: discovery if needed, then list-watch forever. */
   async function watchResource(client: KubeClient, spec: ResourceSpec, ns: string | undefined, listed: () => void): Promise<void> {
     const name = `watch ${groupResource(spec)}`;
+    feedsOf.set(name, { feeds: RULES_OF_PANEL[spec.panel] ?? [], target: client.server });
     let counted = false;
     const once = () => {
       if (!counted) {

@@ -192,8 +192,87 @@ describe('listWatch', () => {
     const statuses: WatchStatus[] = [];
     const c = start(RR, { statuses });
     await c.until((evs) => evs.some((e) => e.type === 'synced'));
-    expect(statuses.map((s) => s.state)).toEqual(['connecting', 'retrying', 'connected']);
-    expect(statuses[1]!.detail).toBe('500 InternalError: injected list failure');
+    expect(statuses.map((s) => s.state)).toEqual(['connecting', 'syncing', 'retrying', 'connected']);
+    expect(statuses[2]!.detail).toBe('500 InternalError: injected list failure');
+  });
+});
+
+describe('listWatch under persistent faults: every one ends in a fresh list, none leaves it blind', () => {
+  const lists = () => server.requests.filter((r) => r.path === RR && !r.query.watch);
+
+  it('after an API server restore from backup (504 ResourceVersionTooLarge on every watch) re-lists from scratch and follows again', async () => {
+    server.create('remediationrequests', rr('a'));
+    const backupRv = server.rv;
+    server.create('remediationrequests', rr('b'));
+    const statuses: WatchStatus[] = [];
+    const c = start(RR, { statuses });
+    await c.until((evs) => evs.some((e) => e.type === 'synced'));
+    await waitFor(() => watches().length === 1);
+    // etcd restored from the backup: the resourceVersion goes back, the watch is cut, and a watch
+    // from ctrlscope's (now too new) resourceVersion answers 504 for as long as it is asked.
+    server.restoreTo(backupRv);
+    server.dropAll();
+    await waitFor(() => statuses.some((s) => /^504 Timeout: Timeout: Too large resource version/.test(s.detail ?? '')));
+    await c.until((evs) => evs.filter((e) => e.type === 'synced').length === 2);
+    expect(lists().map((r) => r.query.resourceVersion)).toEqual([undefined, undefined]); // fresh lists, no resourceVersion
+    expect(statuses.filter((s) => s.state === 'retrying').map((s) => s.detail)).toContainEqual(expect.stringMatching(/^504 Timeout: Timeout: Too large resource version: \d+, current: \d+; re-listing$/));
+    server.create('remediationrequests', rr('c'));
+    await c.until((evs) => names(evs, 'added').includes('c'));
+    expect(names(c.items, 'added')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('re-lists after watches keep answering 500', async () => {
+    server.create('remediationrequests', rr('a'));
+    const c = start();
+    await c.until((evs) => evs.some((e) => e.type === 'synced'));
+    await waitFor(() => watches().length === 1);
+    for (let i = 0; i < 3; i++) server.injectWatchFault('remediationrequests', { kind: 'http500' });
+    server.dropAll();
+    await c.until((evs) => evs.filter((e) => e.type === 'synced').length === 2);
+    expect(lists()).toHaveLength(2);
+  });
+
+  it('times out a watch whose response headers never arrive, then watches again', async () => {
+    server.create('remediationrequests', rr('a'));
+    server.injectWatchFault('remediationrequests', { kind: 'headersHang' });
+    const statuses: WatchStatus[] = [];
+    const c = start(RR, { statuses, tuning: { inactivityMs: 150 } });
+    await waitFor(() => watches().length === 1);
+    server.create('remediationrequests', rr('b'));
+    await c.until((evs) => names(evs, 'added').includes('b'));
+    expect(statuses.find((s) => s.state === 'retrying')?.detail).toMatch(/^no response from http:\/\/127\.0\.0\.1:\d+ within 0\.1 s|^no response from http:\/\/127\.0\.0\.1:\d+ within 0\.2 s/);
+  });
+
+  it('--request-timeout bounds a list that never answers; the list is retried and the source is reported disconnected meanwhile', async () => {
+    server.create('remediationrequests', rr('a'));
+    server.injectListFault('remediationrequests', { kind: 'hang' });
+    client.requestTimeoutMs = 200;
+    const statuses: WatchStatus[] = [];
+    const c = start(RR, { statuses });
+    await c.until((evs) => evs.some((e) => e.type === 'synced'));
+    expect(statuses.map((s) => s.state)).toEqual(['connecting', 'syncing', 'retrying', 'connected']);
+    expect(statuses[2]!.detail).toMatch(/^no complete answer from http:\/\/127\.0\.0\.1:\d+ within 0\.2 s \(\/apis\/kubernaut\.ai/);
+  });
+
+  it('cuts a watch event that grows past 16 MiB without a line end, reports it, and re-lists', async () => {
+    server.create('remediationrequests', rr('a'));
+    server.injectWatchFault('remediationrequests', { kind: 'huge', bytes: 24 << 20 });
+    const statuses: WatchStatus[] = [];
+    const c = start(RR, { statuses });
+    await c.until((evs) => evs.filter((e) => e.type === 'synced').length === 2);
+    expect(statuses.find((s) => s.state === 'retrying')?.detail).toMatch(/^a watch event on \/apis\/kubernaut\.ai\/v1alpha1\/namespaces\/demo\/remediationrequests exceeded 16 MiB without a line end; the watch was cut and restarts with a fresh list; re-listing$/);
+    server.create('remediationrequests', rr('b'));
+    await c.until((evs) => names(evs, 'added').includes('b'));
+  });
+
+  it('sends the User-Agent ctrlscope/VERSION (OS/ARCH) on lists and watches', async () => {
+    server.create('remediationrequests', rr('a'));
+    const c = start();
+    await c.until((evs) => evs.some((e) => e.type === 'synced'));
+    await waitFor(() => watches().length === 1);
+    const agents = new Set(server.requests.map((r) => r.userAgent));
+    expect([...agents]).toHaveLength(1);
+    expect([...agents][0]).toMatch(/^ctrlscope\/\d+\.\d+\.\d+ \((linux|darwin|windows)\/(amd64|arm64)\)$/);
   });
 });
 

@@ -1,10 +1,13 @@
 // Our own list-then-watch loop (client-node's ListWatch stops on any error but 410, never asks
 // for bookmarks and has no inactivity timeout in 1.4.0). It lists in pages, watches from the
-// list's resourceVersion with bookmarks, re-lists on 410 and diffs against the objects it knows,
-// backs off with full jitter after other errors, aborts a watch that goes silent, and never
-// gives up until its signal fires. Across every restart each change is reported exactly once.
+// list's resourceVersion with bookmarks, and aborts a watch that goes silent (headers included).
+// Any error the API server answers a watch with (410 Gone, 504 ResourceVersionTooLarge after a
+// restore from backup, other 5xx, an ERROR event), a watch event over the size cap, and three
+// network failures in a row all end in a fresh list (no resourceVersion: the server's current
+// state), diffed against the objects it knows, after a full-jitter backoff. It never gives up
+// until its signal fires. Across every restart each change is reported exactly once.
 import type { KubeObject } from '../../core/event.js';
-import { KubeApiError, errorText, isGone, streamLines, type KubeClient } from './kube.js';
+import { EventTooLargeError, KubeApiError, errorText, isGone, streamLines, type KubeClient } from './kube.js';
 import { sleep } from '../../core/clock.js';
 import { stripManagedFields } from './resources.js';
 
@@ -33,8 +36,8 @@ export const DEFAULT_TUNING: WatchTuning = {
   forbiddenRetryMs: 60_000,
 };
 
-/** Connection state of one list-watch, for the dashboard header. */
-export type WatchState = 'connecting' | 'connected' | 'retrying' | 'forbidden' | 'failed';
+/** Connection state of one list-watch, for the dashboard header ('syncing': the first list is under way). */
+export type WatchState = 'connecting' | 'syncing' | 'connected' | 'retrying' | 'forbidden' | 'failed';
 
 /** A state change with its reason. */
 export interface WatchStatus {
@@ -120,6 +123,7 @@ export async function* listWatch(opts: ListWatchOptions): AsyncGenerator<WatchEv
   /** Re-lists everything and diffs against `known`. */
   async function* relist(): AsyncGenerator<WatchEvent> {
     let restarts = 0;
+    if (firstList && lastState === 'connecting') status('syncing');
     for (;;) {
       const seen = new Set<string>();
       let cont: string | undefined;
@@ -172,7 +176,7 @@ export async function* listWatch(opts: ListWatchOptions): AsyncGenerator<WatchEv
   /** One watch connection, from `rv` until the server ends it; throws on any failure. */
   async function* watchOnce(): AsyncGenerator<WatchEvent> {
     const timeoutSeconds = t.watchTimeoutSeconds + Math.floor(random() * 60);
-    const res = await client.open('GET', path, { ...base, watch: 'true', resourceVersion: rv, allowWatchBookmarks: 'true', timeoutSeconds }, { signal });
+    const res = await client.open('GET', path, { ...base, watch: 'true', resourceVersion: rv, allowWatchBookmarks: 'true', timeoutSeconds }, { signal, idleMs: t.inactivityMs });
     status('connected');
     for await (const line of streamLines(res, t.inactivityMs, path)) {
       if (!line.trim()) continue;
@@ -259,7 +263,12 @@ export async function* listWatch(opts: ListWatchOptions): AsyncGenerator<WatchEv
         continue;
       }
       attempt++;
-      status('retrying', errorText(err));
+      // What the server answered (5xx, 504 ResourceVersionTooLarge, an ERROR event), an event
+      // over the cap, or a third network failure in a row: our resourceVersion may be worthless
+      // (a restored etcd, a compacted history): start again from a fresh list.
+      const fresh = !needList && (err instanceof KubeApiError || err instanceof EventTooLargeError || attempt >= 3);
+      if (fresh) needList = true;
+      status('retrying', `${errorText(err)}${fresh ? '; re-listing' : ''}`);
       await sleep(backoff(attempt, t, random), signal);
     }
   }

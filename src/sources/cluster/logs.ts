@@ -7,6 +7,7 @@ import { sleep } from '../../core/clock.js';
 import { backoff, listWatch, type WatchTuning, DEFAULT_TUNING } from './list-watch.js';
 import type { PodQuery } from './log-targets.js';
 import type { KubeObject } from '../../core/event.js';
+import { MAX_LINE_CHARS } from '../files.js';
 
 /** State of one target's log streams. */
 export interface LogStatus {
@@ -99,7 +100,8 @@ export async function followContainer(
       o.onState?.(true);
       let batch: string[] = [];
       let first = lineNo + 1;
-      for await (const line of streamLines(res, inactivity, path)) {
+      // A log line over the line cap is cut there, as in files; the stream goes on.
+      for await (const line of streamLines(res, inactivity, path, { maxLineBytes: MAX_LINE_CHARS, overlong: 'cut' })) {
         if (!dedup.accept(line)) continue;
         attempt = 0;
         batch.push(line);

@@ -5,7 +5,7 @@
 // SelfSubjectRulesReview because its answer is exact for each question, also with webhook
 // authorizers, where a rules review may be incomplete.
 import type { RuleId } from '../../core/finding.js';
-import type { AccessReport, BlindSpot } from '../../engine/live.js';
+import type { AccessReport, BlindSpot } from '../../core/live-status.js';
 import type { ClusterOptions } from './flags.js';
 import { errorText, type KubeClient } from './kube.js';
 import { groupResource, type Panel, type ResourceSpec } from './resources.js';
