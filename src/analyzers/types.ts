@@ -7,8 +7,8 @@ import type { FindingDraft, RuleId } from '../core/finding.js';
 /**
  * Which log lines an analyzer may care about. The parsing stage uses the union of all
  * analyzers' interests to skip building full events for lines nobody wants (the hot path of a
- * large scan). A line is wanted when it contains one of `keywords` (case-sensitive substring)
- * or its level is at least `minLevel`.
+ * large scan). A line is wanted when it contains one of `keywords` (a substring) or its level is
+ * at least `minLevel`. A rule module derives its interest from its vocabulary (src/analyzers/rule.ts).
  */
 export interface LogInterest {
   keywords: readonly string[];
@@ -55,5 +55,7 @@ export interface AnalyzerDefinition {
   rule: RuleId;
   consumes: readonly EventKind[];
   interest?: LogInterest;
+  /** The interest with the run's options applied (extra words from the config); else `interest`. */
+  interestFor?(options: Record<string, unknown>): LogInterest;
   create(ctx: AnalyzerContext): Analyzer;
 }

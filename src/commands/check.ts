@@ -5,7 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { Io } from '../cli.js';
 import { describeError, EXIT, UserError } from '../core/errors.js';
-import { RULE_IDS, type Severity } from '../core/finding.js';
+import type { Severity } from '../core/finding.js';
+import { RULE_IDS } from '../analyzers/index.js';
 import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
 import { analyzeInputs, unreadableError } from './analyze.js';
 

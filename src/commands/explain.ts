@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { Io } from '../cli.js';
 import { CATALOG } from '../analyzers/catalog.js';
 import { UserError } from '../core/errors.js';
-import { RULE_IDS, type RuleId } from '../core/finding.js';
+import { RULE_IDS } from '../analyzers/index.js';
+import type { RuleId } from '../core/finding.js';
 import { renderRuleText } from '../report/explain.js';
 
 /** Registers `explain`. */

@@ -3,7 +3,8 @@
 import { Option, type Command } from 'commander';
 import { isDurationWithUnits, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
-import { RULE_IDS, type RuleId } from '../core/finding.js';
+import { RULE_IDS } from '../analyzers/index.js';
+import type { RuleId } from '../core/finding.js';
 
 /** Raw values commander collects for the shared analysis flags. */
 export interface AnalysisFlags {

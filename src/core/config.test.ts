@@ -92,7 +92,7 @@ describe('parseConfig: errors name the file, the line and the key', () => {
       name: 'an unknown rule option',
       text: 'rules:\n  queue-leak:\n    growthSteps: 3\n    windowSeconds: 30\n',
       lines: [
-        'ctrlscope.yaml:4: rules.queue-leak.windowSeconds: unknown key; known: enabled, failOn, growthSteps, growthMinLast, authWindowsWarn, authWindowsCrit, excessWindows, infoFailures',
+        'ctrlscope.yaml:4: rules.queue-leak.windowSeconds: unknown key; known: enabled, failOn, growthSteps, growthMinLast, authWindowsWarn, authWindowsCrit, excessWindows, infoFailures, vocabulary',
       ],
     },
     {

@@ -6,95 +6,42 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { describeError, UserError } from './errors.js';
-import { RULE_IDS, type RuleId, type Severity } from './finding.js';
-import { parseJsonPath } from './json-path.js';
+import type { RuleId, Severity } from './finding.js';
+import { RULE_IDS, RULES } from '../analyzers/index.js';
+import * as kit from './schema.js';
+import { text } from './schema.js';
 
 const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
-const positive = () => z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' });
-const positiveInt = () =>
-  z.number({ error: 'expected a positive integer' }).int({ error: 'expected a positive integer' }).positive({ error: 'expected a positive integer' });
-const text = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
 const severity = () => z.enum(SEVERITIES, { error: 'expected one of critical, warning, info' });
 
-/** Keys every rule accepts: whether it runs, and from which severity its findings fail `check`. */
+/** Keys every rule accepts: whether it runs, from which severity its findings fail `check`, extra words. */
 const common = {
   enabled: z.boolean({ error: 'expected true or false' }).optional(),
   failOn: severity().optional(),
 };
 
-const nonNegative = () =>
-  z.number({ error: 'expected a number of milliseconds, 0 or more' }).nonnegative({ error: 'expected a number of milliseconds, 0 or more' });
-
-/** How `duplicate-cr` groups custom resources: which objects, and where their key is read from. */
-const dedupKey = z
-  .strictObject({
-    /** Kind the key applies to (case-insensitive); all kinds when omitted. */
-    kind: text('a kind such as RemediationRequest').optional(),
-    /** API group, e.g. kubernaut.ai; any group when omitted. */
-    group: text('an API group such as kubernaut.ai').optional(),
-    /** Path into the object whose value is the key: spec.signalFingerprint, {.spec.x}, $.metadata.labels['a/b']. */
-    jsonPath: text('a JSONPath such as spec.signalFingerprint')
-      .refine(
-        (p) => {
-          try {
-            parseJsonPath(p);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { error: "expected a JSONPath such as spec.signalFingerprint, {.spec.x} or $.metadata.labels['a/b']" },
-      )
-      .optional(),
-    /** Label whose value is the key. */
-    label: text('a label name').optional(),
-    /** Field of the creator's "Created … CRD" log line that carries the key. */
-    logField: text('a log field name').optional(),
-    /** Keys are unique cluster-wide rather than per namespace (default false). */
-    clusterWide: z.boolean({ error: 'expected true or false' }).optional(),
-  })
-  .refine((k) => k.jsonPath !== undefined || k.label !== undefined || k.logField !== undefined, {
-    error: 'expected at least one of jsonPath, label, logField',
-  });
+/**
+ * `rules.<id>.vocabulary`: extra words for the rule's named word lists (see `ctrlscope explain
+ * <id>`), added to the built-in ones; the prefilter keeps lines with them too.
+ */
+function vocabularySchema(lists: readonly string[]) {
+  const words = z.array(text('a word'), { error: 'expected a list of words' });
+  return z
+    .strictObject(Object.fromEntries(lists.map((l) => [l, words.optional()])) as Record<string, z.ZodOptional<typeof words>>, {
+      error: `expected a mapping of word lists (${lists.join(', ')})`,
+    })
+    .optional();
+}
 
 /**
- * The per-rule sections: known keys are typed, unknown keys are errors. Everything but `enabled`
- * and `failOn` is handed to the rule's analyzer as its options (EngineOptions.ruleOptions); the
- * keys and defaults are the analyzers' own (src/analyzers/<rule>.ts).
+ * The per-rule sections, from the rule modules (src/analyzers/rules/): known keys are typed,
+ * unknown keys are errors. Everything but `enabled` and `failOn` is handed to the rule's
+ * analyzer as its options (EngineOptions.ruleOptions); the keys and defaults are the modules' own.
  */
-export const RULE_SCHEMAS = {
-  'queue-leak': z.strictObject({
-    ...common,
-    /** Consecutive window-to-window increases of a key's failures for a critical finding (default 3). */
-    growthSteps: positiveInt().optional(),
-    /** Failures the last window of such a run must reach (default 8). */
-    growthMinLast: positiveInt().optional(),
-    /** Resync windows with 401/403 failures of one key for a warning (default 3) … */
-    authWindowsWarn: positiveInt().optional(),
-    /** … and for a critical finding (default 5). */
-    authWindowsCrit: positiveInt().optional(),
-    /** Windows whose failures exceed backoff plus one resync, for a warning (default 2). */
-    excessWindows: positiveInt().optional(),
-    /** Failures of one key before an info finding (default 10). */
-    infoFailures: positiveInt().optional(),
-  }),
-  'duplicate-cr': z.strictObject({
-    ...common,
-    /** Replaces the built-in key (kubernaut.ai RemediationRequest spec.signalFingerprint). */
-    dedupKeys: z.array(dedupKey, { error: 'expected a list of dedup keys' }).min(1, { error: 'expected at least one dedup key' }).optional(),
-    /** Creations of one key this close together are a race even without phases (default 5000). */
-    raceWindowMs: nonNegative().optional(),
-    /** Creations this close with unknown phases are a suspected duplicate (default 60000). */
-    suspectWindowMs: nonNegative().optional(),
-  }),
-  'stale-pending': z.strictObject({ ...common }),
-  'reconcile-burst': z.strictObject({
-    ...common,
-    /** How long after a trigger reconciles count towards its fan-out (default 60). */
-    windowSeconds: positive().optional(),
-  }),
-} satisfies Record<RuleId, z.ZodType>;
+export const RULE_SCHEMAS = Object.fromEntries(
+  RULES.map((r) => [r.rule, z.strictObject({ ...common, ...r.options(kit), vocabulary: vocabularySchema(Object.keys(r.vocabulary)) })]),
+) as unknown as Record<RuleId, z.ZodObject>;
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -126,7 +73,7 @@ const configSchema = z.strictObject(
     failOn: severity().optional(),
     rules: z
       .strictObject(
-        Object.fromEntries(Object.entries(RULE_SCHEMAS).map(([k, v]) => [k, v.nullish()])) as { [K in RuleId]: z.ZodOptional<z.ZodNullable<(typeof RULE_SCHEMAS)[K]>> },
+        Object.fromEntries(Object.entries(RULE_SCHEMAS).map(([k, v]) => [k, v.nullish()])) as Record<RuleId, z.ZodOptional<z.ZodNullable<z.ZodObject>>>,
         { error: 'expected a mapping of rule ids' },
       )
       .nullish(),
@@ -277,10 +224,29 @@ function knownKeys(path: (string | number)[]): string[] {
   if (path.length === 0) return Object.keys(configSchema.shape);
   if (path.length === 1 && path[0] === 'rules') return [...RULE_IDS];
   if (path.length === 2 && path[0] === 'rules') return Object.keys(RULE_SCHEMAS[path[1] as RuleId]?.shape ?? {});
-  if (path[0] === 'rules' && path[1] === 'duplicate-cr' && path[2] === 'dedupKeys' && path.length === 4) return Object.keys(dedupKey.shape);
+  if (path[0] === 'rules' && path.length >= 3) return keysAt(RULE_SCHEMAS[path[1] as RuleId], path.slice(2));
   if (path[0] === 'suppressions' && path.length === 2) return Object.keys(suppressionSchema.shape);
   if (path[0] === 'suppressions' && path.length === 3 && path[2] === 'subject') return Object.keys(suppressionSchema.shape.subject.shape);
   return [];
+}
+
+/** The keys of the mapping at `path` inside a rule's schema (lists and optional values looked through). */
+function keysAt(schema: z.ZodType | undefined, path: (string | number)[]): string[] {
+  let cur: z.ZodType | undefined = schema;
+  for (const p of [...path, undefined]) {
+    // Look through optional, nullable and list wrappers to the object beneath.
+    for (let i = 0; i < 8 && cur; i++) {
+      const def = (cur as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType } }).def;
+      if (def.type === 'optional' || def.type === 'nullable') cur = def.innerType;
+      else if (def.type === 'array' && typeof p === 'number') {
+        cur = def.element;
+        break;
+      } else break;
+    }
+    if (p === undefined || typeof p === 'number') continue;
+    cur = cur instanceof z.ZodObject ? (cur.shape as Record<string, z.ZodType>)[p] : undefined;
+  }
+  return cur instanceof z.ZodObject ? Object.keys(cur.shape) : [];
 }
 
 /** `rules.queue-leak.windowSeconds`, `suppressions[2].reason`. */

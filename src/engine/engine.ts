@@ -478,7 +478,7 @@ function buildWant(list: Running[]): LineWant {
   const words = new Set<string>();
   const counts = new Set<string>();
   for (const r of list) {
-    const i = r.def.interest;
+    const i = r.def.interestFor?.(r.ctx.options) ?? r.def.interest;
     if (!i) {
       all = true;
       continue;

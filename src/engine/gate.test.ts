@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config.js';
-import { RULE_IDS, type Severity } from '../core/finding.js';
+import type { Severity } from '../core/finding.js';
+import { RULE_IDS } from '../analyzers/index.js';
 import { DUPLICATE, PENDING_INFO, QUEUE_LEAK, reportOf } from '../../test/fixtures/reports.js';
 import { applyGate, exitCodeOf, globMatch, loadBaseline, parseBaseline, verdictLine } from './gate.js';
 

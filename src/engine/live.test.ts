@@ -1,6 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stalePending } from '../analyzers/stale-pending.js';
+import { stalePending } from '../analyzers/rules/stale-pending.js';
 import { newInput } from '../sources/types.js';
 import { Engine } from './engine.js';
 import { LiveSession, accessProblems, ruleSample, type LiveSnapshot } from './live.js';

@@ -2,7 +2,7 @@
 // per-rule time series for sparklines, and hands out throttled snapshots to whoever draws them.
 // It does no I/O of its own: the source reads, the subscriber prints.
 import type { Finding, InputReport, RuleId } from '../core/finding.js';
-import { RULE_IDS } from '../core/finding.js';
+import { RULE_IDS, RULES } from '../analyzers/index.js';
 import type { Source, SourceItem } from '../sources/types.js';
 import type { Engine } from './engine.js';
 
@@ -72,12 +72,7 @@ export interface LiveOptions {
 }
 
 /** Metric keys, in preference order, whose value drives a rule's sparkline. */
-export const SERIES_METRICS: Record<RuleId, readonly string[]> = {
-  'queue-leak': ['failures', 'retriesDelta', 'depthLast'],
-  'duplicate-cr': ['live', 'objects'],
-  'stale-pending': ['last'],
-  'reconcile-burst': ['operations', 'reconciles'],
-};
+export const SERIES_METRICS: Readonly<Record<RuleId, readonly string[]>> = Object.fromEntries(RULES.map((r) => [r.rule, r.live.series])) as Record<RuleId, readonly string[]>;
 
 /**
  * The number a rule's sparkline shows right now: the largest driving metric among its findings

@@ -2,7 +2,8 @@
 // actions): one testsuite per rule, one testcase per (rule, subject) with a failure when the
 // finding fails the check, a passing "no <rule> found" case for a rule without findings, and the
 // evidence in system-out. Pure: (report) => string.
-import { RULE_IDS, SEVERITY_RANK, type Finding, type Report, type RuleId, type Severity } from '../core/finding.js';
+import { RULE_IDS } from '../analyzers/index.js';
+import { SEVERITY_RANK, type Finding, type Report, type RuleId, type Severity } from '../core/finding.js';
 import type { GateSummary, SuppressedFinding } from '../engine/gate.js';
 
 /** Options of the JUnit reporter. */

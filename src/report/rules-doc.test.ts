@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../analyzers/catalog.js';
-import { RULE_IDS } from '../core/finding.js';
+import { RULE_IDS } from '../analyzers/index.js';
 import { renderRuleText } from './explain.js';
 import { rulesDocument } from './rules-doc.js';
 

@@ -1,6 +1,6 @@
-// docs/rules.md, generated from the catalog (`npm run docs`); a test keeps the file current.
+// docs/rules.md, generated from the rule modules' texts (`npm run docs`); a test keeps the file current.
 import { CATALOG } from '../analyzers/catalog.js';
-import { RULE_IDS } from '../core/finding.js';
+import { RULE_IDS } from '../analyzers/index.js';
 import { renderRuleMarkdown } from './explain.js';
 
 /** The whole rules reference as Markdown. */
@@ -8,7 +8,7 @@ export function rulesDocument(): string {
   const head = [
     '# Rules',
     '',
-    '<!-- Generated from src/analyzers/catalog.ts by `npm run docs`; do not edit by hand. -->',
+    '<!-- Generated from the rule modules (src/analyzers/rules/) by `npm run docs`; do not edit by hand. -->',
     '',
     'Rule ids are stable. `ctrlscope explain RULE` prints the same text in the terminal.',
     '',

@@ -4,7 +4,7 @@ import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../analyzers/catalog.js';
 import { parseConfig } from '../core/config.js';
-import { RULE_IDS } from '../core/finding.js';
+import { RULE_IDS } from '../analyzers/index.js';
 import { applyGate, parseBaseline } from '../engine/gate.js';
 import { DUPLICATE, PENDING_INFO, QUEUE_LEAK, reportOf } from '../../test/fixtures/reports.js';
 import { artifactUri, fileLine, renderSarif, SARIF_SCHEMA_URI } from './sarif.js';

@@ -1,10 +1,10 @@
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { duplicateCr } from '../analyzers/duplicate-cr.js';
-import { queueLeak } from '../analyzers/queue-leak.js';
-import { reconcileBurst } from '../analyzers/reconcile-burst.js';
-import { stalePending } from '../analyzers/stale-pending.js';
+import { duplicateCr } from '../analyzers/rules/duplicate-cr.js';
+import { queueLeak } from '../analyzers/rules/queue-leak.js';
+import { reconcileBurst } from '../analyzers/rules/reconcile-burst.js';
+import { stalePending } from '../analyzers/rules/stale-pending.js';
 import { Engine } from '../engine/engine.js';
 import { LiveSession } from '../engine/live.js';
 import { demoDir, replayDir } from '../sources/replay.js';

@@ -1,7 +1,8 @@
 // Pure mapping from a live snapshot (engine findings + series) and the UI's own state (selection,
 // filter, open view) to what the dashboard draws. No React, no I/O: unit-tested on its own.
 import type { Finding, RuleId, Severity } from '../core/finding.js';
-import { RULE_IDS, SEVERITY_RANK } from '../core/finding.js';
+import { SEVERITY_RANK } from '../core/finding.js';
+import { RULE_IDS, RULES } from '../analyzers/index.js';
 import { CATALOG } from '../analyzers/catalog.js';
 import type { BlindSpot, HealthState, LiveSnapshot } from '../engine/live.js';
 import { liveCoverage } from '../core/live-status.js';
@@ -154,12 +155,7 @@ export interface DashboardModel {
 }
 
 /** What each rule's sparkline is about. */
-export const SERIES_LABEL: Record<RuleId, string> = {
-  'queue-leak': 'failures',
-  'duplicate-cr': 'live duplicates',
-  'stale-pending': 'pending count',
-  'reconcile-burst': 'reconcile work',
-};
+export const SERIES_LABEL: Readonly<Record<RuleId, string>> = Object.fromEntries(RULES.map((r) => [r.rule, r.live.seriesLabel])) as Record<RuleId, string>;
 
 const SPARK = '▁▂▃▄▅▆▇█';
 

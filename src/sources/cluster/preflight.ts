@@ -4,6 +4,7 @@
 // `kubectl auth can-i` makes: it asks a question and stores nothing. We prefer it to
 // SelfSubjectRulesReview because its answer is exact for each question, also with webhook
 // authorizers, where a rules review may be incomplete.
+import { RULES } from '../../analyzers/index.js';
 import type { RuleId } from '../../core/finding.js';
 import type { AccessReport, BlindSpot } from '../../core/live-status.js';
 import type { ClusterOptions } from './flags.js';
@@ -91,13 +92,11 @@ export async function preflight(client: KubeClient, perms: Permission[], signal?
  * Rule panels left without input when a panel's input is missing. Pod logs feed every rule, but
  * stale-pending reads nothing else; events and leases feed no rule panel of their own.
  */
-export const RULES_OF_PANEL: Record<Panel, RuleId[]> = {
-  'duplicate-cr': ['duplicate-cr'],
-  'queue-leak': ['queue-leak'],
-  'reconcile-burst': ['reconcile-burst'],
+export const RULES_OF_PANEL: Readonly<Record<Panel, RuleId[]>> = {
+  ...(Object.fromEntries(RULES.filter((r) => r.live.watch?.length).map((r) => [r.rule, [r.rule]])) as Record<RuleId, RuleId[]>),
   events: [],
   leases: [],
-  logs: ['stale-pending'],
+  logs: RULES.filter((r) => !r.live.watch?.length).map((r) => r.rule),
 };
 
 /** The missing permissions as blind spots: one per panel and resource, with the verbs missing. */

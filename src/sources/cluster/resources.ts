@@ -2,9 +2,11 @@
 // collection lives in the API, and which dashboard panel goes blind without it.
 import type { KubeObject } from '../../core/event.js';
 import { UserError } from '../../core/errors.js';
+import type { RuleId } from '../../core/finding.js';
+import { RULES } from '../../analyzers/index.js';
 
 /** Dashboard panel a resource feeds (rule ids where it feeds one rule). */
-export type Panel = 'duplicate-cr' | 'queue-leak' | 'reconcile-burst' | 'events' | 'leases' | 'logs';
+export type Panel = RuleId | 'events' | 'leases' | 'logs';
 
 /** One watched resource type. `namespaced` and `kind` may be filled in by discovery. */
 export interface ResourceSpec {
@@ -19,14 +21,18 @@ export interface ResourceSpec {
   selectable?: boolean;
 }
 
-/** Watched by default: RemediationRequests (dedup), APIServices (Available churn), ConfigMaps (triggers), Events, Leases. */
+/**
+ * Watched by default: what each rule module asks for (RemediationRequests for dedup, APIServices
+ * for Available churn, ConfigMaps for triggers), then Events and Leases.
+ */
 export const DEFAULT_RESOURCES: readonly ResourceSpec[] = [
-  { group: 'kubernaut.ai', version: 'v1alpha1', resource: 'remediationrequests', kind: 'RemediationRequest', namespaced: true, panel: 'duplicate-cr', selectable: true },
-  { group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices', kind: 'APIService', namespaced: false, panel: 'queue-leak' },
-  { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, panel: 'reconcile-burst', selectable: true },
+  ...RULES.flatMap((r) => (r.live.watch ?? []).map((w) => ({ ...w, panel: r.rule }))),
   { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, panel: 'events' },
   { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true, panel: 'leases' },
 ];
+
+/** The panel that custom resources named with `--resources` feed (the rule that dedups them). */
+const CUSTOM_PANEL: Panel = RULES.find((r) => r.live.customResources)?.rule ?? 'events';
 
 const VERSION_RE = /^v\d+(?:(?:alpha|beta)\d+)?$/;
 
@@ -47,7 +53,7 @@ export function parseResourceArg(arg: string): ResourceSpec {
     if (parts.length !== 3 || parts.some((p) => !p)) throw bad();
     const [group, version, resource] = parts as [string, string, string];
     if (!VERSION_RE.test(version)) throw bad();
-    return { group: group === 'core' ? '' : group, version, resource: resource.toLowerCase(), panel: 'duplicate-cr', selectable: true };
+    return { group: group === 'core' ? '' : group, version, resource: resource.toLowerCase(), panel: CUSTOM_PANEL, selectable: true };
   }
   const dot = s.indexOf('.');
   if (dot <= 0) throw bad();
@@ -55,9 +61,9 @@ export function parseResourceArg(arg: string): ResourceSpec {
   const rest = s.slice(dot + 1);
   const d2 = rest.indexOf('.');
   const maybeVersion = d2 > 0 ? rest.slice(0, d2) : '';
-  if (VERSION_RE.test(maybeVersion)) return { group: rest.slice(d2 + 1), version: maybeVersion, resource, panel: 'duplicate-cr', selectable: true };
+  if (VERSION_RE.test(maybeVersion)) return { group: rest.slice(d2 + 1), version: maybeVersion, resource, panel: CUSTOM_PANEL, selectable: true };
   if (!/^[a-z0-9.-]+$/.test(rest)) throw bad();
-  return { group: rest, version: '', resource, panel: 'duplicate-cr', selectable: true };
+  return { group: rest, version: '', resource, panel: CUSTOM_PANEL, selectable: true };
 }
 
 /** `PLURAL.GROUP` (or `PLURAL` for the core group), kubectl's short form. */

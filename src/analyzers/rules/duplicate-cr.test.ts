@@ -1,17 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KubeObject, ObjectEvent } from '../core/event.js';
-import { UserError } from '../core/errors.js';
-import type { FindingDraft } from '../core/finding.js';
-import { parseLine } from '../parsers/index.js';
-import { parseResources } from '../parsers/resources.js';
+import type { KubeObject, ObjectEvent } from '../../core/event.js';
+import { UserError } from '../../core/errors.js';
+import type { FindingDraft } from '../../core/finding.js';
+import { parseLine } from '../../parsers/index.js';
+import { parseResources } from '../../parsers/resources.js';
 import { duplicateCr, parseDuplicateCrOptions } from './duplicate-cr.js';
-import type { Analyzer } from './types.js';
-import { analyzePaths } from '../engine/run.js';
-import { SEVERITY_RANK } from '../core/finding.js';
+import type { Analyzer } from '../types.js';
+import { analyzePaths } from '../../engine/run.js';
+import { SEVERITY_RANK } from '../../core/finding.js';
 
-const REAL = join(import.meta.dirname, '../../../shared/real-data');
+const REAL = join(import.meta.dirname, '../../../../shared/real-data');
 const FP = '41936071dfd7ad912fee8284fd2d7008dda69bbbf71372c9c634045ef3d9552f';
 
 function start(options: Record<string, unknown> = {}, now?: number): Analyzer {

@@ -1,18 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { parseAuditLine, sniffAudit } from '../parsers/audit.js';
+import { parseAuditLine, sniffAudit } from '../../parsers/audit.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Event } from '../core/event.js';
-import type { Finding, RuleId } from '../core/finding.js';
-import { SEVERITY_RANK } from '../core/finding.js';
-import { Engine } from '../engine/engine.js';
-import { PromReader } from '../parsers/prometheus.js';
-import { newInput } from '../sources/types.js';
+import type { Event } from '../../core/event.js';
+import type { Finding, RuleId } from '../../core/finding.js';
+import { SEVERITY_RANK } from '../../core/finding.js';
+import { Engine } from '../../engine/engine.js';
+import { PromReader } from '../../parsers/prometheus.js';
+import { newInput } from '../../sources/types.js';
 import { failureOf, parseGoDuration, queueLeak, statusOf } from './queue-leak.js';
-import { parseLine } from '../parsers/index.js';
+import { parseLine } from '../../parsers/index.js';
 
-const TESTDATA = fileURLToPath(new URL('./testdata/', import.meta.url));
+const TESTDATA = fileURLToPath(new URL('../testdata/', import.meta.url));
 
 /** Runs the analyzer over one case directory: logs as raw lines through the engine, .prom through PromReader, audit logs through the audit parser. */
 export function runCase(rule: RuleId, dir: string): Finding[] {

@@ -13,10 +13,11 @@
 // - for in-flight/active counters "Started" is the acquisition and "Finished/Completed/Done" the
 //   release; for pending/tracked counters "Started" resolves a pending entry (a release);
 // - acquisitions outnumber releases when the difference is at least max(2, 5 %).
-import type { Event, LogEvent } from '../core/event.js';
-import { numField } from '../core/event.js';
-import type { Evidence, FindingDraft } from '../core/finding.js';
-import type { Analyzer, AnalyzerDefinition } from './types.js';
+import type { Event, LogEvent } from '../../core/event.js';
+import { numField } from '../../core/event.js';
+import type { Evidence, FindingDraft } from '../../core/finding.js';
+import type { Analyzer } from '../types.js';
+import { defineRule } from '../rule.js';
 
 /** Words that make a number a pending/in-flight counter (in a field name or the message). */
 const COUNTER_WORD = /pending|in[-_ ]?flight|inflight|outstanding|tracked|\bheld\b|orphan|unreleased/i;
@@ -383,11 +384,58 @@ const KEYWORDS = ['pending', 'Pending', 'racked', 'light', 'utstanding', 'rphan'
  */
 const COUNT_KEYWORDS = ['Selected', 'Acquired', 'Reserved', 'Allocated', 'Started', 'Released', 'Finished', 'Completed', 'Removed', 'ailed to', 'nable to'];
 
-/** The stale-pending analyzer: consumes log lines, and acquisition/release lines counted per message. */
-export const stalePending: AnalyzerDefinition = {
+declare module '../rule.js' {
+  interface RuleIds {
+    'stale-pending': true;
+  }
+}
+
+/** The stale-pending rule: consumes log lines, and acquisition/release lines counted per message. */
+export const stalePending = defineRule({
   rule: 'stale-pending',
+  order: 30,
+  text: {
+    title: 'An in-flight/pending counter only grows',
+    meaning:
+      'an in-flight/pending/tracked counter that only grows: acquisitions without releases, orphaned reservations, a "still tracked" count that never returns to its baseline',
+    explanation: [
+      'A component that reserves something (a stream slot, a lock, an engine) and releases it only on the success path leaks a reservation on every failure. Its pending / in-flight / tracked count climbs and never returns to its baseline, until capacity runs out and new work is refused — or retried in a storm against the same failing backend.',
+      'ctrlscope follows counters in periodic log lines: numeric fields named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, or a generic count/total/size field (or the message\'s only number) when the message itself names what is counted. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
+      'Where the same log shows them, it pairs acquisitions with releases: messages that start with selected/acquired/reserved/allocated against released/started/finished/completed/removed ("Started" resolves a pending entry; for in-flight counters it is the acquisition), preferring the release whose verb a "Failed to …" line names ("Failed to start stream" ↔ "Started new stream"). Such failures are counted as paths that release nothing. Only the most frequent message of each side is used, since one action often logs two lines.',
+    ],
+    severity: [
+      'A finding needs one of three signals: four or more rising observations (the first value plus at least three increases) and never a fall; the message says the entries are still held (still, held, orphaned, unreleased, stuck, stale, leak); or acquisitions outnumber releases in the same log by at least max(2, 5 %).',
+      'critical: two or more of these signals (e.g. "still tracked" 3 → 9 while 49 acquisitions face 37 releases).',
+      'warning: exactly one signal.',
+    ],
+    notFlagged: [
+      'a gauge that goes back to zero or to its first value at any point in the input',
+      'a counter that falls about as often as it rises',
+      'two or three rising observations with nothing else saying the entries are held',
+    ],
+    remediation: {
+      summary: 'Release the reservation on every path, sweep entries that outlive their owner, and stop the retry storm that feeds the leak.',
+      steps: [
+        'Release right where you acquire: in Go `slot := acquire(); defer release(slot)` (or a finally block), so that every error return — "Failed to start stream" included — releases too; move the decrement out of the success-only branch.',
+        'Add a periodic sweep (time.Ticker) that removes entries older than their maximum lifetime from the pending map, decrements the counter and logs how many it removed.',
+        'Put a circuit breaker with exponential backoff (e.g. github.com/sony/gobreaker) in front of the failing backend so repeated failures stop selecting — and reserving — new engines.',
+        'Export the counter as a gauge metric and alert when it stays above its baseline for longer than the longest legitimate operation.',
+      ],
+      references: [
+        'https://go.dev/blog/defer-panic-and-recover',
+        'https://learn.microsoft.com/azure/architecture/patterns/circuit-breaker',
+        'https://pkg.go.dev/github.com/sony/gobreaker',
+      ],
+    },
+  },
+  options: () => ({}),
   consumes: ['log', 'tally'],
-  interest: { keywords: KEYWORDS, countKeywords: COUNT_KEYWORDS },
+  vocabulary: {
+    counters: { about: 'words of in-flight, pending and held counters', words: KEYWORDS },
+    actions: { about: 'acquisitions, releases and failures, counted per message', words: COUNT_KEYWORDS, prefilter: 'count' },
+  },
+  live: { series: ['last'], seriesLabel: 'pending count' },
   create: () => new StalePending(),
-};
+});
+export default stalePending;
 

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FindingDraft } from '../core/finding.js';
-import { SEVERITY_RANK } from '../core/finding.js';
-import { analyzePaths } from '../engine/run.js';
-import { parseLine } from '../parsers/index.js';
+import type { FindingDraft } from '../../core/finding.js';
+import { SEVERITY_RANK } from '../../core/finding.js';
+import { analyzePaths } from '../../engine/run.js';
+import { parseLine } from '../../parsers/index.js';
 import { countersIn, stalePending, verbStem } from './stale-pending.js';
-import type { Analyzer } from './types.js';
+import type { Analyzer } from '../types.js';
 
-const REAL = join(import.meta.dirname, '../../../shared/real-data');
+const REAL = join(import.meta.dirname, '../../../../shared/real-data');
 
 function run(text: string, source = 'app.log'): FindingDraft[] {
   const a: Analyzer = stalePending.create({ options: {} });

@@ -6,11 +6,12 @@
 // Prometheus samples, each queue's workqueue_depth trend (a least-squares slope over snapshots),
 // adds vs retries, retries growth and workqueue_unfinished_work_seconds growth are read.
 // State is per key and bounded (MAX_KEYS, least recently failed key dropped first).
-import type { AuditEvent, Event, FieldValue, LogEvent, MetricEvent } from '../core/event.js';
-import { strField } from '../core/event.js';
-import type { Evidence, FindingDraft, Severity, Subject } from '../core/finding.js';
-import { AuditStatsCollector, type HotObject } from './audit-stats.js';
-import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from './types.js';
+import type { AuditEvent, Event, FieldValue, LogEvent, MetricEvent } from '../../core/event.js';
+import { strField } from '../../core/event.js';
+import type { Evidence, FindingDraft, Severity, Subject } from '../../core/finding.js';
+import { AuditStatsCollector, type HotObject } from '../audit-stats.js';
+import type { Analyzer, AnalyzerContext } from '../types.js';
+import { defineRule } from '../rule.js';
 
 /** Distinct keys (and queues) tracked at once; the least recently updated is dropped beyond it. */
 export const MAX_KEYS = 10_000;
@@ -776,14 +777,82 @@ function hotObjectFinding(h: HotObject): FindingDraft | undefined {
   };
 }
 
-/** The queue-leak analyzer definition. */
-export const queueLeak: AnalyzerDefinition = {
+declare module '../rule.js' {
+  interface RuleIds {
+    'queue-leak': true;
+  }
+}
+
+/** The queue-leak rule: per-key failures from logs, workqueue metrics, audit request amplification. */
+export const queueLeak = defineRule({
   rule: 'queue-leak',
+  order: 10,
+  text: {
+    title: 'Workqueue re-adds a key faster than its rate limiter allows',
+    meaning:
+      'a workqueue holds or re-processes the same key more than its rate limiter allows: resync or event re-adds while the key is in backoff or in flight, duplicate in-flight processing, retry counts that grow from resync window to resync window, retries of errors that cannot heal (401/403)',
+    explanation: [
+      'client-go workqueues deduplicate a key only while it waits in the queue. A controller that calls Add or AddRateLimited from a periodic resync, an event handler and its own failure path puts the key back while it is still backing off or being processed, so each resync window adds another copy and its retries: failures per window grow 1, 2, 4, 8.',
+      'Errors that cannot heal (401 Unauthorized, 403 Forbidden) make it worse: every retry fails the same way, forever, and each one costs an API call or a backend request.',
+      'From logs ctrlscope reads per-key failure records: kube-aggregator\'s "<key> failed with: …" (plain klog and the structured "Unhandled Error" err="…" form; subject APIService), controller-runtime "Reconciler error" with the request\'s namespace/name (subject the controllerKind, controller from the controller field or the logger), and other error lines naming a key ("Error syncing \'ns/name\'", "Error syncing deployment" deployment="ns/name"). Lines with a reconcileID show which reconcile of a key is in flight.',
+      'Failures are counted per key in resync windows: the period of "Starting reflector *v1.<Kind> (30s)" for that kind, aligned to the time the reflector started, else 30 s aligned to the clock. Each failure is checked against a model of per-item exponential backoff (5 ms doubling per requeue, capped at 30 s for kube-aggregator and 1000 s otherwise): a failure sooner than half the expected delay was not a scheduled retry. One such early failure per window is the resync; more is excess.',
+      'From Prometheus samples (text exposition, one or many snapshots) it reads, per queue `name` label: the workqueue_depth trend (a least-squares slope over snapshots, never rate() on a gauge), workqueue_adds_total against workqueue_retries_total, the growth of retries per interval, and workqueue_unfinished_work_seconds growth (a stuck worker).',
+      'From Kubernetes audit logs (audit.k8s.io/v1) it finds request amplification: one object read or written far more often than the other objects of its resource (at least 30 requests and 10× their median), the footprint of a key re-processed in a loop; leader-election Leases, renewed every few seconds by design, are left out.',
+      'State is bounded: at most 10 000 keys and queues are tracked; the least recently updated is dropped first and the number dropped is reported as metrics.droppedKeys.',
+    ],
+    severity: [
+      'critical: failures per window grow for at least three consecutive windows to at least 4× the first and at least 8 (1 → 2 → 4 → 8); or a 401/403 is retried in at least 5 windows (10+ failures) and faster than backoff allows in at least 2 of them; from metrics, depth rising across snapshots to ≥ 100 and ≥ 4× its start, retries per interval growing three times in a row to ≥ 4× (and ≥ 8), or unfinished work above 600 s and growing in every snapshot.',
+      'warning: growth over two consecutive windows (to ≥ 8 and ≥ 4×); a 401/403 retried in at least 3 windows (5+ failures); excess over backoff plus one resync (3+ early failures) in at least 2 windows with 10+ failures; a newer reconcile of a key starting while an older one still logs, twice or more; from metrics, depth rising to ≥ 10, retries ≥ 50 and at least half of all adds, or unfinished work above 60 s growing in every snapshot.',
+      'audit logs: warning when one object gets at least 30 requests and 10× the median of its peers; critical at 100× and at least one request a second.',
+      'info: a key failed 10 times or more, in at least two resync windows, but within what the rate limiter allows, one overlapping reconcile, or (single metrics snapshot) retries ≥ 1000 and at least half of all adds.',
+    ],
+    notFlagged: [
+      'a key that fails a few times and then passes (a backoff burst within one window that does not come back, such as 13 failures in 3 s, is not reported)',
+      'a key that keeps failing at the rate limiter\'s pace (one retry plus one resync per window) — info only',
+      'a queue whose depth stays low (below 10), or a single metrics snapshot (no trend)',
+    ],
+    remediation: {
+      summary: 'Stop re-adding a key that is already queued, processing or backing off, and do not retry errors that cannot heal.',
+      steps: [
+        'In the resync/event handlers, skip queue.Add/AddRateLimited while the key is queued, being processed or backing off (queue.NumRequeues(key) > 0); let the rate limiter own retries. In kube-aggregator-style controllers, do not call AddRateLimited from the sync function and again from the resync handler for the same key.',
+        'Lengthen the informer resync period (NewSharedInformerFactory(client, 10*time.Minute) or 0 to disable) — resync is a safety net, not a retry loop; rely on watch events and the rate limiter.',
+        'For 401/403 (apierrors.IsUnauthorized(err) || apierrors.IsForbidden(err), or an HTTP status 401/403 from a backend) call queue.Forget(key) and return without requeueing, or requeue after a long fixed delay with queue.AddAfter(key, 5*time.Minute); in controller-runtime return reconcile.Result{RequeueAfter: 5 * time.Minute}, nil (or reconcile.TerminalError(err)). Then fix the credentials or RBAC.',
+        'Alert on queue health per name label: workqueue_depth > 100 for 10m, rate(workqueue_retries_total[5m]) / rate(workqueue_adds_total[5m]) > 0.5, and workqueue_unfinished_work_seconds growing.',
+      ],
+      references: [
+        'https://pkg.go.dev/k8s.io/client-go/util/workqueue',
+        'https://github.com/kubernetes/sample-controller/blob/master/controller.go',
+        'https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/kube-aggregator/pkg/controllers/status/remote/remote_available_controller.go',
+        'https://pkg.go.dev/sigs.k8s.io/controller-runtime/pkg/reconcile#TerminalError',
+      ],
+    },
+  },
+  options: ({ positiveInt }) => ({
+    /** Consecutive window-to-window increases of a key's failures for a critical finding (default 3). */
+    growthSteps: positiveInt().optional(),
+    /** Failures the last window of such a run must reach (default 8). */
+    growthMinLast: positiveInt().optional(),
+    /** Resync windows with 401/403 failures of one key for a warning (default 3) … */
+    authWindowsWarn: positiveInt().optional(),
+    /** … and for a critical finding (default 5). */
+    authWindowsCrit: positiveInt().optional(),
+    /** Windows whose failures exceed backoff plus one resync, for a warning (default 2). */
+    excessWindows: positiveInt().optional(),
+    /** Failures of one key before an info finding (default 10). */
+    infoFailures: positiveInt().optional(),
+  }),
   consumes: ['log', 'metric', 'audit'],
-  interest: {
+  vocabulary: {
     // 'econcil' covers "Reconciler error" and reconcileID fields; short common keywords keep the engine's filter fast.
-    keywords: ['failed with: ', 'econcil', 'Starting reflector'],
-    minLevel: 'error',
+    failures: { about: 'per-key failure records below error level', words: ['failed with: ', 'econcil'] },
+    reflectors: { about: 'reflector starts, which give the resync period of a kind', words: ['Starting reflector'] },
+  },
+  minLevel: 'error',
+  live: {
+    series: ['failures', 'retriesDelta', 'depthLast'],
+    seriesLabel: 'failures',
+    watch: [{ group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices', kind: 'APIService', namespaced: false }],
   },
   create: (ctx) => new QueueLeak(ctx),
-};
+});
+export default queueLeak;

@@ -2,16 +2,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Event } from '../core/event.js';
-import type { Finding } from '../core/finding.js';
-import { SEVERITY_RANK } from '../core/finding.js';
-import { Engine } from '../engine/engine.js';
-import { parseLine } from '../parsers/index.js';
-import { PromReader } from '../parsers/prometheus.js';
-import { newInput } from '../sources/types.js';
+import type { Event } from '../../core/event.js';
+import type { Finding } from '../../core/finding.js';
+import { SEVERITY_RANK } from '../../core/finding.js';
+import { Engine } from '../../engine/engine.js';
+import { parseLine } from '../../parsers/index.js';
+import { PromReader } from '../../parsers/prometheus.js';
+import { newInput } from '../../sources/types.js';
 import { reconcileBurst, triggerOf } from './reconcile-burst.js';
 
-const TESTDATA = fileURLToPath(new URL('./testdata/reconcile-burst/', import.meta.url));
+const TESTDATA = fileURLToPath(new URL('../testdata/reconcile-burst/', import.meta.url));
 
 /** Scans one case directory: logs as raw lines through the engine (interest filter included), .prom via PromReader. */
 function runCase(dir: string, extra: Event[] = []): Finding[] {

@@ -2,13 +2,15 @@
 // key). Objects come from resource dumps, tables and the live API (ObjectEvent); creations come
 // from creator logs ("Created RemediationRequest CRD" with a fingerprint field). Both are merged
 // by object name, grouped by dedup key, and judged by phase and by how far apart they were made.
-import type { Event, FieldValue, KubeObject, LogEvent, ObjectEvent } from '../core/event.js';
-import { strField } from '../core/event.js';
-import { UserError } from '../core/errors.js';
-import { parseJsonPath, valueAt, type Segment } from '../core/json-path.js';
-import { compareText } from '../core/order.js';
-import type { Evidence, FindingDraft, Severity } from '../core/finding.js';
-import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from './types.js';
+import type { Event, FieldValue, KubeObject, LogEvent, ObjectEvent } from '../../core/event.js';
+import { strField } from '../../core/event.js';
+import { UserError } from '../../core/errors.js';
+import { parseJsonPath, valueAt, type Segment } from '../../core/json-path.js';
+import { compareText } from '../../core/order.js';
+import type { Evidence, FindingDraft, Severity } from '../../core/finding.js';
+import type { Analyzer, AnalyzerContext } from '../types.js';
+import type * as SchemaKit from '../../core/schema.js';
+import { defineRule } from '../rule.js';
 
 /** One configured dedup key: which objects it applies to and where the key is read from. */
 export interface DedupKeySpec {
@@ -106,7 +108,7 @@ export function parseDuplicateCrOptions(raw: Record<string, unknown>): Duplicate
       'dedupKeys is a list of { kind?, group?, jsonPath?, label?, logField?, clusterWide? } with at least one of jsonPath, label or logField; raceWindowMs and suspectWindowMs are non-negative numbers of milliseconds.',
     );
   for (const k of Object.keys(raw)) {
-    if (!['dedupKeys', 'raceWindowMs', 'suspectWindowMs'].includes(k)) throw bad(`unknown key "${k}"`);
+    if (!['dedupKeys', 'raceWindowMs', 'suspectWindowMs', 'vocabulary'].includes(k)) throw bad(`unknown key "${k}"`);
   }
   for (const k of ['raceWindowMs', 'suspectWindowMs'] as const) {
     const v = raw[k];
@@ -509,14 +511,95 @@ function pickString(f: Record<string, FieldValue>, names: readonly string[]): st
   return undefined;
 }
 
-/** The duplicate-cr analyzer: consumes objects and creator log lines. */
-export const duplicateCr: AnalyzerDefinition = {
+declare module '../rule.js' {
+  interface RuleIds {
+    'duplicate-cr': true;
+  }
+}
+
+/** How `rules.duplicate-cr.dedupKeys` entries are written: which objects, and where their key is read from. */
+export function dedupKeySchema({ z, text, jsonPath }: typeof SchemaKit) {
+  return z
+    .strictObject({
+      /** Kind the key applies to (case-insensitive); all kinds when omitted. */
+      kind: text('a kind such as RemediationRequest').optional(),
+      /** API group, e.g. kubernaut.ai; any group when omitted. */
+      group: text('an API group such as kubernaut.ai').optional(),
+      /** Path into the object whose value is the key: spec.signalFingerprint, {.spec.x}, $.metadata.labels['a/b']. */
+      jsonPath: jsonPath('a JSONPath such as spec.signalFingerprint').optional(),
+      /** Label whose value is the key. */
+      label: text('a label name').optional(),
+      /** Field of the creator's "Created … CRD" log line that carries the key. */
+      logField: text('a log field name').optional(),
+      /** Keys are unique cluster-wide rather than per namespace (default false). */
+      clusterWide: z.boolean({ error: 'expected true or false' }).optional(),
+    })
+    .refine((k) => k.jsonPath !== undefined || k.label !== undefined || k.logField !== undefined, {
+      error: 'expected at least one of jsonPath, label, logField',
+    });
+}
+
+/** The duplicate-cr rule: consumes objects and creator log lines. */
+export const duplicateCr = defineRule({
   rule: 'duplicate-cr',
+  order: 20,
+  text: {
+    title: 'Several live custom resources share one dedup key',
+    meaning:
+      'two or more live custom resources stand for the same logical thing (same fingerprint/dedup key) — typically a check-then-create race against a stale cache; legitimate re-creation after the earlier one reached a terminal phase is not a duplicate',
+    explanation: [
+      'A creator that first looks in its informer cache ("is there already a RemediationRequest for this fingerprint?") and then creates one races with itself: the cache lags the API server, so concurrent signals — or replicas of the creator — all see "none" and all create. Every duplicate is then processed in full: double remediations, double notifications.',
+      'ctrlscope reads objects from resource dumps (YAML/JSON, single objects and Lists), `kubectl get -o wide` tables (best effort: name, phase, age) and the live API, and creations from creator logs ("Created RemediationRequest CRD" lines with a fingerprint field, name and pod). Log records and objects are merged by name and grouped by a dedup key: by default spec.signalFingerprint of kubernaut.ai RemediationRequests (kubernaut puts the first 12 hex characters of it in the name, rr-<12 hex>-<8 hex>, which is used when only a table is given).',
+      'For each key with two or more objects it reports how many are live (phase not terminal), how far apart they were created and by which pods or loggers. Created in the same second, or milliseconds apart from different pods, is the signature of a check-then-create race on a stale cache.',
+      'The key is configurable for any kind in the config file under rules.duplicate-cr: dedupKeys: [{ kind, group, jsonPath | label | logField, clusterWide }] (jsonPath like spec.signalFingerprint, {.spec.x} or metadata.labels[\'a/b\']), plus raceWindowMs (default 5000) and suspectWindowMs (default 60000).',
+    ],
+    severity: [
+      'critical: two or more objects with one key are live (their phase is not terminal, or they have no phase yet); or a creation whose phase is unknown (a creation log line only) happened while an older object of the key was live; or two creations with unknown phases lie within raceWindowMs (5 s) of each other.',
+      'warning: creations with unknown phases lie within suspectWindowMs (60 s) of each other, or have no times at all; or an object was created while an older one was live and has ended since; or a later object was created before an earlier one completed (status.completedAt), so they were live together even though all are terminal now.',
+      'info: a key was created again only after the earlier objects reached a terminal phase (Completed, Failed, TimedOut, Skipped, Cancelled), or creations with unknown phases lie far apart.',
+    ],
+    notFlagged: [
+      'a new object created after the earlier one reached a terminal phase (reported as info at most)',
+      'one object whose dedup counter (status.deduplication.occurrenceCount) grows: that is deduplication working',
+    ],
+    remediation: {
+      summary: 'Make creation idempotent: read through an uncached client, use a deterministic name, or serialise creators with a Lease; then delete the extras.',
+      steps: [
+        'Do the existence check through the uncached API reader (controller-runtime mgr.GetAPIReader(), a client.Reader that bypasses the informer cache) instead of the cached client, listing by the dedup key (a field index or a label carrying the fingerprint).',
+        'Or create with a deterministic name derived from the key (e.g. rr-<fingerprint[:12]>-<hash of the key and the occurrence window>) and treat apierrors.IsAlreadyExists(err) as success: fetch the existing object and update its occurrence count instead of failing.',
+        'Or serialise creators per key with a coordination.k8s.io/v1 Lease (client-go leaderelection/resourcelock.LeaseLock) held around check-and-create when several replicas receive the same signal.',
+        'Delete the extra live objects, keeping the oldest: kubectl delete <kind> <name> -n <namespace> for each later one listed in the evidence.',
+      ],
+      references: [
+        'https://pkg.go.dev/sigs.k8s.io/controller-runtime/pkg/manager#Manager',
+        'https://pkg.go.dev/k8s.io/apimachinery/pkg/api/errors#IsAlreadyExists',
+        'https://pkg.go.dev/k8s.io/client-go/tools/leaderelection/resourcelock#LeaseLock',
+        'https://github.com/kubernetes-sigs/controller-runtime/blob/main/FAQ.md',
+      ],
+    },
+  },
+  options: (kit) => ({
+    /** Replaces the built-in key (kubernaut.ai RemediationRequest spec.signalFingerprint). */
+    dedupKeys: kit.z.array(dedupKeySchema(kit), { error: 'expected a list of dedup keys' }).min(1, { error: 'expected at least one dedup key' }).optional(),
+    /** Creations of one key this close together are a race even without phases (default 5000). */
+    raceWindowMs: kit.nonNegative().optional(),
+    /** Creations this close with unknown phases are a suspected duplicate (default 60000). */
+    suspectWindowMs: kit.nonNegative().optional(),
+  }),
   consumes: ['object', 'log'],
-  // Only creation messages matter; CREATED_RE needs the word "Created"/"created".
-  interest: { keywords: ['reated'] },
+  vocabulary: {
+    // Only creation messages matter; CREATED_RE needs the word "Created"/"created".
+    creations: { about: 'creation records of a creator', words: ['reated'] },
+  },
+  live: {
+    series: ['live', 'objects'],
+    seriesLabel: 'live duplicates',
+    watch: [{ group: 'kubernaut.ai', version: 'v1alpha1', resource: 'remediationrequests', kind: 'RemediationRequest', namespaced: true, selectable: true }],
+    customResources: true,
+  },
   create: (ctx) => new DuplicateCr(ctx),
-};
+});
+export default duplicateCr;
 
 /**
  * The more precise of two readings of one creation time: creationTimestamp has whole seconds,

@@ -9,10 +9,11 @@
 // controller_runtime_reconcile_total increments per interval, compared with the object count.
 // Memory is bounded: reconcile ids are remembered in an LRU of MAX_IDS, objects per reconcile and
 // reconciles per trigger are capped.
-import type { Event, FieldValue, LogEvent, MetricEvent, ObjectEvent } from '../core/event.js';
-import { numField, strField } from '../core/event.js';
-import type { Evidence, FindingDraft, Severity, Subject } from '../core/finding.js';
-import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from './types.js';
+import type { Event, FieldValue, LogEvent, MetricEvent, ObjectEvent } from '../../core/event.js';
+import { numField, strField } from '../../core/event.js';
+import type { Evidence, FindingDraft, Severity, Subject } from '../../core/finding.js';
+import type { Analyzer, AnalyzerContext } from '../types.js';
+import { defineRule } from '../rule.js';
 
 /** Reconcile ids remembered at once (LRU). */
 export const MAX_IDS = 10_000;
@@ -403,13 +404,66 @@ class ReconcileBurst implements Analyzer {
   }
 }
 
-/** The reconcile-burst analyzer definition. */
-export const reconcileBurst: AnalyzerDefinition = {
+declare module '../rule.js' {
+  interface RuleIds {
+    'reconcile-burst': true;
+  }
+}
+
+/** The reconcile-burst rule: triggers and the reconciles they fan out into, storms, reconcile metrics. */
+export const reconcileBurst = defineRule({
   rule: 'reconcile-burst',
+  order: 40,
+  text: {
+    title: 'One trigger fans out into N reconciles that each process all N objects',
+    meaning:
+      'one trigger fans out into N reconciles that each process all N objects (N² work), or any reconcile storm far above the object count',
+    explanation: [
+      'A watch on a shared input (a ConfigMap or Secret) that maps every change to one request per object, while each reconcile processes every object anyway, does N reconciles × N objects = N² work for a single change: API calls, metric queries and status writes multiply, and the queue is busy for minutes.',
+      'From logs ctrlscope finds a trigger — a ConfigMap or Secret change, "requeueing all", "enqueueing all", "Triggering reconciliation for all <Kind> … count=N" — and opens a window (60 s, option windowSeconds). Every reconcile that starts in it is attributed to the trigger: a distinct reconcileID, or a "Reconciling" line when the controller logs no ids. Objects per reconcile are the distinct values of object-naming fields under one reconcileID (variant, object, target, resource, item, *Name …) or a count=N field. N is the trigger\'s count, else the larger of the distinct requests and the objects per reconcile.',
+      'It reports N (objects), the reconciles, the median objects per reconcile, the total operations and the window from the trigger to the last attributed line.',
+      'Without a trigger it flags a storm: 100 or more reconciles of one controller in a window and at least 10 per distinct object. From Prometheus samples it compares the per-interval increase of controller_runtime_reconcile_total (summed over result labels) with the object count (objects of the matching kind in the input) and with the usual increase.',
+      'Memory is bounded: reconcile ids are kept in an LRU of 10 000, reconciles per trigger and objects per reconcile are capped at 5 000.',
+    ],
+    severity: [
+      'critical: N ≥ 20, at least N/2 reconciles each touching at least N/2 objects (median), and total operations ≥ N²/2 within the window; from metrics, an interval with ≥ N²/2 reconciles when the object count N ≥ 20 is known.',
+      'warning: the same shape with N ≥ 5 (or fewer operations); a storm of ≥ 100 reconciles at ≥ 10 per object in one window; from metrics, an interval with ≥ 100 reconciles and ≥ 10× both the object count and the usual increase.',
+    ],
+    notFlagged: [
+      'one object per reconcile, spread in time (a periodic resync of N objects is N operations, not N²)',
+      'one sentinel reconcile that processes all objects once after a trigger',
+      'a trigger line followed by no reconciles (a ConfigMap reloaded in place)',
+    ],
+    remediation: {
+      summary: 'Enqueue one request for a shared trigger, not one per object.',
+      steps: [
+        'Map the ConfigMap/Secret event to a single sentinel request: handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request { return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: "__global__"}}} }) and, in Reconcile, process all objects once when req.Name == "__global__".',
+        'Or keep one request per object but make each reconcile process only its own object (r.Get the request\'s object, not a List of all).',
+        'Add predicates so irrelevant updates trigger nothing: builder.WithPredicates(predicate.ResourceVersionChangedPredicate{}, a predicate.Funcs that compares a hash of the ConfigMap data, or predicate.NewPredicateFuncs filtering by name).',
+        'Or move the ConfigMap handling into a separate reconciler (ctrl.NewControllerManagedBy(mgr).For(&corev1.ConfigMap{})) that updates shared state once, instead of fanning out.',
+      ],
+      references: [
+        'https://pkg.go.dev/sigs.k8s.io/controller-runtime/pkg/handler#EnqueueRequestsFromMapFunc',
+        'https://pkg.go.dev/sigs.k8s.io/controller-runtime/pkg/predicate',
+        'https://pkg.go.dev/sigs.k8s.io/controller-runtime/pkg/builder#WithPredicates',
+      ],
+    },
+  },
+  options: ({ positive }) => ({
+    /** How long after a trigger reconciles count towards its fan-out (default 60). */
+    windowSeconds: positive().optional(),
+  }),
   consumes: ['log', 'metric', 'object'],
-  interest: {
+  vocabulary: {
     // reconcileID / Reconciling / reconciliation, requeue(ing) all, enqueue(ing) all, triggers, ConfigMap/Secret changes.
-    keywords: ['econcil', 'equeu', 'nqueu', 'Trigger', 'ConfigMap', 'Secret'],
+    markers: { about: 'reconcile markers and ids', words: ['econcil'] },
+    triggers: { about: 'triggers that fan out to every object', words: ['equeu', 'nqueu', 'Trigger', 'ConfigMap', 'Secret'] },
+  },
+  live: {
+    series: ['operations', 'reconciles'],
+    seriesLabel: 'reconcile work',
+    watch: [{ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, selectable: true }],
   },
   create: (ctx) => new ReconcileBurst(ctx),
-};
+});
+export default reconcileBurst;
