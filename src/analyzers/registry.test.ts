@@ -35,9 +35,12 @@ describe('rule registry', () => {
   });
 
   it('names a rule id nowhere in the sources outside its module', () => {
+    // `rules export` translates detections into other engines' rules one by one; a rule it has
+    // no translation for is simply not exported, so a new rule needs no edit there.
+    const optional = new Set([join(SRC, 'fleet/rules.ts')]);
     const offenders: string[] = [];
     for (const file of sources(SRC)) {
-      if (file.startsWith(RULES_DIR)) continue;
+      if (file.startsWith(RULES_DIR) || optional.has(file)) continue;
       const text = readFileSync(file, 'utf8');
       for (const id of RULE_IDS) if (text.includes(`'${id}'`) || text.includes(`"${id}"`)) offenders.push(`${relative(SRC, file)}: ${id}`);
     }

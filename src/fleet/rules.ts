@@ -8,7 +8,7 @@
 // dedupKeys, reconcile-burst windowSeconds). Pure: builds data and YAML text, no I/O.
 import { stringify } from 'yaml';
 import { CATALOG } from '../analyzers/catalog.js';
-import { DEFAULT_DEDUP_KEYS, TERMINAL_PHASES, type DedupKeySpec } from '../analyzers/duplicate-cr.js';
+import { DEFAULT_DEDUP_KEYS, TERMINAL_PHASES, type DedupKeySpec } from '../analyzers/rules/duplicate-cr.js';
 import type { Config } from '../core/config.js';
 import type { RuleId, Severity } from '../core/finding.js';
 
