@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAge, parseResources, slimObjects, sniffResources } from './resources.js';
+import { listHeader, parseAge, parseResources, resourceEvents, slimObjects, sniffResources, TableReader, tablesIn } from './resources.js';
 
 const REAL = join(import.meta.dirname, '../../../shared/real-data/kubernaut');
 
@@ -193,7 +193,7 @@ describe('parseResources: kubectl tables', () => {
     const r = parseResources(multi, 'all.txt');
     expect(r.objects.map((o) => [o.object.kind, o.object.apiVersion, o.object.metadata?.name])).toEqual([
       ['RemediationRequest', 'kubernaut.ai/v1alpha1', 'rr-aaaaaaaaaaaa-11111111'],
-      ['deployment', 'apps', 'web'],
+      ['Deployment', 'apps/v1', 'web'],
     ]);
     const byFile = parseResources('NAME                       AGE\nrr-aaaaaaaaaaaa-11111111   5m\n', 'hub/remediationrequests.txt');
     expect(byFile.objects[0]!.object.kind).toBe('RemediationRequest');
@@ -278,5 +278,158 @@ describe.skipIf(!existsSync(REAL))('parseResources on the real kubernaut evidenc
     ]);
     const t = r.objects[3]!.object.table as Record<string, unknown>;
     expect([t['SIGNAL NS'], t['RCA TARGET'], t.AGE]).toEqual(['demo-shipping', '', '39m']);
+  });
+});
+
+describe('tables inside pasted text (TableReader, tablesIn)', () => {
+  // inquisitivefrog/kubernetes:control-panel/kube-apiserver/README.kube-apiserver.plugins.txt@824e58339a21a9e28623212b495fd55bd5c8637e
+  // (the whole file): a `kubectl get pods -A -o wide` table, then `kubectl logs` of the apiserver, then prose.
+  const wide = [
+    '',
+    'sre@k8s-controller-01:~$ kubectl get pods --all-namespaces=true -o wide',
+    'NAMESPACE     NAME                                        READY   STATUS    RESTARTS       AGE   IP              NODE                NOMINATED NODE   READINESS GATES',
+    'kube-system   coredns-5dd5756b68-2zrhr                    0/1     Pending   0              20h   <none>          <none>              <none>           <none>',
+    'kube-system   coredns-5dd5756b68-wcs5x                    0/1     Pending   0              20h   <none>          <none>              <none>           <none>',
+    'kube-system   etcd-k8s-controller-01                      1/1     Running   1 (120m ago)   20h   192.168.1.105   k8s-controller-01   <none>           <none>',
+    'kube-system   kube-apiserver-k8s-controller-01            1/1     Running   1 (120m ago)   20h   192.168.1.105   k8s-controller-01   <none>           <none>',
+    'kube-system   kube-controller-manager-k8s-controller-01   1/1     Running   1 (120m ago)   20h   192.168.1.105   k8s-controller-01   <none>           <none>',
+    'kube-system   kube-proxy-p4jmn                            1/1     Running   1 (120m ago)   20h   192.168.1.105   k8s-controller-01   <none>           <none>',
+    'kube-system   kube-scheduler-k8s-controller-01            1/1     Running   1 (120m ago)   20h   192.168.1.105   k8s-controller-01   <none>           <none>',
+    '',
+    'sre@k8s-controller-01:~$ kubectl --namespace=kube-system logs kube-apiserver-k8s-controller-01 --container=kube-apiserver',
+    'I1025 16:06:02.224736       1 options.go:220] external host was not specified, using 192.168.1.105',
+    'I1025 16:06:02.237575       1 server.go:148] Version: v1.28.15',
+    'I1025 16:06:02.237647       1 server.go:150] "Golang settings" GOGC="" GOMAXPROCS="" GOTRACEBACK=""',
+    'I1025 16:06:03.201043       1 shared_informer.go:311] Waiting for caches to sync for node_authorizer',
+    'I1025 16:06:03.237813       1 plugins.go:158] Loaded 12 mutating admission controller(s) successfully in the following order: NamespaceLifecycle,LimitRanger,ServiceAccount,NodeRestriction,TaintNodesByCondition,Priority,DefaultTolerationSeconds,DefaultStorageClass,StorageObjectInUseProtection,RuntimeClass,DefaultIngressClass,MutatingAdmissionWebhook.',
+    'I1025 16:06:03.238497       1 plugins.go:161] Loaded 13 validating admission controller(s) successfully in the following order: LimitRanger,ServiceAccount,PodSecurity,Priority,PersistentVolumeClaimResize,RuntimeClass,CertificateApproval,CertificateSigning,ClusterTrustBundleAttest,CertificateSubjectRestriction,ValidatingAdmissionPolicy,ValidatingAdmissionWebhook,ResourceQuota.',
+    '',
+    'Plug-Ins',
+    '--------',
+    '01. LimitRanger',
+    '02. ServiceAccount',
+    '03. PodSecurity',
+    '04. Priority',
+    '05. PersistentVolumeClaimResize',
+    '06. RuntimeClass',
+    '07. CertificateApproval',
+    '08. CertificateSigning',
+    '09. ClusterTrustBundleAttest',
+    '10. CertificateSubjectRestriction',
+    '11. ValidatingAdmissionPolicy',
+    '12. ValidatingAdmissionWebhook',
+    '13. ResourceQuota',
+    '',
+  ].join('\n');
+
+  it('a -o wide table after a prompt: Pods with namespace, phase and every cell; the klog lines after it stay log lines', () => {
+    expect(sniffResources(wide, 'README.kube-apiserver.plugins.txt')).toBe(true);
+    const now = Date.parse('2024-10-26T12:00:00Z');
+    const r = parseResources(wide, 'README.kube-apiserver.plugins.txt', { now });
+    expect(r.kind).toBe('table');
+    expect(r.problems).toEqual([]);
+    expect(r.objects.map((o) => [o.line, o.object.kind, o.object.apiVersion, o.object.metadata?.namespace, o.object.metadata?.name, o.object.status?.phase])).toEqual([
+      [4, 'Pod', 'v1', 'kube-system', 'coredns-5dd5756b68-2zrhr', 'Pending'],
+      [5, 'Pod', 'v1', 'kube-system', 'coredns-5dd5756b68-wcs5x', 'Pending'],
+      [6, 'Pod', 'v1', 'kube-system', 'etcd-k8s-controller-01', 'Running'],
+      [7, 'Pod', 'v1', 'kube-system', 'kube-apiserver-k8s-controller-01', 'Running'],
+      [8, 'Pod', 'v1', 'kube-system', 'kube-controller-manager-k8s-controller-01', 'Running'],
+      [9, 'Pod', 'v1', 'kube-system', 'kube-proxy-p4jmn', 'Running'],
+      [10, 'Pod', 'v1', 'kube-system', 'kube-scheduler-k8s-controller-01', 'Running'],
+    ]);
+    expect(r.objects[0]!.object.metadata?.creationTimestamp).toBe('2024-10-25T16:00:00Z');
+    expect(r.objects[2]!.object.table).toEqual({
+      NAMESPACE: 'kube-system', NAME: 'etcd-k8s-controller-01', READY: '1/1', STATUS: 'Running', RESTARTS: '1 (120m ago)', AGE: '20h',
+      IP: '192.168.1.105', NODE: 'k8s-controller-01', 'NOMINATED NODE': '<none>', 'READINESS GATES': '<none>', ageSeconds: 72000,
+    });
+    expect(r.logs?.map((e) => [e.line, e.format, e.level, e.message])).toEqual([
+      [13, 'klog', 'info', 'external host was not specified, using 192.168.1.105'],
+      [14, 'klog', 'info', 'Version: v1.28.15'],
+      [15, 'klog', 'info', 'Golang settings'],
+      [16, 'klog', 'info', 'Waiting for caches to sync for node_authorizer'],
+      [17, 'klog', 'info', expect.stringMatching(/^Loaded 12 mutating admission controller/)],
+      [18, 'klog', 'info', expect.stringMatching(/^Loaded 13 validating admission controller/)],
+    ]);
+    expect(resourceEvents(r, 'x').filter((e) => e.kind === 'log')).toHaveLength(6);
+  });
+
+  it('https://github.com/dapr/cli/issues/396 (description): a pod table, then the operator log', () => {
+    const text = [
+      'youngp@MININT-Q8GQR8F deploy % kubectl get pods',
+      'NAME                                     READY   STATUS             RESTARTS   AGE',
+      'dapr-dashboard-79b4ffd5bb-75526          1/1     Running            0          77s',
+      'dapr-operator-fc75bb46d-hd5tx            0/1     CrashLoopBackOff   3          77s',
+      '',
+      'kubectl logs dapr-operator-fc75bb46d-hd5tx',
+      '...',
+      'time="2020-07-14T16:21:09.032151661Z" level=fatal msg="configurations.dapr.io \\"daprsystem\\" not found" instance=dapr-operator-fc75bb46d-hd5tx scope=dapr.operator type=log ver=0.9.0-rc.0',
+    ].join('\n');
+    const r = parseResources(text, 'issue.txt');
+    expect(r.objects.map((o) => [o.object.kind, o.object.metadata?.name, o.object.status?.phase])).toEqual([
+      ['Pod', 'dapr-dashboard-79b4ffd5bb-75526', 'Running'],
+      ['Pod', 'dapr-operator-fc75bb46d-hd5tx', 'CrashLoopBackOff'],
+    ]);
+    expect(r.logs?.map((e) => [e.line, e.format, e.level, e.message])).toEqual([[8, 'logfmt', 'fatal', 'configurations.dapr.io "daprsystem" not found']]);
+  });
+
+  it('https://github.com/argoproj/argo-workflows/issues/4048 (comment by BlackRider97, 2020-10-10): rows under `kubectl get KIND | grep`, no header', () => {
+    const text = [
+      'kubectl get workflows | grep internal-data-ingestionlz5g4',
+      'internal-data-ingestionlz5g4              Running   13h',
+      '',
+      'kubectl get pod | grep internal-data-ingestionlz5g4-918231932',
+      'internal-data-ingestionlz5g4-918231932               0/2     Completed         0          13h',
+      '',
+      'kubectl get pod | grep internal-data-ingestionlz5g4-1950258784',
+      'internal-data-ingestionlz5g4-1950258784              0/2     Completed   0          13h',
+    ].join('\n');
+    expect(sniffResources(text, 'x.txt')).toBe(true);
+    const r = parseResources(text, 'x.txt');
+    expect(r.objects.map((o) => [o.line, o.object.kind, o.object.apiVersion, o.object.metadata?.name, o.object.status?.phase, (o.object.table as Record<string, unknown>).ageSeconds])).toEqual([
+      [2, 'Workflow', 'argoproj.io/v1alpha1', 'internal-data-ingestionlz5g4', 'Running', 46800],
+      [5, 'Pod', 'v1', 'internal-data-ingestionlz5g4-918231932', 'Completed', 46800],
+      [8, 'Pod', 'v1', 'internal-data-ingestionlz5g4-1950258784', 'Completed', 46800],
+    ]);
+  });
+
+  it('star-whale/starwhale:docs/docs/quickstart/on-premises.md@0509fa1d: a markdown table after the command that printed it', () => {
+    const text = [
+      '```bash',
+      'kubectl get deployments -n starwhale',
+      '```',
+      '',
+      '| NAME | READY | UP-TO-DATE| AVAILABLE | AGE |',
+      '|------|-------|--------|----------|-----|',
+      '|controller|1/1|1|1|5m|',
+      '|minio|1/1|1|1|5m|',
+      '|mysql|1/1|1|1|5m|',
+    ].join('\n');
+    const objs = tablesIn(text, 'on-premises.md').objects;
+    expect(objs.map((o) => [o.line, o.object.metadata?.name, o.object.table])).toEqual([
+      [7, 'controller', { NAME: 'controller', READY: '1/1', 'UP-TO-DATE': '1', AVAILABLE: '1', AGE: '5m', ageSeconds: 300 }],
+      [8, 'minio', { NAME: 'minio', READY: '1/1', 'UP-TO-DATE': '1', AVAILABLE: '1', AGE: '5m', ageSeconds: 300 }],
+      [9, 'mysql', { NAME: 'mysql', READY: '1/1', 'UP-TO-DATE': '1', AVAILABLE: '1', AGE: '5m', ageSeconds: 300 }],
+    ]);
+  });
+
+  it('markdown cells lose their **bold**, __bold__ and `code` marks; argo list and helm-style headers with NAME anywhere', () => {
+    const r = new TableReader('t.md');
+    r.line('| Name | Status |', 1);
+    r.line('| --- | :---: |', 2);
+    expect(r.line('| **web-1** | `Running` |', 3)?.object).toMatchObject({ metadata: { name: 'web-1' }, status: { phase: 'Running' } });
+    expect(listHeader('NAME                STATUS      AGE   DURATION   PRIORITY   MESSAGE')?.map((c) => c.name)).toEqual(['NAME', 'STATUS', 'AGE', 'DURATION', 'PRIORITY', 'MESSAGE']);
+    expect(listHeader('REVISION  NAME   STATUS')?.length).toBe(3);
+    expect(listHeader('TYPE  REASON  MESSAGE')).toBeUndefined();
+  });
+
+  it('log lines and prose never become objects', () => {
+    const r = new TableReader('t.log');
+    expect(r.line('I1025 16:06:02.224736       1 options.go:220] external host was not specified', 1)).toBeUndefined();
+    expect(r.line('Waiting for the controller  to  start', 2)).toBeUndefined();
+    r.line('NAME    READY   STATUS', 3);
+    expect(r.line('web-1   1/1     Running', 4)).toBeDefined();
+    expect(r.line('this is a sentence that goes on and on', 5)).toBeUndefined();
+    expect(r.line('and another sentence that goes on', 6)).toBeUndefined();
+    expect(r.line('web-2   1/1     Running', 7)).toBeUndefined(); // the table ended at the prose
   });
 });

@@ -5,7 +5,8 @@
 // what cannot be read is listed in `problems`.
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
-import type { Event, KubeObject } from '../core/event.js';
+import type { Event, KubeObject, LogEvent } from '../core/event.js';
+import { detectLine, parseLine } from './index.js';
 import { identities } from './resource-identity.js';
 
 let yamlLib: typeof JsYaml | undefined;
@@ -27,6 +28,8 @@ export interface ParsedResources {
   objects: ParsedObject[];
   problems: string[];
   kind: 'manifests' | 'table' | 'events-table' | 'unknown';
+  /** Log lines among the tables of a pasted text (`kubectl get …` then `kubectl logs …`), parsed. */
+  logs?: LogEvent[];
 }
 
 /** Options for `parseResources`. */
@@ -47,12 +50,37 @@ const KNOWN_TABLES: ReadonlyArray<{ columns: string[]; kind: string; apiVersion:
 /** The names kubernaut gives RemediationRequests. */
 const KUBERNAUT_RR_NAME = /^rr-[0-9a-f]{12}-[0-9a-f]{8}$/;
 
-/** Resource names (plural, singular, short) in file names or `kind/name` row prefixes. */
+/** Resource names (plural, singular, short) in file names, `kind/name` row prefixes and `kubectl get KIND` prompts. */
 const KIND_ALIASES: Record<string, { kind: string; apiVersion?: string }> = {
   remediationrequests: { kind: 'RemediationRequest', apiVersion: 'kubernaut.ai/v1alpha1' },
   remediationrequest: { kind: 'RemediationRequest', apiVersion: 'kubernaut.ai/v1alpha1' },
   rr: { kind: 'RemediationRequest', apiVersion: 'kubernaut.ai/v1alpha1' },
+  ...aliases('Pod', 'v1', 'pods', 'pod'),
+  ...aliases('Deployment', 'apps/v1', 'deployments', 'deployment'),
+  ...aliases('StatefulSet', 'apps/v1', 'statefulsets', 'statefulset'),
+  ...aliases('DaemonSet', 'apps/v1', 'daemonsets', 'daemonset'),
+  ...aliases('ReplicaSet', 'apps/v1', 'replicasets', 'replicaset'),
+  ...aliases('Node', 'v1', 'nodes', 'node'),
+  ...aliases('Workflow', 'argoproj.io/v1alpha1', 'workflows', 'workflow'),
+  ...aliases('PipelineRun', 'tekton.dev/v1', 'pipelineruns', 'pipelinerun'),
+  ...aliases('TaskRun', 'tekton.dev/v1', 'taskruns', 'taskrun'),
 };
+
+/** kubectl's short names, read in `kubectl get SHORT` prompts only (as words of a file name they would mislead). */
+const SHORT_ALIASES: Record<string, { kind: string; apiVersion?: string }> = {
+  ...aliases('Pod', 'v1', 'po'),
+  ...aliases('Deployment', 'apps/v1', 'deploy'),
+  ...aliases('StatefulSet', 'apps/v1', 'sts'),
+  ...aliases('DaemonSet', 'apps/v1', 'ds'),
+  ...aliases('ReplicaSet', 'apps/v1', 'rs'),
+  ...aliases('Job', 'batch/v1', 'job', 'jobs'),
+  ...aliases('Node', 'v1', 'no'),
+  ...aliases('Workflow', 'argoproj.io/v1alpha1', 'wf'),
+};
+
+function aliases(kind: string, apiVersion: string, ...names: string[]): Record<string, { kind: string; apiVersion: string }> {
+  return Object.fromEntries(names.map((n) => [n, { kind, apiVersion }]));
+}
 
 /**
  * Cheap check on the first bytes of a file: does it look like a resource dump (YAML/JSON
@@ -78,6 +106,7 @@ export function sniffResources(head: string, name: string): boolean {
   if (/^(---\s*$|apiVersion:\s|kind:\s|items:\s*$)/.test(first)) return true;
   if (lines.slice(0, 20).some((l) => /^apiVersion:\s*\S/.test(l)) && lines.slice(0, 20).some((l) => /^kind:\s*\S/.test(l))) return true;
   if (isTableHeader(first)) return true;
+  if (startsTable(text.split('\n', 40))) return true;
   return /\.(ya?ml)$/i.test(name) && /^\w[\w.-]*:\s/.test(first);
 }
 
@@ -86,13 +115,15 @@ export function sniffResources(head: string, name: string): boolean {
  * given the bundle's capture time `now`, that time.
  */
 export function resourceEvents(parsed: ParsedResources, source: string, now?: number): Event[] {
-  return parsed.objects.map((o) => {
+  const events: Event[] = parsed.objects.map((o) => {
     const ev: Event = { kind: 'object', change: 'snapshot', object: o.object, source };
     if (o.line !== undefined) ev.line = o.line;
     if (o.partial) ev.partial = true;
     if (now !== undefined) ev.time = now;
     return ev;
   });
+  if (parsed.logs) for (const l of parsed.logs) events.push(l);
+  return events;
 }
 
 /**
@@ -157,6 +188,7 @@ export function parseResources(text: string, source: string, opts: ParseResource
   }
   const firstLine = body.split('\n', 1)[0] ?? '';
   if (isTableHeader(firstLine)) return parseTable(body, source, opts);
+  if (startsTable(body.split('\n', 40))) return tablesIn(body, source, opts);
   return parseYaml(body, source);
 }
 
@@ -514,4 +546,251 @@ export function parseAge(s: string): number | undefined {
   if (!m || s.trim() === '') return undefined;
   const [, y, d, h, mi, se] = m.map((x) => (x === undefined ? 0 : Number(x)));
   return (y! * 365 + d!) * 86400 + h! * 3600 + mi! * 60 + se!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables inside other text
+
+/** Upper-case column names separated by two or more spaces (or tabs); undefined if the line is no such header. */
+function upperColumns(line: string): Column[] | undefined {
+  const l = line.replace(/\s+$/, '');
+  if (!/^[A-Z][A-Z0-9()%./_-]*(?: [A-Z][A-Z0-9()%./_-]*)*(?:(?: {2,}|\t+)[A-Z][A-Z0-9()%./_-]*(?: [A-Z][A-Z0-9()%./_-]*)*)+$/.test(l)) return undefined;
+  return columnsOf(l);
+}
+
+/**
+ * The header of a list of objects as CLIs print it: `kubectl get` (NAME or NAMESPACE first, or an
+ * events table's LAST SEEN), and other tools' lists that have a NAME column anywhere (`argo list`,
+ * `helm list`, `tkn pr list`, `flux get`).
+ */
+export function listHeader(line: string): Column[] | undefined {
+  if (line.length > 4000) return undefined;
+  const cols = upperColumns(line);
+  if (!cols) return undefined;
+  const first = cols[0]!.name;
+  if (first === 'NAME' || first === 'NAMESPACE' || first === 'LAST SEEN' || cols.some((c) => c.name === 'NAME')) return cols;
+  return undefined;
+}
+
+/** Cells of a markdown table row (`| a | **b** | \`c\` |`), emphasis and code marks stripped; undefined if none. */
+function markdownCells(line: string): string[] | undefined {
+  const t = line.trim();
+  if (t.length < 3 || t.charCodeAt(0) !== 124) return undefined;
+  const inner = t.endsWith('|') ? t.slice(1, -1) : t.slice(1);
+  return inner.split('|').map((c) => c.trim().replace(/^\*\*(.*)\*\*$/, '$1').replace(/^__(.*)__$/, '$1').replace(/^`(.*)`$/, '$1').trim());
+}
+
+/** Whether markdown cells are a header separator (`---`, `:--:`). */
+function isSeparator(cells: string[]): boolean {
+  return cells.length > 0 && cells.every((c) => /^:?-{3,}:?$/.test(c));
+}
+
+/** What a `kubectl get KIND` (or `oc get`, `argo list`) prompt line says about the rows after it. */
+interface Prompt {
+  kind?: { kind: string; apiVersion?: string };
+  allNamespaces: boolean;
+}
+
+/** A command line that prints a table: `$ kubectl get pods -A`, `oc get wf | grep x`, `argo list`. */
+function promptOf(line: string): Prompt | undefined {
+  if (line.length > 2000) return undefined;
+  const m = /(?:^|[\s$#%>])(?:kubectl|oc)\s+(?:-[-\w=./]+\s+)*get\s+([\w.-]+(?:,[\w.-]+)*)([^|]*)/.exec(line);
+  if (m) {
+    const res = m[1]!.toLowerCase();
+    const base = res.split('.')[0]!;
+    const kind = res.includes(',') ? undefined : KIND_ALIASES[base] ?? SHORT_ALIASES[base];
+    return { kind, allNamespaces: /(?:^|\s)(?:-A|--all-namespaces(?:=true)?)(?:\s|$)/.test(m[2]!) };
+  }
+  if (/(?:^|[\s$#%>])argo\s+list\b/.test(line)) return { kind: KIND_ALIASES.workflows, allNamespaces: /(?:^|\s)(?:-A|--all-namespaces)(?:\s|$)/.test(line) };
+  return undefined;
+}
+
+/** Phases and statuses a headerless row's cells may carry. */
+const PHASE_WORDS = /^(?:Pending|Running|Succeeded|Failed|Unknown|Completed|Error|CrashLoopBackOff|ImagePullBackOff|ErrImagePull|ContainerCreating|Terminating|Init:\S+|Evicted|OOMKilled|Ready|NotReady|Blocked|TimedOut|Skipped)$/;
+
+/**
+ * Reads tables of objects out of text, one line at a time: `kubectl get` tables (plain, `-o wide`,
+ * `-A`), other CLIs' lists with a NAME column (`argo list`, `helm list`), markdown tables (the
+ * pipes, `**bold**` and backticks stripped) and the rows a `kubectl get KIND | grep …` prompt
+ * printed without their header. Rows become partial objects as parseResources makes them (kind
+ * from `resource/name`, the prompt, known printer columns or the file name).
+ *
+ * Feed it the lines no log format recognised: a recognised log line, a blank line or a line that
+ * does not fit ends the table, so log lines never become objects.
+ */
+export class TableReader {
+  /** Rows that did not line up with their header, and events tables skipped. */
+  misaligned = 0;
+  eventsTables = 0;
+  private cols: Column[] | undefined;
+  private names: Set<string> | undefined;
+  private events = false;
+  private md: string[] | undefined;
+  private mdPending: string[] | undefined;
+  private prompt: Prompt | undefined;
+  /** Rows may follow the prompt without a header (`kubectl get wf | grep x`). */
+  private headerlessOk = false;
+  private bad = 0;
+  private readonly fileHint: { kind: string; apiVersion?: string } | undefined;
+
+  constructor(source: string, private readonly now?: number) {
+    this.fileHint = kindFromFileName(source);
+  }
+
+  /** Ends the current table (a recognised log line, a blank line, the end of the text). */
+  end(): void {
+    this.prompt = undefined;
+    this.headerlessOk = false;
+    this.cols = undefined;
+    this.names = undefined;
+    this.events = false;
+    this.md = undefined;
+    this.mdPending = undefined;
+    this.bad = 0;
+  }
+
+  /** Reads one line (1-based number `n`): the object its row stands for, if it is a row. */
+  line(raw: string, n: number): ParsedObject | undefined {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') {
+      this.end();
+      return undefined;
+    }
+    const md = markdownCells(line);
+    if (md) return this.markdown(md, n);
+    this.md = undefined;
+    this.mdPending = undefined;
+    const header = listHeader(line);
+    if (header) {
+      this.cols = header;
+      this.names = new Set(header.map((c) => c.name));
+      this.events = this.names.has('LAST SEEN') || (this.names.has('REASON') && this.names.has('OBJECT') && this.names.has('MESSAGE'));
+      if (this.events) this.eventsTables++;
+      this.bad = 0;
+      this.headerlessOk = false;
+      return undefined;
+    }
+    const prompt = promptOf(line);
+    if (prompt) {
+      this.end();
+      this.prompt = prompt;
+      this.headerlessOk = true;
+      return undefined;
+    }
+    if (this.cols) return this.row(line, n);
+    if (this.headerlessOk) return this.headerless(line, n);
+    return undefined;
+  }
+
+  private row(line: string, n: number): ParsedObject | undefined {
+    const cols = this.cols!;
+    if (this.events) return undefined;
+    let cells: Record<string, string> | undefined = cellsOf(line, cols);
+    if (!cells.NAME || /\s/.test(cells.NAME) || (cells.NAMESPACE !== undefined && /\s/.test(cells.NAMESPACE))) cells = cellsBySplit(line, cols);
+    if (!cells || !cells.NAME || !/^[\w.:/@-]+$/.test(cells.NAME)) {
+      this.misaligned++;
+      if (++this.bad >= 2) this.end(); // the table is over: prose or log lines follow
+      return undefined;
+    }
+    this.bad = 0;
+    return this.object(cells, n);
+  }
+
+  private markdown(cells: string[], n: number): ParsedObject | undefined {
+    if (this.md) {
+      if (isSeparator(cells)) return undefined;
+      if (cells.length !== this.md.length) {
+        this.misaligned++;
+        return undefined;
+      }
+      const rec: Record<string, string> = {};
+      this.md.forEach((h, i) => (rec[h] = cells[i]!));
+      if (!rec.NAME || /\s/.test(rec.NAME)) {
+        this.misaligned++;
+        return undefined;
+      }
+      return this.object(rec, n);
+    }
+    if (this.mdPending && isSeparator(cells) && cells.length === this.mdPending.length) {
+      const heads = this.mdPending.map((h) => h.toUpperCase());
+      this.mdPending = undefined;
+      if (heads.includes('NAME')) this.md = heads;
+      return undefined;
+    }
+    this.mdPending = cells;
+    return undefined;
+  }
+
+  /** A row under a `kubectl get KIND | grep …` prompt, printed without its header. */
+  private headerless(line: string, n: number): ParsedObject | undefined {
+    const parts = line.trim().split(/ {2,}|\t+/);
+    const allNs = this.prompt!.allNamespaces;
+    if (parts.length < (allNs ? 3 : 2)) {
+      this.end();
+      return undefined;
+    }
+    const cells: Record<string, string> = {};
+    let i = 0;
+    if (allNs) cells.NAMESPACE = parts[i++]!;
+    cells.NAME = parts[i++]!;
+    if (!/^[a-z0-9][a-z0-9.:-]*$/.test(cells.NAME) || (cells.NAMESPACE !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(cells.NAMESPACE))) {
+      this.end();
+      return undefined;
+    }
+    for (; i < parts.length; i++) {
+      const c = parts[i]!;
+      if (cells.STATUS === undefined && PHASE_WORDS.test(c)) cells.STATUS = c;
+      else if (i === parts.length - 1 && parseAge(c) !== undefined) cells.AGE = c;
+    }
+    return this.object(cells, n);
+  }
+
+  private object(cells: Record<string, string>, n: number): ParsedObject {
+    const known = this.names ? KNOWN_TABLES.find((t) => t.columns.every((c) => this.names!.has(c))) : undefined;
+    return { object: rowObject(cells, known, this.prompt?.kind ?? this.fileHint, this.now), line: n, partial: true };
+  }
+}
+
+/**
+ * Whether a text opens with a table of objects rather than a log: its first line is a list
+ * header, a markdown table's header or a `kubectl get` prompt, and the rows that follow are read as
+ * objects (or it is an events table).
+ */
+export function startsTable(lines: readonly string[]): boolean {
+  let i = 0;
+  while (i < lines.length && lines[i]!.trim() === '') i++;
+  const first = lines[i];
+  if (first === undefined) return false;
+  if (!listHeader(first) && !markdownCells(first) && !promptOf(first)) return false;
+  const reader = new TableReader('');
+  for (let k = i; k < Math.min(lines.length, i + 8); k++) if (reader.line(lines[k]!, k + 1)) return true;
+  return reader.eventsTables > 0;
+}
+
+/** Every table's rows in a text (see TableReader), for a dump that holds tables among other lines. */
+export function tablesIn(text: string, source: string, opts: ParseResourcesOptions = {}): ParsedResources {
+  const reader = new TableReader(source, opts.now);
+  const objects: ParsedObject[] = [];
+  const logs: LogEvent[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  const year = new Date(opts.now ?? Date.now()).getUTCFullYear();
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    // A line in a log format ends the table and is kept as a log line.
+    const d = raw.length < 65536 ? detectLine(raw) : undefined;
+    if (d !== undefined && d.format !== 'unknown' && d.format !== 'plain' && d.level !== 'unknown') {
+      reader.end();
+      logs.push(parseLine(raw, i + 1, { source, referenceYear: year }));
+      continue;
+    }
+    const o = reader.line(raw, i + 1);
+    if (o) objects.push(o);
+  }
+  const problems: string[] = [];
+  if (reader.eventsTables) problems.push(`${source}: events table: skipped (events are not analysed from tables; use \`kubectl get events -o yaml\` for object-level detail)`);
+  if (reader.misaligned) problems.push(`${source}: ${reader.misaligned} table row(s) did not line up with the header and were skipped`);
+  if (!objects.length && !problems.length) problems.push(`${source}: table has a header but no rows`);
+  const out: ParsedResources = { objects, problems, kind: objects.length === 0 && reader.eventsTables ? 'events-table' : 'table' };
+  if (logs.length) out.logs = logs;
+  return out;
 }
