@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
-    exclude: ['test/conformance/**', 'test/cluster/**', 'node_modules/**', 'dist/**'],
+    exclude: ['test/conformance/**', 'test/cluster/**', 'test/fleet/**', 'node_modules/**', 'dist/**'],
     testTimeout: 30_000,
     // A private TMPDIR per run, removed at the end (see the file).
     globalSetup: ['test/helpers/scratch-tmpdir.ts'],

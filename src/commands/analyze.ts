@@ -27,7 +27,7 @@ export async function analyzeInputs<T>(paths: string[], io: Io, settings: ScanSe
   loading.catch(() => undefined); // awaited (and any failure thrown) below
   const result = await analyzePaths(paths, { ...settings, onProgress: progress.onProgress, stdin: io.stdin, pool, trees });
   progress.done();
-  if (result.unreadable.length === paths.length) throw unreadableError(result.unreadable);
+  if (paths.length > 0 && result.unreadable.length === paths.length) throw unreadableError(result.unreadable);
   return { ...result, loaded: await loading };
 }
 

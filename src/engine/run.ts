@@ -4,6 +4,8 @@ import { ANALYZERS } from '../analyzers/index.js';
 import type { AnalyzerDefinition } from '../analyzers/types.js';
 import type { Report, RuleId } from '../core/finding.js';
 import { openPaths, type Unreadable } from '../sources/index.js';
+import { mergeSources } from '../sources/merge.js';
+import type { Source } from '../sources/types.js';
 import type { TreeFile } from '../sources/walk.js';
 import { Engine } from './engine.js';
 import { defaultWorkers, PARALLEL_FROM_BYTES, type LinePool } from './line-pool.js';
@@ -37,6 +39,8 @@ export interface AnalyzeOptions {
   pool?: LinePool;
   /** Folders among `paths` already listed (see likelyLarge), by path: read without listing them again. */
   trees?: ReadonlyMap<string, TreeFile[]>;
+  /** Another source read with the paths (a log engine). */
+  extra?: Source;
 }
 
 /** The outcome of a scan: the report, plus the paths that could not be read at all. */
@@ -76,7 +80,7 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
       pool,
     });
     pool = undefined; // the engine owns it now
-    await engine.run(opened.source, opts.signal);
+    await engine.run(opts.extra ? (paths.length ? mergeSources([opened.source, opts.extra]) : opts.extra) : opened.source, opts.signal);
     return { report: engine.report(opts.generatedAt), unreadable: opened.unreadable };
   } finally {
     await pool?.close();

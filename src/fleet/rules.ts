@@ -351,7 +351,7 @@ export function vlogsGroups(opts: ExportOptions): RuleGroup[] {
   if (on.has('stale-pending')) {
     rules.push({
       alert: 'CtrlscopeStalePendingLog',
-      expr: `${f}_time:30m (i("still tracked") OR i(pending) OR i(inflight) OR i("in-flight") OR i(outstanding) OR i(backlog)) | extract_regexp \`(?i)(?:count|pending|inflight|in_flight|outstanding|tracked|backlog)"?[=:] ?(?P<n>[0-9]+)\` | stats by (_stream) min(n) as lo, max(n) as hi, count() as points | math hi - lo as rise | filter points:>=4 rise:>=3 | fields _stream, rise`,
+      expr: `${f}_time:30m (i("still tracked") OR i(pending) OR i(inflight) OR i("in-flight") OR i(outstanding) OR i(backlog)) | extract_regexp \`(?i)(?:count|pending|inflight|in_flight|outstanding|tracked|backlog)"?[=:] ?(?P<n>[0-9]+)\` | stats by (_stream) min(n) as lo, max(n) as hi, count() as points | math hi - lo as rise | filter points:>=2 rise:>=3 | fields _stream, rise`,
       ...meta('stale-pending', 'warning', 'A pending count in the logs only grows',
         'A pending/in-flight count rose by {{ $value }} within 30 minutes without coming back.', opts),
     });
@@ -359,7 +359,7 @@ export function vlogsGroups(opts: ExportOptions): RuleGroup[] {
   if (on.has('reconcile-burst')) {
     rules.push({
       alert: 'CtrlscopeReconcileBurstLog',
-      expr: `${f}_time:${dur(t.reconcileWindowSeconds)} i(reconcil) | stats by (_stream) count() as reconciles | filter reconciles:>=100`,
+      expr: `${f}_time:${dur(t.reconcileWindowSeconds)} (~"(?i)reconcil" OR reconcileID:* OR msg:~"(?i)reconcil") | stats by (_stream) count() as reconciles | filter reconciles:>=100`,
       ...meta('reconcile-burst', 'warning', 'A burst of reconciles',
         `{{ $value }} reconcile records within ${dur(t.reconcileWindowSeconds)}.`, opts),
     });
@@ -369,9 +369,11 @@ export function vlogsGroups(opts: ExportOptions): RuleGroup[] {
     if (fields.length) {
       rules.push({
         alert: 'CtrlscopeDuplicateCRLog',
-        expr: `${f}_time:10m i(created) | extract_regexp \`"?(?:${fields.join('|')})"?[=:] ?"?(?P<dedup_key>[A-Za-z0-9._:-]+)\` | filter dedup_key:* | stats by (dedup_key) count() as creations | filter creations:>1`,
-        ...meta('duplicate-cr', 'warning', 'Dedup key {{ $labels.dedup_key }} was created {{ $value }} times',
-          'The creator logged {{ $value }} creations for one dedup key within 10 minutes.', opts),
+        // A JSON line is split into fields at ingestion (its key is then a field of its own); a
+        // plain line keeps the key in _msg, extracted here: grouped by both, one is empty.
+        expr: `${f}_time:10m (~"(?i)created" OR msg:~"(?i)created" OR message:~"(?i)created") | extract_regexp \`"?(?:${fields.join('|')})"?[=:] ?"?(?P<dedup_key>[A-Za-z0-9._:-]+)\` | filter ${fields.map((x) => `${x}:*`).join(' OR ')} OR dedup_key:* | stats by (${fields.join(', ')}, dedup_key) count() as creations | filter creations:>1`,
+        ...meta('duplicate-cr', 'warning', 'One dedup key was created {{ $value }} times in 10 minutes',
+          `The creator logged {{ $value }} creations for one dedup key (${fields.map((x) => `${x}={{ $labels.${x} }}`).join(' ')} {{ $labels.dedup_key }}) within 10 minutes: check the live objects for duplicates.`, opts),
       });
     }
   }
