@@ -24,8 +24,8 @@ describe('cluster flags', () => {
     ]);
     expect(o.metricsUrls).toEqual(['http://127.0.0.1:8080/metrics', 'http://127.0.0.1:8081/metrics']);
     expect(o.resources.map((r) => `${r.resource}.${r.version || '?'}.${r.group || 'core'}`)).toEqual([
-      'apiservices.v1.apiregistration.k8s.io',
       'remediationrequests.v1alpha1.kubernaut.ai',
+      'apiservices.v1.apiregistration.k8s.io',
       'configmaps.v1.core',
       'events.v1.core',
       'leases.v1.coordination.k8s.io',

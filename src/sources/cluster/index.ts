@@ -39,11 +39,12 @@ import { errorText, loadKube, type KubeClient } from './kube.js';
 import { listWatch } from './list-watch.js';
 import { followLogs } from './logs.js';
 import { resolveLogTarget } from './log-targets.js';
+import { RULES } from '../../analyzers/index.js';
 import { RULES_OF_PANEL } from './preflight.js';
 import { apiVersionOf, discover, groupResource, resourcePath, stripFor, type ResourceSpec } from './resources.js';
 
-/** Rules fed by metrics (workqueue and controller-runtime series). */
-const METRIC_RULES = ['queue-leak', 'reconcile-burst'];
+/** Rules fed by metrics (workqueue and controller-runtime series): those whose module consumes them. */
+const METRIC_RULES: string[] = RULES.filter((r) => r.consumes.includes('metric')).map((r) => r.rule);
 
 export { addClusterFlags, clusterOptionsFrom, parseDuration, type ClusterOptions, type RawClusterFlags } from './flags.js';
 export { DEFAULT_RESOURCES, parseResourceArg, type ResourceSpec, type Panel } from './resources.js';

@@ -22,11 +22,14 @@ export interface ResourceSpec {
 }
 
 /**
- * Watched by default: what each rule module asks for (RemediationRequests for dedup, APIServices
- * for Available churn, ConfigMaps for triggers), then Events and Leases.
+ * Watched by default: what each rule module asks for — first the rule that `--resources` adds
+ * custom resources to (RemediationRequests for dedup), then the others in rule order (APIServices
+ * for Available churn, ConfigMaps for triggers) — then Events and Leases.
  */
 export const DEFAULT_RESOURCES: readonly ResourceSpec[] = [
-  ...RULES.flatMap((r) => (r.live.watch ?? []).map((w) => ({ ...w, panel: r.rule }))),
+  ...[...RULES]
+    .sort((a, b) => Number(!!b.live.customResources) - Number(!!a.live.customResources))
+    .flatMap((r) => (r.live.watch ?? []).map((w) => ({ ...w, panel: r.rule }))),
   { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, panel: 'events' },
   { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true, panel: 'leases' },
 ];
