@@ -260,6 +260,7 @@ export async function* logEngineSource(o: LogEngineOptions, signal: AbortSignal)
   let start = since;
   let seenAtStart = new Set<string>();
   const read = async function* (end: bigint): AsyncGenerator<LinesItem> {
+    if (end <= start) return;
     if (engine === 'loki') {
       for (;;) {
         if (signal.aborted) return;
