@@ -172,7 +172,7 @@ describe('loadConfig', () => {
       await expect(loadConfig(missing)).rejects.toMatchObject({
         name: 'UserError',
         message: `cannot read config file ${missing}: no such file`,
-        tryMessage: 'check the --config path; see docs/config.md for the format',
+        tryMessage: 'check the --config path: it must name a regular YAML file of at most 1 MiB; see docs/config.md for the format',
       });
     } finally {
       await rm(dir, { recursive: true, force: true });

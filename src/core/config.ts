@@ -2,7 +2,6 @@
 // CRDs, and suppressions by rule and subject with a reason and an optional expiry. Parsed with
 // `yaml` (keeping node ranges, so every error names its line) and validated with zod; a bad file
 // is a UserError that names the file, the line, the key and what was expected.
-import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { describeError, UserError } from './errors.js';
@@ -10,6 +9,7 @@ import type { RuleId, Severity } from './finding.js';
 import { RULE_IDS, RULES } from '../analyzers/index.js';
 import * as kit from './schema.js';
 import { text } from './schema.js';
+import { readUserFile } from './user-file.js';
 
 const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
@@ -115,14 +115,26 @@ export interface Config {
 /** The config used when no file is given. */
 export const EMPTY_CONFIG: Config = { source: '(none)', rules: {}, suppressions: [] };
 
+/**
+ * Largest config file read: a config with a rule section per rule and a thousand suppressions is
+ * about 200 KiB; a 10 MB one took 933 MiB to parse and validate.
+ */
+export const MAX_CONFIG_BYTES = 1 << 20;
+
+/**
+ * Most aliases (`*name`) expanded when the YAML becomes data: a 353-byte file of nested aliases
+ * (a "billion laughs") otherwise expands to millions of nodes. A config needs none; yaml's own
+ * default is the same 100, named here so its refusal is reported as the file's problem.
+ */
+const MAX_ALIASES = 100;
+
 /** Reads and validates a config file; any problem is a UserError naming the file and line. */
 export async function loadConfig(path: string): Promise<Config> {
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read config file ${path}: ${readReason(err)}`, 'check the --config path; see docs/config.md for the format');
-  }
+  const content = await readUserFile(path, {
+    what: 'config file',
+    maxBytes: MAX_CONFIG_BYTES,
+    tryMessage: 'check the --config path: it must name a regular YAML file of at most 1 MiB; see docs/config.md for the format',
+  });
   return parseConfig(content, path);
 }
 
@@ -135,7 +147,16 @@ export function parseConfig(content: string, name: string): Config {
     const lines = doc.errors.map((e) => `${label}:${lc.linePos(e.pos[0]).line}: ${firstLine(e.message)}`);
     throw new UserError(`invalid config file:\n${lines.join('\n')}`, 'fix the YAML syntax; see docs/config.md for the format');
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (err) {
+    // yaml throws a ReferenceError for too many or unresolvable aliases.
+    throw new UserError(
+      `invalid config file ${label}: ${firstLine(describeError(err))} (at most ${MAX_ALIASES} alias expansions are allowed)`,
+      'write the values out instead of using YAML anchors and aliases (&name, *name); see docs/config.md for the format',
+    );
+  }
   const parsed = configSchema.safeParse(data, { error: defaultMessage });
   if (!parsed.success) {
     const problems: { line: number; text: string }[] = [];
@@ -278,14 +299,6 @@ function keyLine(doc: Document, lc: LineCounter, path: (string | number)[], key:
     }
   }
   return nodeLine(doc, lc, path);
-}
-
-function readReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return describeError(err);
 }
 
 function firstLine(s: string): string {

@@ -1,9 +1,10 @@
 // The gate behind `ctrlscope check`: applies suppressions (with expiry), compares with a baseline
 // report by finding id, and decides from the fail threshold whether the check fails. Pure
 // functions over a Report; only loadBaseline reads a file.
-import { readFile } from 'node:fs/promises';
 import type { Config, Suppression } from '../core/config.js';
 import { describeError, EXIT, UserError } from '../core/errors.js';
+import { globMatch } from '../core/glob.js';
+import { readUserFile } from '../core/user-file.js';
 import { SEVERITY_RANK, type Finding, type Report, type RuleId, type Severity, type Subject } from '../core/finding.js';
 
 /** Finding ids of an earlier report. */
@@ -140,28 +141,27 @@ export function matchesSuppression(f: Finding, s: Suppression): boolean {
   return true;
 }
 
-/** Matches `value` against a glob where `*` is any run of characters and `?` one character. */
-export function globMatch(pattern: string, value: string): boolean {
-  if (!/[*?]/.test(pattern)) return pattern === value;
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 's').test(value);
-}
+/** Matches `value` against a glob where `*` is any run of characters and `?` one character (in linear time). */
+export { globMatch };
 
 function expiredMessage(s: Suppression): string {
   const subject = [s.subject.kind, s.subject.namespace ? `${s.subject.namespace}/${s.subject.name}` : s.subject.name].filter(Boolean).join(' ');
   return `suppression at ${s.where} (rule ${s.rule}, subject ${subject}: ${s.reason}) expired on ${s.expires}: it no longer suppresses anything; fix the finding or renew the suppression with a later date`;
 }
 
+/**
+ * Largest baseline read. A baseline is a JSON report: ten thousand findings with their evidence
+ * (at most a few kilobytes each) stay well under it; JSON.parse holds several times the size.
+ */
+export const MAX_BASELINE_BYTES = 64 << 20;
+
 /** Reads the finding ids of an earlier `-o json` report. */
 export async function loadBaseline(path: string): Promise<Baseline> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : describeError(err);
-    throw new UserError(`cannot read baseline ${path}: ${reason}`, 'write one with `ctrlscope check … --write-baseline FILE` (or `ctrlscope scan … -o json > FILE`)');
-  }
+  const text = await readUserFile(path, {
+    what: 'baseline',
+    maxBytes: MAX_BASELINE_BYTES,
+    tryMessage: 'write one with `ctrlscope check … --write-baseline FILE` (or `ctrlscope scan … -o json > FILE`)',
+  });
   return parseBaseline(text, path);
 }
 
