@@ -10,6 +10,7 @@ import * as collect from './commands/collect.js';
 import * as watch from './commands/watch.js';
 import * as demo from './commands/demo.js';
 import * as rules from './commands/rules.js';
+import * as serve from './commands/serve.js';
 
 /** The process as a command sees it. */
 export interface Io {
@@ -26,7 +27,7 @@ export interface CommandModule {
   register(program: Command, io: Io): void;
 }
 
-const COMMANDS: CommandModule[] = [scan, check, watch, demo, collect, explain, rules];
+const COMMANDS: CommandModule[] = [scan, check, watch, demo, collect, explain, rules, serve];
 
 /** The whole CLI. */
 export function buildProgram(io: Io): Command {

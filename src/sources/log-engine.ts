@@ -41,6 +41,8 @@ export interface LogEngineOptions {
   timeoutMs?: number;
   /** Called with the number of entries read, for progress. */
   onEntries?: (n: number) => void;
+  /** Called once the history up to `until` has been read (before following). */
+  onCaughtUp?: () => void;
 }
 
 /** One log entry: its stream's labels, its time in ns, and the line. */
@@ -291,6 +293,7 @@ export async function* logEngineSource(o: LogEngineOptions, signal: AbortSignal)
     }
   };
   yield* read(until);
+  o.onCaughtUp?.();
   while (o.follow && !signal.aborted) {
     await sleep(o.pollMs ?? 2000, signal).catch(() => undefined);
     if (signal.aborted) return;
