@@ -7,8 +7,13 @@ import type { FindingDraft, RuleId } from '../core/finding.js';
 /**
  * Which log lines an analyzer may care about. The parsing stage uses the union of all
  * analyzers' interests to skip building full events for lines nobody wants (the hot path of a
- * large scan). A line is wanted when it contains one of `keywords` (a substring) or its level is
- * at least `minLevel`. A rule module derives its interest from its vocabulary (src/analyzers/rule.ts).
+ * large scan). A line is wanted when it contains one of `keywords` or its level is at least
+ * `minLevel`. Keywords (and `countKeywords`) are plain substrings matched regardless of case:
+ * `ConfigMap` keeps a `configmap` line, so writing a word in one spelling is enough, and a
+ * keyword that is common in any case (`completed`) lets through every line holding it. With
+ * `--no-prefilter` (EngineOptions.prefilter false) every line is parsed and routed; a run must
+ * report the same findings either way (src/engine/prefilter.test.ts). A rule module derives its
+ * interest from its vocabulary (src/analyzers/rule.ts).
  */
 export interface LogInterest {
   keywords: readonly string[];

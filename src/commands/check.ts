@@ -7,7 +7,7 @@ import type { Io } from '../cli.js';
 import { describeError, EXIT, UserError } from '../core/errors.js';
 import type { Severity } from '../core/finding.js';
 import { RULE_IDS } from '../analyzers/index.js';
-import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
+import { addAnalysisFlags, addPrefilterFlag, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
 import { analyzeInputs, unreadableError } from './analyze.js';
 
 /** Output formats of `check`. */
@@ -33,7 +33,7 @@ export function register(program: Command, io: Io): void {
         'finding at or above --fail-on remains. Reports as text, JSON, SARIF 2.1.0, JUnit XML or Markdown.',
     )
     .argument('<path...>', 'files, directories, archives, bundles, or - for standard input');
-  addAnalysisFlags(cmd, CHECK_FORMATS)
+  addPrefilterFlag(addAnalysisFlags(cmd, CHECK_FORMATS))
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the check (default: the config file’s failOn, else warning)').choices(['critical', 'warning', 'info']))
     .option('--config <file>', 'config file: per-rule options and thresholds, suppressions (see docs/config.md)')
     .option('--baseline <file>', 'JSON report of an earlier run: fail only on findings that are not in it (by id)')
@@ -94,7 +94,7 @@ export async function runCheck(paths: string[], flags: CheckFlags, io: Io): Prom
   const { report, unreadable, loaded } = await analyzeInputs(
     paths,
     io,
-    { rules, since, until, ruleOptions: ruleOptionsOf(config), redact: flags.redact !== false },
+    { rules, since, until, ruleOptions: ruleOptionsOf(config), redact: flags.redact !== false, prefilter: flags.prefilter !== false },
     () => Promise.all([import('../report/index.js'), import('../report/json.js')]),
   );
   const [{ renderReport }, { renderJson }] = loaded;

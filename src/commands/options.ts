@@ -13,6 +13,8 @@ export interface AnalysisFlags {
   rules?: string;
   redact?: boolean;
   output?: string;
+  /** `--no-prefilter` (scan and check): false. */
+  prefilter?: boolean;
 }
 
 /** Adds --since/--until/--rules/--no-redact/-o to a command. */
@@ -23,6 +25,11 @@ export function addAnalysisFlags(cmd: Command, formats: readonly string[]): Comm
     .option('--until <time>', 'only events at or before TIME (same forms as --since)')
     .option('--rules <ids>', `comma-separated rules to run (default: all): ${RULE_IDS.join(', ')}`)
     .option('--no-redact', 'show secrets in evidence as they are (default: tokens, passwords, keys masked)');
+}
+
+/** Adds --no-prefilter (scan and check: the commands that read inputs to their end). */
+export function addPrefilterFlag(cmd: Command): Command {
+  return cmd.option('--no-prefilter', 'parse and analyse every line, not only lines holding a word some rule looks for (slower; the findings must be the same — use it to check)');
 }
 
 /** Parses `--since`/`--until`: an absolute time or a duration before `now`. */

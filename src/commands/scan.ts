@@ -1,7 +1,7 @@
 // `ctrlscope scan PATH...`: analyse logs, directories, archives and bundles; print the report.
 import type { Command } from 'commander';
 import type { Io } from '../cli.js';
-import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
+import { addAnalysisFlags, addPrefilterFlag, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
 import { analyzeInputs, unreadableError } from './analyze.js';
 import { addLogEngineFlags, logEngineOptionsFrom, type LogEngineFlags } from './log-engine-flags.js';
 import { UserError } from '../core/errors.js';
@@ -21,7 +21,7 @@ export function register(program: Command, io: Io): void {
         'and report queue-leak, duplicate-cr, stale-pending and reconcile-burst findings.',
     )
     .argument('[path...]', 'files, directories, archives, or - for standard input');
-  addLogEngineFlags(addAnalysisFlags(cmd, SCAN_FORMATS)).addHelpText(
+  addPrefilterFlag(addLogEngineFlags(addAnalysisFlags(cmd, SCAN_FORMATS))).addHelpText(
     'after',
     `
 Examples:
@@ -48,7 +48,7 @@ export async function runScan(paths: string[], flags: AnalysisFlags & LogEngineF
   if (!paths.length && !engine) throw new UserError('nothing to scan', 'name files, directories or archives, - for standard input, or a log engine with --logs-from URL --query Q');
   const ac = new AbortController();
   const extra = engine ? (await import('../sources/log-engine.js')).logEngineSource(engine, ac.signal) : undefined;
-  const { report, unreadable, loaded } = await analyzeInputs(paths, io, { rules, since, until, redact: flags.redact !== false, ...(extra ? { extra } : {}) }, () => import('../report/index.js'));
+  const { report, unreadable, loaded } = await analyzeInputs(paths, io, { rules, since, until, redact: flags.redact !== false, prefilter: flags.prefilter !== false, ...(extra ? { extra } : {}) }, () => import('../report/index.js'));
   const { renderReport } = loaded;
   io.stdout.write(renderReport(flags.output ?? 'text', report, { color: useColor(io.stdout, io.env) }));
   if (unreadable.length) {

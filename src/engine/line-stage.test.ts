@@ -24,6 +24,19 @@ describe('processChunk', () => {
     expect(events.map((e) => [e.line, e.fields.n])).toEqual([[4999, 4999], [9998, 9998], [14997, 14997], [19996, 19996]]);
   });
 
+  it('matches keywords and counted keywords regardless of case', () => {
+    const text = [
+      'I1102 10:00:00.000000       1 q.go:1] "PENDING work" n=1',
+      'I1102 10:00:01.000000       1 q.go:1] "reconciling" n=2',
+      'I1102 10:00:02.000000       1 q.go:1] "started stream" n=3',
+      'I1102 10:00:03.000000       1 q.go:1] "STARTED stream" n=4',
+      'I1102 10:00:04.000000       1 q.go:1] "nothing here" n=5',
+    ].join('\n');
+    const { events, out } = run(text);
+    expect(events.map((e) => e.fields.n)).toEqual([1, 2]);
+    expect(out.counted.map((c) => [c.count, c.first.message])).toEqual([[1, 'started stream'], [1, 'STARTED stream']]);
+  });
+
   it('decodes UTF-8 text (a chunk that is not pure ASCII) into the same lines', () => {
     const text = 'I1102 10:00:00.000000       1 q.go:1] "Pending für Größe" n=1\nI1102 10:00:01.000000       1 q.go:1] "Pending ✓" n=2\n';
     const { events, tally } = run(text);

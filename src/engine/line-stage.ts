@@ -9,13 +9,17 @@ import {
 } from '../parsers/index.js';
 import { W_CRI, wrap } from '../parsers/wrappers.js';
 
-/** Which lines deserve a full parse: every line, those at or above a level, or those with a keyword. */
+/**
+ * Which lines deserve a full parse: every line, those at or above a level, or those with a
+ * keyword. Keywords match regardless of case, as the detectors' own patterns do: a prefilter
+ * that matched `ConfigMap` but not `configmap` would decide a finding by capitalisation.
+ */
 export interface LineWant {
   all: boolean;
-  /** Source of a RegExp matching any keyword (kept as a string so it crosses to workers). */
+  /** Source of a RegExp matching any keyword, compiled case-insensitive (a string, so it crosses to workers). */
   keywords?: string;
   minRank: number;
-  /** Source of a RegExp matching keywords of lines that are only counted per message. */
+  /** Source of a RegExp matching keywords of lines that are only counted per message (case-insensitive too). */
   counts?: string;
 }
 
@@ -69,9 +73,9 @@ function compile(want: LineWant): Compiled {
   let c = compiled.get(key);
   if (!c) {
     if (compiled.size > 16) compiled.clear();
-    const full = want.keywords ? new RegExp(want.keywords) : undefined;
-    const any = want.counts ? new RegExp(want.keywords ? `${want.keywords}|${want.counts}` : want.counts) : full;
-    compiled.set(key, (c = { full, any, anyAll: any ? new RegExp(any.source, 'g') : undefined }));
+    const full = want.keywords ? new RegExp(want.keywords, 'i') : undefined;
+    const any = want.counts ? new RegExp(want.keywords ? `${want.keywords}|${want.counts}` : want.counts, 'i') : full;
+    compiled.set(key, (c = { full, any, anyAll: any ? new RegExp(any.source, 'gi') : undefined }));
   }
   return c;
 }

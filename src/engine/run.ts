@@ -23,6 +23,8 @@ export interface AnalyzeOptions {
   until?: number;
   ruleOptions?: Partial<Record<RuleId, Record<string, unknown>>>;
   redact?: boolean;
+  /** Parse only the lines some analyzer's interest covers (default true; see EngineOptions.prefilter). */
+  prefilter?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   /** Analyzers to run (default: all registered). */
@@ -76,6 +78,7 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
       until: opts.until,
       ruleOptions: opts.ruleOptions,
       redact: opts.redact,
+      prefilter: opts.prefilter,
       workers,
       pool,
     });
