@@ -42,7 +42,9 @@ describe('prefilter contract: capitalisation', () => {
     const file = join(dir, 'fan-out-lower.log');
     writeFileSync(file, fanOutLog('configmap'));
     const blind = ANALYZERS.map((a) =>
-      a.rule === 'reconcile-burst' && a.interest ? { ...a, interest: { ...a.interest, keywords: a.interest.keywords.filter((k) => !/configmap/i.test(k)) } } : a,
+      a.rule === 'reconcile-burst' && a.interest
+        ? { ...a, interest: { ...a.interest, keywords: a.interest.keywords.filter((k) => !/configmap/i.test(k)) }, interestFor: undefined }
+        : a,
     );
     const on = await findingsOf([file], true, blind);
     const off = await findingsOf([file], false, blind);
