@@ -11,6 +11,10 @@ import type { RuleId } from '../analyzers/rule.js';
 export type Severity = 'critical' | 'warning' | 'info';
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
+/** How sure a finding is: how many independent signals agreed, and how strong they are. */
+export type Confidence = 'high' | 'medium' | 'low';
+export const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
+
 /** What a finding is about; `name` is the most specific name known. */
 export interface Subject {
   kind: string;
@@ -46,8 +50,19 @@ export interface FindingDraft {
   remediation?: Remediation;
   firstSeen?: string;
   lastSeen?: string;
+  /**
+   * How sure the finding is. Low confidence (thin evidence, one weak signal) never stands above
+   * info: the engine caps it. Absent: derived from the severity (critical high, warning medium,
+   * info low).
+   */
+  confidence?: Confidence;
+  /** Names of the signals that agreed (kebab-case), e.g. ["trigger", "fan-out", "n-squared"]. */
+  signals?: string[];
+  /** Stable kebab-case id of the finding's variant (`hot-loop`, `fan-out`, `live-together`, …). */
+  variant?: string;
 }
 
+/** A finding as reported; the engine always sets confidence, signals and variant (reports read back from older JSON may lack them). */
 export interface Finding extends FindingDraft {
   id: string;
   remediation: Remediation;

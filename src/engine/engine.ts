@@ -422,7 +422,7 @@ export class Engine {
 
   private complete(d: FindingDraft): Finding {
     const evidence = this.redact ? d.evidence.map((e) => ({ ...e, text: redact(e.text) })) : d.evidence;
-    return { id: findingId(d), ...d, evidence, remediation: d.remediation ?? remediationFor(d.rule) };
+    return { id: findingId(d), ...completeConfidence(d), evidence, remediation: d.remediation ?? remediationFor(d.rule) };
   }
 
   /** What was read, with each log input's dominant format. */
@@ -518,3 +518,14 @@ export function findingId(d: Pick<FindingDraft, 'rule' | 'subject'>): string {
 }
 
 export type { LogFormat };
+
+/**
+ * A draft with confidence, signals and variant filled in: an analyzer's own, else derived from
+ * the severity (critical high, warning medium, info low), no signals named, variant `default`.
+ * Thin evidence never stands alone above info: a low-confidence finding is capped at info.
+ */
+export function completeConfidence<D extends FindingDraft>(d: D): D & Required<Pick<FindingDraft, 'confidence' | 'signals' | 'variant'>> {
+  const confidence = d.confidence ?? (d.severity === 'critical' ? 'high' : d.severity === 'warning' ? 'medium' : 'low');
+  const severity = confidence === 'low' && d.severity !== 'info' ? 'info' : d.severity;
+  return { ...d, severity, confidence, signals: d.signals ?? [], variant: d.variant ?? 'default' };
+}

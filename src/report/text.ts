@@ -52,6 +52,7 @@ function renderFinding(f: Finding, c: ChalkInstance, paint: ChalkInstance, maxEv
   ];
   const metrics = Object.entries(f.metrics).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`);
   if (metrics.length) lines.push(`    numbers: ${metrics.join(' ')}`);
+  if (f.confidence) lines.push(`    confidence: ${f.confidence}${f.signals?.length ? ` (${f.signals.join(' + ')})` : ''}${f.variant && f.variant !== 'default' ? `; variant ${f.variant}` : ''}`);
   if (f.firstSeen || f.lastSeen) lines.push(`    seen: ${f.firstSeen ?? '?'} → ${f.lastSeen ?? '?'}`);
   if (f.evidence.length) {
     lines.push('    evidence:');
