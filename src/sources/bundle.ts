@@ -469,6 +469,8 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
       listed = [];
     }
   }
+  for (const f of listed) if (f.unreadable !== undefined) bundleProblem(ctx, `${f.rel}: cannot read: ${f.unreadable}`);
+  listed = listed.filter((f) => f.unreadable === undefined);
   let t: number | undefined = layout.nameTime;
   for (const { rel } of listed) {
     if (!isTimestampPath(rel)) continue;

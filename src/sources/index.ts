@@ -8,6 +8,7 @@ import { archiveSource } from './archive.js';
 import { bundleSource, detectBundle, type BundleLayout } from './bundle.js';
 import { archiveType, fileSource, readHead, stdinSource, type ReadOptions } from './files.js';
 import type { Source, SourceItem } from './types.js';
+import { newInput } from './types.js';
 import { walkTree, type TreeFile } from './walk.js';
 
 /** A path that could not be read at all, and why. */
@@ -26,7 +27,9 @@ export interface OpenedPaths {
   workBytes: number;
 }
 
-type Plan = { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number; layout: BundleLayout; files: TreeFile[] };
+type Plan =
+  | { kind: 'unreadable'; path: string; reason: string }
+  | { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number; layout: BundleLayout; files: TreeFile[] };
 
 /** Resolves every path up front (so errors come before any output), then reads them in order. */
 export async function openPaths(
@@ -53,7 +56,7 @@ export async function openPaths(
         workBytes += files.reduce((n, f) => n + unpackedSize(f.path, f.size), 0);
         const layout = await detectBundle(p);
         if (layout) plans.push({ kind: 'bundle', path: p, size, layout, files });
-        else for (const f of files) plans.push(await planFile(f.path, f.size));
+        else for (const f of files) plans.push(f.unreadable !== undefined ? { kind: 'unreadable', path: f.path, reason: f.unreadable } : await planFile(f.path, f.size));
       } else if (st.isFile()) {
         totalBytes += st.size;
         workBytes += unpackedSize(p, st.size);
@@ -70,7 +73,8 @@ export async function openPaths(
   async function* all(): AsyncGenerator<SourceItem> {
     for (const plan of plans) {
       if (opts.signal?.aborted) return;
-      if (plan.kind === 'stdin') yield* stdinSource((opts.stdin ?? process.stdin) as never, opts);
+      if (plan.kind === 'unreadable') yield unreadableItem(plan.path, plan.reason);
+      else if (plan.kind === 'stdin') yield* stdinSource((opts.stdin ?? process.stdin) as never, opts);
       else if (plan.kind === 'file') yield* fileSource(plan.path, opts);
       else if (plan.kind === 'archive') yield* archiveSource(plan.path, opts);
       else yield* bundleSource(plan.path, plan.layout, opts, plan.files);
@@ -79,8 +83,25 @@ export async function openPaths(
   return { source: all(), unreadable, totalBytes, workBytes };
 }
 
+/**
+ * A file or folder inside a directory the user named that cannot be read: listed as an input
+ * of its own with the reason as its problem, the rest of the directory is analysed (the
+ * contract's "partly unreadable input").
+ */
+function unreadableItem(path: string, reason: string): SourceItem {
+  const input = newInput(path, 'log');
+  input.report.problems.push(`cannot read: ${reason}`);
+  return { type: 'events', input, events: [] };
+}
+
 async function planFile(path: string, size: number): Promise<Plan> {
-  const head = readHead(path, 1024);
+  let head: Buffer;
+  try {
+    head = readHead(path, 1024);
+  } catch {
+    // Unreadable after all (permissions, removed meanwhile): the file source reports why.
+    return { kind: 'file', path, size };
+  }
   return (await archiveType(path, head)) ? { kind: 'archive', path, size } : { kind: 'file', path, size };
 }
 

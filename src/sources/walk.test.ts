@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,17 @@ describe('walkTree', () => {
     ]);
   });
 
-  it('throws for a folder that cannot be listed', () => {
+  it('lists a FIFO below the folder as unreadable instead of opening it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-walk-'));
+    writeFileSync(join(dir, 'a.log'), 'x');
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    expect(walkTree(dir)).toEqual([
+      { path: join(dir, 'a.log'), rel: 'a.log', size: 1 },
+      { path: join(dir, 'pipe'), rel: 'pipe', size: 0, unreadable: 'a named pipe (FIFO), not a regular file: skipped' },
+    ]);
+  });
+
+  it('throws for the folder itself when it cannot be listed', () => {
     expect(() => walkTree(join(tmpdir(), 'ctrlscope-walk-missing-folder'))).toThrow(/ENOENT/);
   });
 });

@@ -6,33 +6,66 @@
 // synchronously, as here, 35 ms. Nothing else runs on this thread before the scan starts.
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
+import { describeError } from '../core/errors.js';
 import { compareText } from '../core/order.js';
 
-/** A regular file found by walkTree: its path, its path relative to the walked folder ('/'-separated), its size. */
+/**
+ * A regular file found by walkTree: its path, its path relative to the walked folder
+ * ('/'-separated), its size. An entry with `unreadable` is a file or folder under the walked
+ * folder that could not be listed or is not a regular file (a FIFO, a socket, a device): it is
+ * reported as a problem of the input, and the rest is read.
+ */
 export interface TreeFile {
   path: string;
   rel: string;
   size: number;
+  /** Why this path cannot be read ("permission denied", "a named pipe, not a regular file"). */
+  unreadable?: string;
 }
 
 /**
  * Regular files under `dir`, depth-first in name order (by code unit, the same on every
- * machine); symbolic links and other special files are skipped, never followed. Throws the first
- * error (an unreadable folder or file), as readdirSync and statSync do.
+ * machine); symbolic links are skipped, never followed. A folder or file below `dir` that cannot
+ * be listed or sized, and a special file, is an entry with `unreadable` set; only a `dir` that
+ * cannot be listed at all throws, as readdirSync does.
  */
 export function walkTree(dir: string): TreeFile[] {
   const out: TreeFile[] = [];
-  walkInto(dir, '', out);
+  walkInto(dir, '', out, readdirSync(dir, { withFileTypes: true }));
   return out;
 }
 
-function walkInto(dir: string, rel: string, out: TreeFile[]): void {
-  const entries: Dirent[] = readdirSync(dir, { withFileTypes: true });
+function walkInto(dir: string, rel: string, out: TreeFile[], entries: Dirent[]): void {
   entries.sort((a, b) => compareText(a.name, b.name));
   for (const e of entries) {
     const path = join(dir, e.name);
     const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) walkInto(path, r, out);
-    else if (e.isFile()) out.push({ path, rel: r, size: statSync(path).size });
+    if (e.isDirectory()) {
+      let children: Dirent[];
+      try {
+        children = readdirSync(path, { withFileTypes: true });
+      } catch (err) {
+        out.push({ path, rel: `${r}/`, size: 0, unreadable: `folder cannot be listed: ${reasonOf(err)}` });
+        continue;
+      }
+      walkInto(path, r, out, children);
+    } else if (e.isFile()) {
+      try {
+        out.push({ path, rel: r, size: statSync(path).size });
+      } catch (err) {
+        out.push({ path, rel: r, size: 0, unreadable: reasonOf(err) });
+      }
+    } else if (!e.isSymbolicLink()) {
+      const what = e.isFIFO() ? 'a named pipe (FIFO)' : e.isSocket() ? 'a socket' : 'a device';
+      out.push({ path, rel: r, size: 0, unreadable: `${what}, not a regular file: skipped` });
+    }
   }
+}
+
+/** A short reason for a failed readdir or stat. */
+export function reasonOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory (removed while being read?)';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return describeError(err);
 }
