@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../core/event.js';
-import type { Finding, RuleId } from '../../core/finding.js';
+import type { Finding, FindingDraft, RuleId } from '../../core/finding.js';
 import { SEVERITY_RANK } from '../../core/finding.js';
 import { Engine } from '../../engine/engine.js';
 import { PromReader } from '../../parsers/prometheus.js';
 import { newInput } from '../../sources/types.js';
-import { failureOf, parseGoDuration, queueLeak, statusOf } from './queue-leak.js';
+import { errorClassOf, failureOf, parseGoDuration, queueLeak, statusOf } from './queue-leak.js';
 import { parseLine } from '../../parsers/index.js';
 
 const TESTDATA = fileURLToPath(new URL('../testdata/', import.meta.url));
@@ -167,5 +167,131 @@ describe('queue-leak line recognition', () => {
     ['soon', undefined],
   ])('parses Go duration %s', (s, ms) => {
     expect(parseGoDuration(s)).toBe(ms);
+  });
+});
+
+describe('queue-leak: keyed failures in the words of other controllers', () => {
+  it.each([
+    [
+      '{"severity":"ERROR","timestamp":"2023-02-17T12:23:06.314986042Z","logger":"controller","caller":"controller/controller.go:566","message":"Reconcile error","knative.dev/controller":"knative.dev.serving.pkg.reconciler.labeler.Reconciler","knative.dev/kind":"serving.knative.dev.Route","knative.dev/key":"kserve/sklearn-iris","error":"failed to set finalizers"}',
+      { kind: 'Route', namespace: 'kserve', name: 'sklearn-iris', controller: 'knative.dev.serving.pkg.reconciler.labeler.Reconciler' },
+      'other',
+    ],
+    [
+      "2025/08/03 19:35:13 [ERROR] error syncing 'c-jzl7m': handler cluster-deploy: cannot connect to the cluster's Kubernetes API, requeuing",
+      { kind: 'Key', namespace: null, name: 'c-jzl7m', controller: 'cluster-deploy' },
+      'other',
+    ],
+    [
+      'E0905 14:47:55.129404       1 controller.go:116] loading OpenAPI spec for "v1beta1.metrics.k8s.io" failed with: failed to retrieve openAPI spec, http error: ResponseCode: 503, Body: service unavailable',
+      { kind: 'APIService', namespace: null, name: 'v1beta1.metrics.k8s.io', controller: 'controller.go' },
+      'other',
+    ],
+    [
+      'E1214 08:00:00.000000       1 base_controller.go:270] "StaticResourceController" controller failed to sync "key", err: the server could not find the requested resource',
+      { kind: 'Key', namespace: null, name: 'key', controller: 'StaticResourceController' },
+      'gone',
+    ],
+    [
+      "2021/10/28 10:30:21 [ERROR] error syncing 'default': handler secretsController: Internal error occurred: failed calling webhook \"rancher.cattle.io\": x509: certificate has expired or is not yet valid, requeuing",
+      { kind: 'Key', namespace: null, name: 'default', controller: 'secretsController' },
+      'tls',
+    ],
+    [
+      // A JSON line cut short: no parser reads it, its key fields are still there.
+      '{"severity":"ERROR","timestamp":"2022-02-23T18:07:26.194504679Z","message":"Reconcile error","knative.dev/key":"default/hello-world","error":"Post \\"https://w.svc:443\\": dial tcp: lookup w.svc on 10.96.0.10:53: no such host","stacktrace":"knative.dev/pkg/contr',
+      { kind: 'Object', namespace: 'default', name: 'hello-world', controller: null },
+      'host',
+    ],
+  ])('%s', (line, subject, cls) => {
+    const f = failureOf(parseLine(line, 1, opts));
+    expect(f?.subject).toEqual(subject);
+    expect(f?.cls).toBe(cls);
+    expect(f?.requeueOnly).toBe(false);
+  });
+
+  it('a record that only says the key was requeued is a requeue, not a second failure', () => {
+    const f = failureOf(parseLine('I0905 14:47:55.129411       1 controller.go:129] OpenAPI AggregationController: action for item v1beta1.metrics.k8s.io: Rate Limited Requeue.', 1, opts));
+    expect(f?.subject.name).toBe('v1beta1.metrics.k8s.io');
+    expect(f?.requeueOnly).toBe(true);
+  });
+
+  it('list/watch and leader-election failures name no queued key', () => {
+    for (const line of [
+      'E0114 08:23:03.355594       1 leaderelection.go:331] error retrieving resource lock kube-system/kube-controller-manager: Get https://localhost:8443/api: x509: certificate signed by unknown authority',
+      'E1015 11:56:46.971210    2901 reflector.go:178] k8s.io/client-go/informers/factory.go:135: Failed to list *v1.StorageClass: x509: certificate signed by unknown authority',
+    ]) {
+      expect(failureOf(parseLine(line, 1, opts))).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['401 Bad credentials', 'auth'],
+    ['x509: certificate signed by unknown authority', 'tls'],
+    ['dial tcp: lookup db on 10.96.0.10:53: no such host', 'host'],
+    ['no matches for kind "DeploymentConfig" in version "apps.openshift.io/v1"', 'gone'],
+    ['Operation cannot be fulfilled on widgets.example.io "w": the object has been modified', 'transient'],
+    ['context deadline exceeded', 'other'],
+  ])('error class of "%s" is %s', (text, cls) => {
+    expect(errorClassOf(text)).toBe(cls);
+  });
+});
+
+describe('queue-leak: thin evidence gives a note, never a warning', () => {
+  const run = (lines: string[]) => {
+    const a = queueLeak.create({ options: {} });
+    lines.forEach((l, i) => a.onEvent(parseLine(l, i + 1, opts)));
+    return a.flush() as (FindingDraft & { confidence?: string; variant?: string; signals?: string[] })[];
+  };
+  const cr = (t: string, err: string) =>
+    `${t}\tERROR\tReconciler error\t{"controller": "repository", "controllerKind": "Repository", "namespace": "default", "name": "r1", "error": "${err}"}`;
+
+  it('one failure with an error retrying cannot heal: an info note of low confidence', () => {
+    const f = run([cr('2026-11-20T09:00:00.000Z', 'failed to get repo: GET https://api.github.com/repos/r1: 401 Bad credentials []')]);
+    expect(f.map((x) => [x.severity, x.subject.name, x.variant, x.confidence, x.signals])).toEqual([['info', 'r1', 'auth-retry', 'low', ['keyed-failures', 'cannot-heal']]]);
+    expect(f[0]!.title).toBe('repository fails on Repository default/r1 with an error retrying cannot heal');
+  });
+
+  it('four auth failures in one window: still a note (warnings need them in 3 windows)', () => {
+    const f = run(['00.000', '00.005', '00.015', '00.035'].map((s) => cr(`2026-11-20T09:00:${s}Z`, 'Unauthorized')));
+    expect(f.map((x) => [x.severity, x.variant, x.metrics['failures'], x.metrics['authErrors']])).toEqual([['info', 'auth-retry', 4, 4]]);
+  });
+
+  it('a success of the key ends the streak: no note', () => {
+    const f = run([
+      cr('2026-11-20T09:00:00.000Z', 'x509: certificate has expired or is not yet valid'),
+      '{"severity":"info","timestamp":"2026-11-20T09:00:01Z","message":"Reconcile succeeded","knative.dev/controller":"repository","knative.dev/key":"default/r1"}',
+    ]);
+    expect(f).toEqual([]);
+  });
+
+  it('other errors: three failures in one window is a backoff burst (nothing), across two windows a note', () => {
+    const burst = run(['00.000', '00.005', '00.015'].map((s) => cr(`2026-11-20T09:00:${s}Z`, 'context deadline exceeded')));
+    expect(burst).toEqual([]);
+    const spread = run(['09:00:10', '09:00:40', '09:01:10'].map((t) => cr(`2026-11-20T${t}.000Z`, 'context deadline exceeded')));
+    expect(spread.map((x) => [x.severity, x.variant, x.confidence, x.metrics['windows']])).toEqual([['info', 'repeated-failure', 'low', 3]]);
+    expect(spread[0]!.summary).toBe('default/r1: 3 failures over 3 resync windows of 30 s; the key failed 3 times in a row across 3 resync windows with no success between.');
+  });
+
+  it('conflicts heal by design: never a note on their own', () => {
+    const f = run(['09:00:10', '09:00:40', '09:01:10'].map((t) => cr(`2026-11-20T${t}.000Z`, 'Operation cannot be fulfilled on repositories \\"r1\\": the object has been modified')));
+    expect(f).toEqual([]);
+  });
+
+  it('one APIService that two kube-aggregator controllers each fail on a few times: one note for the object', () => {
+    const f = run([
+      'E1231 04:14:29.511397       1 available_controller.go:419] v1beta1.metrics.k8s.io failed with: failing or missing response from https://10.32.81.244:443/apis/metrics.k8s.io/v1beta1: net/http: request canceled (Client.Timeout exceeded while awaiting headers)',
+      'E1231 04:14:30.485337       1 controller.go:114] loading OpenAPI spec for "v1beta1.metrics.k8s.io" failed with: failed to retrieve openAPI spec, http error: ResponseCode: 503',
+      'I1231 04:14:30.485366       1 controller.go:127] OpenAPI AggregationController: action for item v1beta1.metrics.k8s.io: Rate Limited Requeue.',
+      'E1231 04:14:34.511927       1 available_controller.go:419] v1beta1.metrics.k8s.io failed with: failing or missing response from https://10.32.81.244:443/apis/metrics.k8s.io/v1beta1: net/http: request canceled (Client.Timeout exceeded while awaiting headers)',
+    ]);
+    expect(f.map((x) => [x.severity, x.subject, x.metrics])).toEqual([
+      [
+        'info',
+        { kind: 'APIService', namespace: null, name: 'v1beta1.metrics.k8s.io', controller: 'AvailableConditionController, controller.go' },
+        { windowSeconds: 30, failures: 3, windows: 2, controllers: 2, requeues: 1 },
+      ],
+    ]);
+    expect(f[0]!.evidence.map((e) => e.source)).toEqual(['test.log:1', 'test.log:2', 'test.log:3', 'test.log:4']);
   });
 });

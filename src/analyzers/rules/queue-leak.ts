@@ -11,7 +11,7 @@ import { strField } from '../../core/event.js';
 import type { Evidence, FindingDraft, Severity, Subject } from '../../core/finding.js';
 import { AuditStatsCollector, type HotObject } from '../audit-stats.js';
 import type { Analyzer, AnalyzerContext } from '../types.js';
-import { defineRule } from '../rule.js';
+import { defineRule, vocabularyOption } from '../rule.js';
 
 /** Distinct keys (and queues) tracked at once; the least recently updated is dropped beyond it. */
 export const MAX_KEYS = 10_000;
@@ -80,13 +80,36 @@ interface KeyState {
   lastEv: Evidence;
   overlaps: number;
   overlapEv: Evidence[];
+  /** Failures whose error retrying cannot heal (401/403, TLS, unknown host, an API not served), and in how many windows. */
+  healless: number;
+  healWindows: number;
+  lastHealWin: number;
+  healClass?: ErrorClass;
+  /** Conflicts and other errors the next attempt heals by design. */
+  transient: number;
+  /** Failures (not transient) since the key last succeeded, and the longest such run. */
+  streak: number;
+  maxStreak: number;
+  successes: number;
+  /** Records that only say the key was requeued. */
+  requeueMarks: number;
+  /** Time of the first and last failure (undefined when the lines carry no time). */
+  firstFail?: number;
+  lastFailT?: number;
 }
+
+/** What a finding says about how sure it is, and which signals agreed (additive to the contract). */
+type Draft = FindingDraft & { confidence: 'high' | 'medium' | 'low'; signals: string[]; variant: string };
 
 /** Where a failure line came from and which key it names. */
 interface Failure {
   key: string;
   subject: Subject;
   text: string;
+  /** Why it failed, as far as the text tells. */
+  cls: ErrorClass;
+  /** A record that only says the key was requeued (the failure itself is logged elsewhere). */
+  requeueOnly: boolean;
 }
 
 /** Per-queue samples of the client-go workqueue metrics. */
@@ -109,7 +132,19 @@ const MAX_SAMPLES = 4096;
 
 const APISERVICE_RE = /^v\d+(?:(?:alpha|beta)\d+)?\.[a-z0-9][a-z0-9.-]*$/;
 const FAILED_WITH_RE = /^"?([^\s"]+) failed with: /;
-const SYNC_ERR_RE = /\b(?:error|failed|failure) (?:syncing|processing|to sync|to process|to reconcile|reconciling)\s+(?:key\s+)?["'`]?([^\s"'`,;]+?)["'`]?(?:[:,;]|\s|$)/i;
+/** `… "v1beta1.metrics.k8s.io" failed with: …` (kube-aggregator's OpenAPI controller and others). */
+const QUOTED_FAILED_RE = /(["'`])([\w.:-]+(?:\/[\w.:-]+)?)\1\s+failed\b/;
+/** `action for item <key>: Rate Limited Requeue`, `key=<key>`, `Re-queuing item "<key>"`. */
+const ITEM_KEY_RE = /\b(?:item|key)(?:=|:\s*|\s+)(?:(["'`])([\w.:-]+(?:\/[\w.:-]+)?)\1|([\w.:-]+(?:\/[\w.:-]+)?))(?=[:,;\s]|$)/i;
+/** `Sync node-csr-abc failed with : …` (kube-controller-manager's certificate controllers). */
+const SYNC_NAMED_FAILED_RE = /\bsync(?:ing)?\s+["'`]?([\w.:-]+(?:\/[\w.:-]+)?)["'`]?\s+failed\b/i;
+/**
+ * The record names its controller in words: wrangler's `… handler cluster-deploy: …`, library-go's
+ * `"StaticResourceController" controller failed to sync "key"`.
+ */
+const HANDLER_RE = /\bhandler ([\w.-]+):|"([\w.-]+)" controller\b/;
+/** Failures of list/watch and of leader election name no queued key: they are not keyed failures. */
+const REFLECTOR_FAIL_RE = /\bfailed to (?:list|watch)\b|\bwatch of \*|\berror retrieving resource lock\b|\bfailed to (?:acquire|renew) lease\b/i;
 const KEY_RE = /^[\w.:-]+(?:\/[\w.:-]+)?$/;
 const REFLECTOR_RE = /Starting reflector \*?(?:[\w]+\.)?([A-Za-z0-9]+) \(([0-9hms.]+)\)/;
 const STATUS_RE = /(?:bad status(?: from \S+)?: |\bstatus(?:\s*code)?[=: ]+\s*"?|\bcode[=: ]+\s*)(\d{3})\b/i;
@@ -161,46 +196,239 @@ function loggerController(logger: string | undefined): string | undefined {
   return dot >= 0 ? logger.slice(dot + 1) : logger;
 }
 
-/** The object a controller-runtime line is about: `namespace`/`name`, the `<Kind>` object ref, or `request`. */
-function objectRef(f: Record<string, FieldValue>): { namespace: string | null; name: string } | undefined {
+/** Fields that name the key, when no vocabulary says otherwise (see QUEUE_LEAK_VOCABULARY.keyFields). */
+const KEY_FIELDS = ['knative.dev/key', 'key', 'request', 'object', 'item'];
+
+/**
+ * The object a record is about, from its fields: `namespace`/`name`, the `<Kind>` object ref of
+ * controller-runtime, or a key field (`request`, `key`, `knative.dev/key`, `object`, …) holding
+ * `ns/name` or an object `{name, namespace}`.
+ */
+function objectRef(f: Record<string, FieldValue>, keyFields: readonly string[] = KEY_FIELDS): { namespace: string | null; name: string } | undefined {
   const name = strField(f, 'name');
-  if (name) return { namespace: strField(f, 'namespace') ?? null, name };
+  if (name && KEY_RE.test(name)) return { namespace: strField(f, 'namespace') ?? null, name };
   const kind = strField(f, 'controllerKind');
   const ref = kind ? f[kind] : undefined;
   if (ref && typeof ref === 'object' && !Array.isArray(ref)) {
     const n = strField(ref, 'name');
     if (n) return { namespace: strField(ref, 'namespace') ?? null, name: n };
   }
-  const req = strField(f, 'request') ?? strField(f, 'key');
-  if (req && KEY_RE.test(req)) {
-    const slash = req.indexOf('/');
-    return slash >= 0 ? { namespace: req.slice(0, slash), name: req.slice(slash + 1) } : { namespace: null, name: req };
+  for (const k of keyFields) {
+    const v = f[k];
+    if (typeof v === 'string' && KEY_RE.test(v)) {
+      const slash = v.indexOf('/');
+      return slash >= 0 ? { namespace: v.slice(0, slash), name: v.slice(slash + 1) } : { namespace: null, name: v };
+    }
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const n = strField(v, 'name');
+      if (n) return { namespace: strField(v, 'namespace') ?? null, name: n };
+    }
   }
   return undefined;
 }
 
-/** Recognises a per-key failure record; undefined for any other line. */
-export function failureOf(e: LogEvent): Failure | undefined {
-  const f = e.fields;
+/**
+ * The words queue-leak matches, as data: one list per purpose. `failures` and `requeues` are
+ * kept by the engine's line filter (with every line at error level or above); the other lists
+ * only refine lines that already reach the analyzer. Matching is case-insensitive.
+ */
+export const QUEUE_LEAK_VOCABULARY = {
+  failures: {
+    about: 'per-key failure records below error level: sync, process, reconcile and requeue wording of client-go, controller-runtime, Knative, wrangler, cert-manager and kube-aggregator',
+    words: ['failed with: ', 'econcil', 'rror syncing', 'ailed to sync', 'rror processing', 'ailed to process', 'rror handling'],
+  },
+  requeues: { about: 'records saying a key goes back to its queue', words: ['equeu', 'e-queu'] },
+  syncPhrases: {
+    about: 'phrases after which a failure record names its key ("error syncing \'ns/name\'")',
+    words: [
+      'error syncing', 'failed to sync', 'failed syncing', 'error processing', 'failed to process', 'error reconciling', 'failed to reconcile',
+      'error handling', 'failed to handle', 'failure syncing', 'failure processing', 're-queuing item', 'requeuing item', 'requeueing item',
+    ],
+    prefilter: 'none',
+  },
+  failureWords: {
+    about: 'words that make a record below error level a failure',
+    words: ['failed', 'error', 'failure', 'unable to', 'cannot ', 'could not', 'requeu', 're-queu'],
+    prefilter: 'none',
+  },
+  keyFields: {
+    about: 'fields that name the key a record is about (besides name/namespace and controller-runtime object refs)',
+    words: ['knative.dev/key', 'key', 'request', 'object', 'item'],
+    prefilter: 'none',
+  },
+  authErrors: { about: 'errors of credentials and permissions (401/403): retrying cannot heal them', words: ['unauthorized', 'forbidden', 'bad credentials', 'invalid credentials', 'authentication required', 'invalid bearer token'], prefilter: 'none' },
+  tlsErrors: {
+    about: 'certificate and TLS errors: retrying cannot heal them',
+    words: ['x509: ', 'certificate has expired', 'certificate signed by unknown authority', 'tls: failed to verify', 'tls: bad certificate', 'certificate is valid for', 'certificate is not valid'],
+    prefilter: 'none',
+  },
+  hostErrors: { about: 'names that do not resolve: retrying cannot heal them', words: ['no such host', 'server misbehaving'], prefilter: 'none' },
+  goneErrors: {
+    about: 'an API the server does not serve (a removed group or version): retrying cannot heal it',
+    words: ['the server could not find the requested resource', 'no matches for kind', 'could not find the requested resource', 'the server does not allow this method'],
+    prefilter: 'none',
+  },
+  transientErrors: {
+    about: 'errors the next attempt heals by design (optimistic-concurrency conflicts): they never make a note on their own',
+    words: ['the object has been modified', 'operation cannot be fulfilled', 'please apply your changes to the latest version'],
+    prefilter: 'none',
+  },
+  successes: {
+    about: 'records saying a key was handled successfully (they end a failure streak)',
+    // Stems: the line filter matches case-sensitively ("Successfully synced", "successfully synced").
+    words: ['uccessfully synced', 'ynced successfully', 'econcile succeeded', 'econciled successfully', 'uccessfully reconciled', 'ync succeeded', 'econciliation succeeded'],
+  },
+} as const;
+
+type VocabName = keyof typeof QUEUE_LEAK_VOCABULARY;
+const escapeRe = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const wordsOf = (name: VocabName, extra: Readonly<Record<string, readonly string[]>> = {}): string[] => [
+  ...QUEUE_LEAK_VOCABULARY[name].words,
+  ...(extra[name] ?? []),
+];
+const anyRe = (name: VocabName, extra?: Readonly<Record<string, readonly string[]>>): RegExp => new RegExp(wordsOf(name, extra).map(escapeRe).join('|'), 'i');
+
+/** Why a failure record failed, as far as its text tells: the errors retrying cannot heal, conflicts, or other. */
+export type ErrorClass = 'auth' | 'tls' | 'host' | 'gone' | 'transient' | 'other';
+/** The classes of errors that retrying cannot heal. */
+const CANNOT_HEAL: ReadonlySet<ErrorClass> = new Set(['auth', 'tls', 'host', 'gone']);
+
+/** The matchers built from the vocabulary (and a config's extra words). */
+interface Matchers {
+  failureWord: RegExp;
+  requeue: RegExp;
+  syncKey: RegExp;
+  success: RegExp;
+  classes: [ErrorClass, RegExp][];
+  keyFields: string[];
+}
+
+/** A key-like token: `name`, `ns/name`, `v1beta1.group.io`. */
+const KEY_TOKEN = "[\\w.:-]+(?:/[\\w.:-]+)?";
+
+export function matchersOf(extra: Readonly<Record<string, readonly string[]>> = {}): Matchers {
+  const phrases = wordsOf('syncPhrases', extra).map(escapeRe).join('|');
+  return {
+    failureWord: anyRe('failureWords', extra),
+    requeue: new RegExp(`${anyRe('requeues', extra).source}`, 'i'),
+    syncKey: new RegExp(`(?:${phrases})\\s+(?:(?:key|item|object)\\s+)?(?:(["'\u0060])(${KEY_TOKEN})\\1|(${KEY_TOKEN}))(?=[:,;\\s]|$)`, 'i'),
+    success: anyRe('successes', extra),
+    classes: [
+      ['auth', anyRe('authErrors', extra)],
+      ['tls', anyRe('tlsErrors', extra)],
+      ['host', anyRe('hostErrors', extra)],
+      ['gone', anyRe('goneErrors', extra)],
+      ['transient', anyRe('transientErrors', extra)],
+    ],
+    keyFields: wordsOf('keyFields', extra),
+  };
+}
+
+const DEFAULT_MATCHERS = matchersOf();
+
+/** The class of a failure's text: the first list whose words it holds (a 401/403 status is auth). */
+export function errorClassOf(text: string, m: Matchers = DEFAULT_MATCHERS): ErrorClass {
+  const code = statusOf(text);
+  if (code === 401 || code === 403) return 'auth';
+  for (const [cls, re] of m.classes) if (re.test(text)) return cls;
+  return 'other';
+}
+
+/** Keys named in a message's own words, most specific structure first (a trailing `:` or `.` is punctuation). */
+function messageKey(msg: string, m: Matchers): { key: string; quoted: boolean } | undefined {
+  const k = messageKeyRaw(msg, m);
+  return k ? { key: k.key.replace(/[:.]+$/, ''), quoted: k.quoted } : undefined;
+}
+
+function messageKeyRaw(msg: string, m: Matchers): { key: string; quoted: boolean } | undefined {
+  let x = FAILED_WITH_RE.exec(msg);
+  if (x) return { key: x[1]!, quoted: true };
+  x = QUOTED_FAILED_RE.exec(msg);
+  if (x) return { key: x[2]!, quoted: true };
+  x = m.syncKey.exec(msg);
+  if (x) return x[2] ? { key: x[2], quoted: true } : { key: x[3]!, quoted: false };
+  x = ITEM_KEY_RE.exec(msg);
+  if (x) return x[2] ? { key: x[2], quoted: true } : { key: x[3]!, quoted: false };
+  x = SYNC_NAMED_FAILED_RE.exec(msg);
+  if (x) return { key: x[1]!, quoted: false };
+  return undefined;
+}
+
+/** A plausible object key: quoted keys may be single words; bare ones need a `/`, `.`, `-` or digit. */
+function keyLike(key: string, quoted: boolean): boolean {
+  return KEY_RE.test(key) && key.length <= 253 && (quoted || /[/.\-\d]/.test(key));
+}
+
+/** The kind a record names for its object (controller-runtime, Knative, older operator-sdk fields). */
+function kindOf(f: Record<string, FieldValue>, name: string): string {
+  const k = strField(f, 'controllerKind') ?? strField(f, 'reconciler kind') ?? strField(f, 'knative.dev/kind');
+  if (k) return k.slice(k.lastIndexOf('.') + 1) || k;
+  return APISERVICE_RE.test(name) ? 'APIService' : 'Object';
+}
+
+/**
+ * The string fields of a JSON object inside a line no parser could read (a truncated JSON line, a
+ * console line whose fields are JSON): `"key": "value"` pairs, at most 64.
+ */
+function textFields(text: string): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  if (!text.includes('":')) return out;
+  const re = /"([\w./ -]{1,64})"\s*:\s*"((?:[^"\\]|\\.){0,512})"/g;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = re.exec(text)) && n++ < 64) if (!(m[1]! in out)) out[m[1]!] = m[2]!;
+  return out;
+}
+
+/** The controller a record comes from: its fields, its logger, a wrangler handler, or its source file. */
+function controllerOf(e: LogEvent, msg: string, f: Record<string, FieldValue> = e.fields): string | null {
+  const c = strField(f, 'controller') ?? strField(f, 'knative.dev/controller');
+  if (c) return c;
+  const h = HANDLER_RE.exec(msg);
+  if (h) return h[1] ?? h[2]!;
+  if (e.logger && e.logger !== 'UnhandledError') return loggerController(e.logger) ?? e.logger;
+  return callerFile(e.caller) ?? null;
+}
+
+/**
+ * Recognises a per-key failure record; undefined for any other line. Structure before words: a
+ * keyed failure is a record at error level, or worded as a failure or a requeue, that names an
+ * object key (a key field such as `key`, `knative.dev/key`, `request` or `object`,
+ * name/namespace fields, a controller-runtime object ref, a quoted key after a sync phrase,
+ * `<key> failed with:`, `item <key>`).
+ */
+export function failureOf(e: LogEvent, m: Matchers = DEFAULT_MATCHERS): Failure | undefined {
+  const f = e.format === 'unknown' && Object.keys(e.fields).length === 0 ? textFields(e.message) : e.fields;
   const err = strField(f, 'err') ?? strField(f, 'error') ?? '';
   const msg = e.message;
-  if (msg.startsWith('Reconciler error')) {
-    const ref = objectRef(f);
-    if (!ref) return undefined;
-    const controller = strField(f, 'controller') ?? loggerController(e.logger) ?? null;
-    const kind = strField(f, 'controllerKind') ?? 'Object';
-    const key = `${controller ?? ''}|${ref.namespace ?? ''}/${ref.name}`;
-    return { key, subject: { kind, namespace: ref.namespace, name: ref.name, controller }, text: `${msg} ${err}` };
+  const errorLevel = e.level === 'error' || e.level === 'fatal';
+  const requeue = m.requeue.test(msg);
+  if (!errorLevel && !requeue && !m.failureWord.test(msg)) return undefined;
+  if (REFLECTOR_FAIL_RE.test(msg)) return undefined;
+  const text = err ? `${msg} ${err}` : msg;
+  const cls = errorClassOf(text, m);
+  // 1. The record's fields name the object.
+  const ref = objectRef(f, m.keyFields);
+  if (ref) {
+    const controller = controllerOf(e, msg, f);
+    const kind = kindOf(f, ref.name);
+    return {
+      key: `${controller ?? ''}|${ref.namespace ?? ''}/${ref.name}`,
+      subject: { kind, namespace: ref.namespace, name: ref.name, controller },
+      text,
+      cls,
+      requeueOnly: requeue && !errorLevel && !err && !m.failureWord.test(msg.replace(m.requeue, '')),
+    };
   }
-  // kube-aggregator available controller: `<key> failed with: …`, plain or as err="…" of "Unhandled Error".
-  let m = FAILED_WITH_RE.exec(msg);
-  let text = msg;
-  if (!m && err) {
-    m = FAILED_WITH_RE.exec(err);
-    text = err;
+  // 2. kube-aggregator's `<key> failed with: …`, plain or as err="…" of "Unhandled Error".
+  let a = FAILED_WITH_RE.exec(msg);
+  let atext = msg;
+  if (!a && err) {
+    a = FAILED_WITH_RE.exec(err);
+    atext = err;
   }
-  if (m) {
-    const name = m[1]!;
+  if (a && keyLike(a[1]!, true)) {
+    const name = a[1]!;
     const file = callerFile(e.caller);
     let controller: string | null = null;
     if (file === 'available_controller.go') controller = 'AvailableConditionController';
@@ -209,39 +437,66 @@ export function failureOf(e: LogEvent): Failure | undefined {
     const apiService = APISERVICE_RE.test(name) || controller?.includes('Availab') === true;
     if (apiService && !controller?.includes('Availab')) controller = 'AvailableConditionController';
     const kind = apiService ? 'APIService' : 'Key';
-    return { key: `${controller ?? ''}|${name}`, subject: { kind, namespace: null, name, controller }, text };
+    return { key: `${controller ?? ''}|${name}`, subject: { kind, namespace: null, name, controller }, text: atext, cls: errorClassOf(atext, m), requeueOnly: false };
   }
-  // Other error lines naming a key: `Error syncing 'ns/name'`, `"Error syncing deployment" deployment="ns/name"`.
-  if (e.level !== 'error' && e.level !== 'fatal') return undefined;
-  let s = SYNC_ERR_RE.exec(msg);
-  text = msg;
-  if (!s && err) {
-    s = SYNC_ERR_RE.exec(err);
-    text = err;
-  }
-  if (!s) return undefined;
-  let key = s[1]!;
+  // 3. The message (or the err field) names the key in its own words.
+  let k = messageKey(msg, m);
+  if (!k && err && errorLevel) k = messageKey(err, m);
+  if (!k) return undefined;
+  let key = k.key;
   let kind = 'Key';
+  // `"Error syncing deployment" deployment="ns/name"`: the word after the phrase is a field naming the key.
   const named = strField(f, key);
   if (named !== undefined && KEY_RE.test(named)) {
     kind = key.charAt(0).toUpperCase() + key.slice(1);
     key = named;
-  } else if (strField(f, 'key')) {
-    key = strField(f, 'key')!;
-  }
-  if (!KEY_RE.test(key) || !/[/.\-\d]/.test(key)) return undefined;
+  } else if (!keyLike(key, k.quoted)) return undefined;
   const slash = key.indexOf('/');
-  const controller = e.logger ?? strField(f, 'controller') ?? callerFile(e.caller) ?? null;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (kind === 'Key' && APISERVICE_RE.test(name)) kind = 'APIService';
+  const controller = controllerOf(e, msg);
   return {
     key: `${controller ?? ''}|${key}`,
-    subject: {
-      kind,
-      namespace: slash >= 0 ? key.slice(0, slash) : null,
-      name: slash >= 0 ? key.slice(slash + 1) : key,
-      controller,
-    },
-    text: `${text} ${err}`,
+    subject: { kind, namespace: slash >= 0 ? key.slice(0, slash) : null, name, controller },
+    text,
+    cls,
+    requeueOnly: requeue && !errorLevel && !err && !m.failureWord.test(msg.replace(m.requeue, '')),
   };
+}
+
+/** The key of a record saying a key was handled successfully, as failureOf would key it. */
+export function successOf(e: LogEvent, m: Matchers = DEFAULT_MATCHERS): string | undefined {
+  if (!m.success.test(e.message)) return undefined;
+  const ref = objectRef(e.fields, m.keyFields);
+  if (ref) return `${controllerOf(e, e.message) ?? ''}|${ref.namespace ?? ''}/${ref.name}`;
+  const k = messageKey(e.message.replace(m.success, 'error syncing'), m);
+  return k && keyLike(k.key, k.quoted) ? `${controllerOf(e, e.message) ?? ''}|${k.key}` : undefined;
+}
+
+/** The object a key is about, whichever controller failed on it. */
+function objectId(s: Subject): string {
+  return `${s.namespace ?? ''}/${s.name}`;
+}
+
+/** The variant of a finding driven by errors that cannot heal. */
+function healVariant(st: KeyState): string {
+  return st.healClass === 'auth' ? 'auth-retry' : 'cannot-heal';
+}
+
+/** What kind of error that cannot heal a key hit, in words. */
+function cannotHealWhat(st: KeyState): string {
+  switch (st.healClass) {
+    case 'auth':
+      return `a ${st.statusCode === 401 || st.statusCode === 403 ? st.statusCode : '401/403'}`;
+    case 'tls':
+      return 'a certificate (TLS) error';
+    case 'host':
+      return 'a host name that does not resolve';
+    case 'gone':
+      return 'an API the server does not serve';
+    default:
+      return 'an error';
+  }
 }
 
 /** Failures per window a per-item exponential backoff allows is modelled failure by failure. */
@@ -260,6 +515,7 @@ class QueueLeak implements Analyzer {
   private readonly queues = new Map<string, QueueSeries>();
   private droppedKeys = 0;
   private readonly limits: Limits;
+  private readonly matchers: Matchers;
 
   constructor(ctx: AnalyzerContext) {
     const o = ctx.options;
@@ -269,6 +525,8 @@ class QueueLeak implements Analyzer {
       if (typeof v === 'number' && Number.isFinite(v) && v > 0) limits[k] = v;
     }
     this.limits = limits;
+    const extra = vocabularyOption(o);
+    this.matchers = extra ? matchersOf(extra) : DEFAULT_MATCHERS;
   }
 
   /** Request amplification seen in audit logs: one object requested far above its peers. */
@@ -290,10 +548,18 @@ class QueueLeak implements Analyzer {
       }
       return;
     }
-    const fail = failureOf(e);
+    const fail = failureOf(e, this.matchers);
     if (fail) {
       this.onFailure(fail, e);
       return;
+    }
+    const ok = successOf(e, this.matchers);
+    if (ok) {
+      const st = this.keys.get(ok);
+      if (st) {
+        st.streak = 0;
+        st.successes++;
+      }
     }
     const rid = strField(e.fields, 'reconcileID');
     if (rid) this.onProcessing(rid, e);
@@ -347,17 +613,41 @@ class QueueLeak implements Analyzer {
       lastEv: ev,
       overlaps: 0,
       overlapEv: [],
+      healless: 0,
+      healWindows: 0,
+      lastHealWin: NaN,
+      transient: 0,
+      streak: 0,
+      maxStreak: 0,
+      successes: 0,
+      requeueMarks: 0,
     };
   }
 
   private onFailure(fail: Failure, e: LogEvent): void {
     const st = this.touch(this.keys, fail.key, () => this.newKey(fail.subject, e));
-    st.failures++;
     st.lastEv = evOf(e);
+    if (fail.requeueOnly) {
+      st.requeueMarks++;
+      return;
+    }
+    st.failures++;
     const code = statusOf(fail.text);
     if (code !== undefined) st.statusCode = code;
+    const healless = CANNOT_HEAL.has(fail.cls);
+    if (fail.cls === 'transient') st.transient++;
+    else {
+      st.streak++;
+      if (st.streak > st.maxStreak) st.maxStreak = st.streak;
+    }
+    if (healless) {
+      st.healless++;
+      st.healClass = fail.cls;
+    }
     const t = e.time;
     if (t === undefined) return;
+    if (st.firstFail === undefined || t < st.firstFail) st.firstFail = t;
+    if (st.lastFailT === undefined || t > st.lastFailT) st.lastFailT = t;
     if (t < st.first) st.first = t;
     if (t > st.last) st.last = t;
     const w = Math.floor((t - st.phase) / st.period);
@@ -367,6 +657,10 @@ class QueueLeak implements Analyzer {
         st.authWindows++;
         st.lastAuthWin = w;
       }
+    }
+    if (healless && w !== st.lastHealWin) {
+      st.healWindows++;
+      st.lastHealWin = w;
     }
     // Backoff model: a failure sooner than half the expected delay was not a scheduled retry.
     let early = false;
@@ -472,8 +766,26 @@ class QueueLeak implements Analyzer {
       const d = hotObjectFinding(h);
       if (d) out.push(d);
     }
+    // Keys without a finding of their own are pooled per object: kube-aggregator's availability
+    // and OpenAPI controllers each fail a few times on the same APIService.
+    const reported = new Set<string>();
+    const pooled = new Map<string, KeyState[]>();
     for (const st of this.keys.values()) {
       const d = this.keyFinding(st);
+      const obj = objectId(st.subject);
+      if (d) {
+        out.push(d);
+        reported.add(obj);
+      } else if (st.failures > 0 && (st.subject.namespace || keyLike(st.subject.name, false))) {
+        // A bare word ("key", "cluster") names a different thing in each controller: no pooling.
+        const list = pooled.get(obj);
+        if (list) list.push(st);
+        else pooled.set(obj, [st]);
+      }
+    }
+    for (const [obj, sts] of pooled) {
+      if (sts.length < 2 || reported.has(obj)) continue;
+      const d = this.objectFinding(sts);
       if (d) out.push(d);
     }
     for (const q of this.queues.values()) {
@@ -483,7 +795,7 @@ class QueueLeak implements Analyzer {
     return out;
   }
 
-  private keyFinding(st: KeyState): FindingDraft | undefined {
+  private keyFinding(st: KeyState): Draft | undefined {
     const L = this.limits;
     // Close the open window on a copy: flush never changes state.
     let best = st.best;
@@ -502,32 +814,56 @@ class QueueLeak implements Analyzer {
     const lastC = best[best.length - 1] ?? 0;
     const growing = steps >= L.growthSteps && lastC >= 4 * firstC && lastC >= L.growthMinLast;
     const growingSome = steps >= 2 && lastC >= 4 * firstC && lastC >= L.growthMinLast;
-    const auth = st.authErrors >= 5 && st.authWindows >= L.authWindowsWarn;
-    const authCrit = st.authErrors >= 10 && st.authWindows >= L.authWindowsCrit && excessWindows >= L.excessWindows;
+    const heal = st.healless >= 5 && st.healWindows >= L.authWindowsWarn;
+    const healCrit = st.healless >= 10 && st.healWindows >= L.authWindowsCrit && excessWindows >= L.excessWindows;
     const excess = excessWindows >= L.excessWindows && st.failures >= 10;
     const overlap = st.overlaps >= 2;
+    const healWhat = cannotHealWhat(st);
+    const untimed = st.firstFail === undefined;
 
     let severity: Severity | undefined;
+    let variant = 'repeated-failure';
     const reasons: string[] = [];
+    const signals = new Set<string>();
+    if (st.failures) signals.add('keyed-failures');
+    if (st.requeueMarks) signals.add('requeue-records');
+    if (st.healless) signals.add('cannot-heal');
     if (growing) reasons.push(`failures per ${st.period / 1000} s window grew ${best.join(' → ')}`);
-    if (authCrit) reasons.push(`a ${st.statusCode ?? '401/403'} that cannot heal was retried ${st.authErrors} times in ${st.authWindows} windows, faster than backoff allows`);
-    if (growing || authCrit) severity = 'critical';
-    else {
+    if (healCrit) reasons.push(`${healWhat} that cannot heal was retried ${st.healless} times in ${st.healWindows} windows, faster than backoff allows`);
+    if (growing || healCrit) {
+      severity = 'critical';
+      variant = growing ? 'growth' : healVariant(st);
+    } else {
       if (growingSome) reasons.push(`failures per ${st.period / 1000} s window grew ${best.join(' → ')}`);
-      if (auth) reasons.push(`a ${st.statusCode ?? '401/403'} that cannot heal was retried ${st.authErrors} times in ${st.authWindows} windows`);
+      if (heal) reasons.push(`${healWhat} that cannot heal was retried ${st.healless} times in ${st.healWindows} windows`);
       if (excess) reasons.push(`in ${excessWindows} windows the key failed more often than per-item backoff plus one resync allows`);
       if (overlap) reasons.push(`a newer reconcile of the key started while an older one was still logging (${st.overlaps} times)`);
-      if (reasons.length) severity = 'warning';
+      if (reasons.length) {
+        severity = 'warning';
+        variant = growingSome ? 'growth' : heal ? healVariant(st) : excess ? 'backoff-excess' : 'overlap';
+      }
       // A burst inside one window that does not come back is a key that failed and then passed.
-      else if (st.failures >= L.infoFailures && st.windows >= 2) {
+      else if (st.healless > 0 && st.streak > 0) {
         severity = 'info';
+        variant = healVariant(st);
+        reasons.push(`${healWhat}, which retrying cannot heal, failed it ${st.healless === 1 ? 'once' : `${st.healless} times`} with no success since`);
+      } else if (st.failures >= L.infoFailures && st.windows >= 2) {
+        severity = 'info';
+        variant = 'rate-limited-retries';
         reasons.push(`the key failed ${st.failures} times, within what the rate limiter allows`);
+      } else if (st.maxStreak >= 3 && (st.windows >= 2 || untimed)) {
+        severity = 'info';
+        reasons.push(`the key failed ${st.maxStreak} times in a row${untimed ? '' : ` across ${st.windows} resync windows`} with no success between`);
       } else if (st.overlaps === 1) {
         severity = 'info';
+        variant = 'overlap';
         reasons.push('one reconcile of the key overlapped an older one');
       }
     }
     if (!severity) return undefined;
+    if (growing || growingSome) signals.add('window-growth');
+    if (excess) signals.add('backoff-excess');
+    if (st.overlaps) signals.add('overlapping-reconciles');
 
     const metrics: FindingDraft['metrics'] = {
       windowSeconds: st.period / 1000,
@@ -536,9 +872,11 @@ class QueueLeak implements Analyzer {
     };
     if (best.length >= 2) metrics['perWindow'] = best.slice(0, 32);
     if (st.authErrors) metrics['authErrors'] = st.authErrors;
+    if (st.healless > st.authErrors) metrics['cannotHealErrors'] = st.healless;
     if (st.statusCode !== undefined) metrics['statusCode'] = st.statusCode;
     if (excessWindows) metrics['excessWindows'] = excessWindows;
     if (st.overlaps) metrics['overlaps'] = st.overlaps;
+    if (st.requeueMarks) metrics['requeues'] = st.requeueMarks;
     if (this.droppedKeys) metrics['droppedKeys'] = this.droppedKeys;
 
     const evidence: Evidence[] = [];
@@ -557,19 +895,66 @@ class QueueLeak implements Analyzer {
 
     const s = st.subject;
     const what = s.namespace ? `${s.namespace}/${s.name}` : s.name;
+    const who = s.controller ?? 'workqueue';
+    const confidence = severity === 'critical' || reasons.length >= 2 ? 'high' : severity === 'warning' || (st.healless >= 3 && st.healWindows >= 2) ? 'medium' : 'low';
     return {
       rule: 'queue-leak',
       severity,
       title:
-        severity === 'info'
-          ? `${s.controller ?? 'workqueue'} keeps failing on ${s.kind} ${what}, within what its rate limiter allows`
-          : `${s.controller ?? 'workqueue'} re-processes ${s.kind} ${what} faster than its rate limiter allows`,
+        severity !== 'info'
+          ? `${who} re-processes ${s.kind} ${what} faster than its rate limiter allows`
+          : st.healless > 0 && variant !== 'overlap'
+            ? `${who} fails on ${s.kind} ${what} with an error retrying cannot heal`
+            : `${who} keeps failing on ${s.kind} ${what}, within what its rate limiter allows`,
       subject: s,
-      summary: `${what}: ${st.failures} failures${st.statusCode !== undefined ? ` (last status ${st.statusCode})` : ''} over ${st.windows} resync windows of ${st.period / 1000} s; ${reasons.join('; ')}.`,
+      summary: `${what}: ${st.failures} failures${st.statusCode !== undefined ? ` (last status ${st.statusCode})` : ''}${untimed ? '' : ` over ${st.windows} resync windows of ${st.period / 1000} s`}; ${reasons.join('; ')}.`,
       metrics,
       evidence,
       firstSeen: rfc3339(st.first || undefined),
       lastSeen: rfc3339(st.last || undefined),
+      confidence,
+      signals: [...signals],
+      variant,
+    };
+  }
+
+  /** An info note for one object that several controllers each failed on a few times, with no finding of their own. */
+  private objectFinding(all: KeyState[]): Draft | undefined {
+    const sts = [...all].sort((a, b) => (a.firstFail ?? Infinity) - (b.firstFail ?? Infinity) || (a.subject.controller ?? '').localeCompare(b.subject.controller ?? ''));
+    const streak = sts.reduce((n, st) => n + st.maxStreak, 0);
+    if (streak < 3) return undefined;
+    const main = sts.reduce((a, b) => (b.failures > a.failures ? b : a));
+    const times = sts.flatMap((st) => [st.firstFail, st.lastFailT]).filter((t): t is number => t !== undefined);
+    const untimed = times.length === 0;
+    const windows = new Set(times.map((t) => Math.floor((t - main.phase) / main.period))).size;
+    if (!untimed && windows < 2) return undefined;
+    const controllers = [...new Set(sts.map((st) => st.subject.controller).filter((c): c is string => !!c))];
+    const subject: Subject = { ...main.subject, controller: controllers.join(', ') || null };
+    const what = subject.namespace ? `${subject.namespace}/${subject.name}` : subject.name;
+    const failures = sts.reduce((n, st) => n + st.failures, 0);
+    const evidence = sts
+      .flatMap((st) => [st.firstEv, st.lastEv])
+      .filter((x, i, all) => all.findIndex((y) => y.source === x.source) === i)
+      .sort((x, y) => (x.time ?? '').localeCompare(y.time ?? ''))
+      .slice(0, MAX_EVIDENCE);
+    const first = Math.min(...sts.map((st) => st.first || Infinity));
+    const last = Math.max(...sts.map((st) => st.last || 0));
+    const metrics: FindingDraft['metrics'] = { windowSeconds: main.period / 1000, failures, windows, controllers: controllers.length };
+    const requeues = sts.reduce((n, st) => n + st.requeueMarks, 0);
+    if (requeues) metrics['requeues'] = requeues;
+    return {
+      rule: 'queue-leak',
+      severity: 'info',
+      title: `${controllers.length} controllers keep failing on ${subject.kind} ${what}`,
+      subject,
+      summary: `${what}: ${failures} failures in ${controllers.join(' and ')}${untimed ? '' : ` over ${windows} resync windows of ${main.period / 1000} s`}, with no success between; each alone is within what its rate limiter allows.`,
+      metrics,
+      evidence,
+      firstSeen: Number.isFinite(first) ? rfc3339(first) : undefined,
+      lastSeen: last > 0 ? rfc3339(last) : undefined,
+      confidence: 'low',
+      signals: requeues ? ['keyed-failures', 'requeue-records'] : ['keyed-failures'],
+      variant: 'repeated-failure',
     };
   }
 
@@ -843,8 +1228,7 @@ export const queueLeak = defineRule({
   }),
   consumes: ['log', 'metric', 'audit'],
   vocabulary: {
-    // 'econcil' covers "Reconciler error" and reconcileID fields; short common keywords keep the engine's filter fast.
-    failures: { about: 'per-key failure records below error level', words: ['failed with: ', 'econcil'] },
+    ...QUEUE_LEAK_VOCABULARY,
     reflectors: { about: 'reflector starts, which give the resync period of a kind', words: ['Starting reflector'] },
   },
   minLevel: 'error',

@@ -42,6 +42,9 @@ describe('stale-pending', () => {
         evidence: [1, 2, 3, 4, 5, 6].map((n) => expect.objectContaining({ source: `big.log:${n}` })),
         firstSeen: '2026-11-20T08:00:00.000Z',
         lastSeen: '2026-11-20T08:25:00.000Z',
+        confidence: 'high',
+        signals: ['rising-series', 'held-message'],
+        variant: 'still-held',
       },
     ]);
   });
@@ -186,5 +189,67 @@ describe.skipIf(!existsSync(REAL))('stale-pending on real data', () => {
   it('must-gather-aws (healthy cluster): no finding', async () => {
     const { report } = await analyzePaths([join(REAL, 'must-gather-aws')], { analyzers: [stalePending] });
     expect(report.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.info)).toEqual([]);
+  });
+});
+
+describe('stale-pending: amounts in other words and shapes', () => {
+  const at = (s: number) => new Date(Date.parse('2026-11-20T08:00:00Z') + s * 1000).toISOString();
+  type Full = FindingDraft & { confidence?: string; signals?: string[]; variant?: string };
+
+  it('"label: N" in free text: a queue depth that only grows is a warning', () => {
+    const fs = run([3336, 3339, 3339, 3341, 3343, 3345].map((v, i) => `time="${at(i * 30)}" level=info msg="serf: Query queue depth: ${v}"`).join('\n')) as Full[];
+    expect(fs.map((f) => [f.severity, f.subject.name, f.metrics.first, f.metrics.last, f.variant, f.confidence])).toEqual([
+      ['warning', 'serf: Query queue depth: #', 3336, 3345, 'growing', 'medium'],
+    ]);
+  });
+
+  it('a gauge among cumulative counters and a high-water mark: only the gauge counts', () => {
+    const lines = [0, 0, 6657, 36963, 66137, 94697].map(
+      (v, i) => `2016-11-19 20:3${i}:11 main Q: origin=core.queue size=${v} enqueued=${28000 + i * 500} discarded.full=${i} maxqsize=${Math.max(1975, v)}`,
+    );
+    const fs = run(lines.join('\n'));
+    expect(fs.map((f) => [f.severity, f.metrics.first, f.metrics.last, f.metrics.observations])).toEqual([['warning', 0, 94697, 6]]);
+    expect(fs[0]!.subject.name).toContain('main Q: origin=core.queue size=#');
+  });
+
+  it('cumulative sent/done grow legitimately; the in-flight gauge returns to 0', () => {
+    const lines = ['sent=1 done=0 inflight=1', 'sent=1 done=1 inflight=0', 'sent=2 done=1 inflight=1', 'sent=2 done=2 inflight=0', 'sent=3 done=2 inflight=1'];
+    expect(run(lines.map((l, i) => `[${at(i).slice(0, 19).replace('T', ' ')}] DEBUG [REQ] ${l}`).join('\n'))).toEqual([]);
+  });
+
+  it('N / CAPACITY: N is the value, and reaching the capacity raises confidence', () => {
+    const fs = run([3, 5, 8, 10].map((v, i) => `time=${at(i * 60)} level=info msg="pool stats: connections in use: ${v}/10"`).join('\n')) as Full[];
+    expect(fs.map((f) => [f.severity, f.metrics.first, f.metrics.last, f.metrics.capacity, f.confidence, f.signals])).toEqual([
+      ['warning', 3, 10, 10, 'high', ['rising-series', 'at-capacity']],
+    ]);
+  });
+
+  it('failure lines in the same stream while it grows confirm the leak', () => {
+    const lines: string[] = [];
+    [1, 2, 3, 5].forEach((v, i) => {
+      lines.push(`time=${at(i * 60)} level=info msg="worker stats" inflight=${v}`);
+      lines.push(`time=${at(i * 60 + 5)} level=error msg="write tcp 10.0.0.1:80: i/o timeout"`);
+    });
+    const fs = run(lines.join('\n')) as Full[];
+    expect(fs.map((f) => [f.severity, f.confidence, f.signals])).toEqual([['warning', 'high', ['rising-series', 'failures-in-stream']]]);
+    expect(fs[0]!.summary).toContain('3 failure lines in the same log while it grew');
+  });
+
+  it('values logged within a second are one burst: a channel filling for a moment is not a leak', () => {
+    const lines = [
+      [0, 1], [0.1, 2], [120, 3], [120.1, 4], [1560, 5], [1560.1, 6],
+    ].map(([s, v]) => `${at(s!)} I1120 08:00:00.000000      20 cacher.go:801] cacher (*core.ConfigMap): ${v} objects queued in incoming channel.`);
+    expect(run(lines.join('\n'))).toEqual([]);
+  });
+
+  it('a wait that grows in seconds is a time, not an amount', () => {
+    expect(run([5, 10, 20, 40].map((v, i) => `time=${at(i * 60)} level=info msg="still waiting ${v} seconds for pending leases"`).join('\n'))).toEqual([]);
+  });
+
+  it('the config extends the words: a counter named in a team\'s own word', () => {
+    const a = stalePending.create({ options: { vocabulary: { counterWords: ['parked'] } } });
+    [1, 2, 4, 7].forEach((v, i) => a.onEvent(parseLine(`time=${at(i * 60)} level=info msg="stats" parked=${v}`, i + 1, { source: 'x.log', referenceYear: 2026 })));
+    expect(a.flush().map((f) => [f.severity, f.subject.name])).toEqual([['warning', 'stats (parked)']]);
+    expect(run([1, 2, 4, 7].map((v, i) => `time=${at(i * 60)} level=info msg="stats" parked=${v}`).join('\n'))).toEqual([]);
   });
 });

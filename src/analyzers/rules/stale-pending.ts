@@ -16,23 +16,87 @@
 import type { Event, LogEvent } from '../../core/event.js';
 import { numField } from '../../core/event.js';
 import type { Evidence, FindingDraft } from '../../core/finding.js';
-import type { Analyzer } from '../types.js';
-import { defineRule } from '../rule.js';
+import type { Analyzer, AnalyzerContext } from '../types.js';
+import { defineRule, vocabularyOption } from '../rule.js';
 
-/** Words that make a number a pending/in-flight counter (in a field name or the message). */
-const COUNTER_WORD = /pending|in[-_ ]?flight|inflight|outstanding|tracked|\bheld\b|orphan|unreleased/i;
-/** Field-name form (no word boundaries inside identifiers like pendingStreams, held_slots). */
-const COUNTER_FIELD = /pending|in[-_]?flight|inflight|outstanding|tracked|held|orphan|unreleased/i;
-/** Generic number fields that are the counter when the message names what is counted. */
-const GENERIC_FIELD = /^(count|n|num|number|size|len|length|total|entries|items|value|current)$/i;
+/**
+ * The words stale-pending matches, as data: one list per purpose, extendable from the config
+ * (`rules.stale-pending.vocabulary.<list>`). Matching is case-insensitive; in field names the
+ * words match inside identifiers (pendingStreams, held_slots, inUse).
+ */
+export const STALE_PENDING_VOCABULARY = {
+  counterWords: {
+    about: 'words that make a number an amount held in flight (in a field name, a label or the message)',
+    words: ['pending', 'in-flight', 'in_flight', 'inflight', 'in flight', 'outstanding', 'tracked', 'held', 'orphan', 'unreleased', 'buffered', 'backlog', 'queued', 'waiting', 'in use', 'inuse', 'in_use', 'unacked', 'unacknowledged', 'active connections', 'activeconnections', 'open connections', 'busy'],
+  },
+  containerWords: {
+    about: 'words naming something that holds items: with them a generic size/length/depth/count is the amount held',
+    words: ['queue', 'buffer', 'backlog', 'pending', 'inflight', 'in-flight'],
+  },
+  genericFields: {
+    about: 'generic number names that are the amount held when the message or label names what is held',
+    words: ['count', 'n', 'num', 'number', 'size', 'len', 'length', 'depth', 'entries', 'items', 'value', 'current', 'qsize', 'qlen'],
+    prefilter: 'none',
+  },
+  cumulativeWords: {
+    about: 'names of numbers that grow by nature (cumulative counters, high-water marks, limits): never an amount held',
+    words: ['total', 'processed', 'handled', 'sent', 'received', 'done', 'completed', 'enqueued', 'dequeued', 'discarded', 'dropped', 'failed', 'failures', 'errors', 'retries', 'restarts', 'created', 'deleted', 'evicted', 'acquired', 'released', 'accepted', 'rejected', 'served', 'delivered', 'written', 'max', 'peak', 'highwater', 'high_water', 'watermark', 'limit', 'capacity'],
+    prefilter: 'none',
+  },
+  heldWords: {
+    about: 'the message itself says the entries are still held',
+    words: ['still', 'held', 'leak', 'orphan', 'unreleased', 'not released', 'not been released', 'stuck', 'stale', 'never released'],
+    prefilter: 'none',
+  },
+  failureWords: {
+    about: 'failure lines that, in the same stream as a growing amount, confirm a leak (raise confidence)',
+    words: ['timeout', 'timed out', 'write error', 'broken pipe', 'connection reset', 'refused', 'failed', 'error'],
+    prefilter: 'none',
+  },
+} as const;
+
+type StaleVocab = keyof typeof STALE_PENDING_VOCABULARY;
+type Extra = Readonly<Record<string, readonly string[]>>;
+const escapeRe = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const wordsOf = (name: StaleVocab, extra: Extra = {}): string[] => [...STALE_PENDING_VOCABULARY[name].words, ...(extra[name] ?? [])];
+/** Words as one alternation; in field names and labels spaces, dashes and underscores are interchangeable. */
+const alt = (name: StaleVocab, extra?: Extra): string => wordsOf(name, extra).map((w) => escapeRe(w).replace(/[ _-]/g, '[ _-]?')).join('|');
+
+/** The matchers built from the vocabulary (and a config's extra words). */
+interface Vocab {
+  counterWord: RegExp;
+  counterField: RegExp;
+  container: RegExp;
+  generic: RegExp;
+  cumulative: RegExp;
+  held: RegExp;
+  failure: RegExp;
+}
+
+function vocabOf(extra: Extra = {}): Vocab {
+  return {
+    counterWord: new RegExp(`(?:^|[^a-z])(?:${alt('counterWords', extra)})`, 'i'),
+    counterField: new RegExp(alt('counterWords', extra), 'i'),
+    container: new RegExp(`(?:${alt('containerWords', extra)})`, 'i'),
+    generic: new RegExp(`(?:^|[\\s._-])(?:${alt('genericFields', extra)})$`, 'i'),
+    cumulative: new RegExp(alt('cumulativeWords', extra), 'i'),
+    held: new RegExp(`\\b(?:${alt('heldWords', extra)})`, 'i'),
+    failure: new RegExp(`\\b(?:${alt('failureWords', extra)})`, 'i'),
+  };
+}
+
+const DEFAULT_VOCAB = vocabOf();
 /** Fields that grow with time by nature and are never counters. */
 const TIMELIKE_FIELD = /(?:seconds|secs|sec|millis|duration|age|time|timestamp|latency|since|ago|elapsed|uptime|bytes)$/i;
 /** Unit suffixes that need their case to be told apart from plain words (`pendingMs`, not `items`). */
 const TIMELIKE_SUFFIX = /(?:_ms|Ms|_at|At)$/;
-/** The message itself says the entries are still held. */
-const HELD_MESSAGE = /\bstill\b|\bheld\b|\bleak|orphan|unreleased|not (?:been )?released|\bstuck\b|\bstale\b|never released/i;
 /** Counters for which "Started" is the acquisition (work in progress) rather than the release. */
 const INFLIGHT_COUNTER = /in[-_ ]?flight|inflight|active|running|in[-_ ]?progress/i;
+/**
+ * `label: N`, `label=N` and `label: N/CAPACITY` in free text, the label being one to three words.
+ * A number followed by a unit or a further digit group (times, versions, addresses) is not a value.
+ */
+const PAIR_RE = /([A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*){0,2})\s*[=:]\s*(\d+)(?:\s*\/\s*(\d+))?(?![\w.:/%-])/g;
 
 /** First words of acquisition messages (the engine's keywords must cover each, capitalised). */
 const ACQUIRE_VERBS = new Set(['selected', 'acquired', 'reserved', 'allocated']);
@@ -45,9 +109,14 @@ const FAILURE_RE = /^(?:failed|unable) to ([A-Za-z]+)/i;
 const MAX_COUNTERS = 5000;
 const MAX_SCOPES = 2000;
 const MAX_TEMPLATES_PER_SCOPE = 256;
+/** Observations closer together than this are one burst. */
+const BURST_MS = 1000;
 /** Observation lines kept as evidence: the first few and the most recent. */
 const KEEP_FIRST = 3;
 const KEEP_LAST = 5;
+
+/** What a finding says about how sure it is, and which signals agreed (additive to the contract). */
+type Draft = FindingDraft & { confidence: 'high' | 'medium' | 'low'; signals: string[]; variant: string };
 
 interface Obs {
   v: number;
@@ -67,6 +136,9 @@ interface Counter {
   drops: number;
   /** Went back to (or below) its baseline at some point: a gauge that drains. */
   drained: boolean;
+  max: number;
+  /** The capacity logged beside the value (`in use: 5/10`), when there is one. */
+  capacity?: number;
   head: Obs[];
   tail: Obs[];
   intervals: number[];
@@ -100,6 +172,10 @@ interface MessageInfo {
   template: string;
   /** The message names what is counted (pending, tracked, in-flight …). */
   counterWord: boolean;
+  /** The message names something that holds items (a queue, a buffer). */
+  container: boolean;
+  /** The message is a failure (error words; checked only for lines that hold no counter). */
+  failure: boolean;
   cls?: Template['cls'];
   verb?: string;
 }
@@ -107,8 +183,8 @@ interface MessageInfo {
 /** How a field name is treated: 0 never a counter, 1 a counter, 2 a counter when the message names one. */
 type FieldClass = 0 | 1 | 2;
 
-function classifyMessage(msg: string): MessageInfo {
-  const info: MessageInfo = { template: templateOf(msg), counterWord: COUNTER_WORD.test(msg) };
+function classifyMessage(msg: string, v: Vocab = DEFAULT_VOCAB): MessageInfo {
+  const info: MessageInfo = { template: templateOf(msg), counterWord: v.counterWord.test(msg), container: v.container.test(msg), failure: v.failure.test(msg) };
   const fm = FAILURE_RE.exec(msg);
   if (fm) {
     info.cls = 'fail';
@@ -122,52 +198,77 @@ function classifyMessage(msg: string): MessageInfo {
   return info;
 }
 
-function classifyField(k: string): FieldClass {
+/** Whether a field name (or a label in free text) is an amount held: never (time-like, cumulative), always, or with a message that names one. */
+function classifyField(k: string, v: Vocab = DEFAULT_VOCAB): FieldClass {
   if (TIMELIKE_FIELD.test(k) || TIMELIKE_SUFFIX.test(k)) return 0;
-  if (COUNTER_FIELD.test(k)) return 1;
-  return GENERIC_FIELD.test(k) ? 2 : 0;
+  if (v.cumulative.test(k)) return 0;
+  if (v.counterField.test(k)) return 1;
+  return v.generic.test(k) ? 2 : 0;
 }
 
-function countersWith(e: LogEvent, msgNames: boolean, fieldClass: (k: string) => FieldClass): Array<[string, number]> {
-  let out: Array<[string, number]> | undefined;
+/** One amount in a line: its field or label, its value, and the capacity after it (`5/10`). */
+type Amount = [field: string, value: number, capacity?: number];
+
+function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) => FieldClass): Amount[] {
+  let out: Amount[] | undefined;
+  const msgNames = info.counterWord || info.container;
   for (const k in e.fields) {
     const c = fieldClass(k);
     if (c === 0 || (c === 2 && !msgNames)) continue;
-    const v = numField(e.fields, k);
+    const raw = e.fields[k];
+    const frac = typeof raw === 'string' ? /^(\d+)\s*\/\s*(\d+)$/.exec(raw) : null;
+    const v = frac ? Number(frac[1]) : numField(e.fields, k);
     if (v === undefined || !Number.isInteger(v) || v < 0) continue;
-    (out ??= []).push([k, v]);
+    (out ??= []).push(frac ? [k, v, Number(frac[2])] : [k, v]);
   }
-  if (out === undefined && msgNames) {
-    // A number in the message itself ("3 pending requests", "pending: 3"), only when it is the
-    // message's single standalone number.
-    const nums = [...e.message.matchAll(/(?:^|[\s:=(])(\d+)(?=$|[\s,;)])/g)];
+  if (out === undefined && /[=:]/.test(e.message)) {
+    // `label: N`, `label=N`, `label: N/CAPACITY` in the message's own words.
+    for (const m of e.message.matchAll(PAIR_RE)) {
+      const label = m[1]!;
+      const c = fieldClass(label);
+      if (c === 0 || (c === 2 && !msgNames)) continue;
+      (out ??= []).push(m[3] !== undefined ? [label, Number(m[2]), Number(m[3])] : [label, Number(m[2])]);
+    }
+  }
+  if (out === undefined && info.counterWord) {
+    // A number in the message itself ("3 pending requests"), only when it is the message's single
+    // standalone number and no unit of time follows it.
+    const nums = [...e.message.matchAll(/(?:^|[\s:=(])(\d+)(?=$|[\s,;)])(?!\s*(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?)\b)/gi)];
     if (nums.length === 1 && (e.message.match(/\d+/g) ?? []).length === 1) out = [['#', Number(nums[0]![1])]];
   }
   return out ?? NONE;
 }
 
-const NONE: Array<[string, number]> = [];
+const NONE: Amount[] = [];
 /** Distinct messages and field names whose classification is cached. */
 const MAX_CACHED = 20_000;
 
 /** Counter values in one event: `[fieldName, value]` pairs. */
 export function countersIn(e: LogEvent): Array<[string, number]> {
-  return countersWith(e, COUNTER_WORD.test(e.message), classifyField);
+  return countersWith(e, classifyMessage(e.message), (k) => classifyField(k)).map(([k, v]) => [k, v]);
 }
 
 class StalePending implements Analyzer {
   private readonly counters = new Map<string, Counter>();
   private readonly scopes = new Map<string, Map<string, Template>>();
+  /** Failure lines per stream (error level, or worded as a failure), with the first as evidence. */
+  private readonly failures = new Map<string, { count: number; first: Evidence; times: number[] }>();
   private readonly messages = new Map<string, MessageInfo>();
   private readonly fields = new Map<string, FieldClass>();
+  private readonly vocab: Vocab;
   private readonly fieldClass = (k: string): FieldClass => {
     let c = this.fields.get(k);
     if (c === undefined) {
-      c = classifyField(k);
+      c = classifyField(k, this.vocab);
       if (this.fields.size < MAX_CACHED) this.fields.set(k, c);
     }
     return c;
   };
+
+  constructor(ctx?: AnalyzerContext) {
+    const extra = ctx ? vocabularyOption(ctx.options) : undefined;
+    this.vocab = extra ? vocabOf(extra) : DEFAULT_VOCAB;
+  }
   private droppedCounters = 0;
   private droppedTemplates = 0;
   private lastSource?: string;
@@ -187,11 +288,24 @@ class StalePending implements Analyzer {
     const scope = this.lastScope;
     let info = this.messages.get(e.message);
     if (info === undefined) {
-      info = classifyMessage(e.message);
+      info = classifyMessage(e.message, this.vocab);
       if (this.messages.size < MAX_CACHED) this.messages.set(e.message, info);
     }
     if (info.cls) this.tally(e, scope, info, n);
-    for (const [field, v] of countersWith(e, info.counterWord, this.fieldClass)) this.observe(e, scope, info.template, field, v);
+    const amounts = countersWith(e, info, this.fieldClass);
+    for (const [field, v, cap] of amounts) this.observe(e, scope, info.template, field, v, cap);
+    if (amounts.length === 0 && (e.level === 'error' || e.level === 'fatal' || info.cls === 'fail' || info.failure)) this.failed(e, scope, n);
+  }
+
+  /** A failure line in a stream: write errors and timeouts beside a growing amount confirm a leak. */
+  private failed(e: LogEvent, scope: string, n: number): void {
+    const f = this.failures.get(scope);
+    if (f) {
+      f.count += n;
+      if (e.time !== undefined && f.times.length < 4096) f.times.push(e.time);
+    } else if (this.failures.size < MAX_SCOPES) {
+      this.failures.set(scope, { count: n, first: this.evidence(e), times: e.time !== undefined ? [e.time] : [] });
+    }
   }
 
   private tally(e: LogEvent, scope: string, info: MessageInfo, n: number): void {
@@ -221,7 +335,7 @@ class StalePending implements Analyzer {
     return { source: `${e.source}:${e.line}`, time: e.time !== undefined ? new Date(e.time).toISOString() : undefined, text: e.raw };
   }
 
-  private observe(e: LogEvent, scope: string, template: string, field: string, v: number): void {
+  private observe(e: LogEvent, scope: string, template: string, field: string, v: number, capacity?: number): void {
     const id = `${scope}\u0000${template}\u0000${field}`;
     const obs: Obs = { v, t: e.time, ev: this.evidence(e) };
     const c = this.counters.get(id);
@@ -241,6 +355,8 @@ class StalePending implements Analyzer {
         rises: 0,
         drops: 0,
         drained: false,
+        max: v,
+        capacity,
         head: [obs],
         tail: [],
         intervals: [],
@@ -248,13 +364,19 @@ class StalePending implements Analyzer {
       return;
     }
     const prev = c.last;
-    if (v <= c.first.v) c.drained = true;
-    if (v > prev.v) c.rises++;
-    else if (v < prev.v) c.drops++;
-    if (obs.t !== undefined && prev.t !== undefined && obs.t >= prev.t) {
-      if (c.intervals.length < 1000) c.intervals.push(obs.t - prev.t);
+    // Back at (or below) its first value after having been above it: a gauge that drains.
+    if (v <= c.first.v && c.max > c.first.v) c.drained = true;
+    if (v > c.max) c.max = v;
+    if (capacity !== undefined) c.capacity = capacity;
+    // Values logged within a second of each other are one burst (a channel filling for a moment,
+    // a high-water mark logged as it moves): the burst counts once, with its last value.
+    const sameBurst = obs.t !== undefined && prev.t !== undefined && obs.t >= prev.t && obs.t - prev.t < BURST_MS;
+    if (!sameBurst) {
+      if (v > prev.v) c.rises++;
+      else if (v < prev.v) c.drops++;
+      if (obs.t !== undefined && prev.t !== undefined && obs.t >= prev.t && c.intervals.length < 1000) c.intervals.push(obs.t - prev.t);
+      c.n++;
     }
-    c.n++;
     c.last = obs;
     if (c.head.length < KEEP_FIRST) c.head.push(obs);
     else {
@@ -296,20 +418,27 @@ class StalePending implements Analyzer {
     return out;
   }
 
-  private judge(c: Counter): FindingDraft | undefined {
+  private judge(c: Counter): Draft | undefined {
     if (c.n < 2 || c.drained || c.last.v <= c.first.v || c.rises === 0 || c.drops >= c.rises) return undefined;
     const rising = 1 + c.rises;
     const longSeries = rising >= 4 && c.drops === 0;
-    const heldMessage = HELD_MESSAGE.test(c.template);
+    const heldMessage = this.vocab.held.test(c.template);
     const p = this.pairing(c);
     const acquisitions = p?.acq?.count ?? 0;
     const releases = p?.rel?.count ?? 0;
     const unpaired = p !== undefined && acquisitions - releases >= Math.max(2, Math.ceil(acquisitions * 0.05));
     if (!longSeries && !heldMessage && !unpaired) return undefined;
-    const signals = [longSeries, heldMessage, unpaired].filter(Boolean).length;
-    const severity = signals >= 2 ? 'critical' : 'warning';
+    const agreeing = [longSeries, heldMessage, unpaired].filter(Boolean).length;
+    const severity = agreeing >= 2 ? 'critical' : 'warning';
     const first = c.first;
     const last = c.last;
+    // Failure lines in the same stream while the amount grew (write errors, timeouts) confirm a leak.
+    const f = this.failures.get(c.scope);
+    const during =
+      f === undefined ? 0
+      : first.t === undefined || last.t === undefined || f.times.length === 0 ? f.count
+      : f.times.filter((t) => t >= first.t! && t <= last.t!).length;
+    const atCapacity = c.capacity !== undefined && c.capacity > 0 && c.max >= c.capacity;
     const spanMs = first.t !== undefined && last.t !== undefined ? last.t - first.t : undefined;
     const sorted = [...c.intervals].sort((a, b) => a - b);
     const periodMs = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : undefined;
@@ -329,7 +458,8 @@ class StalePending implements Analyzer {
       metrics.failures = p.failures;
     }
     if (this.droppedCounters) metrics.droppedCounters = this.droppedCounters;
-    const generic = c.field === '#' || GENERIC_FIELD.test(c.field);
+    if (c.capacity !== undefined) metrics.capacity = c.capacity;
+    const generic = c.field === '#' || (this.fieldClass(c.field) === 2 && !this.vocab.counterField.test(c.field)) || c.template.includes(c.field);
     const name = generic ? c.template : `${c.template} (${c.field})`;
     const evidence: Evidence[] = [...c.head, ...c.tail].map((o) => o.ev);
     if (p && unpaired) {
@@ -346,6 +476,14 @@ class StalePending implements Analyzer {
         `the same log has ${acquisitions} acquisitions ("${p!.acq!.message}") against ${releases} releases ("${p!.rel!.message}")` +
           (p!.failures ? `, and ${p!.failures} "${p!.fail!.message}" lines release nothing` : ''),
       );
+    if (atCapacity) why.push(`it reached its capacity of ${c.capacity}`);
+    if (during > 0 && !unpaired) why.push(`${during} failure line${during === 1 ? '' : 's'} in the same log while it grew`);
+    const signals: string[] = [];
+    if (longSeries) signals.push('rising-series');
+    if (heldMessage) signals.push('held-message');
+    if (unpaired) signals.push('unpaired-acquisitions');
+    if (during > 0) signals.push('failures-in-stream');
+    if (atCapacity) signals.push('at-capacity');
     return {
       rule: 'stale-pending',
       severity,
@@ -358,6 +496,9 @@ class StalePending implements Analyzer {
       evidence,
       firstSeen: first.ev.time,
       lastSeen: last.ev.time,
+      confidence: severity === 'critical' || during > 0 || atCapacity ? 'high' : 'medium',
+      signals,
+      variant: unpaired ? 'unreleased-acquisitions' : heldMessage ? 'still-held' : 'growing',
     };
   }
 }
@@ -377,12 +518,15 @@ function humanSpan(ms: number): string {
  * cases rather than as "ending": that also matched "sending", 260 lines of 2300 in the real
  * kube-apiserver log (gRPC's "ccResolverWrapper: sending update"), each parsed for nothing.
  */
-const KEYWORDS = ['pending', 'Pending', 'racked', 'light', 'utstanding', 'rphan', 'nreleased', 'held'];
+const KEYWORDS = [
+  'pending', 'Pending', 'racked', 'light', 'utstanding', 'rphan', 'nreleased', 'held',
+  'queue', 'Queue', 'depth', 'Depth', 'acklog', 'uffered', 'aiting', 'in use', 'nUse', 'n_use', 'ctive connections', 'nacked',
+];
 /**
  * Acquisition, release and failure lines are frequent and only counted per message, so they
  * come as tally events instead of one event a line (see LogInterest.countKeywords).
  */
-const COUNT_KEYWORDS = ['Selected', 'Acquired', 'Reserved', 'Allocated', 'Started', 'Released', 'Finished', 'Completed', 'Removed', 'ailed to', 'nable to'];
+const COUNT_KEYWORDS = ['Selected', 'Acquired', 'Reserved', 'Allocated', 'Started', 'Released', 'Finished', 'Completed', 'Removed', 'ailed to', 'nable to', 'imeout', 'imed out'];
 
 declare module '../rule.js' {
   interface RuleIds {
@@ -431,11 +575,14 @@ export const stalePending = defineRule({
   options: () => ({}),
   consumes: ['log', 'tally'],
   vocabulary: {
-    counters: { about: 'words of in-flight, pending and held counters', words: KEYWORDS },
-    actions: { about: 'acquisitions, releases and failures, counted per message', words: COUNT_KEYWORDS, prefilter: 'count' },
+    ...STALE_PENDING_VOCABULARY,
+    counters: { about: 'substrings of the counter words as the line filter matches them (case-sensitively)', words: KEYWORDS },
+    actions: { about: 'acquisitions, releases, failures and timeouts, counted per message', words: COUNT_KEYWORDS, prefilter: 'count' },
   },
+  // Error lines come too: in the stream of a growing amount they confirm a leak.
+  minLevel: 'error',
   live: { series: ['last'], seriesLabel: 'pending count' },
-  create: () => new StalePending(),
+  create: (ctx) => new StalePending(ctx),
 });
 export default stalePending;
 
