@@ -958,8 +958,9 @@ class QueueLeak implements Analyzer {
     };
   }
 
-  private queueFinding(q: QueueSeries): FindingDraft | undefined {
+  private queueFinding(q: QueueSeries): Draft | undefined {
     const reasons: string[] = [];
+    const signals: string[] = [];
     let sev = 0; // 0 none, 1 info, 2 warning, 3 critical
     const metrics: FindingDraft['metrics'] = {};
     const d = q.depth;
@@ -980,9 +981,11 @@ class QueueLeak implements Analyzer {
       if (rising && last >= 100 && last >= 4 * Math.max(first, 1)) {
         sev = Math.max(sev, 3);
         reasons.push(`depth grew ${first} → ${last} over ${d.length} snapshots`);
+        signals.push('depth-trend');
       } else if (rising && last >= 10) {
         sev = Math.max(sev, 2);
         reasons.push(`depth keeps rising (${first} → ${last})`);
+        signals.push('depth-trend');
       }
     }
     const rd = deltas(q.retries);
@@ -995,6 +998,7 @@ class QueueLeak implements Analyzer {
       if (run.length - 1 >= 3 && run[run.length - 1]! >= 4 * Math.max(run[0]!, 1) && run[run.length - 1]! >= 8) {
         sev = Math.max(sev, 3);
         reasons.push(`retries per interval grew ${run.join(' → ')}`);
+        signals.push('retries-growth');
       }
       if (ad.length) {
         const adds = ad.reduce((a, b) => a + b, 0);
@@ -1003,6 +1007,7 @@ class QueueLeak implements Analyzer {
         if (retries >= 50 && adds > 0 && retries / adds >= 0.5) {
           sev = Math.max(sev, 2);
           reasons.push(`${retries} of ${adds} adds were retries`);
+          signals.push('retry-ratio');
         }
       }
     } else if (q.retries.length === 1 && q.adds.length === 1) {
@@ -1013,6 +1018,7 @@ class QueueLeak implements Analyzer {
         metrics['retriesTotal'] = r;
         metrics['addsTotal'] = a;
         reasons.push(`${r} of ${a} adds since start were retries (one snapshot: no trend)`);
+        signals.push('retry-ratio');
       }
     }
     const u = q.unfinished;
@@ -1025,6 +1031,7 @@ class QueueLeak implements Analyzer {
         const s = last >= 600 ? 3 : 2;
         sev = Math.max(sev, s);
         reasons.push(`unfinished work grew in every snapshot to ${round(last, 1)} s (a worker is stuck)`);
+        signals.push('unfinished-work');
       }
     }
     if (sev === 0) return undefined;
@@ -1046,6 +1053,9 @@ class QueueLeak implements Analyzer {
       evidence,
       firstSeen: rfc3339(first),
       lastSeen: rfc3339(last),
+      confidence: sev === 1 ? 'low' : sev === 3 || signals.length >= 2 ? 'high' : 'medium',
+      signals,
+      variant: 'queue-not-draining',
     };
   }
 }
@@ -1139,7 +1149,7 @@ const LOCK_RESOURCES = new Set(['coordination.k8s.io/leases', 'leases']);
  * object far more often than any of its peers. Warning at 10× its peers (and ≥ 30 requests),
  * critical at 100× and at least one request a second.
  */
-function hotObjectFinding(h: HotObject): FindingDraft | undefined {
+function hotObjectFinding(h: HotObject): Draft | undefined {
   if (LOCK_RESOURCES.has(h.resource)) return undefined;
   const severity: Severity = h.factor >= 100 && h.perMinute >= 60 ? 'critical' : 'warning';
   const agent = h.userAgents[0]?.key;
@@ -1159,6 +1169,9 @@ function hotObjectFinding(h: HotObject): FindingDraft | undefined {
     evidence: h.samples.slice(0, 5).map(ev),
     firstSeen: h.firstSeen !== undefined ? new Date(h.firstSeen).toISOString() : undefined,
     lastSeen: h.lastSeen !== undefined ? new Date(h.lastSeen).toISOString() : undefined,
+    confidence: severity === 'critical' ? 'high' : 'medium',
+    signals: ['hot-object'],
+    variant: 'hot-object',
   };
 }
 
@@ -1178,8 +1191,8 @@ export const queueLeak = defineRule({
       'a workqueue holds or re-processes the same key more than its rate limiter allows: resync or event re-adds while the key is in backoff or in flight, duplicate in-flight processing, retry counts that grow from resync window to resync window, retries of errors that cannot heal (401/403)',
     explanation: [
       'client-go workqueues deduplicate a key only while it waits in the queue. A controller that calls Add or AddRateLimited from a periodic resync, an event handler and its own failure path puts the key back while it is still backing off or being processed, so each resync window adds another copy and its retries: failures per window grow 1, 2, 4, 8.',
-      'Errors that cannot heal (401 Unauthorized, 403 Forbidden) make it worse: every retry fails the same way, forever, and each one costs an API call or a backend request.',
-      'From logs ctrlscope reads per-key failure records: kube-aggregator\'s "<key> failed with: …" (plain klog and the structured "Unhandled Error" err="…" form; subject APIService), controller-runtime "Reconciler error" with the request\'s namespace/name (subject the controllerKind, controller from the controller field or the logger), and other error lines naming a key ("Error syncing \'ns/name\'", "Error syncing deployment" deployment="ns/name"). Lines with a reconcileID show which reconcile of a key is in flight.',
+      'Errors that cannot heal make it worse: every retry fails the same way, forever, and each one costs an API call or a backend request. They are 401 Unauthorized and 403 Forbidden (also "Bad credentials"), certificate and TLS errors (x509: expired, signed by an unknown authority, not valid for the name), host names that do not resolve ("no such host"), and an API the server does not serve ("the server could not find the requested resource", "no matches for kind": a removed group or version).',
+      'From logs ctrlscope reads per-key failure records, by structure before words: a keyed failure is a record at error level, or worded as a failure or a requeue, that names an object key. The key comes from a key field (key, knative.dev/key, request, object, item), name/namespace fields, the controller-runtime object ref, a quoted key after a sync phrase ("error syncing \'ns/name\'", "failed to sync \"key\"", "Re-queuing item \"ns/name\""), kube-aggregator\'s "<key> failed with: …" (plain klog, the structured "Unhandled Error" err="…" form and the OpenAPI controller\'s "loading OpenAPI spec for \"<key>\" failed with"; subject APIService), "item <key>" or "key=<key>" in a requeue record, "Sync <key> failed", and the JSON fields of a line no parser could read (a JSON line cut short). So controller-runtime\'s "Reconciler error", Knative\'s "Reconcile error" with knative.dev/key, wrangler\'s "error syncing \'key\': handler X: …, requeuing", cert-manager\'s "re-queuing item due to error processing" and library-go\'s "\"X\" controller failed to sync" all count. The controller is the controller or knative.dev/controller field, a wrangler handler, a quoted controller name, the logger, or the source file. List/watch and leader-election failures name no queued key and are left out. Records saying a key was handled ("Successfully synced", "Reconcile succeeded") end its failure streak. Lines with a reconcileID show which reconcile of a key is in flight.',
       'Failures are counted per key in resync windows: the period of "Starting reflector *v1.<Kind> (30s)" for that kind, aligned to the time the reflector started, else 30 s aligned to the clock. Each failure is checked against a model of per-item exponential backoff (5 ms doubling per requeue, capped at 30 s for kube-aggregator and 1000 s otherwise): a failure sooner than half the expected delay was not a scheduled retry. One such early failure per window is the resync; more is excess.',
       'From Prometheus samples (text exposition, one or many snapshots) it reads, per queue `name` label: the workqueue_depth trend (a least-squares slope over snapshots, never rate() on a gauge), workqueue_adds_total against workqueue_retries_total, the growth of retries per interval, and workqueue_unfinished_work_seconds growth (a stuck worker).',
       'From Kubernetes audit logs (audit.k8s.io/v1) it finds request amplification: one object read or written far more often than the other objects of its resource (at least 30 requests and 10× their median), the footprint of a key re-processed in a loop; leader-election Leases, renewed every few seconds by design, are left out.',
@@ -1189,10 +1202,28 @@ export const queueLeak = defineRule({
       'critical: failures per window grow for at least three consecutive windows to at least 4× the first and at least 8 (1 → 2 → 4 → 8); or a 401/403 is retried in at least 5 windows (10+ failures) and faster than backoff allows in at least 2 of them; from metrics, depth rising across snapshots to ≥ 100 and ≥ 4× its start, retries per interval growing three times in a row to ≥ 4× (and ≥ 8), or unfinished work above 600 s and growing in every snapshot.',
       'warning: growth over two consecutive windows (to ≥ 8 and ≥ 4×); a 401/403 retried in at least 3 windows (5+ failures); excess over backoff plus one resync (3+ early failures) in at least 2 windows with 10+ failures; a newer reconcile of a key starting while an older one still logs, twice or more; from metrics, depth rising to ≥ 10, retries ≥ 50 and at least half of all adds, or unfinished work above 60 s growing in every snapshot.',
       'audit logs: warning when one object gets at least 30 requests and 10× the median of its peers; critical at 100× and at least one request a second.',
-      'info: a key failed 10 times or more, in at least two resync windows, but within what the rate limiter allows, one overlapping reconcile, or (single metrics snapshot) retries ≥ 1000 and at least half of all adds.',
+      'info (thin evidence, never a warning on its own): one or more failures of a key with an error that cannot heal and no success since (401/403, certificate, unknown host, an API not served); three or more failures of a key in a row across at least two resync windows with no success between (or anywhere, when the lines carry no time); a key failed 10 times or more in at least two windows within what the rate limiter allows; several controllers each failing a few times on one object (an APIService failed by the availability and OpenAPI controllers), as one note for the object; one overlapping reconcile; or (single metrics snapshot) retries ≥ 1000 and at least half of all adds.',
+      'A warning or critical finding about errors that cannot heal applies to all of these classes, not only 401/403.',
+    ],
+    signals: [
+      'keyed-failures: failure records that name the key; requeue-records: records saying the key was requeued; cannot-heal: the error is one retrying cannot fix; window-growth: failures per resync window grow; backoff-excess: failures come sooner than per-item backoff plus one resync allows; overlapping-reconciles: a newer reconcile of the key starts while an older one still logs.',
+      'From metrics: depth-trend, retry-ratio, retries-growth, unfinished-work. From audit logs: hot-object.',
+      'confidence: high for critical findings and when two or more reasons agree; medium for a warning with one reason, or errors that cannot heal seen three or more times in two windows; low for thin evidence.',
+    ],
+    variants: [
+      { id: 'growth', text: 'failures per resync window grow window after window' },
+      { id: 'auth-retry', text: 'a 401/403 retried again and again' },
+      { id: 'cannot-heal', text: 'another error retrying cannot heal (certificate, unknown host, an API not served) retried again and again' },
+      { id: 'backoff-excess', text: 'the key fails more often than its per-item backoff plus one resync allows' },
+      { id: 'overlap', text: 'a newer reconcile of the key starts while an older one is still in flight' },
+      { id: 'repeated-failure', text: 'a key (or an object several controllers work on) keeps failing with no success between: thin evidence, info' },
+      { id: 'rate-limited-retries', text: 'a key fails in many windows, at the rate limiter\'s pace: info' },
+      { id: 'queue-not-draining', text: 'from workqueue metrics: depth, retries or unfinished work keep growing' },
+      { id: 'hot-object', text: 'from audit logs: one object requested far more often than its peers' },
     ],
     notFlagged: [
       'a key that fails a few times and then passes (a backoff burst within one window that does not come back, such as 13 failures in 3 s, is not reported)',
+      'optimistic-concurrency conflicts ("the object has been modified"): the next attempt heals them by design; they make no note on their own',
       'a key that keeps failing at the rate limiter\'s pace (one retry plus one resync per window) — info only',
       'a queue whose depth stays low (below 10), or a single metrics snapshot (no trend)',
     ],

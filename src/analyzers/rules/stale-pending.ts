@@ -544,18 +544,32 @@ export const stalePending = defineRule({
       'an in-flight/pending/tracked counter that only grows: acquisitions without releases, orphaned reservations, a "still tracked" count that never returns to its baseline',
     explanation: [
       'A component that reserves something (a stream slot, a lock, an engine) and releases it only on the success path leaks a reservation on every failure. Its pending / in-flight / tracked count climbs and never returns to its baseline, until capacity runs out and new work is refused — or retried in a storm against the same failing backend.',
-      'ctrlscope follows counters in periodic log lines: numeric fields named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, or a generic count/total/size field (or the message\'s only number) when the message itself names what is counted. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
+      'ctrlscope follows amounts held in flight in repeated log lines: a pending amount is a number that a gauge-like template repeats. It is a numeric field named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, buffered, backlog, queued, waiting, in use, unacked, active or open connections, busy; or a generic count/size/length/depth field when the message or label names what holds the items (a queue, a buffer, a backlog); or the same as `label: N` / `label=N` in the message\'s own words (rsyslog\'s "main Q: … size=N", "Query queue depth: N", "Inflight requests: N"); or the message\'s only standalone number when the message names what is counted (a number followed by a unit of time is a time). In `label: N/CAPACITY` the value is N and the capacity is remembered. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
+      'Numbers that grow by nature are never an amount held: cumulative counters (*_total, total, processed, handled, sent, received, done, completed, enqueued, dropped, discarded, errors, retries, …), high-water marks and limits (max…, peak, watermark, capacity). Values logged within a second of each other are one burst and count once, with the last value (a channel filling for a moment, a high-water mark logged as it moves).',
       'Where the same log shows them, it pairs acquisitions with releases: messages that start with selected/acquired/reserved/allocated against released/started/finished/completed/removed ("Started" resolves a pending entry; for in-flight counters it is the acquisition), preferring the release whose verb a "Failed to …" line names ("Failed to start stream" ↔ "Started new stream"). Such failures are counted as paths that release nothing. Only the most frequent message of each side is used, since one action often logs two lines.',
     ],
     severity: [
       'A finding needs one of three signals: four or more rising observations (the first value plus at least three increases) and never a fall; the message says the entries are still held (still, held, orphaned, unreleased, stuck, stale, leak); or acquisitions outnumber releases in the same log by at least max(2, 5 %).',
       'critical: two or more of these signals (e.g. "still tracked" 3 → 9 while 49 acquisitions face 37 releases).',
       'warning: exactly one signal.',
+      'Failure lines in the same stream while the amount grew (error level, timeouts, write errors, refused connections, "Failed to …"), or the amount reaching the capacity logged beside it, raise the confidence to high; they never make a finding on their own.',
+    ],
+    signals: [
+      'rising-series: four or more rising observations, never a fall; held-message: the message says the entries are still held; unpaired-acquisitions: acquisitions outnumber releases in the same log; failures-in-stream: failure lines in the same stream while the amount grew; at-capacity: the amount reached the capacity logged beside it (`N/CAPACITY`).',
+      'confidence: high for critical findings and when failures in the stream or the capacity confirm the growth; medium otherwise.',
+    ],
+    variants: [
+      { id: 'growing', text: 'the amount only grows, observation after observation' },
+      { id: 'still-held', text: 'the message itself says the entries are still held' },
+      { id: 'unreleased-acquisitions', text: 'the same log acquires more than it releases' },
     ],
     notFlagged: [
       'a gauge that goes back to zero or to its first value at any point in the input',
       'a counter that falls about as often as it rises',
       'two or three rising observations with nothing else saying the entries are held',
+      'a flat count, even one that says "still" (a steady state, not a leak)',
+      'cumulative counters, high-water marks and limits, which grow by nature',
+      'numbers logged in bursts within one second, counted once per burst',
     ],
     remediation: {
       summary: 'Release the reservation on every path, sweep entries that outlive their owner, and stop the retry storm that feeds the leak.',
