@@ -110,23 +110,10 @@ export async function runServe(flags: ServeFlags, io: Io, signal?: AbortSignal, 
       sources.push(tailFiles(files, { signal: ac.signal, fromStart: true, onHealth, onCaughtUp: () => ++caught === files.length && resolveFiles() }));
     }
     if (engineOpts) {
-      const { logEngineSource } = await import('../sources/log-engine.js');
-      let resolveLogs!: () => void;
-      ready.push(new Promise<void>((r) => (resolveLogs = r)));
-      const name = `logs ${engineOpts.url}`;
-      onHealth({ name, state: 'syncing', target: engineOpts.url });
-      let n = 0;
-      const src = logEngineSource({ ...engineOpts, since: engineOpts.since ?? Date.now() - 3_600_000, follow: true, onCaughtUp: resolveLogs, onEntries: (k) => onHealth({ name, state: 'connected', target: engineOpts.url, events: (n += k) }) }, ac.signal);
-      sources.push(
-        (async function* () {
-          try {
-            yield* src;
-          } catch (err) {
-            onHealth({ name, state: 'failed', target: engineOpts.url, detail: describeError(err) });
-            throw err;
-          }
-        })(),
-      );
+      const { followLogEngine } = await import('../sources/log-engine.js');
+      const followed = followLogEngine({ ...engineOpts, since: engineOpts.since ?? Date.now() - 3_600_000 }, ac.signal, onHealth);
+      sources.push(followed.source);
+      ready.push(followed.ready);
     }
     let isReady = false;
     void Promise.all(ready).then(() => (isReady = true));

@@ -5,12 +5,13 @@ import { parseDuration } from '../core/duration.js';
 import { UserError, describeError } from '../core/errors.js';
 import { addClusterFlags, clusterOptionsFrom, type RawClusterFlags } from '../sources/cluster/flags.js';
 import { addAnalysisFlags, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
+import { addLogEngineFlags, logEngineOptionsFrom, type LogEngineFlags } from './log-engine-flags.js';
 
 /** Output formats of `watch --once` and of the plain snapshots. */
 export const WATCH_FORMATS = ['text', 'json'] as const;
 
 /** Flags of `watch`. */
-export interface WatchFlags extends AnalysisFlags, RawClusterFlags {
+export interface WatchFlags extends AnalysisFlags, RawClusterFlags, LogEngineFlags {
   file?: string[];
   once?: boolean;
   settle: string;
@@ -37,7 +38,7 @@ export function register(program: Command, io: Io): void {
     .option('--timeout <duration>', 'with --once: the longest wait for the initial content; then the report says which sources were not read (none read: exit 2)', '1m')
     .option('--interval <duration>', 'plain mode: at most one report per interval', '10s')
     .addOption(new Option('--plain', 'plain periodic reports even on a terminal').hideHelp(false));
-  addClusterFlags(cmd);
+  addLogEngineFlags(addClusterFlags(cmd));
   addAnalysisFlags(cmd, WATCH_FORMATS).addHelpText(
     'after',
     `
@@ -48,6 +49,7 @@ Examples:
   ctrlscope watch -A --once -o json                the report after the first lists and --settle
   ctrlscope watch --file /var/log/pods/*/manager/0.log
   ctrlscope watch --file controller.log --once -o json
+  ctrlscope watch --logs-from http://loki:3100 --query '{namespace="kube-system"}' --since 30m
   ctrlscope demo                                   the dashboard on a bundled incident, no cluster needed`,
   );
   cmd.action(async (flags: WatchFlags) => {
@@ -98,7 +100,9 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
       }
     }
   }
-  const clusterWanted = files.length === 0 || CLUSTER_FLAGS.some((k) => flags[k] !== undefined && flags[k] !== false);
+  // --logs-from reads the log engine's history from --since (default: the last 15 minutes), then follows.
+  const engineOpts = logEngineOptionsFrom(flags, io.env, { since: since ?? Date.now() - 15 * 60_000 });
+  const clusterWanted = (files.length === 0 && !engineOpts) || CLUSTER_FLAGS.some((k) => flags[k] !== undefined && flags[k] !== false);
   const tail = async () => (await import('../sources/tail.js')).tailFiles;
   const followFiles = (tailFiles: Awaited<ReturnType<typeof tail>>, signal: AbortSignal, onHealth: Parameters<typeof tailFiles>[1]['onHealth']) => {
     const left = new Set(files);
@@ -116,14 +120,22 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
     });
     return { source, ready };
   };
+  /** Files and the log engine, merged: what feeds the session besides the cluster. */
+  const logEngine = engineOpts ? await import('../sources/log-engine.js') : undefined;
+  const { mergeSources } = await import('../sources/merge.js');
+  const followLocal = (tailFiles: Awaited<ReturnType<typeof tail>>, signal: AbortSignal, onHealth: NonNullable<Parameters<typeof tailFiles>[1]['onHealth']>) => {
+    const parts = files.length ? [followFiles(tailFiles, signal, onHealth)] : [];
+    if (engineOpts && logEngine) parts.push(logEngine.followLogEngine(engineOpts, signal, onHealth));
+    if (parts.length === 1) return parts[0]!;
+    return { source: mergeSources(parts.map((p) => p.source)), ready: Promise.all(parts.map((p) => p.ready)).then(() => undefined) };
+  };
   if (clusterWanted) {
     const opts = clusterOptionsFrom(flags);
     // Loaded on use: the cluster client is heavy.
-    const [{ runLive, dashboardPossible }, { clusterSource, loadKube, scopeOf, probeServer }, { checkAccess }, { mergeSources }, tailFiles] = await Promise.all([
+    const [{ runLive, dashboardPossible }, { clusterSource, loadKube, scopeOf, probeServer }, { checkAccess }, tailFiles] = await Promise.all([
       import('../ui/live-service.js'),
       import('../sources/cluster/index.js'),
       import('../sources/cluster/preflight.js'),
-      import('../sources/merge.js'),
       tail(),
     ]);
     // One client for the preflight and the watches; a bad kubeconfig or context stops here (exit 2).
@@ -137,20 +149,20 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
       ...common,
       start: ({ signal, onHealth }) => {
         const cluster = clusterSource(opts, signal, { onHealth, client });
-        if (files.length === 0) return { source: cluster, ready: cluster.ready };
-        const followed = followFiles(tailFiles, signal, onHealth);
-        return { source: mergeSources([cluster, followed.source]), ready: Promise.all([cluster.ready, followed.ready]).then(() => undefined) };
+        if (files.length === 0 && !engineOpts) return { source: cluster, ready: cluster.ready };
+        const local = followLocal(tailFiles, signal, onHealth);
+        return { source: mergeSources([cluster, local.source]), ready: Promise.all([cluster.ready, local.ready]).then(() => undefined) };
       },
       // SelfSubjectAccessReviews only: asks "may I get/list/watch …?", writes nothing.
       access: (signal) => checkAccess(client, opts, ns, signal),
-      meta: { mode: files.length ? 'watch (cluster + files)' : 'watch', context: client.context, namespaces: ns === undefined ? [] : [ns] },
+      meta: { mode: files.length || engineOpts ? `watch (cluster + ${files.length ? 'files' : 'log engine'})` : 'watch', context: client.context, namespaces: ns === undefined ? [] : [ns] },
     });
     return;
   }
   const [{ runLive }, tailFiles] = await Promise.all([import('../ui/live-service.js'), tail()]);
   await runLive({
     ...common,
-    start: ({ signal, onHealth }) => followFiles(tailFiles, signal, onHealth),
-    meta: { mode: 'watch --file' },
+    start: ({ signal, onHealth }) => followLocal(tailFiles, signal, onHealth),
+    meta: { mode: engineOpts ? 'watch --logs-from' : 'watch --file' },
   });
 }

@@ -171,4 +171,20 @@ describe('Loki source (documented HTTP API)', () => {
     expect(a.inputs[0].source).toBe('loki:{job="proxy"}');
     expect(a.inputs[0].lines).toBe(lines.length);
   });
+
+  it('watch --logs-from --once reads the recent history and reports the engine as a source', async () => {
+    loki = await startFakeLoki();
+    const now = Date.now();
+    const values: [bigint, string][] = [3, 4, 5, 6, 7, 8, 9].map((n, i) => {
+      const ms = now - (7 - i) * 60_000;
+      const d = new Date(ms).toISOString();
+      return [BigInt(ms) * 1_000_000n, `${d.slice(0, 10).replace(/-/g, '/')} ${d.slice(11, 19)} WARN Pending streams still tracked count=${n}`];
+    });
+    loki.push({ namespace: 'proxy', pod: 'proxy-0', container: 'proxy' }, values);
+    const r = await run('node', [cli, 'watch', '--logs-from', loki.url, '--query', '{namespace="proxy"}', '--once', '--settle', '0s', '-o', 'json'], { env: { ...process.env, CI: 'true' } });
+    const rep = JSON.parse(r.stdout) as { findings: { rule: string; subject: { name: string; controller: string | null } }[]; coverage?: { sources?: { source: string; status: string }[] } };
+    expect(rep.findings.map((f) => [f.rule, f.subject.name])).toEqual([['stale-pending', 'Pending streams still tracked']]);
+    expect(rep.findings[0]!.subject.controller).toBe('proxy/proxy-0/proxy');
+    expect(rep.coverage?.sources).toContainEqual(expect.objectContaining({ source: `logs ${loki.url}`, status: 'connected' }));
+  });
 });

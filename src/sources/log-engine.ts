@@ -9,6 +9,7 @@
 import { describeError, UserError } from '../core/errors.js';
 import { sleep } from '../core/clock.js';
 import { userAgent } from '../core/version.js';
+import type { SourceHealth } from '../core/live-status.js';
 import { newInput, type InputHandle, type LinesItem } from './types.js';
 
 /** The engines ctrlscope reads. */
@@ -300,4 +301,42 @@ export async function* logEngineSource(o: LogEngineOptions, signal: AbortSignal)
     // A little behind now, so entries still being ingested are not skipped.
     yield* read(BigInt(Date.now() - 1000) * 1_000_000n);
   }
+}
+
+/**
+ * A followed log engine for live mode (`watch`, `serve`): reads the history, then what arrives,
+ * reporting its health as a source named `logs URL` (syncing, connected with the entries read,
+ * failed with the reason). `ready` settles once the history is in.
+ */
+export function followLogEngine(o: LogEngineOptions, signal: AbortSignal, onHealth: (h: SourceHealth) => void): { source: AsyncGenerator<LinesItem>; ready: Promise<void> } {
+  const name = `logs ${o.url}`;
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((r) => (resolveReady = r));
+  let n = 0;
+  onHealth({ name, state: 'syncing', target: o.url });
+  const inner = logEngineSource(
+    {
+      ...o,
+      follow: true,
+      onCaughtUp: () => {
+        onHealth({ name, state: 'connected', target: o.url, events: n });
+        resolveReady();
+      },
+      onEntries: (k) => {
+        n += k;
+        onHealth({ name, state: n ? 'connected' : 'syncing', target: o.url, events: n });
+      },
+    },
+    signal,
+  );
+  const source = (async function* () {
+    try {
+      yield* inner;
+    } catch (err) {
+      onHealth({ name, state: 'failed', target: o.url, detail: describeError(err) });
+      resolveReady();
+      throw err;
+    }
+  })();
+  return { source, ready };
 }
