@@ -1,14 +1,13 @@
 // What `scan` and `check` share between validating their flags and writing their output: read and
-// analyse the inputs with a progress line on a TTY, the worker pool started early for large
-// inputs, and the error for inputs none of which could be read.
+// analyse the inputs with a progress line on a TTY, and the error for inputs none of which could
+// be read. How the scan runs (inline or on worker threads) is the engine's scan planner's choice.
 import type { Io } from '../cli.js';
 import { UserError } from '../core/errors.js';
 import type { AnalyzeOptions, AnalyzeResult } from '../engine/run.js';
-import type { TreeFile } from '../sources/walk.js';
 import { progressLine } from './progress.js';
 
-/** What a command sets of a scan; progress, standard input, the pool and folder listings come from here. */
-export type ScanSettings = Omit<AnalyzeOptions, 'onProgress' | 'stdin' | 'pool' | 'trees'>;
+/** What a command sets of a scan; progress and standard input come from here. */
+export type ScanSettings = Omit<AnalyzeOptions, 'onProgress' | 'stdin' | 'plan'>;
 
 /**
  * Scans `paths`. `load` starts loading what the command needs once the scan is done (its
@@ -17,15 +16,12 @@ export type ScanSettings = Omit<AnalyzeOptions, 'onProgress' | 'stdin' | 'pool' 
  */
 export async function analyzeInputs<T>(paths: string[], io: Io, settings: ScanSettings, load: () => Promise<T>): Promise<AnalyzeResult & { loaded: T }> {
   const progress = progressLine(io.stderr, true);
-  // Large inputs are parsed on worker threads: start them now, while the engine loads.
-  const { prestartPool } = await import('../engine/line-pool.js');
-  const trees = new Map<string, TreeFile[]>();
-  const pool = prestartPool(paths, trees);
-  // Loaded on use so that `--help` does not pay for the engine, parsers and archive readers.
-  const { analyzePaths } = await import('../engine/run.js');
+  // Loaded on use so that `--help` does not pay for the engine, parsers and archive readers (the
+  // planner loads them after it has started any worker threads the inputs need).
+  const { scan } = await import('../engine/planner.js');
   const loading = load();
   loading.catch(() => undefined); // awaited (and any failure thrown) below
-  const result = await analyzePaths(paths, { ...settings, onProgress: progress.onProgress, stdin: io.stdin, pool, trees });
+  const result = await scan(paths, { ...settings, onProgress: progress.onProgress, stdin: io.stdin });
   progress.done();
   if (paths.length > 0 && result.unreadable.length === paths.length) throw unreadableError(result.unreadable);
   return { ...result, loaded: await loading };

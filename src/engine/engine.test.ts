@@ -10,6 +10,7 @@ import { openPaths } from '../sources/index.js';
 import { newInput, type SourceItem } from '../sources/types.js';
 import { Engine, findingId } from './engine.js';
 import { analyzePaths } from './run.js';
+import { LinePool } from './line-pool.js';
 
 /** Writes `lines` as the log file `name` in a fresh directory (under the run's private TMPDIR). */
 function logFile(name: string, lines: readonly string[]): string {
@@ -258,7 +259,7 @@ describe('Engine with worker threads', () => {
 
   it('reports a file range the worker cannot read as a problem of that input, not a bug', async () => {
     const input = newInput('/nonexistent/ctrlscope/gone.log', 'log');
-    const engine = new Engine({ analyzers: ANALYZERS, workers: 1 });
+    const engine = new Engine({ analyzers: ANALYZERS, stage: new LinePool(1) });
     async function* source(): AsyncGenerator<SourceItem> {
       yield { type: 'file', input, path: '/nonexistent/ctrlscope/gone.log', size: 5 << 20, chunks: async function* () {} };
     }
@@ -280,7 +281,7 @@ describe('Engine with worker threads', () => {
     const reports = [];
     for (const workers of [1, 0]) {
       const input = newInput('mg.tar.gz:namespaces/kubernaut-system/kubernaut.ai/remediationrequests.yaml', 'resources');
-      const engine = new Engine({ analyzers: ANALYZERS, workers, now: Date.parse('2025-11-02T12:00:00Z') });
+      const engine = new Engine({ analyzers: ANALYZERS, stage: workers ? new LinePool(workers) : undefined, now: Date.parse('2025-11-02T12:00:00Z') });
       const bytes = new Uint8Array(Buffer.from(yaml, 'utf8'));
       async function* source(): AsyncGenerator<SourceItem> {
         yield { type: 'resources', input, bytes };
@@ -298,7 +299,7 @@ describe('Engine with worker threads', () => {
   it('reports a resource dump that cannot be read where it is parsed, on a worker or here', async () => {
     for (const workers of [1, 0]) {
       const input = newInput('/nonexistent/ctrlscope/rrs.yaml', 'resources');
-      const engine = new Engine({ analyzers: ANALYZERS, workers });
+      const engine = new Engine({ analyzers: ANALYZERS, stage: workers ? new LinePool(workers) : undefined });
       async function* source(): AsyncGenerator<SourceItem> {
         yield { type: 'resources', input, path: '/nonexistent/ctrlscope/rrs.yaml' };
       }

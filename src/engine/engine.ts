@@ -14,10 +14,9 @@ import { parseDump, resourceEvents, type ParsedDump } from '../parsers/resources
 import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceItem } from '../sources/types.js';
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { readAhead } from './read-ahead.js';
-import { LinePool } from './line-pool.js';
+import { InlineStage, type LineResult, type LineStage } from './line-job.js';
 import { readLineRange, resourceText } from './file-range.js';
 import { BugError, describeError } from '../core/errors.js';
-import type { LineResult } from './line-worker.js';
 import { VERSION } from '../core/version.js';
 
 /** How a run is configured. */
@@ -34,10 +33,11 @@ export interface EngineOptions {
   now?: number;
   /** Mask secrets in evidence (default true). */
   redact?: boolean;
-  /** Worker threads for the line stage of byte chunks (0: all on this thread, the default). */
-  workers?: number;
-  /** A pool already started for this run (the engine closes it when the run ends). */
-  pool?: LinePool;
+  /**
+   * The line stage that Engine.run sends byte chunks, file ranges and resource dumps through (the
+   * scan planner's choice; default: inline on this thread). The engine closes it when the run ends.
+   */
+  stage?: LineStage;
   /**
    * Skip building events for lines no analyzer's interest covers (default true). Off, every line
    * is parsed and routed to every log consumer: slower, and the reference the prefilter is held
@@ -51,18 +51,15 @@ const FILE_RANGE_BYTES = 2 << 20;
 
 /**
  * Jobs in flight per worker: enough to keep it busy while results are applied in order, and
- * while one slow job (a resource dump: the YAML library loads on first use, ~0.2 s) holds up
- * the results behind it. A file range costs this thread nothing until its result arrives; a
- * byte chunk (1 MiB, moved to the worker) is memory held until then.
+ * while one slow job (a resource dump: the YAML library loads on first use) holds up the
+ * results behind it. A file range costs this thread nothing until its result arrives; a byte
+ * chunk (1 MiB, moved to the worker) is memory held until then.
  */
-const RANGES_IN_FLIGHT_PER_WORKER = 8;
-const CHUNKS_IN_FLIGHT_PER_WORKER = 8;
+const JOBS_IN_FLIGHT_PER_WORKER = 8;
 
 /**
  * Bytes of a source read ahead while this thread waits for a worker's result or applies one
- * (see readAhead). With the 8 chunks in flight above (4 before), a 100 MB must-gather as .tar.gz
- * scanned in a median 1.25-1.28 s against 1.33-1.41 s in three series of 9-15 alternating runs
- * on 2 cores, for 10-30 MiB more peak RSS.
+ * (see readAhead): faster archives for a little more peak RSS (README, Performance).
  */
 const READ_AHEAD_BYTES = 8 << 20;
 
@@ -99,8 +96,7 @@ export class Engine {
   private readonly wholeKinds?: string[];
   /** Inputs whose byte chunks must stay on this thread (they hold CRI partial lines). */
   private readonly sequential = new WeakSet<InputHandle>();
-  private readonly workers: number;
-  private pool?: LinePool;
+  private stage?: LineStage;
   private readonly since: number;
   private readonly until: number;
   private readonly redact: boolean;
@@ -115,8 +111,7 @@ export class Engine {
     this.since = opts.since ?? -Infinity;
     this.until = opts.until ?? Infinity;
     this.redact = opts.redact ?? true;
-    this.workers = opts.workers ?? opts.pool?.size ?? 0;
-    this.pool = opts.pool;
+    this.stage = opts.stage;
     for (const def of opts.analyzers) {
       if (rules && !rules.has(def.rule)) continue;
       const ctx: AnalyzerContext = { now: opts.now, options: opts.ruleOptions?.[def.rule] ?? {} };
@@ -139,14 +134,16 @@ export class Engine {
   }
 
   /**
-   * Consumes a whole source (finite input), stopping early if `signal` fires. With `workers`,
-   * byte chunks and plain files (read by the workers in ranges) are classified and parsed on
-   * worker threads while results are applied here in input order, so analyzers see exactly what
-   * a single-threaded run would show them.
+   * Consumes a whole source (finite input), stopping early if `signal` fires. Byte chunks, plain
+   * files (in ranges) and resource dumps go through the line stage, inline or on worker threads;
+   * results are applied here in input order, so analyzers see exactly what a single-threaded run
+   * would show them.
    */
   async run(source: Source, signal?: AbortSignal): Promise<void> {
-    const pool = this.pool ?? (this.workers > 0 ? new LinePool(this.workers) : undefined);
-    this.pool = undefined;
+    const stage = this.stage ?? new InlineStage();
+    this.stage = undefined;
+    // Inline, each result is ready when submitted and is applied at once.
+    const inFlight = stage.workers * JOBS_IN_FLIGHT_PER_WORKER;
     const queue: { item: BytesItem | RangeItem | ResourcesItem; result: Promise<LineResult> }[] = [];
     const drain = async (keep: number) => {
       while (queue.length > keep) {
@@ -155,10 +152,10 @@ export class Engine {
       }
     };
     try {
-      for await (const item of pool ? readAhead(source, READ_AHEAD_BYTES) : source) {
+      for await (const item of stage.workers > 0 ? readAhead(source, READ_AHEAD_BYTES) : source) {
         if (signal?.aborted) break;
         if (item.type === 'file') {
-          if (!pool || this.sequential.has(item.input)) {
+          if (this.sequential.has(item.input)) {
             await drain(0);
             for await (const chunk of item.chunks()) {
               if (signal?.aborted) break;
@@ -166,35 +163,35 @@ export class Engine {
             }
             continue;
           }
-          // Workers read the file themselves, range by range; results are applied in order.
+          // The stage reads the file itself, range by range; results are applied in order.
           this.register(item.input);
           const referenceYear = item.input.referenceYear ?? this.defaultYear;
           for (let start = 0; start < item.size; start += FILE_RANGE_BYTES) {
             if (signal?.aborted) break;
             const end = Math.min(item.size, start + FILE_RANGE_BYTES);
             const range: RangeItem = { type: 'range', input: item.input, path: item.path, start, end, onBytes: item.onBytes };
-            queue.push({ item: range, result: pool.submit({ file: { path: item.path, start, end }, want: this.want, source: '', referenceYear }) });
-            await drain(this.workers * RANGES_IN_FLIGHT_PER_WORKER);
+            queue.push({ item: range, result: stage.submit({ file: { path: item.path, start, end }, want: this.want, source: '', referenceYear }) });
+            await drain(inFlight);
           }
           continue;
         }
-        if (pool && item.type === 'bytes' && !this.sequential.has(item.input)) {
+        if (item.type === 'bytes' && !this.sequential.has(item.input)) {
           this.register(item.input);
           const rep = item.input.report;
           queue.push({
             item,
-            result: pool.submit({ bytes: item.bytes, want: this.want, source: rep.source, referenceYear: item.input.referenceYear ?? this.defaultYear, origin: item.input.origin }),
+            result: stage.submit({ bytes: item.bytes, want: this.want, source: rep.source, referenceYear: item.input.referenceYear ?? this.defaultYear, origin: item.input.origin }),
           });
-          await drain(this.workers * CHUNKS_IN_FLIGHT_PER_WORKER);
+          await drain(inFlight);
           continue;
         }
-        if (pool && item.type === 'resources') {
-          // Parsed on a worker (which loads the YAML library there); applied in order.
+        if (item.type === 'resources') {
+          // Parsed by the stage (on a worker, the YAML library loads and runs there); applied in order.
           this.register(item.input);
           const resources = { text: item.text, path: item.path, now: item.now, whole: this.wholeKinds };
-          // An archive member's bytes travel as the job's bytes: moved, not copied.
-          queue.push({ item, result: pool.submit({ resources, bytes: item.bytes, want: this.want, source: item.input.report.source, referenceYear: this.defaultYear }) });
-          await drain(this.workers * CHUNKS_IN_FLIGHT_PER_WORKER);
+          // An archive member's bytes travel as the job's bytes: moved to a worker, not copied.
+          queue.push({ item, result: stage.submit({ resources, bytes: item.bytes, want: this.want, source: item.input.report.source, referenceYear: this.defaultYear }) });
+          await drain(inFlight);
           continue;
         }
         if (item.type === 'events' && item.events.length === 0) {
@@ -208,11 +205,11 @@ export class Engine {
       await drain(0);
       if (!signal?.aborted) this.flushJoiners();
     } finally {
-      await pool?.close();
+      await stage.close();
     }
   }
 
-  /** Applies a worker's result for a byte chunk or file range, in input order. */
+  /** Applies the line stage's result for a byte chunk, file range or resource dump, in input order. */
   private applyResult(item: BytesItem | RangeItem | ResourcesItem, r: LineResult): void {
     const input = item.input;
     if (item.type === 'resources') {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultWorkers, likelyLarge } from './line-pool.js';
+import { defaultWorkers, likelyLarge } from './planner.js';
 
 /** A sparse file of `size` bytes (no disk space used). */
 function sparse(path: string, size: number): string {

@@ -8,6 +8,7 @@ import {
   CriJoiner, DETECTED_CODES, detectCode, detectCodeAt, detected, isCriPartial, messageAt, messageOf, parseLine, type ParseOptions,
 } from '../parsers/index.js';
 import { W_CRI, wrap } from '../parsers/wrappers.js';
+import { MAX_LINE_CHARS } from '../sources/types.js';
 
 /**
  * Which lines deserve a full parse: every line, those at or above a level, or those with a
@@ -43,8 +44,7 @@ export function newTally(): LineTally {
   return { lines: 0, unparsed: 0, truncated: 0, formats: {}, wrappers: {} };
 }
 
-/** Longest line kept, in characters; longer lines are cut here and counted. */
-export const MAX_LINE_CHARS = 1 << 20;
+export { MAX_LINE_CHARS };
 /** Distinct counted messages kept per chunk; past it, each line is passed on by itself. */
 const MAX_COUNTED_MESSAGES = 1000;
 

@@ -1,14 +1,14 @@
-// The scan service: opens the inputs, runs every selected analyzer over them and returns the
-// report. `scan`, `check` and the tests all go through here.
+// The scan service: opens the inputs, runs every selected analyzer over them through the line
+// stage the planner chose, and returns the report. `scan` and `check` reach it through the
+// planner's `scan`; tests call it directly.
 import { ANALYZERS } from '../analyzers/index.js';
 import type { AnalyzerDefinition } from '../analyzers/types.js';
 import type { Report, RuleId } from '../core/finding.js';
 import { openPaths, type Unreadable } from '../sources/index.js';
 import { mergeSources } from '../sources/merge.js';
 import type { Source } from '../sources/types.js';
-import type { TreeFile } from '../sources/walk.js';
 import { Engine } from './engine.js';
-import { defaultWorkers, PARALLEL_FROM_BYTES, type LinePool } from './line-pool.js';
+import { planScan, type ScanPlan } from './planner.js';
 
 /** Progress of a long scan, for the stderr progress line. */
 export interface Progress {
@@ -32,15 +32,10 @@ export interface AnalyzeOptions {
   stdin?: NodeJS.ReadableStream;
   /** Time the report says it was generated (tests pin it). */
   generatedAt?: Date;
-  /** Worker threads for the line stage (default: up to 2 for inputs of 64 MiB or more). */
+  /** Worker threads for the line stage (default: the planner's choice, up to 2 for inputs of 64 MiB or more). */
   workers?: number;
-  /**
-   * A pool started ahead of time (see prestartPool); the scan takes it over and closes it, and
-   * uses it only if the inputs turn out large enough.
-   */
-  pool?: LinePool;
-  /** Folders among `paths` already listed (see likelyLarge), by path: read without listing them again. */
-  trees?: ReadonlyMap<string, TreeFile[]>;
+  /** The plan made for these paths (see planner.ts's scan); the scan closes its stage. Default: planned here. */
+  plan?: ScanPlan;
   /** Another source read with the paths (a log engine). */
   extra?: Source;
 }
@@ -60,17 +55,11 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
         opts.onProgress!(progress);
       }
     : undefined;
-  const forced = opts.workers;
-  const fileItemsFrom = forced === undefined ? PARALLEL_FROM_BYTES : forced > 0 ? 0 : undefined;
-  let pool = opts.pool;
+  const plan = opts.plan ?? planScan(paths, opts.workers);
+  let stage: ScanPlan['stage'] | undefined = plan.stage;
   try {
-    const opened = await openPaths(paths, { signal: opts.signal, onBytes, stdin: opts.stdin, fileItemsFrom, trees: opts.trees });
+    const opened = await openPaths(paths, { signal: opts.signal, onBytes, stdin: opts.stdin, fileItems: plan.fileItems, trees: plan.trees });
     progress.totalBytes = opened.totalBytes;
-    const workers = forced ?? (opened.workBytes >= PARALLEL_FROM_BYTES ? (pool?.size ?? defaultWorkers(paths)) : 0);
-    if (pool && pool.size !== workers) {
-      await pool.close();
-      pool = undefined;
-    }
     const engine = new Engine({
       analyzers: opts.analyzers ?? ANALYZERS,
       rules: opts.rules,
@@ -79,13 +68,12 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
       ruleOptions: opts.ruleOptions,
       redact: opts.redact,
       prefilter: opts.prefilter,
-      workers,
-      pool,
+      stage,
     });
-    pool = undefined; // the engine owns it now
+    stage = undefined; // the engine owns it now
     await engine.run(opts.extra ? (paths.length ? mergeSources([opened.source, opts.extra]) : opts.extra) : opened.source, opts.signal);
     return { report: engine.report(opts.generatedAt), unreadable: opened.unreadable };
   } finally {
-    await pool?.close();
+    await stage?.close();
   }
 }

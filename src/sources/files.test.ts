@@ -129,17 +129,3 @@ describe('fileSource on a truncated gzip file', () => {
     expect(problems).toEqual([expect.stringMatching(/^gzip stream ended early or is corrupt: .*lines before the problem were analysed$/)]);
   });
 });
-
-describe('fileSource lists every input', () => {
-  it('an empty file and a file with no usable record still appear in the report', async () => {
-    const { analyzePaths } = await import('../engine/run.js');
-    const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-empty-'));
-    writeFileSync(join(dir, 'empty.log'), '');
-    writeFileSync(join(dir, 'audit.json'), '{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"get"\n');
-    const { report } = await analyzePaths([dir]);
-    expect(report.inputs.map((i) => [i.source.slice(dir.length + 1), i.kind, i.lines, i.unparsed])).toEqual([
-      ['audit.json', 'audit', 1, 1],
-      ['empty.log', 'log', 0, 0],
-    ]);
-  });
-});

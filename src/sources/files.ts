@@ -13,9 +13,8 @@ import { parseAuditLine, sniffAudit } from '../parsers/audit.js';
 import { isPromExposition, PromReader } from '../parsers/prometheus.js';
 import { countLines, parseResources, resourceEvents, sniffResources } from '../parsers/resources.js';
 import type { BytesItem, FileItem, InputHandle, LinesItem, SourceItem } from './types.js';
-import { newInput } from './types.js';
+import { MAX_LINE_CHARS, newInput } from './types.js';
 
-import { MAX_LINE_CHARS } from '../engine/line-stage.js';
 export { MAX_LINE_CHARS };
 /**
  * A gunzip stream for content. Its output comes in chunks of `chunkSize` bytes, 1 MiB by default:

@@ -34,7 +34,7 @@ type Plan =
 /** Resolves every path up front (so errors come before any output), then reads them in order. */
 export async function openPaths(
   paths: readonly string[],
-  options: ReadOptions & { stdin?: NodeJS.ReadableStream; fileItemsFrom?: number; trees?: ReadonlyMap<string, TreeFile[]> } = {},
+  options: ReadOptions & { stdin?: NodeJS.ReadableStream; trees?: ReadonlyMap<string, TreeFile[]> } = {},
 ): Promise<OpenedPaths> {
   const opts = { ...options };
   const unreadable: Unreadable[] = [];
@@ -68,8 +68,6 @@ export async function openPaths(
       unreadable.push({ path: p, reason: reasonOf(err) });
     }
   }
-  // Large scans hand plain log files to the engine's workers whole (see FileItem).
-  if (opts.fileItemsFrom !== undefined && workBytes >= opts.fileItemsFrom) opts.fileItems = true;
   async function* all(): AsyncGenerator<SourceItem> {
     for (const plan of plans) {
       if (opts.signal?.aborted) return;

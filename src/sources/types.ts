@@ -4,6 +4,9 @@
 import type { Event, LogFormat } from '../core/event.js';
 import type { InputReport } from '../core/finding.js';
 
+/** Longest line kept, in characters; longer lines are cut (by the readers and the line stage) and counted. */
+export const MAX_LINE_CHARS = 1 << 20;
+
 /** A live handle on one input; its `report` ends up in the report's `inputs[]`. */
 export interface InputHandle {
   report: InputReport;

@@ -4,10 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeApiServer } from '../../../test/fake-apiserver/server.mjs';
-import { analyzePaths } from '../../engine/run.js';
-import { collectBundle, goTime } from './collect.js';
-import { clusterOptionsFrom } from './flags.js';
+import { FakeApiServer } from '../fake-apiserver/server.mjs';
+import { analyzePaths } from '../../src/engine/run.js';
+import { collectBundle, goTime } from '../../src/sources/cluster/collect.js';
+import { clusterOptionsFrom } from '../../src/sources/cluster/flags.js';
 
 let server: FakeApiServer;
 let dir: string;
