@@ -1,44 +1,139 @@
 #!/usr/bin/env node
-// Memory of the live cluster source: 50 000 watched RemediationRequests (realistic size, with
-// managedFields, labels, annotations and status conditions) listed in pages of 500, then 5 000
-// watch updates, all fed into the engine with every analyzer — as `watch` runs it. The fake
-// apiserver runs in a child process so that only the client side is measured. Target (issue 6):
-// peak RSS ≤ 512 MB.
+// Memory of live mode against a cluster with many objects. The fake apiserver (test/fake-apiserver)
+// serves N RemediationRequests of a realistic size (managedFields, labels, annotations, status
+// conditions) from a child process, so that only ctrlscope is measured. Three measurements:
 //
-//   npx tsc -p tsconfig.build.json      # the bench imports dist/
-//   node bench/watch-bench.mjs          # 50 000 objects
-//   node bench/watch-bench.mjs 100000   # another count
-import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+//   cli         `ctrlscope watch --once -n bench -o json` as a user runs it: lists N objects in
+//               pages of 500, settles, reports; peak RSS of that process (/usr/bin/time, else
+//               the kernel's VmHWM). Target: 100 000 objects ≤ 512 MiB.
+//   in-process  the cluster source and the engine with every analyzer in this process: the list,
+//               then 5 000 watch updates. Peak RSS sampled every 50 ms.
+//   huge        one watch event of 1.5 GB without a line end: the watch is cut at the 16 MiB event
+//               cap; peak RSS of the process that watched it.
+//
+//   npm run build                              # the bench runs dist/
+//   node bench/watch-bench.mjs                 # cli with 100 000 objects
+//   node bench/watch-bench.mjs 50000 in-process
+//   node bench/watch-bench.mjs 0 huge
+import { fork, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const N = Number(process.argv[2] ?? 50_000);
+const N = Number(process.argv[2] ?? 100_000);
+const MODE = process.argv[3] ?? 'cli';
 const UPDATES = Math.min(5_000, N);
+const mb = (b) => (b / 1048576).toFixed(0);
 
 if (process.argv[2] === '--serve') {
   // Child: the fake apiserver with N objects.
   const { FakeApiServer } = await import('../test/fake-apiserver/server.mjs');
   const n = Number(process.argv[3]);
-  const server = new FakeApiServer();
+  const server = new FakeApiServer({ keepHistory: false });
   for (let i = 0; i < n; i++) server.create('remediationrequests', rr(i));
   await server.start();
-  process.send({ url: server.url, kubeconfig: server.kubeconfig('bench') });
+  process.send({ url: server.url, kubeconfig: server.kubeconfig('bench'), yaml: server.kubeconfigYaml('bench') });
   process.on('message', (m) => {
     if (m === 'update') {
       for (let i = 0; i < Math.min(5_000, n); i++) server.update('remediationrequests', 'bench', name(i), { status: { overallPhase: 'Executing', observedGeneration: 2 } });
       process.send({ updated: true });
     }
+    if (m === 'huge') {
+      server.injectWatchFault('remediationrequests', { kind: 'huge', bytes: 1.5e9 });
+      server.dropAll();
+    }
   });
 } else {
-  const dist = join(repo, 'dist/src/sources/cluster/index.js');
-  if (!existsSync(dist)) {
-    console.error('bench: build first (npx tsc -p tsconfig.build.json)');
+  if (!existsSync(join(repo, 'dist/src/sources/cluster/index.js')) || !existsSync(join(repo, 'dist/cli/ctrlscope.js'))) {
+    console.error('bench: build first (npm run build)');
     process.exit(2);
   }
   const child = fork(fileURLToPath(import.meta.url), ['--serve', String(N)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise((r) => child.once('message', r));
+  try {
+    if (MODE === 'cli') await cli(ready);
+    else if (MODE === 'in-process') await inProcess(ready, child);
+    else if (MODE === 'huge') await huge(ready, child);
+    else throw new Error(`unknown mode ${MODE}`);
+  } finally {
+    child.kill();
+  }
+}
+
+/** `ctrlscope watch --once` in its own process; its peak RSS. */
+async function cli(ready) {
+  const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-watch-bench-'));
+  const kc = join(dir, 'kubeconfig');
+  writeFileSync(kc, ready.yaml);
+  // CTRLSCOPE_BENCH_REPO: another checkout's build, to compare builds against the same server.
+  const cliRepo = process.env.CTRLSCOPE_BENCH_REPO ?? repo;
+  const args = [join(cliRepo, 'dist/cli/ctrlscope.js'), 'watch', '--once', '--kubeconfig', kc, '-n', 'bench', '-o', 'json', '--settle', '2s'];
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const t0 = performance.now();
+  const proc = timeBin ? spawn(timeBin, ['-f', 'maxrss %M', process.execPath, ...args]) : spawn(process.execPath, args);
+  let out = '';
+  let err = '';
+  let hwm = 0;
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (err += d));
+  const poll = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+      if (m) hwm = Math.max(hwm, Number(m[1]) * 1024);
+    } catch {
+      /* ended */
+    }
+  }, 100);
+  const code = await new Promise((r) => proc.on('close', r));
+  clearInterval(poll);
+  rmSync(dir, { recursive: true, force: true });
+  const secs = (performance.now() - t0) / 1000;
+  const m = /maxrss (\d+)/.exec(err);
+  const peak = m ? Number(m[1]) * 1024 : hwm;
+  const rep = JSON.parse(out);
+  const listed = rep.inputs.find((i) => i.source.endsWith('remediationrequests.kubernaut.ai'))?.lines;
+  console.log(`cli: watch --once over ${N} RemediationRequests (listed ${listed}), exit ${code}, ${secs.toFixed(1)} s`);
+  console.log(`peak RSS ${mb(peak)} MiB (target for 100 000: ≤ 512 MiB)`);
+  process.exitCode = listed === N && peak <= 512 * 1048576 ? 0 : 1;
+}
+
+/** One watch event of 1.5 GB without a line end, read by a list-watch in this process. */
+async function huge(ready, child) {
+  const { listWatch, loadKube } = await import(join(repo, 'dist/src/sources/cluster/index.js'));
+  const client = await loadKube({ options: ready.kubeconfig });
+  const ac = new AbortController();
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const baseline = process.memoryUsage().rss;
+  let statusText = '';
+  let synced = 0;
+  const t0 = performance.now();
+  for await (const ev of listWatch({
+    client,
+    path: '/apis/kubernaut.ai/v1alpha1/namespaces/bench/remediationrequests',
+    signal: ac.signal,
+    tuning: { backoffBaseMs: 10, backoffCapMs: 50 },
+    onStatus: (s) => {
+      if (s.state === 'retrying') statusText = s.detail ?? '';
+    },
+  })) {
+    if (ev.type !== 'synced') continue;
+    synced++;
+    if (synced === 1) child.send('huge');
+    else break;
+  }
+  ac.abort();
+  clearInterval(timer);
+  console.log(`huge: one 1.5 GB watch event without a line end, cut and re-listed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`reported: ${statusText}`);
+  console.log(`RSS: baseline ${mb(baseline)} MiB, peak ${mb(peak)} MiB`);
+}
+
+/** The cluster source and the engine in this process: the list, then 5 000 updates. */
+async function inProcess(ready, child) {
+  const dist = join(repo, 'dist/src/sources/cluster/index.js');
   const { clusterSource, clusterOptionsFrom } = await import(dist);
   const { Engine } = await import(join(repo, 'dist/src/engine/engine.js'));
   const { ANALYZERS } = await import(join(repo, 'dist/src/analyzers/index.js'));
@@ -57,7 +152,7 @@ if (process.argv[2] === '--serve') {
   let updatedAsked = false;
   let resolveDone;
   const done = new Promise((r) => (resolveDone = r));
-  const src = clusterSource(opts, ac.signal);
+  const src = clusterSource(opts, ac.signal, { objectKinds: engine.objectKindsRead() });
   const pump = (async () => {
     for await (const item of src) {
       engine.ingest(item);
@@ -79,12 +174,10 @@ if (process.argv[2] === '--serve') {
   ac.abort();
   await pump.catch(() => {});
   clearInterval(timer);
-  child.kill();
-  const mb = (b) => (b / 1048576).toFixed(0);
   const heap = process.memoryUsage().heapUsed;
-  console.log(`objects listed+watched: ${N} (+${UPDATES} updates), ${findings.length} findings`);
+  console.log(`in-process: objects listed+watched: ${N} (+${UPDATES} updates), ${findings.length} findings`);
   console.log(`list: ${((tList - t0) / 1000).toFixed(1)} s (${Math.round(N / ((tList - t0) / 1000))} objects/s); updates: ${((tAll - tList) / 1000).toFixed(1)} s`);
-  console.log(`RSS: baseline ${mb(baseline)} MB, peak ${mb(peak)} MB (target ≤ 512 MB) — heap used at end ${mb(heap)} MB`);
+  console.log(`RSS: baseline ${mb(baseline)} MiB, peak ${mb(peak)} MiB (target ≤ 512 MiB) — heap used at end ${mb(heap)} MiB`);
   process.exitCode = peak <= 512 * 1048576 ? 0 : 1;
 }
 

@@ -147,8 +147,8 @@ export async function runWatch(flags: WatchFlags, io: Io): Promise<void> {
     const ns = scopeOf(opts, client);
     await runLive({
       ...common,
-      start: ({ signal, onHealth }) => {
-        const cluster = clusterSource(opts, signal, { onHealth, client });
+      start: ({ signal, onHealth, objectKinds }) => {
+        const cluster = clusterSource(opts, signal, { onHealth, client, objectKinds });
         if (files.length === 0 && !engineOpts) return { source: cluster, ready: cluster.ready };
         const local = followLocal(tailFiles, signal, onHealth);
         return { source: mergeSources([cluster, local.source]), ready: Promise.all([cluster.ready, local.ready]).then(() => undefined) };

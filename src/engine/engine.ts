@@ -423,6 +423,14 @@ export class Engine {
   }
 
   /** What was read, with each log input's dominant format. */
+  /**
+   * Kinds (lower case) of objects some analyzer reads beyond their identity; undefined when one
+   * of them reads every object whole. Live sources trim objects of other kinds to their identity.
+   */
+  objectKindsRead(): readonly string[] | undefined {
+    return this.wholeKinds;
+  }
+
   inputReports(): InputReport[] {
     return this.inputs.map((h) => {
       const rep = h.report;

@@ -22,6 +22,7 @@ const pending = (n: number, i: number) => `2026/11/22 10:0${i}:00 WARN Pending s
 describe('LiveSession', () => {
   it('ingests lines, samples the driving metric of each rule, and counts what it read', () => {
     const s = session();
+    s.subscribe(() => undefined); // a view is drawing: the series are kept for it
     s.ingest({ type: 'lines', input, lines: [pending(3, 0), pending(4, 1)], firstLine: 1 });
     s.sample();
     s.ingest({ type: 'lines', input, lines: [pending(5, 2), pending(6, 3), pending(7, 4)], firstLine: 3 });
@@ -34,6 +35,24 @@ describe('LiveSession', () => {
     // Two observations, rising, with "still" in the message: already a finding at the first sample.
     expect(snap.series['stale-pending']).toEqual([4, 7]);
     expect(snap.series['queue-leak']).toEqual([0, 0]);
+  });
+
+  it('with no view drawing (--once, plain reports), neither samples nor refreshes compute findings', async () => {
+    const engine = new Engine({ analyzers: [stalePending] });
+    let computed = 0;
+    const findings = engine.findings.bind(engine);
+    engine.findings = () => {
+      computed++;
+      return findings();
+    };
+    const s = new LiveSession({ engine, intervalMs: 0, sampleMs: 60_000 });
+    sessions.push(s);
+    s.ingest({ type: 'lines', input, lines: [pending(3, 0), pending(4, 1)], firstLine: 1 });
+    s.sample();
+    await new Promise((r) => setTimeout(r, 5)); // the refresh timer has fired
+    expect(computed).toBe(0);
+    expect(s.snapshot().rate).toEqual([2]);
+    expect(computed).toBe(1); // asked for, a snapshot is computed
   });
 
   it('pause freezes the findings shown while ingestion goes on; resume catches up', async () => {

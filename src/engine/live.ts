@@ -275,6 +275,12 @@ export class LiveSession {
   /** Takes one sample of every series (called every `sampleMs`). */
   sample(): void {
     if (this.paused) return;
+    if (!this.listeners.size) {
+      // The series only feed views; without one, keep the rate and skip the findings.
+      push(this.rate, this.sampleCount, this.seriesLength);
+      this.sampleCount = 0;
+      return;
+    }
     const findings = (this.findingsCache = this.engine.findings());
     for (const r of RULE_IDS) push(this.series[r], ruleSample(r, findings), this.seriesLength);
     push(this.rate, this.sampleCount, this.seriesLength);
@@ -298,6 +304,8 @@ export class LiveSession {
       this.timer = undefined;
     }
     this.lastEmit = this.clock();
+    // Nobody draws (--once, plain reports): no snapshot, whose findings cost a pass over every object.
+    if (!this.listeners.size) return;
     const s = this.snapshot();
     for (const fn of this.listeners) fn(s);
   }

@@ -17,6 +17,8 @@ import { sleep } from '../core/clock.js';
 export interface SourceContext {
   signal: AbortSignal;
   onHealth: (h: SourceHealth) => void;
+  /** Kinds (lower case) of objects the analyzers read whole; others may be cut to their identity. Undefined: all. */
+  objectKinds?: readonly string[];
 }
 
 /** A started source and a promise that settles when its initial content is in (lists done, files read). */
@@ -80,7 +82,7 @@ export async function runLive(o: LiveRunOptions): Promise<void> {
   const ac = new AbortController();
   const engine = new Engine({ analyzers: ANALYZERS, rules: o.rules, since: o.since, until: o.until, redact: o.redact });
   const session = new LiveSession({ engine, rules: o.rules, sampleMs: o.sampleMs });
-  const started = o.start({ signal: ac.signal, onHealth: (h) => session.setHealth(h) });
+  const started = o.start({ signal: ac.signal, onHealth: (h) => session.setHealth(h), objectKinds: engine.objectKindsRead() });
   const pump = session.run(started.source, ac.signal).catch((err: unknown) => {
     session.setHealth({ name: 'source', state: 'failed', detail: err instanceof Error ? err.message : String(err) });
     if (o.once || !dashboardPossible(o.io) || o.plain) throw err;

@@ -147,6 +147,29 @@ describe('clusterSource', () => {
     expect(USER_AGENT).toMatch(/^ctrlscope\/\d+\.\d+\.\d+ \([a-z0-9]+\/[a-z0-9]+\)$/);
   });
 
+  it('keeps of each object only what the analyzers read: kinds they study whole (less managedFields), others as their identity', async () => {
+    const managedFields = [{ manager: 'kubectl', operation: 'Update', fieldsV1: { 'f:spec': {} } }];
+    const lastApplied = { 'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"kubernaut.ai/v1alpha1"}', team: 'sre' };
+    server.create('remediationrequests', { metadata: { name: 'rr-1', namespace: 'demo', managedFields, annotations: lastApplied, labels: { a: 'b' } }, spec: { signalFingerprint: 'abc' } });
+    server.create('events', { metadata: { name: 'ev-1', namespace: 'demo', managedFields }, reason: 'BackOff', message: 'x'.repeat(2000), involvedObject: { kind: 'Pod', name: 'p' } });
+    const src = clusterSource(options(), ac.signal, { objectKinds: ['remediationrequest'] });
+    const c = collect(src);
+    await src.ready;
+    await c.until((items) => objects(items).length === 2);
+    const [rr, ev] = ['RemediationRequest', 'Event'].map((k) => objects(c.items).find((e) => e.object.kind === k)!.object);
+    expect(rr).toEqual({
+      apiVersion: 'kubernaut.ai/v1alpha1',
+      kind: 'RemediationRequest',
+      metadata: { name: 'rr-1', namespace: 'demo', annotations: { team: 'sre' }, labels: { a: 'b' }, uid: rr!.metadata!.uid, creationTimestamp: rr!.metadata!.creationTimestamp, resourceVersion: rr!.metadata!.resourceVersion },
+      spec: { signalFingerprint: 'abc' },
+    });
+    expect(ev).toEqual({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'ev-1', namespace: 'demo', uid: ev!.metadata!.uid, creationTimestamp: ev!.metadata!.creationTimestamp, resourceVersion: ev!.metadata!.resourceVersion },
+    });
+  });
+
   it('only reads: every request is a GET', async () => {
     server.create('remediationrequests', { metadata: { name: 'rr-1', namespace: 'demo' } });
     const src = clusterSource(options(), ac.signal);

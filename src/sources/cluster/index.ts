@@ -62,6 +62,11 @@ export interface ClusterHooks {
   onHealth?: (h: ClusterHealth) => void;
   /** An already loaded client (the command may have run the preflight with it). */
   client?: KubeClient;
+  /**
+   * Kinds (lower case) whose objects the analyzers read whole; objects of other kinds are kept
+   * as their identity only (what a diff and a deletion need). Undefined: every kind whole.
+   */
+  objectKinds?: readonly string[];
 }
 
 /** The live source plus its health. */
@@ -242,7 +247,7 @@ export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: 
       labelSelector: r.selectable ? opts.selector : undefined,
       signal,
       tuning: opts.tuning,
-      strip: stripFor(r),
+      strip: stripFor(r, hooks.objectKinds),
       onStatus: (s) => {
         setHealth(name, s.state, s.detail);
         if (s.state === 'forbidden' || s.state === 'failed') once();

@@ -86,8 +86,16 @@ export function resourcePath(r: Pick<ResourceSpec, 'group' | 'version' | 'resour
   return `${base}${ns}/${r.resource}`;
 }
 
-/** Drops what no analyzer reads: managedFields everywhere, and ConfigMap/Secret payloads. */
-export function stripFor(r: Pick<ResourceSpec, 'group' | 'resource'>): (o: KubeObject) => KubeObject {
+/**
+ * Trims each object of a resource to what the analyzers read, before it is held or passed on:
+ * managedFields and kubectl's last-applied-configuration annotation (a second copy of the object)
+ * everywhere, ConfigMap and Secret payloads; and, when `wholeKinds` is given and the resource's
+ * kind is not in it, everything but the object's identity (apiVersion, kind, name, namespace,
+ * uid, resourceVersion, creation and deletion time).
+ */
+export function stripFor(r: Pick<ResourceSpec, 'group' | 'resource' | 'kind'>, wholeKinds?: readonly string[]): (o: KubeObject) => KubeObject {
+  const kind = r.kind?.toLowerCase();
+  if (wholeKinds && kind && !wholeKinds.includes(kind)) return identityOf;
   if (r.group === '' && (r.resource === 'configmaps' || r.resource === 'secrets')) {
     return (o) => {
       const { data: _d, binaryData: _b, stringData: _s, ...rest } = stripManagedFields(o) as KubeObject & { data?: unknown; binaryData?: unknown; stringData?: unknown };
@@ -95,6 +103,20 @@ export function stripFor(r: Pick<ResourceSpec, 'group' | 'resource'>): (o: KubeO
     };
   }
   return stripManagedFields;
+}
+
+/** An object's identity: what analyzers read of kinds they do not study, and what a watch needs to diff. */
+export function identityOf(o: KubeObject): KubeObject {
+  const out: KubeObject = {};
+  if (o.apiVersion !== undefined) out.apiVersion = o.apiVersion;
+  if (o.kind !== undefined) out.kind = o.kind;
+  const m = o.metadata;
+  if (m) {
+    const md: NonNullable<KubeObject['metadata']> = {};
+    for (const k of ['name', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp'] as const) if (m[k] !== undefined) md[k] = m[k];
+    out.metadata = md;
+  }
+  return out;
 }
 
 /** Adds `extra` to `base`, skipping duplicates (same group and resource). */
@@ -129,11 +151,18 @@ export async function discover(client: import('./kube.js').KubeClient, r: Resour
   return { ...r, version, kind: found.kind, namespaced: found.namespaced };
 }
 
-/** Strips the bulky metadata.managedFields (never used by the analyzers). */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Strips the bulky metadata.managedFields and last-applied-configuration annotation (never read by the analyzers). */
 export function stripManagedFields(o: KubeObject): KubeObject {
-  if (o.metadata && 'managedFields' in o.metadata) {
-    const { managedFields: _m, ...meta } = o.metadata;
-    return { ...o, metadata: meta };
+  const m = o.metadata;
+  if (!m) return o;
+  const lastApplied = m.annotations !== undefined && LAST_APPLIED in m.annotations;
+  if (!('managedFields' in m) && !lastApplied) return o;
+  const { managedFields: _m, ...meta } = m;
+  if (lastApplied) {
+    const { [LAST_APPLIED]: _l, ...annotations } = m.annotations!;
+    meta.annotations = annotations;
   }
-  return o;
+  return { ...o, metadata: meta };
 }
