@@ -95,14 +95,15 @@ export async function runCheck(paths: string[], flags: CheckFlags, io: Io): Prom
     paths,
     io,
     { rules, since, until, ruleOptions: ruleOptionsOf(config), redact: flags.redact !== false, prefilter: flags.prefilter !== false },
-    () => Promise.all([import('../report/index.js'), import('../report/json.js')]),
+    () => import('../report/index.js'),
   );
-  const [{ renderReport }, { renderJson }] = loaded;
+  const { renderReport } = loaded;
+  const redact = flags.redact !== false;
 
   const checked = gate.applyGate(report, { failOn, rules, config, baseline, now: Date.now() });
-  if (flags.writeBaseline) await writeOut(flags.writeBaseline, renderJson(checked), 'baseline');
-  for (const w of writes) await writeOut(w.file, renderReport(w.format, checked, { failOn }), `${w.format} report`);
-  io.stdout.write(renderReport(flags.output ?? 'text', checked, { color: useColor(io.stdout, io.env), failOn }));
+  if (flags.writeBaseline) await writeOut(flags.writeBaseline, renderReport('json', checked, { redact }), 'baseline');
+  for (const w of writes) await writeOut(w.file, renderReport(w.format, checked, { failOn, redact }), `${w.format} report`);
+  io.stdout.write(renderReport(flags.output ?? 'text', checked, { color: useColor(io.stdout, io.env), failOn, redact }));
   for (const p of checked.problems ?? []) if (p.startsWith('suppression at ')) io.stderr.write(`ctrlscope: warning: ${p}\n`);
   if (unreadable.length) {
     // The gate did not see every input: that is not a pass, whatever the findings.

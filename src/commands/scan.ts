@@ -50,7 +50,7 @@ export async function runScan(paths: string[], flags: AnalysisFlags & LogEngineF
   const extra = engine ? (await import('../sources/log-engine.js')).logEngineSource(engine, ac.signal) : undefined;
   const { report, unreadable, loaded } = await analyzeInputs(paths, io, { rules, since, until, redact: flags.redact !== false, prefilter: flags.prefilter !== false, ...(extra ? { extra } : {}) }, () => import('../report/index.js'));
   const { renderReport } = loaded;
-  io.stdout.write(renderReport(flags.output ?? 'text', report, { color: useColor(io.stdout, io.env) }));
+  io.stdout.write(renderReport(flags.output ?? 'text', report, { color: useColor(io.stdout, io.env), redact: flags.redact !== false }));
   if (unreadable.length) {
     io.stderr.write(unreadableError(unreadable).message + '\n');
     return 2;

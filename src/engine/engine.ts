@@ -6,7 +6,7 @@ import type { Event, EventKind, Level, LogEvent, LogFormat } from '../core/event
 import { LEVEL_RANK } from '../core/event.js';
 import type { Finding, FindingDraft, InputReport, Report, RuleId } from '../core/finding.js';
 import { compareFindings } from '../core/finding.js';
-import { redact } from '../core/redact.js';
+import { redactDeep } from '../core/redact.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
 import { remediationFor } from '../analyzers/catalog.js';
 import { CriJoiner, parseLine, type ParseOptions } from '../parsers/index.js';
@@ -418,8 +418,9 @@ export class Engine {
   }
 
   private complete(d: FindingDraft): Finding {
-    const evidence = this.redact ? d.evidence.map((e) => ({ ...e, text: redact(e.text) })) : d.evidence;
-    return { id: findingId(d), ...completeConfidence(d), evidence, remediation: d.remediation ?? remediationFor(d.rule) };
+    const f: Finding = { id: findingId(d), ...completeConfidence(d), remediation: d.remediation ?? remediationFor(d.rule) };
+    // Every string of the finding (evidence, subject, summary), for the live views as for reports.
+    return this.redact ? redactDeep(f) : f;
   }
 
   /** What was read, with each log input's dominant format. */

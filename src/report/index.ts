@@ -1,6 +1,7 @@
 // Picks a reporter by output format. Reporters are pure: (report) => string.
 import type { Report } from '../core/finding.js';
 import { UserError } from '../core/errors.js';
+import { redactDeep } from '../core/redact.js';
 import { renderJson } from './json.js';
 import { renderJunit, type JunitOptions } from './junit.js';
 import { renderMarkdown, type MarkdownOptions } from './markdown.js';
@@ -12,10 +13,24 @@ export const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Options a reporter may use. */
-export type RenderOptions = TextOptions & JunitOptions & MarkdownOptions;
+export type RenderOptions = TextOptions &
+  JunitOptions &
+  MarkdownOptions & {
+    /** Mask secrets in every string of the report (default true; `--no-redact` sets false). */
+    redact?: boolean;
+  };
 
-/** Renders `report` in `format`. */
-export function renderReport(format: string, report: Report, opts: RenderOptions = {}): string {
+/**
+ * Renders `report` in `format`. The one way a report becomes output: every string of the report
+ * (evidence, subjects, summaries, input names, problems, the gate's copies) passes through the
+ * redaction table (src/core/redact.ts) before any reporter sees it, so a reporter, or a new
+ * format added here, cannot write an unmasked secret.
+ */
+export function renderReport<R extends Report>(format: string, report: R, opts: RenderOptions = {}): string {
+  return renderFormat(format, opts.redact === false ? report : redactDeep(report), opts);
+}
+
+function renderFormat(format: string, report: Report, opts: RenderOptions): string {
   switch (format) {
     case 'text':
       return renderText(report, opts);

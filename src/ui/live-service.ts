@@ -110,7 +110,7 @@ export async function runLive(o: LiveRunOptions): Promise<void> {
     const extra = [...accessProblems(access), ...sourceProblems(session.snapshot().health.filter((h) => !predicted(h, access)))];
     if (extra.length) rep.problems = [...(rep.problems ?? []), ...extra];
     applyLiveCoverage(rep, live);
-    return renderReport(o.output, rep, { color: o.colour });
+    return renderReport(o.output, rep, { color: o.colour, redact: o.redact !== false });
   };
   /** Says on stderr, once and before any report, what cannot be seen and how to fix it. */
   const warnAccess = async () => {
