@@ -295,3 +295,36 @@ describe('queue-leak: thin evidence gives a note, never a warning', () => {
     expect(f[0]!.evidence.map((e) => e.source)).toEqual(['test.log:1', 'test.log:2', 'test.log:3', 'test.log:4']);
   });
 });
+
+describe('queue-leak: keys in brackets and in logfmt-like pairs of lines no parser reads', () => {
+  it.each([
+    [
+      "[2023-11-02 09:14:20,650] kopf.objects         [ERROR   ] [cmcc-operator/replicaset-cmcc] Handler 'send_to_dojo' failed temporarily: Connection broken",
+      { namespace: 'cmcc-operator', name: 'replicaset-cmcc' },
+    ],
+    [
+      '2025-02-21T11:41:10.533585Z  WARN sinker::controller: reconcile failed name="06a8ee86-clusterrolebinding" error=Kube Error: ApiError: the server could not find the requested resource: NotFound',
+      { namespace: null, name: '06a8ee86-clusterrolebinding' },
+    ],
+  ])('%s', (line, where) => {
+    const f = failureOf(parseLine(line, 1, opts));
+    expect(f && { namespace: f.subject.namespace, name: f.subject.name }).toEqual(where);
+  });
+});
+
+describe('queue-leak: a retry held back by its own backoff is the limiter working', () => {
+  it('a crash-looping pod the kubelet syncs every 10 s makes no finding', () => {
+    const a = queueLeak.create({ options: {} });
+    for (let i = 0; i < 60; i++) {
+      const t = new Date(Date.parse('2026-11-20T09:00:00Z') + i * 10_000).toISOString().slice(11, 19);
+      a.onEvent(
+        parseLine(
+          `E1120 ${t}.000000    1988 pod_workers.go:765] "Error syncing pod, skipping" err="failed to \\"StartContainer\\" for \\"proxy\\" with CrashLoopBackOff: \\"back-off 5m0s restarting failed container=proxy pod=cmo_mon(b8)\\"" pod="mon/cmo" podUID=b8`,
+          i + 1,
+          opts,
+        ),
+      );
+    }
+    expect(a.flush()).toEqual([]);
+  });
+});

@@ -138,6 +138,8 @@ const QUOTED_FAILED_RE = /(["'`])([\w.:-]+(?:\/[\w.:-]+)?)\1\s+failed\b/;
 const ITEM_KEY_RE = /\b(?:item|key)(?:=|:\s*|\s+)(?:(["'`])([\w.:-]+(?:\/[\w.:-]+)?)\1|([\w.:-]+(?:\/[\w.:-]+)?))(?=[:,;\s]|$)/i;
 /** `Sync node-csr-abc failed with : …` (kube-controller-manager's certificate controllers). */
 const SYNC_NAMED_FAILED_RE = /\bsync(?:ing)?\s+["'`]?([\w.:-]+(?:\/[\w.:-]+)?)["'`]?\s+failed\b/i;
+/** kopf and other Python operators put the object in brackets: `[ERROR   ] [ns/name] Handler 'x' failed`. */
+const BRACKET_KEY_RE = /\[([\w.-]+\/[\w.:-]+)\]/;
 /**
  * The record names its controller in words: wrangler's `… handler cluster-deploy: …`, library-go's
  * `"StaticResourceController" controller failed to sync "key"`.
@@ -273,6 +275,11 @@ export const QUEUE_LEAK_VOCABULARY = {
     words: ['the object has been modified', 'operation cannot be fulfilled', 'please apply your changes to the latest version'],
     prefilter: 'none',
   },
+  backoffErrors: {
+    about: 'errors that say the retry itself is being held back by a backoff (kubelet pod workers): the limiter working, not a key re-processed beyond it',
+    words: ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'restarting failed container', 'Back-off pulling image'],
+    prefilter: 'none',
+  },
   successes: {
     about: 'records saying a key was handled successfully (they end a failure streak)',
     // Stems: the line filter matches case-sensitively ("Successfully synced", "successfully synced").
@@ -289,7 +296,7 @@ const wordsOf = (name: VocabName, extra: Readonly<Record<string, readonly string
 const anyRe = (name: VocabName, extra?: Readonly<Record<string, readonly string[]>>): RegExp => new RegExp(wordsOf(name, extra).map(escapeRe).join('|'), 'i');
 
 /** Why a failure record failed, as far as its text tells: the errors retrying cannot heal, conflicts, or other. */
-export type ErrorClass = 'auth' | 'tls' | 'host' | 'gone' | 'transient' | 'other';
+export type ErrorClass = 'auth' | 'tls' | 'host' | 'gone' | 'transient' | 'backoff' | 'other';
 /** The classes of errors that retrying cannot heal. */
 const CANNOT_HEAL: ReadonlySet<ErrorClass> = new Set(['auth', 'tls', 'host', 'gone']);
 
@@ -314,6 +321,7 @@ export function matchersOf(extra: Readonly<Record<string, readonly string[]>> = 
     syncKey: new RegExp(`(?:${phrases})\\s+(?:(?:key|item|object)\\s+)?(?:(["'\u0060])(${KEY_TOKEN})\\1|(${KEY_TOKEN}))(?=[:,;\\s]|$)`, 'i'),
     success: anyRe('successes', extra),
     classes: [
+      ['backoff', anyRe('backoffErrors', extra)],
       ['auth', anyRe('authErrors', extra)],
       ['tls', anyRe('tlsErrors', extra)],
       ['host', anyRe('hostErrors', extra)],
@@ -343,6 +351,8 @@ function messageKey(msg: string, m: Matchers): { key: string; quoted: boolean } 
 function messageKeyRaw(msg: string, m: Matchers): { key: string; quoted: boolean } | undefined {
   let x = FAILED_WITH_RE.exec(msg);
   if (x) return { key: x[1]!, quoted: true };
+  x = BRACKET_KEY_RE.exec(msg);
+  if (x) return { key: x[1]!, quoted: false };
   x = QUOTED_FAILED_RE.exec(msg);
   if (x) return { key: x[2]!, quoted: true };
   x = m.syncKey.exec(msg);
@@ -372,11 +382,15 @@ function kindOf(f: Record<string, FieldValue>, name: string): string {
  */
 function textFields(text: string): Record<string, FieldValue> {
   const out: Record<string, FieldValue> = {};
-  if (!text.includes('":')) return out;
-  const re = /"([\w./ -]{1,64})"\s*:\s*"((?:[^"\\]|\\.){0,512})"/g;
+  if (!text.includes('":') && !text.includes('="')) return out;
+  // JSON `"key": "value"` pairs, and logfmt-like `key="value"` pairs (tracing, logrus text).
+  const re = /"([\w./ -]{1,64})"\s*:\s*"((?:[^"\\]|\\.){0,512})"|(?:^|\s)([A-Za-z_][\w./-]{0,63})="((?:[^"\\]|\\.){0,512})"/g;
   let m: RegExpExecArray | null;
   let n = 0;
-  while ((m = re.exec(text)) && n++ < 64) if (!(m[1]! in out)) out[m[1]!] = m[2]!;
+  while ((m = re.exec(text)) && n++ < 64) {
+    const k = m[1] ?? m[3]!;
+    if (!(k in out)) out[k] = m[2] ?? m[4]!;
+  }
   return out;
 }
 
@@ -631,6 +645,8 @@ class QueueLeak implements Analyzer {
       st.requeueMarks++;
       return;
     }
+    // A retry held back by its own backoff (CrashLoopBackOff) is the limiter working: not counted.
+    if (fail.cls === 'backoff') return;
     st.failures++;
     const code = statusOf(fail.text);
     if (code !== undefined) st.statusCode = code;
@@ -1224,6 +1240,7 @@ export const queueLeak = defineRule({
     notFlagged: [
       'a key that fails a few times and then passes (a backoff burst within one window that does not come back, such as 13 failures in 3 s, is not reported)',
       'optimistic-concurrency conflicts ("the object has been modified"): the next attempt heals them by design; they make no note on their own',
+      'a retry held back by its own backoff (the kubelet\'s "Error syncing pod" with CrashLoopBackOff or ImagePullBackOff): that is the limiter working',
       'a key that keeps failing at the rate limiter\'s pace (one retry plus one resync per window) — info only',
       'a queue whose depth stays low (below 10), or a single metrics snapshot (no trend)',
     ],
