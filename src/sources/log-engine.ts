@@ -284,12 +284,20 @@ export async function* logEngineSource(o: LogEngineOptions, signal: AbortSignal)
         start = last;
       }
     } else {
-      const w = BigInt(o.windowMs ?? 3_600_000) * 1_000_000n;
+      // Windows adapt to the volume: a window that held more than `pageSize` × 20 entries halves
+      // the next one, one with fewer than `pageSize` doubles it (up to six hours), so memory stays
+      // bounded on busy streams and quiet ones take few requests.
+      const most = BigInt(o.pageSize ?? 5000) * 20n;
+      let w = BigInt(o.windowMs ?? 3_600_000) * 1_000_000n;
       while (start < end) {
         if (signal.aborted) return;
         const stop = start + w < end ? start + w : end;
-        yield* emit(await vlogsWindow(o, start, stop, signal));
+        const got = await vlogsWindow(o, start, stop, signal);
+        yield* emit(got);
         start = stop;
+        const n = BigInt(got.length);
+        if (n > most && w > 1_000_000_000n) w /= 2n;
+        else if (n * 20n < most && w < 6n * 3_600_000_000_000n) w *= 2n;
       }
     }
   };
