@@ -302,3 +302,53 @@ describe('archiveSource: hostile archives', () => {
     expect([...got.lines.values()]).toEqual([KLOG.split('\n')]);
   });
 });
+
+describe('archiveSource: archives inside archives', () => {
+  const mg = [{ name: 'must-gather.local.1/timestamp', body: TIMESTAMP }, { name: `must-gather.local.1/${LOG}`, body: KLOG + '\n' }];
+
+  it('reads a must-gather .tar.gz attached to a ticket .zip as the bundle it is', async () => {
+    const outer = join(work, 'ticket.zip');
+    const got = await readGuarded('ticket.zip', zip([{ name: 'README.txt', body: 'see attachment\n' }, { name: 'must-gather.tar.gz', body: gzipSync(tar(mg)) }]));
+    expect(got.bundle.report).toMatchObject({ source: outer, format: 'must-gather', problems: [] });
+    expect(got.items[0]).toEqual({ type: 'clock', now: Date.parse('2021-08-03T10:14:13.632Z') });
+    const log = got.inputs.find((h) => h.origin !== undefined)!;
+    expect(log.report.source).toBe(`${outer}:must-gather.tar.gz:must-gather.local.1/${LOG}`);
+    expect(log.origin).toBe('ns1/ctl-7d9f-abcde/manager');
+    expect(got.lines.get(log.report.source)).toEqual(KLOG.split('\n'));
+  });
+
+  it('reads a zip inside a tar, and a tar inside that', async () => {
+    const inner = zip([{ name: 'logs.tar', body: tar(mg) }]);
+    const got = await readGuarded('case.tar', tar([{ name: 'case-123/attachments.zip', body: inner }]));
+    expect(got.bundle.report.problems).toEqual([]);
+    expect(got.bundle.report.format).toBe('must-gather');
+    expect([...got.lines.entries()]).toEqual([[`${join(work, 'case.tar')}:case-123/attachments.zip:logs.tar:must-gather.local.1/${LOG}`, KLOG.split('\n')]]);
+  });
+
+  it('lists an archive nested more than 3 levels deep as a problem, and reads the levels above it', async () => {
+    let a = tar(mg);
+    for (let i = 4; i >= 1; i--) a = tar([{ name: `level${i}.tar`, body: a }, ...(i === 1 ? [{ name: 'top.log', body: KLOG }] : [])]);
+    const got = await readGuarded('deep.tar', a);
+    const path = join(work, 'deep.tar');
+    expect(got.bundle.report.problems).toEqual([
+      `${path}:level1.tar:level2.tar:level3.tar:level4.tar: archive nested more than 3 levels deep: not read; unpack it and scan the directory`,
+    ]);
+    expect([...got.lines.keys()]).toEqual([`${path}:top.log`]);
+  });
+
+  it('counts nested members against the same expansion limit', async () => {
+    // Each member is under the limit; together, inside the nested .tar.gz, they pass it.
+    const part = Buffer.alloc(1536 << 10, 'I0803 09:20:54.346409       1 controller.go:42] line\n');
+    const inner = gzipSync(tar([{ name: 'x.log', body: part }, { name: 'y.log', body: part }]));
+    const got = await readGuarded('nested-limit.zip', zip([{ name: 'a.tar.gz', body: inner }]), { limits: { maxTotalBytes: 2 << 20 } });
+    expect(got.bundle.report.problems).toEqual([`${join(work, 'nested-limit.zip')}:a.tar.gz expands past the 2 MiB limit for a bundle; refused the rest as a possible decompression bomb`]);
+  });
+
+  it('lists an encrypted zip member as a problem and reads the others', async () => {
+    const got = await readGuarded('locked.zip', zip([{ name: 'must-gather.tar.gz', body: 'ciphertext', encrypted: true }, { name: LOG, body: KLOG }]));
+    expect(got.bundle.report.problems).toEqual([
+      `${join(work, 'locked.zip')}:must-gather.tar.gz: encrypted: cannot be read without the password; unpack it and scan the directory`,
+    ]);
+    expect([...got.lines.values()]).toEqual([KLOG.split('\n')]);
+  });
+});

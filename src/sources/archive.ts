@@ -16,7 +16,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describeError } from '../core/errors.js';
-import { archiveType, gunzip, readHead, type ArchiveType } from './files.js';
+import { archiveType, gunzip, isGzip, readHead, type ArchiveType } from './files.js';
 import {
   bundleProblem,
   detectLayout,
@@ -28,6 +28,7 @@ import {
   metered,
   newContext,
   parseTimestampFile,
+  peek,
   planMember,
   safeMemberPath,
   setCaptureTime,
@@ -86,27 +87,20 @@ export async function* archiveSource(path: string, opts: BundleOptions = {}): As
   };
   const members = type === 'zip' ? zipMembers(path, ctx) : tarMembers(path, type, ctx);
   try {
-    for await (const m of members) {
-      if (ctx.signal?.aborted) return;
-      paths.push(m.path);
-      if (isTimestampPath(m.path)) {
-        // An image folder's `timestamp` may come before the root one: keep holding, take the latest.
-        const before = ctx.now;
-        const t = parseTimestampFile((await readSmall(m.stream)).toString('utf8'));
-        if (t !== undefined) setCaptureTime(ctx, t);
-        if (!held && ctx.now !== undefined && ctx.now !== before) {
+    for await (const item of walkMembers(members, path, 0, paths, ctx)) {
+      if (item.type === 'clock') {
+        // Held items are released behind the latest clock; otherwise it goes out now.
+        if (!held) {
           clockSent = true;
-          yield { type: 'clock', now: ctx.now };
+          yield item;
         }
         continue;
       }
-      for await (const item of memberItems(`${path}:${m.path}`, m.path, m.stream, ctx)) {
-        if (held) {
-          held.push(item);
-          heldChars += itemBytes(item);
-          if (heldChars > HOLD_BACK_CHARS) yield* release();
-        } else yield item;
-      }
+      if (held) {
+        held.push(item);
+        heldChars += itemBytes(item);
+        if (heldChars > HOLD_BACK_CHARS) yield* release();
+      } else yield item;
     }
   } catch (err) {
     if (err instanceof LimitError) bundleProblem(ctx, err.message);
@@ -118,6 +112,95 @@ export async function* archiveSource(path: string, opts: BundleOptions = {}): As
   }
   if (held) yield* release();
   else if (ctx.now !== undefined && !clockSent) yield { type: 'clock', now: ctx.now };
+}
+
+/**
+ * How deep archives inside archives are opened: a ticket's `case.zip` holding
+ * `must-gather.tar.gz` is depth 1. Deeper ones are listed as problems, not read.
+ */
+export const MAX_NESTING = 3;
+
+/** Largest zip read from inside another archive (a zip needs its end first, so it is held in memory). */
+export const MAX_NESTED_ZIP_BYTES = 64 << 20;
+
+/** Names of members that may be archives themselves; the member's first bytes decide. */
+const NESTED_NAME_RE = /\.(?:tar|tgz|tar\.gz|tar\.xz|txz|zip)$/i;
+
+/**
+ * The items of an archive's members, opening archives found among them (up to MAX_NESTING
+ * levels) as part of the same bundle: their members are named `OUTER:inner.tar.gz:member`,
+ * count against the same limits, and their paths decide the bundle layout. Yields a `clock`
+ * item whenever a `timestamp` member moves the capture time.
+ */
+async function* walkMembers(members: AsyncIterable<Member>, prefix: string, depth: number, paths: string[], ctx: BundleContext): AsyncGenerator<SourceItem> {
+  for await (const m of members) {
+    if (ctx.signal?.aborted) return;
+    const display = `${prefix}:${m.path}`;
+    if (isTimestampPath(m.path)) {
+      paths.push(m.path);
+      // An image folder's `timestamp` may come before the root one: take the latest.
+      const before = ctx.now;
+      const t = parseTimestampFile((await readSmall(m.stream)).toString('utf8'));
+      if (t !== undefined) setCaptureTime(ctx, t);
+      if (ctx.now !== undefined && ctx.now !== before) yield { type: 'clock', now: ctx.now };
+      continue;
+    }
+    if (NESTED_NAME_RE.test(m.path)) {
+      const { head, rest } = await peek(m.stream, 512);
+      const nested = nestedType(m.path, head);
+      if (nested) {
+        if (depth + 1 > MAX_NESTING) {
+          bundleProblem(ctx, `${display}: archive nested more than ${MAX_NESTING} levels deep: not read; unpack it and scan the directory`);
+          await drainStream(rest);
+          continue;
+        }
+        const inner = nested === 'zip' ? nestedZipMembers(rest, display, ctx) : tarMembersOf(rest, nested, display, ctx);
+        yield* walkMembers(inner, display, depth + 1, paths, ctx);
+        continue;
+      }
+      if (planMember(m.path).read === 'skip') {
+        await drainStream(rest);
+        continue;
+      }
+      paths.push(m.path);
+      yield* memberItems(display, m.path, rest, ctx);
+      continue;
+    }
+    paths.push(m.path);
+    yield* memberItems(display, m.path, m.stream, ctx);
+  }
+}
+
+/** The archive type of a member from its name and first bytes, or undefined when it is not one. */
+function nestedType(name: string, head: Buffer): ArchiveType | undefined {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) return 'zip';
+  if (head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
+  if (isGzip(head) && /\.(?:tgz|tar\.gz)$/i.test(name)) return 'tar.gz';
+  if (head.length >= 6 && head[0] === 0xfd && head.subarray(1, 6).toString('latin1') === '7zXZ\u0000' && /\.(?:txz|tar\.xz)$/i.test(name)) return 'tar.xz';
+  return undefined;
+}
+
+async function drainStream(stream: AsyncIterable<Buffer>): Promise<void> {
+  for await (const _ of stream) {
+    // discard
+  }
+}
+
+/** A zip inside another archive: read into memory (up to MAX_NESTED_ZIP_BYTES), then opened like a file. */
+async function* nestedZipMembers(stream: AsyncIterable<Buffer>, display: string, ctx: BundleContext): AsyncGenerator<Member> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of stream) {
+    size += c.length;
+    if (size > MAX_NESTED_ZIP_BYTES) {
+      bundleProblem(ctx, `${display}: zip inside an archive larger than ${formatBytes(MAX_NESTED_ZIP_BYTES)}: not read; unpack it and scan the directory`);
+      await drainStream(stream);
+      return;
+    }
+    parts.push(c);
+  }
+  const yauzl = await import('yauzl');
+  yield* zipMembers(display, ctx, () => yauzl.fromBufferPromise(Buffer.concat(parts, size), ZIP_OPTIONS));
 }
 
 async function readSmall(stream: AsyncIterable<Buffer>, cap = 64 << 10): Promise<Buffer> {
@@ -144,7 +227,7 @@ function admit(ctx: BundleContext, name: string, type: string, linkpath?: string
     return undefined; // links are never followed
   }
   if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile') return undefined;
-  if (!safe.path || planMember(safe.path).read === 'skip' && !isTimestampPath(safe.path)) return undefined;
+  if (!safe.path || (planMember(safe.path).read === 'skip' && !isTimestampPath(safe.path) && !NESTED_NAME_RE.test(safe.path))) return undefined;
   return safe.path;
 }
 
@@ -178,7 +261,27 @@ class Queue<T> {
   }
 }
 
+/** The members of a tar, tar.gz or tar.xz file. */
 async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx: BundleContext): AsyncGenerator<Member> {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    yield* tarMembersOf(raw as AsyncIterable<Buffer>, type, path, ctx, () => raw.destroy());
+  } finally {
+    raw.destroy();
+  }
+}
+
+/**
+ * The members of a tar, tar.gz or tar.xz read from a byte stream (a file, or a member of an
+ * outer archive). `what` names it in problems; `close` stops the bytes when the reader stops.
+ */
+async function* tarMembersOf(
+  source: AsyncIterable<Buffer>,
+  type: Exclude<ArchiveType, 'zip'>,
+  path: string,
+  ctx: BundleContext,
+  close?: () => void,
+): AsyncGenerator<Member> {
   const { Parser } = await import('tar');
   type Entry = import('tar').ReadEntry;
   const queue = new Queue<Entry>();
@@ -243,17 +346,20 @@ async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx:
     finish();
   }
 
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const compressed = { n: 0 };
+  // A member of an outer archive: its bytes were counted (progress, and for a plain tar the
+  // total) when the outer archive was read.
+  const nested = close === undefined;
   async function* fromDisk(): AsyncGenerator<Buffer> {
-    for await (const c of raw as AsyncIterable<Buffer>) {
+    for await (const c of source) {
+      if (stopped && nested) return;
       compressed.n += c.length;
-      ctx.onBytes?.(c.length);
+      if (!nested) ctx.onBytes?.(c.length);
       yield c;
     }
   }
   let body: AsyncIterable<Buffer>;
-  if (type === 'tar') body = metered(fromDisk(), ctx, path);
+  if (type === 'tar') body = nested ? fromDisk() : metered(fromDisk(), ctx, path);
   else if (type === 'tar.gz') {
     // 1 MiB, as for a gzipped log. The tar parser hands out members as slices of these chunks,
     // and a small member still referenced keeps its whole chunk alive: that made 1 MiB cost
@@ -311,7 +417,7 @@ async function* tarMembers(path: string, type: Exclude<ArchiveType, 'zip'>, ctx:
     }
   } finally {
     finish();
-    raw.destroy();
+    close?.();
     await feeding;
   }
   if (failure) throw failure;
@@ -344,13 +450,16 @@ function drained(parser: NodeJS.EventEmitter, isStopped: () => boolean, waits: S
 // ---------------------------------------------------------------------------------------------
 // zip
 
-async function* zipMembers(path: string, ctx: BundleContext): AsyncGenerator<Member> {
+// Names are decoded and validated per member, so one bad name refuses that member only
+// (yauzl's own validation would end the whole archive).
+const ZIP_OPTIONS = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false, strictFileNames: false } as const;
+
+/** The members of a zip file (`open` opens it another way, e.g. from memory for a nested zip). */
+async function* zipMembers(path: string, ctx: BundleContext, open?: () => Promise<import('yauzl').ZipFile>): AsyncGenerator<Member> {
   const yauzl = await import('yauzl');
   let zip: import('yauzl').ZipFile;
   try {
-    // Names are decoded and validated here, per member, so one bad name refuses that member
-    // only (yauzl's own validation would end the whole archive).
-    zip = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false, strictFileNames: false });
+    zip = await (open ? open() : yauzl.openPromise(path, ZIP_OPTIONS));
   } catch (err) {
     bundleProblem(ctx, `zip archive cannot be read (${describeError(err)}): it is truncated or not a zip; nothing in it was analysed`);
     return;
@@ -385,7 +494,7 @@ async function* zipMembers(path: string, ctx: BundleContext): AsyncGenerator<Mem
       const p = admit(ctx, name, isLink ? 'SymbolicLink' : 'File', linkpath);
       if (p === undefined) continue;
       if (e.isEncrypted()) {
-        bundleProblem(ctx, `refused member "${p}": encrypted`);
+        bundleProblem(ctx, `${path}:${p}: encrypted: cannot be read without the password; unpack it and scan the directory`);
         continue;
       }
       const ratio = e.uncompressedSize / Math.max(1, e.compressedSize);

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { describeError } from '../core/errors.js';
 import { sniffResources } from '../parsers/resources.js';
 import {
-  contentItems, fileItem, gunzip, isGzip, kindToInput, readHead, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind,
+  contentItems, crLineEnds, fileItem, gunzip, isGzip, kindToInput, readHead, readLines, RESOURCE_DOC_CAP, SNIFF_BYTES, sniffKind, type ContentKind,
   type ReadOptions,
 } from './files.js';
 import type { InputHandle, ResourcesItem, SourceItem } from './types.js';
@@ -569,7 +569,8 @@ function plainHead(path: string): string | undefined {
   } catch {
     return undefined;
   }
-  return isGzip(head) ? undefined : head.toString('utf8');
+  // Gzipped or CR-only files are read as streams (which unpack them or split CR line ends).
+  return isGzip(head) || crLineEnds(head) ? undefined : head.toString('utf8');
 }
 
 /** A plain resource dump of a directory bundle as an item read where it is parsed, else undefined. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_CHARS, readChunks, readLines } from './files.js';
+import { fileSource, MAX_LINE_CHARS, readChunks, readLines } from './files.js';
 import { newInput } from './types.js';
 
 async function split(chunks: (string | Buffer)[]) {
@@ -129,3 +129,34 @@ describe('fileSource on a truncated gzip file', () => {
     expect(problems).toEqual([expect.stringMatching(/^gzip stream ended early or is corrupt: .*lines before the problem were analysed$/)]);
   });
 });
+
+describe('fileSource: CR-only line ends', () => {
+  const lines = ['I1120 09:00:00.000000       1 x.go:1] first', 'I1120 09:00:01.000000       1 x.go:2] second', 'I1120 09:00:02.000000       1 x.go:3] third'];
+
+  it.each([
+    ['plain', (t: string) => Buffer.from(t)],
+    ['gzipped', (t: string) => gzipSync(t)],
+  ])('splits a %s log whose lines end in CR alone, also when whole files go to the workers', async (_name, encode) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-cr-'));
+    const path = join(dir, 'console.log');
+    writeFileSync(path, encode(`${lines.join('\r')}\r`));
+    for (const fileItems of [false, true]) {
+      const got: string[] = [];
+      for await (const item of fileSource(path, { fileItems })) {
+        expect(item.type).not.toBe('file'); // the workers split on LF only: CR-only files are streamed
+        if (item.type === 'bytes') got.push(...Buffer.from(item.bytes).toString('utf8').split('\n'));
+      }
+      expect(got.filter((l) => l !== '')).toEqual(lines);
+    }
+  });
+
+  it('leaves CRLF files as they are (the readers strip the CR)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-cr-'));
+    const path = join(dir, 'crlf.log');
+    writeFileSync(path, `${lines.join('\r\n')}\r\n`);
+    const items = [];
+    for await (const item of fileSource(path, { fileItems: true })) items.push(item);
+    expect(items.map((i) => i.type)).toEqual(['events', 'file']);
+  });
+});
+

@@ -244,12 +244,40 @@ export async function* contentItems(
   yield* contentRecords(stream, kind, input, signal);
 }
 
+/**
+ * True when the start of a file ends its lines with CR alone (classic Mac line ends, some
+ * Windows tools and serial consoles): a carriage return and no line feed.
+ */
+export function crLineEnds(head: Uint8Array | string): boolean {
+  return typeof head === 'string' ? head.includes('\r') && !head.includes('\n') : head.includes(13) && !head.includes(10);
+}
+
+/**
+ * The stream with CR line ends turned into LF when its first chunk has CR and no LF, so every
+ * reader splits it into lines (it was one giant line, cut at the line cap). Other streams pass
+ * through untouched: the check is made once, on the first chunk.
+ */
+async function* crToLf(stream: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer | string> {
+  let convert: boolean | undefined;
+  for await (const chunk of stream) {
+    convert ??= crLineEnds(chunk);
+    if (!convert) yield chunk;
+    else if (typeof chunk === 'string') yield chunk.replaceAll('\r', '\n');
+    else {
+      const copy = Buffer.from(chunk);
+      for (let i = copy.indexOf(13); i !== -1; i = copy.indexOf(13, i + 1)) copy[i] = 10;
+      yield copy;
+    }
+  }
+}
+
 async function* contentRecords(
-  stream: AsyncIterable<Buffer | string>,
+  raw: AsyncIterable<Buffer | string>,
   kind: Exclude<ContentKind, 'binary'>,
   input: InputHandle,
   signal?: AbortSignal,
 ): AsyncGenerator<SourceItem> {
+  const stream = crToLf(raw);
   const source = input.report.source;
   if (kind === 'log') {
     yield* readChunks(stream, input, signal);
@@ -314,7 +342,7 @@ export async function* fileSource(path: string, opts: ReadOptions & { displayNam
     yield { type: 'events', input, events: [] };
     return;
   }
-  if (opts.fileItems && !gz && kind === 'log') {
+  if (opts.fileItems && !gz && kind === 'log' && !crLineEnds(head)) {
     yield { type: 'events', input, events: [] };
     yield fileItem(path, (await stat(path)).size, input, opts);
     return;

@@ -58,6 +58,8 @@ export interface ZipMember {
   rawData?: Buffer;
   /** Uncompressed size written into the records (to fake a bomb). */
   declaredSize?: number;
+  /** Mark the member as encrypted (general purpose bit 0), as `zip -e` does; the body is left as is. */
+  encrypted?: boolean;
 }
 
 /** A whole zip archive: local headers, data, central directory, end record. */
@@ -67,7 +69,9 @@ export function zip(members: ZipMember[]): Buffer {
   let offset = 0;
   for (const m of members) {
     const body = m.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(m.body) ? m.body : Buffer.from(m.body);
-    const data = m.rawData ?? (m.deflate ? deflateRawSync(body) : body);
+    const plain = m.rawData ?? (m.deflate ? deflateRawSync(body) : body);
+    // ZipCrypto puts a 12-byte header before the data; this one is zeros (never decrypted).
+    const data = m.encrypted ? Buffer.concat([Buffer.alloc(12), plain]) : plain;
     const method = m.deflate ? 8 : 0;
     const name = Buffer.from(m.name, 'utf8');
     const crc = crc32(body);
@@ -75,7 +79,8 @@ export function zip(members: ZipMember[]): Buffer {
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0);
     lh.writeUInt16LE(20, 4);
-    lh.writeUInt16LE(0x0800, 6);
+    const flags = 0x0800 | (m.encrypted ? 1 : 0);
+    lh.writeUInt16LE(flags, 6);
     lh.writeUInt16LE(method, 8);
     lh.writeUInt32LE(crc, 14);
     lh.writeUInt32LE(data.length, 18);
@@ -86,7 +91,7 @@ export function zip(members: ZipMember[]): Buffer {
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE((3 << 8) | 20, 4);
     ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(0x0800, 8);
+    ch.writeUInt16LE(flags, 8);
     ch.writeUInt16LE(method, 10);
     ch.writeUInt32LE(crc, 16);
     ch.writeUInt32LE(data.length, 20);
