@@ -2,7 +2,6 @@
 // like `watch` does (the cluster from the in-cluster config or a kubeconfig, --file, --logs-from)
 // and exposes the findings on /metrics for Prometheus, /healthz for the kubelet and /readyz once
 // every source has delivered its initial content.
-import http from 'node:http';
 import type { Command } from 'commander';
 import type { Io } from '../cli.js';
 import { UserError, describeError } from '../core/errors.js';
@@ -71,7 +70,8 @@ export async function runServe(flags: ServeFlags, io: Io, signal?: AbortSignal, 
   const useCluster = flags.cluster !== false;
   if (!useCluster && !files.length && !engineOpts) throw new UserError('--no-cluster leaves nothing to watch', 'add --file PATH or --logs-from URL --query Q');
 
-  const [{ Engine }, { LiveSession }, { ANALYZERS }, { mergeSources }, { exposition }] = await Promise.all([
+  const [http, { Engine }, { LiveSession }, { ANALYZERS }, { mergeSources }, { exposition }] = await Promise.all([
+    import('node:http'),
     import('../engine/engine.js'),
     import('../engine/live.js'),
     import('../analyzers/index.js'),
