@@ -286,6 +286,23 @@ describe('archiveSource: hostile archives', () => {
     expect(got.bundle.report.problems).toEqual([expect.stringMatching(/ratio\.tar\.gz expands \d+:1 \(limit 200:1\); refused as a decompression bomb$/)]);
   });
 
+  it('refuses a gzipped member expanding at a bomb ratio and reads the members after it (tar, tar.gz, zip)', async () => {
+    const bomb = gzipSync(Buffer.alloc(8 << 20), { level: 9 });
+    const members = [{ name: 'mg/bomb.log.gz', body: bomb }, { name: LOG, body: KLOG }];
+    const opts = { limits: { ratioMinBytes: 1 << 20, maxRatio: 200 } };
+    for (const [name, data] of [
+      ['member-bomb.tar', tar(members)],
+      ['member-bomb.tar.gz', gzipSync(tar(members))],
+      ['member-bomb.zip', zip(members)],
+    ] as const) {
+      const got = await readGuarded(name, data, opts);
+      expect(got.bundle.report.problems, name).toEqual([
+        expect.stringMatching(new RegExp(`${name.replace(/\./g, '\\.')}:mg/bomb\\.log\\.gz expands \\d+:1 \\(limit 200:1\\); refused as a decompression bomb; the other members were read$`)),
+      ]);
+      expect(got.lines.get(`${join(work, name)}:${LOG}`), name).toEqual(KLOG.split('\n'));
+    }
+  });
+
   it('refuses zip members whose declared sizes are a bomb', async () => {
     const got = await readGuarded(
       'bomb.zip',

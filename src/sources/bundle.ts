@@ -51,9 +51,15 @@ export interface BundleOptions extends ReadOptions {
 
 /** Thrown when a stream passes a safety limit; the member or archive is refused. */
 export class LimitError extends Error {
-  constructor(message: string) {
+  /**
+   * `member`: one gzipped member expands at a bomb's ratio; it is refused and the reader goes on
+   * to the next member. `bundle`: the bundle's total is passed; the rest is refused.
+   */
+  readonly scope: 'member' | 'bundle';
+  constructor(message: string, scope: 'member' | 'bundle' = 'bundle') {
     super(message);
     this.name = 'LimitError';
+    this.scope = scope;
   }
 }
 
@@ -282,7 +288,13 @@ export async function peek(stream: AsyncIterable<Buffer>, n = SNIFF_BYTES): Prom
  * Counts expanded bytes against the bundle's limits. `compressed()` tells how many input bytes
  * produced them (for the ratio); throws LimitError when a limit is passed.
  */
-export async function* metered(stream: AsyncIterable<Buffer>, ctx: BundleContext, what: string, compressed?: () => number): AsyncGenerator<Buffer> {
+export async function* metered(
+  stream: AsyncIterable<Buffer>,
+  ctx: BundleContext,
+  what: string,
+  compressed?: () => number,
+  ratioScope: LimitError['scope'] = 'bundle',
+): AsyncGenerator<Buffer> {
   let out = 0;
   const { maxTotalBytes, maxRatio, ratioMinBytes } = ctx.limits;
   for await (const chunk of stream) {
@@ -294,7 +306,7 @@ export async function* metered(stream: AsyncIterable<Buffer>, ctx: BundleContext
     if (compressed && out > ratioMinBytes) {
       const c = compressed();
       if (c > 0 && out / c > maxRatio) {
-        throw new LimitError(`${what} expands ${Math.round(out / c)}:1 (limit ${maxRatio}:1); refused as a decompression bomb`);
+        throw new LimitError(`${what} expands ${Math.round(out / c)}:1 (limit ${maxRatio}:1); refused as a decompression bomb`, ratioScope);
       }
     }
     yield chunk;
@@ -316,14 +328,20 @@ async function* countBytes(stream: AsyncIterable<Buffer>, counter: { n: number }
   }
 }
 
-/** Gunzips a member stream, metered against the limits. */
-function gunzipMember(rest: AsyncIterable<Buffer>, ctx: BundleContext, what: string): AsyncIterable<Buffer> {
+/** Gunzips a member stream, metered against the limits; the inflater is torn down however the read ends. */
+async function* gunzipMember(rest: AsyncIterable<Buffer>, ctx: BundleContext, what: string): AsyncGenerator<Buffer> {
   const counter = { n: 0 };
   const gz = gunzip();
   const src = Readable.from(countBytes(rest, counter));
   src.on('error', (e) => gz.destroy(e));
   src.pipe(gz);
-  return metered(gz as AsyncIterable<Buffer>, ctx, what, () => counter.n);
+  try {
+    yield* metered(gz as AsyncIterable<Buffer>, ctx, what, () => counter.n, 'member');
+  } finally {
+    src.unpipe(gz);
+    src.destroy();
+    gz.destroy();
+  }
 }
 
 /**
@@ -358,6 +376,13 @@ export async function* memberItems(display: string, rel: string, stream: AsyncIt
     else if (plan.read === 'log' && plan.containers) yield* containerSplitItems(rest, input, ctx);
     else yield* contentItems(rest, kind, input, ctx.signal);
   } catch (err) {
+    if (err instanceof LimitError && err.scope === 'member') {
+      // This member only: what it expanded to so far still counts towards the bundle's total.
+      bundleProblem(ctx, `${err.message}; the other members were read`);
+      // The archive reader skips the rest of the member's bytes (a file is simply closed).
+      if (input) yield { type: 'events', input, events: [] };
+      return;
+    }
     if (err instanceof LimitError) throw err;
     const msg = `member is corrupt or could not be read to the end: ${describeError(err)}; what was read before the problem was analysed`;
     if (input) {
