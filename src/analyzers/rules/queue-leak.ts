@@ -366,7 +366,7 @@ function messageKeyRaw(msg: string, m: Matchers): { key: string; quoted: boolean
 
 /** A plausible object key: quoted keys may be single words; bare ones need a `/`, `.`, `-` or digit. */
 function keyLike(key: string, quoted: boolean): boolean {
-  return KEY_RE.test(key) && key.length <= 253 && (quoted || /[/.\-\d]/.test(key));
+  return KEY_RE.test(key) && (quoted || /[/.\-\d]/.test(key));
 }
 
 /** The kind a record names for its object (controller-runtime, Knative, older operator-sdk fields). */
