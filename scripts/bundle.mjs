@@ -38,6 +38,26 @@ const ruleModules = {
   },
 };
 
+// The log format registry finds its modules by listing src/parsers/formats/ at startup
+// (formats/all.ts); in the bundle that module becomes static imports of the same files, the same
+// selection (all.ts's moduleFiles) in the same order.
+const formatsDir = join(repo, 'dist/src/parsers/formats');
+const { moduleFiles } = await import(join(formatsDir, 'all.js'));
+const formatModules = {
+  name: 'format-modules',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]parsers[\\/]formats[\\/]all\.js$/ }, () => {
+      const files = moduleFiles(readdirSync(formatsDir));
+      const imports = files.map((f, i) => `import * as m${i} from './${f}';`).join('\n');
+      return {
+        contents: `${imports}\nexport function moduleFiles() { return ${JSON.stringify(files)}; }\nexport const modules = [${files.map((_, i) => `m${i}`).join(', ')}];\n`,
+        resolveDir: formatsDir,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 // Chunk names carry a content hash: without a clean folder every build would leave its old
 // chunks behind, and `npm pack` (files: dist/cli) would ship them all.
 rmSync(outdir, { recursive: true, force: true });
@@ -56,7 +76,7 @@ await build({
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [ruleModules],
+  plugins: [ruleModules, formatModules],
 });
 chmodSync(join(outdir, 'ctrlscope.js'), 0o755);
 // tsc's unbundled entry stays runnable: \`npx ctrlscope\` in a checkout links the bin once into

@@ -4,20 +4,15 @@
 /** Normalised severity of a log line. */
 export type Level = 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'fatal' | 'unknown';
 
-/** Inner log formats the parsers recognise (the wrapper around them is reported separately). */
-export type LogFormat =
-  | 'klog'
-  | 'zap-json'
-  | 'zap-console'
-  | 'slog-text'
-  | 'slog-json'
-  | 'logfmt'
-  | 'json'
-  | 'plain'
-  | 'unknown';
+/**
+ * Name of an inner log format: one of the names the format registry (src/parsers/registry.ts)
+ * holds — `klog`, `zap-json`, `zap-console`, `slog-text`, `slog-json`, `logfmt`, `json`,
+ * `plain`, `continuation`, `unknown`, and every format module added to it.
+ */
+export type LogFormat = string;
 
-/** Wrappers that container runtimes and tools put in front of a log line. */
-export type LogWrapper = 'cri' | 'timestamp' | 'compose' | 'kubectl-prefix' | 'none';
+/** Name of a wrapper put in front of log lines (`cri`, `timestamp`, `compose`, `kubectl-prefix`, `syslog`, …, or `none`). */
+export type LogWrapper = string;
 
 /** A typed field value: numbers are numbers, nested JSON stays as parsed. */
 export type FieldValue = string | number | boolean | null | FieldValue[] | { [k: string]: FieldValue };

@@ -68,7 +68,8 @@ export interface Finding extends FindingDraft {
   remediation: Remediation;
 }
 
-export type InputKind = 'log' | 'bundle' | 'resources' | 'audit' | 'metrics' | 'cluster' | 'prometheus';
+/** `other`: a file that is not a log, dump, metrics or audit file (HTML, a config, a binary); listed, not read. */
+export type InputKind = 'log' | 'bundle' | 'resources' | 'audit' | 'metrics' | 'cluster' | 'prometheus' | 'other';
 
 /** One entry of `inputs[]`: what was read and how well. */
 export interface InputReport {
@@ -76,7 +77,14 @@ export interface InputReport {
   kind: InputKind;
   format: string;
   lines: number;
+  /** Lines in a known format (for inputs other than logs: lines read as what the input is). */
+  recognised?: number;
+  /** Lines attached to the record before them (stack traces, struct dumps, wrapped and blank lines). */
+  continuations?: number;
+  /** Lines neither recognised nor continuations. */
   unparsed: number;
+  /** Time span of the input's lines (RFC 3339), null when none had a time. */
+  span?: { from: string; to: string } | null;
   problems: string[];
   /** Wrapper around the log lines (cri, timestamp, compose), when there was one. */
   wrapper?: string;

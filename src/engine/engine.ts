@@ -277,7 +277,16 @@ export class Engine {
 
   private mergeTally(input: InputHandle, t: LineTally): void {
     const rep = input.report;
+    // The tally numbers its lines from 1: they follow the lines already merged.
+    if (t.firstAt > 0 && (input.firstTimed === undefined || rep.lines + t.firstAt < input.firstTimed.line)) {
+      input.firstTimed = { line: rep.lines + t.firstAt, time: t.firstTime };
+    }
+    if (t.lastAt > 0 && (input.lastTimed === undefined || rep.lines + t.lastAt >= input.lastTimed.line)) {
+      input.lastTimed = { line: rep.lines + t.lastAt, time: t.lastTime };
+    }
     rep.lines += t.lines;
+    rep.recognised = (rep.recognised ?? 0) + t.recognised;
+    rep.continuations = (rep.continuations ?? 0) + t.continuations;
     rep.unparsed += t.unparsed;
     if (t.truncated) rep.truncatedLines = (rep.truncatedLines ?? 0) + t.truncated;
     const counts = (input.formatCounts ??= {}) as Record<string, number>;
@@ -362,7 +371,9 @@ export class Engine {
         const tally = newTally();
         const out = processLines([run.raw], run.line, { opts, want: this.want, tally, emit: (ev) => this.route(ev) });
         this.routeCounted(out.counted);
+        // Its chunks were counted when read (as continuations): the first one is the record.
         tally.lines = 0;
+        tally.continuations -= 1;
         this.mergeTally(input, tally);
       }
     }
@@ -423,7 +434,6 @@ export class Engine {
     return this.redact ? redactDeep(f) : f;
   }
 
-  /** What was read, with each log input's dominant format. */
   /**
    * Kinds (lower case) of objects some analyzer reads beyond their identity; undefined when one
    * of them reads every object whole. Live sources trim objects of other kinds to their identity.
@@ -432,9 +442,11 @@ export class Engine {
     return this.wholeKinds;
   }
 
+  /** What was read, with each log input's dominant format, its recognition counts and time span. */
   inputReports(): InputReport[] {
     return this.inputs.map((h) => {
       const rep = h.report;
+      finishCounts(h);
       if (h.formatCounts) rep.format = dominant(h.formatCounts) ?? rep.format;
       if (h.wrapperCounts) {
         const w = dominant(h.wrapperCounts);
@@ -502,6 +514,27 @@ function buildWant(list: Running[]): LineWant {
   for (const k of words) counts.delete(k);
   const source = (set: Set<string>) => (set.size ? [...set].map(escapeRe).join('|') : undefined);
   return { all, minRank, keywords: source(words), counts: source(counts) };
+}
+
+/**
+ * Fills an input's `recognised`, `continuations` and `span`. Log inputs have them from the line
+ * stage; any other input (resource dumps, metrics, audit) read every line that is not unparsed
+ * as what it is.
+ */
+function finishCounts(h: InputHandle): void {
+  const rep = h.report;
+  if (rep.kind === 'log' || rep.recognised !== undefined) {
+    rep.recognised ??= 0;
+    rep.continuations ??= 0;
+  } else {
+    rep.recognised = Math.max(0, rep.lines - rep.unparsed);
+    rep.continuations = 0;
+  }
+  const a = h.firstTimed?.time;
+  const b = h.lastTimed?.time ?? a;
+  rep.span = a === undefined || b === undefined
+    ? null
+    : { from: new Date(Math.min(a, b)).toISOString(), to: new Date(Math.max(a, b)).toISOString() };
 }
 
 function dominant<K extends string>(counts: Partial<Record<K, number>>): K | undefined {

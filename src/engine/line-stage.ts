@@ -5,9 +5,9 @@
 import { LEVEL_RANK, type LogEvent } from '../core/event.js';
 import { isAscii } from 'node:buffer';
 import {
-  CriJoiner, DETECTED_CODES, detectCode, detectCodeAt, detected, isCriPartial, messageAt, messageOf, parseLine, type ParseOptions,
+  CriJoiner, DETECTED_CODES, W_CRI, W_MASK, detectCode, detectCodeAt, detected, isCriPartial, messageAt, messageOf, parseLine, roleOf,
+  wrap, type ParseOptions,
 } from '../parsers/index.js';
-import { W_CRI, wrap } from '../parsers/wrappers.js';
 import { MAX_LINE_CHARS } from '../sources/types.js';
 
 /**
@@ -27,10 +27,24 @@ export interface LineWant {
 /** Counts of one input's lines, merged into its InputReport. */
 export interface LineTally {
   lines: number;
+  /** Lines of a known format (a record). */
+  recognised: number;
+  /** Lines that continue the record before them (stack traces, dumps, blank lines). */
+  continuations: number;
+  /** Lines neither of a known format nor a continuation. */
   unparsed: number;
   truncated: number;
+  /** Records per format name. */
   formats: Record<string, number>;
   wrappers: Record<string, number>;
+  /**
+   * The first and the last line with a time: their numbers counted from this tally's first line
+   * (1-based; 0: none yet) and their times (epoch ms). The engine turns them into the input's span.
+   */
+  firstAt: number;
+  firstTime: number;
+  lastAt: number;
+  lastTime: number;
 }
 
 /** Lines counted per message in one batch (see LogInterest.countKeywords). */
@@ -41,7 +55,10 @@ export interface MessageCount {
 
 /** A fresh, empty tally. */
 export function newTally(): LineTally {
-  return { lines: 0, unparsed: 0, truncated: 0, formats: {}, wrappers: {} };
+  return {
+    lines: 0, recognised: 0, continuations: 0, unparsed: 0, truncated: 0, formats: {}, wrappers: {},
+    firstAt: 0, firstTime: NaN, lastAt: 0, lastTime: NaN,
+  };
 }
 
 export { MAX_LINE_CHARS };
@@ -181,6 +198,7 @@ export function processText(
   const counted = shared ?? new Map<string, MessageCount>();
   const out: LineOutcome = { counted: [] };
   const n = text.length;
+  const linesBefore = tally.lines;
   /**
    * Where the next keyword match ends (n + 1: none left); valid while past the current line's
    * start. Keywords hold no newline or CR, so a match lies within one line, and it is in the
@@ -202,13 +220,16 @@ export function processText(
       inText = false;
     } else if (end > lineStart && text.charCodeAt(end - 1) === 13) end--;
     tally.lines++;
-    if (end === lineStart) continue;
+    if (end === lineStart) {
+      tally.continuations++; // a blank line: part of whatever record it sits in
+      continue;
+    }
     // Most lines are only classified and counted: they are looked at where they lie in the
     // text, and sliced out only when an event is made of them.
     let raw = inText ? undefined : text.slice(lineStart, end);
     let ln = firstLine + i;
     let code = raw === undefined ? detectCodeAt(text, lineStart, end) : detectCode(raw);
-    if ((code & 7) === W_CRI) {
+    if ((code & W_MASK) === W_CRI) {
       raw ??= text.slice(lineStart, end);
       // CRI splits long lines into `P` parts ended by an `F` part: analyse the joined line.
       if (!joiner) {
@@ -219,7 +240,10 @@ export function processText(
         }
       } else {
         const joined = joiner().push(raw, ln);
-        if (!joined) continue;
+        if (!joined) {
+          tally.continuations++; // a CRI partial chunk: part of the record its `F` chunk completes
+          continue;
+        }
         if (joined.raw !== raw) {
           raw = joined.raw;
           ln = joined.line;
@@ -261,19 +285,72 @@ export function processText(
     else out.counted.push({ count: 1, first: parseLine(line, ln, opts) });
   }
   foldCodes(codes, tally);
+  timeSpan(text, opts, tally, linesBefore);
   if (!shared) for (const c of counted.values()) out.counted.push(c);
   return out;
 }
 
-/** Adds per-code line counts to a tally's format, wrapper and unparsed counts. */
+/** Lines looked at from each end of a text for its first and last time. */
+const SPAN_PROBE = 256;
+
+/** Time of the line text[a, b), NaN when it has none. */
+function lineTime(text: string, a: number, b: number, opts: ParseOptions): number {
+  if (b > a && text.charCodeAt(b - 1) === 13) b--;
+  if (b <= a || b - a > MAX_LINE_CHARS) return NaN;
+  const t = parseLine(text.slice(a, b), 0, opts).time;
+  return t === undefined ? NaN : t;
+}
+
+/**
+ * Records in the tally the first and the last line of `text` that have a time (looking at most
+ * SPAN_PROBE lines in from each end): two full parses per text, where timing every line would
+ * cost the line stage a few per cent. The input's span runs between its first and last timed
+ * line, which is exact for a log written in time order.
+ */
+function timeSpan(text: string, opts: ParseOptions, tally: LineTally, linesBefore: number): void {
+  const n = text.length;
+  let start = 0;
+  if (tally.firstAt === 0) {
+    for (let k = 0; start < n && k < SPAN_PROBE; k++) {
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) nl = n;
+      const t = lineTime(text, start, nl, opts);
+      if (!Number.isNaN(t)) {
+        tally.firstAt = linesBefore + k + 1;
+        tally.firstTime = t;
+        break;
+      }
+      start = nl + 1;
+    }
+  }
+  let end = n;
+  if (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  for (let k = 0; end > 0 && k < SPAN_PROBE; k++) {
+    const nl = text.lastIndexOf('\n', end - 1);
+    const t = lineTime(text, nl + 1, end, opts);
+    if (!Number.isNaN(t)) {
+      tally.lastAt = tally.lines - k;
+      tally.lastTime = t;
+      return;
+    }
+    end = nl < 0 ? 0 : nl;
+  }
+}
+
+/** Adds per-code line counts to a tally's format, wrapper, recognised, continuation and unparsed counts. */
 function foldCodes(codes: Int32Array, tally: LineTally): void {
   const { formats, wrappers } = tally;
   for (let code = 0; code < codes.length; code++) {
     const k = codes[code]!;
     if (k === 0) continue;
     const d = detected(code);
-    if (d.format === 'unknown') tally.unparsed += k;
-    else formats[d.format] = (formats[d.format] ?? 0) + k;
+    const role = roleOf(code);
+    if (role === 'unknown') tally.unparsed += k;
+    else if (role === 'continuation') tally.continuations += k;
+    else {
+      tally.recognised += k;
+      formats[d.format] = (formats[d.format] ?? 0) + k;
+    }
     if (d.wrapper !== 'none') wrappers[d.wrapper] = (wrappers[d.wrapper] ?? 0) + k;
   }
 }

@@ -1,7 +1,7 @@
 // Joins CRI partial lines: the runtime splits a long line into `P` chunks ended by an `F` chunk,
 // per stream. The joined line is the first chunk's header with the tag turned into `F`, then all
 // chunk contents concatenated, numbered as the first chunk.
-import { W_CRI, scanWrapper, wrap } from './wrappers.js';
+import { W_CRI, scanWrapper, wrap } from './registry.js';
 
 interface Pending {
   head: string;

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canGenerate, generatedLines, parserSamples } from '../../test/helpers/log-lines.js';
 import { detectCode, detectCodeAt, detected, messageAt, messageOf } from './index.js';
-import { wrap } from './wrappers.js';
+import { wrap } from './registry.js';
 
 const DEMO = new URL('../../samples/demo/', import.meta.url);
 

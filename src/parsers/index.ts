@@ -1,6 +1,7 @@
-// Line parsers: auto-detect the wrapper (CRI, --timestamps, docker-compose) and the inner format
-// (klog, zap JSON, zap console, slog text/JSON, logfmt) of every line independently, since merged
-// pod logs mix them. `detectLine` is the cheap per-line classifier; `parseLine` builds the full
+// Line parsers: auto-detect the wrappers (CRI, --timestamps, docker-compose, kubectl --prefix,
+// syslog/journald, …) and the inner format (klog, zap JSON, zap console, slog text/JSON, logfmt,
+// …) of every line independently, since merged pod logs mix them. What formats and wrappers
+// exist is the registry's business (registry.ts: one module per format); this file dispatches. `detectLine` is the cheap per-line classifier; `parseLine` builds the full
 // event; `messageOf` computes only parseLine's message (for lines counted per message). None throws; a line no format matches is `unknown` and keeps its text as the message.
 //
 // Rules shared by all formats:
@@ -9,25 +10,25 @@
 //   zap console `…:19Z`) is replaced by the wrapper's when that falls in the same second (finer).
 //   No own time: the wrapper's. Times are integer epoch ms.
 // - level: from detectLine (so both always agree); `unknown` for unknown/plain lines.
-// - a Go `log` line with a timestamp but no level is format `plain`.
+// - a Go `log` line with a timestamp but no level is format `plain`; so is a line no format takes
+//   when a wrapper gave it a time (free text with a timestamp).
+// - a line that continues the record before it (indented dumps, stack traces) is `continuation`,
+//   as is a line with nothing after its wrapper.
 // - origin: the compose service name or kubectl's `pod/container` when there is one, else
 //   `opts.origin`.
 // - a trailing `\r` is stripped (also from `raw`).
 // CRI partial (`P`) lines: run every raw line through a CriJoiner before detectLine/parseLine.
-import type { Level, LogEvent, LogFormat, LogWrapper } from '../core/event.js';
-import * as klog from './klog.js';
-import * as logfmt from './logfmt.js';
-import * as slogText from './slog-text.js';
-import * as zapConsole from './zap-console.js';
-import * as zapJson from './zap-json.js';
-import { jsonMessage } from './json-scan.js';
+import type { Level, LogEvent } from '../core/event.js';
 import {
-  F_KLOG, F_LOGFMT, F_PLAIN, F_SLOG_JSON, F_SLOG_TEXT, F_UNKNOWN, F_ZAP_CONSOLE, F_ZAP_JSON, F_JSON,
-  FORMATS, L_UNKNOWN, LEVELS, isDigit, keyEnd, parseIso, type Ctx, type Parsed,
-} from './util.js';
-import { W_CRI, W_NONE, rfc3339Prefix, scanWrapper, wrap } from './wrappers.js';
+  F_CONTINUATION, F_PLAIN, F_UNKNOWN, FORMAT_NAMES, IS_CONTINUATION, LINE_FORMATS, matchedFormat, matchedVariant,
+  W_BITS, W_CRI, W_MASK, W_NONE, WRAPPER_NAMES, detectFormat, scanWrapper, wrap, wrapperTime,
+} from './registry.js';
+import * as slogText from './slog-text.js';
+import { L_UNKNOWN, LEVELS, isDigit, type Ctx, type Parsed } from './util.js';
+import { rfc3339Prefix } from './wrappers.js';
 
 export { CriJoiner } from './cri-joiner.js';
+export { FORMAT_NAMES, WRAPPER_NAMES, W_BITS, W_CRI, W_MASK, wrap } from './registry.js';
 
 /** Options for parseLine: the input's identifier, the year for year-less (klog) times, and the origin to stamp on events. */
 export interface ParseOptions {
@@ -38,42 +39,58 @@ export interface ParseOptions {
 
 /** What detectLine returns: a shared, frozen object per (format, wrapper, level) combination. */
 export interface Detected {
-  readonly format: LogFormat;
-  readonly wrapper: LogWrapper;
+  readonly format: string;
+  readonly wrapper: string;
   readonly level: Level;
 }
 
-const WRAPPER_NAMES: readonly LogWrapper[] = ['cri', 'timestamp', 'compose', 'none', 'kubectl-prefix'];
+/** What a line is: a record of a known format, a continuation of the record before it, or unknown. */
+export type LineRole = 'record' | 'continuation' | 'unknown';
 
-// DETECTED[(format * 8 + level) * 8 + wrapper] (wrapper codes 5-7 are unused).
+/** Number of distinct detectCode results. */
+export const DETECTED_CODES = (FORMAT_NAMES.length * 8) << W_BITS;
+
+// DETECTED[code], code = (format * 8 + level) << W_BITS | wrapper.
 const DETECTED: Detected[] = [];
-for (let f = 0; f < FORMATS.length; f++) {
-  for (let l = 0; l < 8; l++) {
-    for (let w = 0; w < 8; w++) {
-      DETECTED.push(Object.freeze({ format: FORMATS[f]!, wrapper: WRAPPER_NAMES[w] ?? 'none', level: LEVELS[l] ?? 'unknown' }));
-    }
-  }
+const ROLE: LineRole[] = [];
+for (let code = 0; code < DETECTED_CODES; code++) {
+  const f = (code >> W_BITS) >> 3;
+  ROLE.push(f === F_UNKNOWN ? 'unknown' : IS_CONTINUATION[f] ? 'continuation' : 'record');
+  DETECTED.push(Object.freeze({
+    format: FORMAT_NAMES[f]!, wrapper: WRAPPER_NAMES[code & W_MASK] ?? 'none', level: LEVELS[(code >> W_BITS) & 7] ?? 'unknown',
+  }));
 }
+
+/** The role of a format name (`unknown` for names no format has). */
+export function formatRole(name: string): LineRole {
+  const f = FORMAT_NAMES.indexOf(name);
+  return f < 0 || f === F_UNKNOWN ? 'unknown' : IS_CONTINUATION[f] ? 'continuation' : 'record';
+}
+
+const UNKNOWN = F_UNKNOWN * 8 + L_UNKNOWN;
+const PLAIN = F_PLAIN * 8 + L_UNKNOWN;
+const CONTINUATION = F_CONTINUATION * 8 + L_UNKNOWN;
 
 /**
- * Inner-format detection of the line s[p, end): `format * 8 + level`. The line may be part of a
- * larger text: the fixed-layout detectors (klog, slog, zap console) never read past `end`; JSON
- * and logfmt search for keys with indexOf, so they get the line by itself.
+ * Inner-format detection of the line s[p, end) after scanWrapper: `format * 8 + level`. A line
+ * no format takes is `plain` when its wrapper gave it a time, else `unknown`; nothing after a
+ * wrapper is a (blank) continuation.
  */
 function detectInner(s: string, p: number, end: number): number {
-  if (p >= end) return F_UNKNOWN * 8 + L_UNKNOWN;
-  const c = s.charCodeAt(p);
-  let r = -1;
-  if (c === 123) {
-    r = p === 0 && end === s.length ? zapJson.detect(s, 0, end) : zapJson.detect(s.slice(p, end), 0, end - p);
-  } else if (c >= 48 && c <= 57) {
-    r = end - p > 4 && s.charCodeAt(p + 4) === 47 ? slogText.detect(s, p, end) : zapConsole.detect(s, p, end);
-  } else {
-    if (c === 73 || c === 87 || c === 69 || c === 70) r = klog.detect(s, p, end);
-    if (r < 0) r = p === 0 && end === s.length ? logfmt.detect(s, 0, end) : logfmt.detect(s.slice(p, end), 0, end - p);
+  matched = -1;
+  if (p >= end) return wrap.kind === W_NONE ? UNKNOWN : CONTINUATION;
+  const r = detectFormat(s, p, end);
+  if (r >= 0) {
+    matched = matchedFormat;
+    variant = matchedVariant;
+    return r;
   }
-  return r < 0 ? F_UNKNOWN * 8 + L_UNKNOWN : r;
+  return wrap.tsStart >= 0 ? PLAIN : UNKNOWN;
 }
+
+/** Index into LINE_FORMATS of the module detectInner matched last (-1: none, the line is taken as text). */
+let matched = -1;
+let variant = 0;
 
 /** Length of s without one trailing `\r`. */
 function lineEnd(s: string): number {
@@ -86,11 +103,8 @@ export function detectLine(raw: string): Detected {
   return DETECTED[detectCode(raw)]!;
 }
 
-/** Number of distinct detectCode results. */
-export const DETECTED_CODES = FORMATS.length * 64;
-
 /**
- * detectLine as a small integer (`(format * 8 + level) * 8 + wrapper`), for hot loops that count
+ * detectLine as a small integer (`(format * 8 + level) << W_BITS | wrapper`), for hot loops that count
  * per combination in a typed array; `detected(code)` gives the object back.
  */
 export function detectCode(raw: string): number {
@@ -106,9 +120,10 @@ export function detectCodeAt(text: string, start: number, end: number): number {
   try {
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
     const p = scanWrapper(text, start, end);
-    return detectInner(text, p, end) * 8 + wrap.kind;
+    const inner = wrap.text;
+    return ((inner === undefined ? detectInner(text, p, end) : detectInner(inner, p, inner.length)) << W_BITS) | wrap.kind;
   } catch {
-    return (F_UNKNOWN * 8 + L_UNKNOWN) * 8 + W_NONE;
+    return (UNKNOWN << W_BITS) | W_NONE;
   }
 }
 
@@ -133,15 +148,31 @@ export function parseLine(raw: string, line: number, opts: ParseOptions): LogEve
 
 // Reused scratch state for parseInner (single-threaded; reset on every call).
 const out: Parsed = { time: undefined, coarse: false, logger: undefined, caller: undefined, message: '', fields: {} };
-const ctx: Ctx = { wrapperTs: -1, referenceYear: 0 };
+const ctx: Ctx = { wrapperTime: NaN, referenceYear: 0 };
+
+/** Runs the parser of the format detectInner matched (code `fmt`) on s[p, end) into `out` (the caller reset it). */
+function parseFormat(fmt: number, s: string, p: number, end: number): void {
+  const i = matched;
+  if (i < 0) {
+    out.message = s.slice(p, gluedEnd(s, p, end));
+    return;
+  }
+  const f = LINE_FORMATS[i]!;
+  if (f.bounded || (p === 0 && end === s.length)) f.parse(s, p, end, out, ctx, variant);
+  else f.parse(s.slice(p, end), 0, end - p, out, ctx, variant);
+}
 
 function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
-  const end = lineEnd(raw);
-  const s = end === raw.length ? raw : raw.slice(0, end);
-  const p = scanWrapper(s, 0, end);
+  const end0 = lineEnd(raw);
+  const s0 = end0 === raw.length ? raw : raw.slice(0, end0);
+  let p = scanWrapper(s0, 0, end0);
   const wkind = wrap.kind;
-  const wts = wrap.tsStart;
-  const origin = wrap.nameEnd < 0 ? opts.origin : s.slice(wrap.nameStart, wrap.nameEnd);
+  const origin = wrap.nameEnd < 0 ? opts.origin : s0.slice(wrap.nameStart, wrap.nameEnd);
+  ctx.referenceYear = opts.referenceYear;
+  const wt = wrapperTime(s0, ctx);
+  ctx.wrapperTime = wt;
+  const s = wrap.text ?? s0;
+  const end = wrap.text === undefined ? end0 : s.length;
   const code = detectInner(s, p, end);
   const fmt = code >> 3;
   out.time = undefined;
@@ -150,38 +181,10 @@ function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
   out.caller = undefined;
   out.message = '';
   out.fields = {};
-  ctx.wrapperTs = wts;
-  ctx.referenceYear = opts.referenceYear;
-  switch (fmt) {
-    case F_KLOG:
-      klog.parse(s, p, end, out, ctx);
-      break;
-    case F_ZAP_JSON:
-    case F_SLOG_JSON:
-    case F_JSON:
-      zapJson.parse(s, p, end, out);
-      break;
-    case F_ZAP_CONSOLE:
-      zapConsole.parse(s, p, end, out);
-      break;
-    case F_SLOG_TEXT:
-      slogText.parse(s, p, end, out, true);
-      break;
-    case F_PLAIN:
-      slogText.parse(s, p, end, out, false);
-      break;
-    case F_LOGFMT:
-      logfmt.parse(s, p, end, out);
-      break;
-    default:
-      out.message = s.slice(p, gluedEnd(s, p, end));
-  }
-  let time = out.time as number | undefined; // (parsers above may have set it)
-  if (wts >= 0 && (time === undefined || out.coarse)) {
-    // The prefix's time: when the line has none, or to refine a whole-second one in the same second.
-    const wt = parseIso(s, wts);
-    if (!Number.isNaN(wt) && (time === undefined || (wt >= time && wt < time + 1000))) time = wt;
-  }
+  parseFormat(fmt, s, p, end);
+  let time = out.time as number | undefined; // (the parser may have set it)
+  // The wrapper's time: when the line has none, or to refine a whole-second one in the same second.
+  if (!Number.isNaN(wt) && (time === undefined || (out.coarse && wt >= time && wt < time + 1000))) time = wt;
   return {
     kind: 'log',
     time,
@@ -190,18 +193,16 @@ function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
     caller: out.caller,
     message: out.message,
     fields: out.fields,
-    format: FORMATS[fmt]!,
+    format: FORMAT_NAMES[fmt]!,
     wrapper: WRAPPER_NAMES[wkind]!,
     origin,
     source: opts.source,
     line,
-    raw: s,
+    raw: s0,
   };
 }
 
 const MESSAGE_OPTS: ParseOptions = { source: 'messageOf', referenceYear: 2026 };
-// Scratch event part for the JSON fallback of messageOf.
-const msgOut: Parsed = { time: undefined, coarse: false, logger: undefined, caller: undefined, message: '', fields: {} };
 
 /** The message parseLine(raw, …).message would return, without parsing fields or times. Never throws. */
 export function messageOf(raw: string): string {
@@ -226,9 +227,9 @@ export function messageAt(text: string, start: number, end: number): string {
     let e = end;
     if (e > start && text.charCodeAt(e - 1) === 13) e--;
     const p = scanWrapper(text, start, e);
-    if (e - p > 4 && text.charCodeAt(p + 4) === 47 && isDigit(text.charCodeAt(p))) {
+    if (wrap.text === undefined && e - p > 4 && text.charCodeAt(p + 4) === 47 && isDigit(text.charCodeAt(p))) {
       const r = slogText.detect(text, p, e);
-      if (r >= 0) return slogText.message(text, p, e, r >> 3 === F_SLOG_TEXT);
+      if (r >= 0) return slogText.message(text, p, e, r >> 3 === 0);
     }
   } catch {
     // the sliced line below takes messageOf's own safety net
@@ -243,46 +244,19 @@ export function messageAt(text: string, start: number, end: number): string {
 
 /** messageOf without the safety net: undefined when the line needs the full parser. */
 function messageInner(raw: string): string | undefined {
-  const end = lineEnd(raw);
-  const s = end === raw.length ? raw : raw.slice(0, end);
-  const p = scanWrapper(s, 0, end);
+  const end0 = lineEnd(raw);
+  const s0 = end0 === raw.length ? raw : raw.slice(0, end0);
+  const p = scanWrapper(s0, 0, end0);
+  const s = wrap.text ?? s0;
+  const end = wrap.text === undefined ? end0 : s.length;
   if (p >= end) return '';
-  const c = s.charCodeAt(p);
-  if (c === 123) {
-    // zapJson.detect accepts exactly the `{"…}` lines; all JSON formats share one mapping.
-    if (s.charCodeAt(end - 1) !== 125 || s.charCodeAt(p + 1) !== 34) return s.slice(p, gluedEnd(s, p, end));
-    const m = jsonMessage(s, p);
-    if (m !== undefined) return m;
-    msgOut.message = '';
-    msgOut.logger = undefined;
-    msgOut.caller = undefined;
-    zapJson.parse(s, p, end, msgOut);
-    msgOut.fields = {};
-    return msgOut.message;
-  }
-  let fmt = F_UNKNOWN;
-  if (c >= 48 && c <= 57) {
-    const r = s.charCodeAt(p + 4) === 47 ? slogText.detect(s, p, end) : zapConsole.detect(s, p, end);
-    if (r >= 0) fmt = r >> 3;
-  } else if ((c === 73 || c === 87 || c === 69 || c === 70) && klog.detect(s, p, end) >= 0) {
-    fmt = F_KLOG;
-  } else if (keyEnd(s, p, end) >= 0) {
-    fmt = F_LOGFMT; // what logfmt.detect accepts, whatever the level
-  }
-  switch (fmt) {
-    case F_KLOG:
-      return klog.message(s, p, end);
-    case F_ZAP_CONSOLE:
-      return zapConsole.message(s, p, end);
-    case F_SLOG_TEXT:
-      return slogText.message(s, p, end, true);
-    case F_PLAIN:
-      return slogText.message(s, p, end, false);
-    case F_LOGFMT:
-      return logfmt.message(s, p, end);
-    default:
-      return s.slice(p, gluedEnd(s, p, end));
-  }
+  const fmt = detectInner(s, p, end) >> 3;
+  const i = matched;
+  if (i < 0) return s.slice(p, gluedEnd(s, p, end));
+  const f = LINE_FORMATS[i]!;
+  if (f.message === undefined) return undefined;
+  if (f.bounded || (p === 0 && end === s.length)) return f.message(s, p, end, variant);
+  return f.message(s.slice(p, end), 0, end - p, variant);
 }
 
 /**
@@ -303,4 +277,9 @@ export function isCriPartial(raw: string): boolean {
   if (c < 48 || c > 57) return false;
   scanWrapper(raw, 0, lineEnd(raw));
   return wrap.kind === W_CRI && wrap.partial;
+}
+
+/** The role of a detect code: a record of a known format, a continuation, or unknown. */
+export function roleOf(code: number): LineRole {
+  return ROLE[code]!;
 }

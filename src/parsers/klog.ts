@@ -1,7 +1,8 @@
 // klog text: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`, plain or structured
 // (`"msg" key="value"`), including the logr klog sink's `logger "msg"="..." "key"="value"` form.
+import type { LineFormat } from './registry.js';
 import {
-  F_KLOG, L_ERROR, L_FATAL, L_INFO, L_WARN, d2, d4, isDigit, pairs, parseKlogTime, scanQuoted,
+  d2, L_ERROR, L_FATAL, L_INFO, L_WARN, isDigit, pairs, parseKlogTime, scanQuoted,
   trailingPairs, unquote, type Ctx, type Parsed,
 } from './util.js';
 
@@ -20,7 +21,7 @@ export const samples: string[] = [
   'E0807 20:42:36.955971       1 event.go:442] "Could not construct reference, will not report event" err="no kind is registered for the type variant.VariantAutoscaling in scheme \\"pkg/runtime/scheme.go:110\\"" object={"metadata":{"name":"unsloth--608e585a-instruct-decode-scaler","namespace":"dhl-wva-209"}} eventType="Normal" reason="ScaledUp" message="V2 (optimizer: cost-aware)"',
 ];
 
-/** Detects a klog header at p (the line ends at `end`); returns `format * 8 + level` or -1. */
+/** Detects a klog header at p (the line ends at `end`); returns the level code or -1. */
 export function detect(s: string, p: number, end: number): number {
   if (end - p < 12) return -1; // `Lmmdd hh:mm` at least
   const c = s.charCodeAt(p);
@@ -40,16 +41,16 @@ export function detect(s: string, p: number, end: number): number {
   ) {
     return -1;
   }
-  return F_KLOG * 8 + lvl;
+  return lvl;
 }
 
-/** klog has no year: take the wrapper's (across a New Year boundary too), else the reference year. */
+/** klog has no year: take the wrapper time's (across a New Year boundary too), else the reference year. */
 function klogYear(s: string, p: number, ctx: Ctx): number {
-  const w = ctx.wrapperTs;
-  if (w < 0) return ctx.referenceYear;
-  const y = d4(s, w);
-  const wm = d2(s, w + 5);
-  if (y < 0 || wm < 0) return ctx.referenceYear;
+  const w = ctx.wrapperTime;
+  if (Number.isNaN(w)) return ctx.referenceYear;
+  const d = new Date(w);
+  const y = d.getUTCFullYear();
+  const wm = d.getUTCMonth() + 1;
   const km = d2(s, p + 1);
   if (km === 12 && wm === 1) return y - 1;
   if (km === 1 && wm === 12) return y + 1;
@@ -167,3 +168,15 @@ export function message(s: string, p: number, end: number): string {
   if (body >= end) return '';
   return bodyKind(s, body, end) === PLAIN ? s.slice(body, end) : unquote(s, B.text, B.q);
 }
+
+/** klog text, for the registry. */
+export const format: LineFormat = {
+  names: ['klog'],
+  priority: 10,
+  first: (c) => c === 73 || c === 87 || c === 69 || c === 70, // I W E F
+  bounded: true,
+  detect,
+  parse: (s, p, end, out, ctx) => parse(s, p, end, out, ctx),
+  message: (s, p, end) => message(s, p, end),
+  samples,
+};

@@ -1,6 +1,5 @@
 // Go log/slog JSONHandler lines: `{"time":…,"level":"INFO","msg":…, attrs…}`. Detection and parsing
-// are shared with zap-json.ts (same object mapping); this module holds the real samples.
-export { detect, parse } from './zap-json.js';
+// are zap-json.ts's (same object mapping, reported as `slog-json`); this module holds the real samples.
 
 /** Real slog JSON lines. */
 export const samples: string[] = [

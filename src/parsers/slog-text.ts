@@ -1,8 +1,9 @@
 // Go log/slog default handler text (through the standard `log` package):
 // `YYYY/MM/DD hh:mm:ss[.uuuuuu] LEVEL msg key=value ...`. The same timestamp without a level is
 // plain Go `log` output and is reported as format `plain`.
+import type { LineFormat } from './registry.js';
 import {
-  F_PLAIN, F_SLOG_TEXT, L_UNKNOWN, T, isDigit, matchLevel, parseSlash, trailingPairs, type Parsed,
+  L_UNKNOWN, T, isDigit, matchLevel, parseSlash, trailingPairs, type Parsed,
 } from './util.js';
 
 /** Real slog default-handler lines. */
@@ -14,7 +15,11 @@ export const samples: string[] = [
   '2022/11/08 15:28:26 INFO hello count=3',
 ];
 
-/** Detects a Go `log` timestamp at p; returns `format * 8 + level` (slog-text, or plain without a level) or -1. */
+/** Variants: slog text, and plain Go `log` output (a timestamp, no level). */
+const V_SLOG_TEXT = 0;
+const V_PLAIN = 1;
+
+/** Detects a Go `log` timestamp at p; returns `variant * 8 + level` (slog-text, or plain without a level) or -1. */
 export function detect(s: string, p: number, end: number): number {
   if (
     end - p < 19 || // `YYYY/MM/DD hh:mm:ss` at least
@@ -33,13 +38,13 @@ export function detect(s: string, p: number, end: number): number {
     j++;
     while (isDigit(s.charCodeAt(j))) j++;
   }
-  if (s.charCodeAt(j) !== 32) return j >= end ? F_PLAIN * 8 + L_UNKNOWN : -1;
+  if (s.charCodeAt(j) !== 32) return j >= end ? V_PLAIN * 8 + L_UNKNOWN : -1;
   const a = j + 1;
   let k = a;
   const lim = Math.min(end, a + 12);
   while (k < lim && s.charCodeAt(k) !== 32) k++;
   const lvl = k === end || s.charCodeAt(k) === 32 ? matchLevel(s, a, k) : L_UNKNOWN;
-  return lvl === L_UNKNOWN ? F_PLAIN * 8 + L_UNKNOWN : F_SLOG_TEXT * 8 + lvl;
+  return lvl === L_UNKNOWN ? V_PLAIN * 8 + L_UNKNOWN : V_SLOG_TEXT * 8 + lvl;
 }
 
 /** Where the message starts: after the `YYYY/MM/DD hh:mm:ss[.frac]` at p (by position) and the level word. */
@@ -91,3 +96,15 @@ export function message(s: string, p: number, end: number, withLevel: boolean): 
   const run = eq >= 0 && eq < end ? trailingPairs(s, j, end, undefined) : end;
   return s.slice(j, trimEnd(s, j, run));
 }
+
+/** Go log / slog default handler text, for the registry. */
+export const format: LineFormat = {
+  names: ['slog-text', 'plain'],
+  priority: 10,
+  first: (c) => c >= 48 && c <= 57,
+  bounded: true,
+  detect,
+  parse: (s, p, end, out, _ctx, variant) => parse(s, p, end, out, variant === V_SLOG_TEXT),
+  message: (s, p, end, variant) => message(s, p, end, variant === V_SLOG_TEXT),
+  samples,
+};

@@ -1,7 +1,7 @@
 // Shared low-level helpers for the line parsers: level codes, timestamp readers, Go-quoted
 // strings, typed values and key=value runs. Everything works on (string, index) pairs with
 // charCodeAt so the hot path allocates nothing it does not return.
-import type { FieldValue, Level, LogFormat } from '../core/event.js';
+import type { FieldValue, Level } from '../core/event.js';
 
 /** Level codes used internally (index into LEVELS). */
 export const L_TRACE = 0;
@@ -544,22 +544,6 @@ export function pairs(s: string, i: number, end: number, fields: Record<string, 
   }
 }
 
-/** Format codes (index into FORMATS); detectors return `format * 8 + level`. */
-export const F_KLOG = 0;
-export const F_ZAP_JSON = 1;
-export const F_ZAP_CONSOLE = 2;
-export const F_SLOG_TEXT = 3;
-export const F_SLOG_JSON = 4;
-export const F_LOGFMT = 5;
-export const F_JSON = 6;
-export const F_PLAIN = 7;
-export const F_UNKNOWN = 8;
-
-/** Format names by code. */
-export const FORMATS: readonly LogFormat[] = [
-  'klog', 'zap-json', 'zap-console', 'slog-text', 'slog-json', 'logfmt', 'json', 'plain', 'unknown',
-];
-
 /** The mutable part of a LogEvent that format parsers fill in. */
 export interface Parsed {
   time: number | undefined;
@@ -571,8 +555,8 @@ export interface Parsed {
   fields: Record<string, FieldValue>;
 }
 
-/** Parse context for klog's missing year: where the wrapper's timestamp starts (-1: none), and the fallback year. */
+/** Parse context: the wrapper's time (epoch ms, NaN: none) and the year for times printed without one. */
 export interface Ctx {
-  wrapperTs: number;
+  wrapperTime: number;
   referenceYear: number;
 }

@@ -4,9 +4,9 @@ import { CriJoiner, detectLine, parseLine } from './index.js';
 const opts = { source: 'x.log', referenceYear: 2026 };
 
 describe('wrappers', () => {
-  it('CRI: time from the prefix when the inner line has none; stream and tag stripped', () => {
+  it('CRI: time from the prefix when the inner line has none (free text: plain); stream and tag stripped', () => {
     const ev = parseLine('2016-10-06T00:17:09.669794202Z stdout F log content 2', 1, opts);
-    expect([ev.wrapper, ev.format, ev.level, ev.time, ev.message]).toEqual(['cri', 'unknown', 'unknown', Date.UTC(2016, 9, 6, 0, 17, 9, 669), 'log content 2']);
+    expect([ev.wrapper, ev.format, ev.level, ev.time, ev.message]).toEqual(['cri', 'plain', 'unknown', Date.UTC(2016, 9, 6, 0, 17, 9, 669), 'log content 2']);
     const k = parseLine('2024-04-20T18:39:20.57606443Z stderr F E0420 18:39:20.576000       1 x.go:9] failed', 1, opts);
     expect([k.wrapper, k.format, k.level, k.time, k.caller]).toEqual(['cri', 'klog', 'error', Date.UTC(2024, 3, 20, 18, 39, 20, 576), 'x.go:9']);
     expect(parseLine('2025-01-15T10:30:03.000000000Z stdout F ', 1, opts).message).toBe('');
@@ -29,7 +29,7 @@ describe('wrappers', () => {
 
   it('kubectl --timestamps prefix; a glued next-line prefix is cut from the message', () => {
     const ev = parseLine('2021-08-03T09:45:19.860146567Z Acquiring exclusive lock /var/log/kube-apiserver/.lock2021-08-03T09:45:19.861139627Z ', 1, opts);
-    expect([ev.wrapper, ev.format, ev.time]).toEqual(['timestamp', 'unknown', Date.UTC(2021, 7, 3, 9, 45, 19, 860)]);
+    expect([ev.wrapper, ev.format, ev.time]).toEqual(['timestamp', 'plain', Date.UTC(2021, 7, 3, 9, 45, 19, 860)]);
     expect(ev.message).toBe('Acquiring exclusive lock /var/log/kube-apiserver/.lock');
     expect(ev.raw).toBe('2021-08-03T09:45:19.860146567Z Acquiring exclusive lock /var/log/kube-apiserver/.lock2021-08-03T09:45:19.861139627Z ');
   });

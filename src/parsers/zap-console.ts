@@ -2,7 +2,8 @@
 // The timestamp is ISO 8601 (any precision) or zap's epoch-seconds float.
 import type { FieldValue } from '../core/event.js';
 import { isJsonObject } from './json-scan.js';
-import { F_ZAP_CONSOLE, L_UNKNOWN, T, epochToMs, isDigit, matchLevel, parseIso, type Parsed } from './util.js';
+import type { LineFormat } from './registry.js';
+import { L_UNKNOWN, T, epochToMs, isDigit, matchLevel, parseIso, type Parsed } from './util.js';
 
 /** Real zap console lines. */
 export const samples: string[] = [
@@ -15,7 +16,7 @@ export const samples: string[] = [
   '2021-08-03T09:24:50.267Z\tINFO\toperator.init.controller-runtime.manager.controller.certificate_controller\tcontroller/controller.go:221\tStarting workers\t{"worker count": 1}',
 ];
 
-/** Detects `ts<TAB>LEVEL<TAB>` at p; returns `format * 8 + level` or -1. */
+/** Detects `ts<TAB>LEVEL<TAB>` at p; returns the level code or -1. */
 export function detect(s: string, p: number, end: number): number {
   if (!isDigit(s.charCodeAt(p))) return -1;
   // The time column ends at a tab within 40 characters (searched within the line only).
@@ -40,7 +41,7 @@ export function detect(s: string, p: number, end: number): number {
   if (k >= end || s.charCodeAt(k) !== 9) return -1;
   const lvl = matchLevel(s, a, k);
   if (lvl === L_UNKNOWN) return -1;
-  return F_ZAP_CONSOLE * 8 + lvl;
+  return lvl;
 }
 
 /** Whether s[i, j) looks like a caller (`dir/file.go:123`): no spaces, ends in `:digits`. */
@@ -131,3 +132,15 @@ export function parse(s: string, p: number, end: number, out: Parsed): void {
 export function message(s: string, p: number, end: number): string {
   return columns(s, s.indexOf('\t', p), end, undefined);
 }
+
+/** zap console, for the registry. */
+export const format: LineFormat = {
+  names: ['zap-console'],
+  priority: 20,
+  first: (c) => c >= 48 && c <= 57,
+  bounded: true,
+  detect,
+  parse: (s, p, end, out) => parse(s, p, end, out),
+  message: (s, p, end) => message(s, p, end),
+  samples,
+};

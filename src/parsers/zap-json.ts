@@ -1,10 +1,20 @@
-// JSON log lines: zap/logr (`level`, `ts` ISO or epoch seconds, `logger`, `caller`, `msg`), and the
-// shared object-to-event mapping that slog-json.ts reuses. Also klog's JSON format (`"v": n`).
+// JSON log lines: zap/logr (`level`, `ts` ISO or epoch seconds, `logger`, `caller`, `msg`), Go
+// slog's JSONHandler (`{"time":…`, reported as slog-json) and any other JSON object line (json).
+// Also klog's JSON format (`"v": n`). Keys are mapped by the shared table in keys.ts.
 import type { FieldValue } from '../core/event.js';
-import {
-  F_JSON, F_SLOG_JSON, F_ZAP_JSON, L_DEBUG, L_ERROR, L_FATAL, L_INFO, L_TRACE, L_UNKNOWN, L_WARN,
-  epochToMs, isDigit, matchLevel, parseIso, type Parsed,
-} from './util.js';
+import { jsonMessage } from './json-scan.js';
+import { fromObject, LEVEL_KEYS } from './keys.js';
+import type { LineFormat } from './registry.js';
+import * as slogJson from './slog-json.js';
+import { L_DEBUG, L_ERROR, L_FATAL, L_INFO, L_TRACE, L_UNKNOWN, L_WARN, isDigit, matchLevel, type Parsed } from './util.js';
+
+/** Variants (index into format.names). */
+const V_ZAP_JSON = 0;
+const V_SLOG_JSON = 1;
+const V_JSON = 2;
+
+/** Quoted level keys, as searched in the line. */
+const QUOTED_LEVEL_KEYS = LEVEL_KEYS.map((k) => `"${k}"`);
 
 /** Real zap JSON lines. */
 export const samples: string[] = [
@@ -54,8 +64,8 @@ function levelAt(s: string, j: number, end: number): number {
  */
 export function detect(s: string, p: number, end: number): number {
   if (s.charCodeAt(p) !== 123 || s.charCodeAt(end - 1) !== 125 || s.charCodeAt(p + 1) !== 34) return -1;
-  let j = valueOf(s, p, end, '"level"');
-  if (j < 0) j = valueOf(s, p, end, '"severity"');
+  let j = -1;
+  for (let k = 0; k < QUOTED_LEVEL_KEYS.length && j < 0; k++) j = valueOf(s, p, end, QUOTED_LEVEL_KEYS[k]!);
   let lvl = L_UNKNOWN;
   let known = false;
   if (j >= 0) {
@@ -67,71 +77,12 @@ export function detect(s: string, p: number, end: number): number {
   } else if (valueOf(s, p, end, '"msg"') >= 0) {
     known = true;
   }
-  if (!known) return F_JSON * 8 + L_UNKNOWN;
-  if (s.startsWith('{"time":', p)) return F_SLOG_JSON * 8 + lvl;
-  return F_ZAP_JSON * 8 + lvl;
+  if (!known) return V_JSON * 8 + L_UNKNOWN;
+  if (s.startsWith('{"time":', p)) return V_SLOG_JSON * 8 + lvl;
+  return V_ZAP_JSON * 8 + lvl;
 }
 
-/** Maps a parsed JSON log object onto the event: time, logger, caller, message; the rest are fields. */
-export function fromObject(o: Record<string, FieldValue>, out: Parsed): void {
-  let timeDone = false;
-  let levelDone = false;
-  let msgDone = false;
-  const fields: Record<string, FieldValue> = {};
-  for (const k in o) {
-    const v = o[k] as FieldValue;
-    switch (k) {
-      case 'ts':
-      case 'time':
-      case 'timestamp':
-      case '@timestamp':
-        if (!timeDone) {
-          const t = typeof v === 'string' ? parseIso(v, 0) : typeof v === 'number' ? epochToMs(v) : NaN;
-          if (!Number.isNaN(t)) {
-            out.time = t;
-            timeDone = true;
-            continue;
-          }
-        }
-        break;
-      case 'level':
-      case 'severity':
-        if (!levelDone) {
-          levelDone = true;
-          continue;
-        }
-        break;
-      case 'msg':
-      case 'message':
-        if (!msgDone && typeof v === 'string') {
-          out.message = v;
-          msgDone = true;
-          continue;
-        }
-        break;
-      case 'logger':
-        if (typeof v === 'string' && out.logger === undefined) {
-          out.logger = v;
-          continue;
-        }
-        break;
-      case 'caller':
-        if (typeof v === 'string' && out.caller === undefined) {
-          out.caller = v;
-          continue;
-        }
-        break;
-      case 'source': // slog AddSource: {"function","file","line"}
-        if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.file === 'string' && out.caller === undefined) {
-          out.caller = typeof v.line === 'number' ? `${v.file}:${v.line}` : v.file;
-          continue;
-        }
-        break;
-    }
-    fields[k] = v;
-  }
-  out.fields = fields;
-}
+export { fromObject };
 
 /** Parses a JSON log line s[p, end); a line that is not valid JSON keeps its text as the message. */
 export function parse(s: string, p: number, end: number, out: Parsed): void {
@@ -149,5 +100,31 @@ export function parse(s: string, p: number, end: number, out: Parsed): void {
   fromObject(o as Record<string, FieldValue>, out);
 }
 
-/** Format names this module can report. */
-export const formats = [F_ZAP_JSON, F_SLOG_JSON, F_JSON] as const;
+/** Scratch event part for message(). */
+const msgOut: Parsed = { time: undefined, coarse: false, logger: undefined, caller: undefined, message: '', fields: {} };
+
+/** The message parse() sets, through the allocation-free scan of json-scan.ts when it can. */
+export function message(s: string, p: number, end: number): string {
+  if (end === s.length) {
+    const m = jsonMessage(s, p);
+    if (m !== undefined) return m;
+  }
+  msgOut.message = '';
+  msgOut.logger = undefined;
+  msgOut.caller = undefined;
+  parse(s, p, end, msgOut);
+  msgOut.fields = {};
+  return msgOut.message;
+}
+
+/** JSON object lines, for the registry. */
+export const format: LineFormat = {
+  names: ['zap-json', 'slog-json', 'json'],
+  priority: 10,
+  first: (c) => c === 123,
+  bounded: false,
+  detect,
+  parse: (s, p, end, out) => parse(s, p, end, out),
+  message: (s, p, end) => message(s, p, end),
+  samples: [...samples, ...slogJson.samples],
+};

@@ -113,7 +113,7 @@ describe('bundleSource', () => {
     const { items, inputs } = await collect(FIXTURE);
     const now = Date.parse('2026-10-02T18:10:04.998Z');
     expect(items[0]).toEqual({ type: 'clock', now });
-    expect(inputs[0]!.report).toEqual({ source: FIXTURE, kind: 'bundle', format: 'must-gather', lines: 0, unparsed: 0, problems: [] });
+    expect(inputs[0]!.report).toEqual({ source: FIXTURE, kind: 'bundle', format: 'must-gather', lines: 0, recognised: 0, continuations: 0, unparsed: 0, problems: [] });
     // The dump comes as text with the capture time; the engine parses it (on a worker when it can).
     const rr = items.find((i) => i.type === 'resources');
     if (rr?.type !== 'resources') throw new Error('no resources');

@@ -18,6 +18,9 @@ export interface InputHandle {
   formatCounts?: Partial<Record<LogFormat, number>>;
   /** Per-input tally of wrappers. */
   wrapperCounts?: Partial<Record<string, number>>;
+  /** The input's first and last line that had a time (line number, epoch ms): its span. */
+  firstTimed?: { line: number; time: number };
+  lastTimed?: { line: number; time: number };
 }
 
 /** Raw log lines in input order; `firstLine` is the 1-based number of `lines[0]`. */
@@ -113,7 +116,7 @@ export type Source = AsyncIterable<SourceItem>;
 /** Makes a fresh input handle with an empty report. */
 export function newInput(source: string, kind: InputReport['kind'], extra: Partial<InputHandle> = {}): InputHandle {
   return {
-    report: { source, kind, format: kind === 'log' ? 'unknown' : kind, lines: 0, unparsed: 0, problems: [] },
+    report: { source, kind, format: kind === 'log' ? 'unknown' : kind, lines: 0, recognised: 0, continuations: 0, unparsed: 0, problems: [] },
     ...extra,
   };
 }

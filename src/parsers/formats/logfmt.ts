@@ -1,10 +1,10 @@
 // logfmt lines (`key=value key2="quoted value"`), as written by go-kit/log (Prometheus), logrus text
-// and slog's TextHandler. Known keys: time/ts/t, level/lvl, msg/message, logger, caller/source.
-import type { FieldValue } from '../core/event.js';
-import {
-  F_LOGFMT, L_UNKNOWN, V, epochToMs, keyEnd, matchLevel, pairs, parseIso, scanValue, skipToken, valueEnd,
-  type Parsed,
-} from './util.js';
+// and slog's TextHandler. The well-known keys (time, level, message, logger, caller) are keys.ts's.
+// This module is the pattern for a registered format: the module with its samples, and its test.
+import type { FieldValue } from '../../core/event.js';
+import { fromObject, LEVEL_KEYS } from '../keys.js';
+import type { LineFormat } from '../registry.js';
+import { L_UNKNOWN, V, isKeyStart, keyEnd, matchLevel, pairs, scanValue, skipToken, valueEnd, type Parsed } from '../util.js';
 
 /** Real logfmt lines. */
 export const samples: string[] = [
@@ -26,12 +26,15 @@ function keyValue(s: string, p: number, end: number, name: string): number {
   }
 }
 
-/** Detects a logfmt line at p (it starts with `key=`); returns `format * 8 + level` or -1. */
+/** `level=`, `lvl=`, `severity=`: where the level may be. */
+const LEVEL_PREFIXES = LEVEL_KEYS.map((k) => `${k}=`);
+
+/** Detects a logfmt line at p (it starts with `key=`); returns the level code or -1. */
 export function detect(s: string, p: number, end: number): number {
   if (keyEnd(s, p, end) < 0) return -1;
-  let v = keyValue(s, p, end, 'level=');
-  if (v < 0) v = keyValue(s, p, end, 'lvl=');
-  if (v < 0) return F_LOGFMT * 8 + L_UNKNOWN;
+  let v = -1;
+  for (let k = 0; k < LEVEL_PREFIXES.length && v < 0; k++) v = keyValue(s, p, end, LEVEL_PREFIXES[k]!);
+  if (v < 0) return L_UNKNOWN;
   let a = v;
   if (s.charCodeAt(a) === 34) a++;
   let k = a;
@@ -40,64 +43,14 @@ export function detect(s: string, p: number, end: number): number {
     if (c === 32 || c === 34) break;
     k++;
   }
-  return F_LOGFMT * 8 + matchLevel(s, a, k);
+  return matchLevel(s, a, k);
 }
 
 /** Parses a logfmt line at p. */
 export function parse(s: string, p: number, end: number, out: Parsed): void {
   const all: Record<string, FieldValue> = {};
   pairs(s, p, end, all, false);
-  const fields: Record<string, FieldValue> = {};
-  let timeDone = false;
-  let levelDone = false;
-  let msgDone = false;
-  for (const k in all) {
-    const v = all[k] as FieldValue;
-    switch (k) {
-      case 'time':
-      case 'ts':
-      case 't':
-        if (!timeDone) {
-          const t = typeof v === 'string' ? parseIso(v, 0) : typeof v === 'number' ? epochToMs(v) : NaN;
-          if (!Number.isNaN(t)) {
-            out.time = t;
-            timeDone = true;
-            continue;
-          }
-        }
-        break;
-      case 'level':
-      case 'lvl':
-        if (!levelDone) {
-          levelDone = true;
-          continue;
-        }
-        break;
-      case 'msg':
-      case 'message':
-        if (!msgDone) {
-          out.message = typeof v === 'string' ? v : String(v);
-          msgDone = true;
-          continue;
-        }
-        break;
-      case 'logger':
-        if (out.logger === undefined && typeof v === 'string') {
-          out.logger = v;
-          continue;
-        }
-        break;
-      case 'caller':
-      case 'source':
-        if (out.caller === undefined && typeof v === 'string') {
-          out.caller = v;
-          continue;
-        }
-        break;
-    }
-    fields[k] = v;
-  }
-  out.fields = fields;
+  fromObject(all, out, true);
 }
 
 /**
@@ -153,3 +106,17 @@ export function message(s: string, p: number, end: number): string | undefined {
   V.value = ''; // release the reference
   return typeof value === 'string' ? value : String(value);
 }
+
+/** logfmt, for the registry. */
+export const format: LineFormat = {
+  names: ['logfmt'],
+  // After the formats with a fixed header: a klog line is no logfmt line.
+  priority: 90,
+  first: (c) => c < 128 && isKeyStart(c),
+  // detect searches the line for `level=` with indexOf: it gets the line by itself.
+  bounded: false,
+  detect,
+  parse: (s, p, end, out) => parse(s, p, end, out),
+  message: (s, p, end) => message(s, p, end),
+  samples,
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLine, parseLine } from './index.js';
+import { detectLine, parseLine } from '../index.js';
 
 const opts = { source: 'prom.log', referenceYear: 2026 };
 
