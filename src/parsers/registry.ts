@@ -128,6 +128,7 @@ import * as slogText from './slog-text.js';
 import * as zapConsole from './zap-console.js';
 import * as zapJson from './zap-json.js';
 import * as wrappers from './wrappers.js';
+import { criTag, rfc3339Prefix, scanCompose, scanKubectlPrefix } from './wrappers.js';
 
 /** Built-in modules (the hand-tuned hot formats) first, then every module of formats/. */
 const ALL_MODULES: readonly FormatModule[] = [klog, zapJson, zapConsole, slogText, wrappers, ...discovered];
@@ -197,6 +198,10 @@ export function wrapperCode(name: string): number {
 export const W_NONE = WRAPPER_NAMES.length - 1;
 /** Code of the CRI wrapper (its partial lines are joined before parsing). */
 export const W_CRI = wrapperCode('cri');
+const W_CRI_ = LINE_WRAPPERS.indexOf(wrappers.cri);
+const W_TIMESTAMP_ = LINE_WRAPPERS.indexOf(wrappers.timestamp);
+const W_COMPOSE_ = LINE_WRAPPERS.indexOf(wrappers.compose);
+const W_KUBECTL_ = LINE_WRAPPERS.indexOf(wrappers.kubectlPrefix);
 /** Bits of a detect code that hold the wrapper. */
 export const W_BITS = 4;
 export const W_MASK = (1 << W_BITS) - 1;
@@ -228,10 +233,14 @@ export function detectFormat(s: string, p: number, end: number): number {
   let line: string | undefined;
   for (let k = 0; k < list.length; k++) {
     const i = list[k]!;
-    const f = LINE_FORMATS[i]!;
     let r: number;
-    if (BOUNDED[i] || (p === 0 && end === s.length)) r = f.detect(s, p, end);
-    else r = f.detect((line ??= s.slice(p, end)), 0, end - p);
+    // The built-in hot formats are called directly (V8 inlines them); the others through the list.
+    if (i === I_KLOG) r = klog.detect(s, p, end);
+    else if (i === I_SLOG_TEXT) r = slogText.detect(s, p, end);
+    else if (i === I_ZAP_CONSOLE) r = zapConsole.detect(s, p, end);
+    else if (i === I_ZAP_JSON) r = p === 0 && end === s.length ? zapJson.detect(s, 0, end) : zapJson.detect((line ??= s.slice(p, end)), 0, end - p);
+    else if (BOUNDED[i] || (p === 0 && end === s.length)) r = LINE_FORMATS[i]!.detect(s, p, end);
+    else r = LINE_FORMATS[i]!.detect((line ??= s.slice(p, end)), 0, end - p);
     if (r >= 0) {
       matchedFormat = i;
       matchedVariant = r >> 3;
@@ -241,6 +250,11 @@ export function detectFormat(s: string, p: number, end: number): number {
   matchedFormat = -1;
   return -1;
 }
+
+const I_KLOG = LINE_FORMATS.indexOf(klog.format);
+const I_SLOG_TEXT = LINE_FORMATS.indexOf(slogText.format);
+const I_ZAP_CONSOLE = LINE_FORMATS.indexOf(zapConsole.format);
+const I_ZAP_JSON = LINE_FORMATS.indexOf(zapJson.format);
 
 /** The wrapper scratch state (see WrapState). */
 export const wrap: WrapState = {
@@ -285,17 +299,37 @@ export function scanWrapper(s: string, start: number, end: number): number {
   for (let depth = 0; depth < MAX_WRAPPERS && p < end; depth++) {
     const c = s.charCodeAt(p);
     const list = prev < 0 ? W_FIRST[c < 128 ? c : 128]! : W_NEXT[prev]![c < 128 ? c : 128]!;
+    const n = list.length;
+    if (n === 0) break;
     let q = -1;
     let k = 0;
-    const ts = wrap.tsStart;
-    const tsText: string | undefined = wrap.tsText;
-    for (; k < list.length; k++) {
-      q = LINE_WRAPPERS[list[k]!]!.scan(s, p, end, wrap);
+    let iso = -2; // end of an RFC 3339 prefix at p (-1: none), read once for cri and timestamp
+    for (; k < n; k++) {
+      const i = list[k]!;
+      // The built-in wrappers are called directly (V8 inlines them): the hot path of pod logs.
+      if (i === W_CRI_ || i === W_TIMESTAMP_) {
+        if (iso === -2) iso = rfc3339Prefix(s, p, end);
+        if (iso < 0) continue;
+        if (i === W_CRI_) {
+          q = criTag(s, iso, end, wrap);
+          if (q < 0) continue;
+        } else q = iso;
+        wrap.tsStart = p;
+        wrap.tsWrapper = i;
+        break;
+      }
+      if (i === W_COMPOSE_) q = scanCompose(s, p, end, wrap);
+      else if (i === W_KUBECTL_) q = scanKubectlPrefix(s, p, end, wrap);
+      else {
+        const ts = wrap.tsStart;
+        const tsText: string | undefined = wrap.tsText;
+        q = LINE_WRAPPERS[i]!.scan(s, p, end, wrap);
+        if (q >= 0 && (wrap.tsStart !== ts || wrap.tsText !== tsText)) wrap.tsWrapper = i;
+      }
       if (q >= 0) break;
     }
     if (q < 0) break;
     const code = list[k]!;
-    if (wrap.tsStart !== ts || wrap.tsText !== tsText) wrap.tsWrapper = code;
     if (wrap.kind === W_NONE || W_CLAIMS[code]) wrap.kind = code;
     prev = code;
     if (wrap.text !== undefined) {

@@ -39,26 +39,12 @@ export function rfc3339Prefix(s: string, i: number, end: number): number {
   return j + 1;
 }
 
-// The last RFC 3339 prefix read, so `timestamp` does not read again what `cri` just refused.
-let lastText = '';
-let lastAt = -1;
-let lastEnd = -1;
-let lastQ = -1;
-
-function timestampAt(s: string, p: number, end: number): number {
-  if (p === lastAt && end === lastEnd && s === lastText) return lastQ;
-  lastText = s;
-  lastAt = p;
-  lastEnd = end;
-  return (lastQ = rfc3339Prefix(s, p, end));
-}
-
 function isoTime(s: string, i: number): number {
   return parseIso(s, i);
 }
 
 /** After a timestamp ending at q: CRI stream and tag (`stdout F `), returning the inner start or -1. */
-function criTag(s: string, q: number, end: number, w: WrapState): number {
+export function criTag(s: string, q: number, end: number, w: WrapState): number {
   if (end - q < 8 || s.charCodeAt(q) !== 115 || s.charCodeAt(q + 6) !== 32) return -1; // 's'
   if (!(s.startsWith('stdout', q) || s.startsWith('stderr', q))) return -1;
   const tag = s.charCodeAt(q + 7);
@@ -90,7 +76,7 @@ export const cri: LineWrapper = {
   priority: 10,
   first: isDigit,
   scan(s, p, end, w) {
-    const q = timestampAt(s, p, end);
+    const q = rfc3339Prefix(s, p, end);
     if (q < 0) return -1;
     const inner = criTag(s, q, end, w);
     if (inner < 0) return -1;
@@ -112,7 +98,7 @@ export const timestamp: LineWrapper = {
   priority: 20,
   first: isDigit,
   scan(s, p, end, w) {
-    const q = timestampAt(s, p, end);
+    const q = rfc3339Prefix(s, p, end);
     if (q < 0) return -1;
     w.tsStart = p;
     return q;
@@ -126,12 +112,8 @@ export const timestamp: LineWrapper = {
   ],
 };
 
-/** docker-compose: `service  | <line>`. */
-export const compose: LineWrapper = {
-  name: 'compose',
-  priority: 30,
-  first: (c) => c < 128 && isNameChar(c) && !isDigit(c),
-  scan(s, p, end, w) {
+/** docker-compose's `service  | ` at p: the inner line's start, or -1; sets the origin span. */
+export function scanCompose(s: string, p: number, end: number, w: WrapState): number {
     let j = p + 1;
     while (j < end && j < p + 80 && isNameChar(s.charCodeAt(j))) j++;
     if (j >= end || s.charCodeAt(j) !== 32) return -1;
@@ -146,7 +128,14 @@ export const compose: LineWrapper = {
     w.nameStart = p;
     w.nameEnd = nameEnd;
     return j;
-  },
+}
+
+/** docker-compose: `service  | <line>`. */
+export const compose: LineWrapper = {
+  name: 'compose',
+  priority: 30,
+  first: (c) => c < 128 && isNameChar(c) && !isDigit(c),
+  scan: scanCompose,
   nests: false,
   samples: [
     // ../shared/real-data/acexy/log_sample.txt line 4 (docker-compose prefix + timestamps).
@@ -154,19 +143,22 @@ export const compose: LineWrapper = {
   ],
 };
 
-/** `kubectl logs --prefix`: `[pod/NAME/CONTAINER] <line>`. */
-export const kubectlPrefix: LineWrapper = {
-  name: 'kubectl-prefix',
-  priority: 40,
-  first: (c) => c === 91,
-  scan(s, p, end, w) {
+/** kubectl's `[pod/NAME/CONTAINER] ` at p: the inner line's start, or -1; sets the origin span. */
+export function scanKubectlPrefix(s: string, p: number, end: number, w: WrapState): number {
     if (!s.startsWith('[pod/', p)) return -1;
     const close = prefixClose(s, p + 5, Math.min(end - 2, p + 320));
     if (close < 0 || s.lastIndexOf('/', close) <= p + 5) return -1;
     w.nameStart = p + 5;
     w.nameEnd = close;
     return close + 2;
-  },
+}
+
+/** `kubectl logs --prefix`: `[pod/NAME/CONTAINER] <line>`. */
+export const kubectlPrefix: LineWrapper = {
+  name: 'kubectl-prefix',
+  priority: 40,
+  first: (c) => c === 91,
+  scan: scanKubectlPrefix,
   nests: false,
   samples: [
     // kubernetes/kubernetes staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go writes

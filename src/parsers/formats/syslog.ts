@@ -204,7 +204,8 @@ export const syslogHeader: LineWrapper = {
 export const syslogAfterTimestamp: LineWrapper = {
   name: 'syslog',
   priority: 50,
-  first: (c) => c > 32 && c < 127,
+  // A host name: letters first (digits would put this on every `--timestamps` line of zap console).
+  first: (c) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90),
   scan(s, p, end) {
     // `host ident[pid]: ` (the pid required: free text after a timestamp is no syslog header)
     let j = p;
