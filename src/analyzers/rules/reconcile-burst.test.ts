@@ -130,3 +130,107 @@ describe('reconcile-burst trigger recognition', () => {
     expect(triggerOf(parseLine(line, 1, opts))).toBeUndefined();
   });
 });
+
+describe('reconcile-burst: a hot loop on one object', () => {
+  const opts = (source: string) => ({ source, referenceYear: 2026 });
+  const feed = (lines: string[], options: Record<string, unknown> = {}, source = 'c.log') => {
+    const a = reconcileBurst.create({ options });
+    lines.forEach((l, i) => a.onEvent(parseLine(l, i + 1, opts(source))));
+    return a.flush();
+  };
+  const at = (ms: number) => new Date(Date.parse('2026-11-20T10:00:00Z') + ms).toISOString();
+
+  it('notes two Tekton reconciles of one PipelineRun in the same millisecond, at info and low confidence', () => {
+    // tektoncd/pipeline#8495 ("PipelineRun is reconciled thousands of times"), the first two lines as published.
+    const f = feed([
+      '{"severity":"info","timestamp":"2025-01-16T15:57:02.767Z","logger":"tekton-pipelines-controller","caller":"controller/controller.go:550","message":"Reconcile succeeded","commit":"1dd488e","knative.dev/controller":"github.com.tektoncd.pipeline.pkg.reconciler.pipelinerun.Reconciler","knative.dev/kind":"tekton.dev.PipelineRun","knative.dev/traceid":"54dbe0c9-d547-4e94-a7ef-295099ba2777","knative.dev/key":"default/run-6d4k5","duration":0.000073334}',
+      '{"severity":"info","timestamp":"2025-01-16T15:57:02.767Z","logger":"tekton-pipelines-controller","caller":"controller/controller.go:550","message":"Reconcile succeeded","commit":"1dd488e","knative.dev/controller":"github.com.tektoncd.pipeline.pkg.reconciler.pipelinerun.Reconciler","knative.dev/kind":"tekton.dev.PipelineRun","knative.dev/traceid":"d444e431-94cc-4133-b103-773e7064c73a","knative.dev/key":"default/run-6d4k5","duration":0.000027292}',
+    ]);
+    expect(f.map((x) => [x.severity, x.variant, x.confidence, x.subject, x.metrics])).toEqual([
+      [
+        'info',
+        'hot-loop',
+        'low',
+        { kind: 'PipelineRun', namespace: 'default', name: 'run-6d4k5', controller: 'github.com.tektoncd.pipeline.pkg.reconciler.pipelinerun.Reconciler' },
+        { reconciles: 2, periodMs: 0, spanSeconds: 0 },
+      ],
+    ]);
+    expect(f[0]!.remediation!.summary).toContain('status only when it changed');
+  });
+
+  it('counts a reconcile once when the controller logs a start and an end line (operator-sdk Helm operator)', () => {
+    // operator-framework/operator-sdk#3593 ("Reconciling - Reconciled release loop"), zap JSON without the pod prefix.
+    const f = feed([
+      '{"level":"info","ts":1595996921.5634089,"logger":"helm.controller","msg":"Reconciled release","namespace":"sandbox","name":"httpbin","apiVersion":"example.com/v1","kind":"Demoservice","release":"httpbin"}',
+      '{"level":"debug","ts":1595996921.568408,"logger":"helm.controller","msg":"Reconciling","namespace":"sandbox","name":"httpbin","apiVersion":"example.com/v1","kind":"Demoservice"}',
+      '{"level":"info","ts":1595996922.5646455,"logger":"helm.controller","msg":"Reconciled release","namespace":"sandbox","name":"httpbin","apiVersion":"example.com/v1","kind":"Demoservice","release":"httpbin"}',
+      '{"level":"debug","ts":1595996922.5697083,"logger":"helm.controller","msg":"Reconciling","namespace":"sandbox","name":"httpbin","apiVersion":"example.com/v1","kind":"Demoservice"}',
+      '{"level":"info","ts":1595996923.5598457,"logger":"helm.controller","msg":"Reconciled release","namespace":"sandbox","name":"httpbin","apiVersion":"example.com/v1","kind":"Demoservice","release":"httpbin"}',
+    ]);
+    expect(f.map((x) => [x.severity, x.subject.name, x.subject.namespace, x.metrics])).toEqual([
+      ['info', 'httpbin', 'sandbox', { reconciles: 3, periodMs: 998, spanSeconds: 2, perMinute: 60.1 }],
+    ]);
+  });
+
+  it('is a warning when it goes on for a minute, critical for minutes; a status write per reconcile raises the confidence', () => {
+    const line = (ms: number, i: number, msg = 'Reconciling') =>
+      `${at(ms)}\tINFO\tcontrollers.Widget\t${msg}\t{"controller": "widget", "controllerKind": "Widget", "namespace": "demo", "name": "w-1", "reconcileID": "r-${i}"}`;
+    const minute = Array.from({ length: 40 }, (_, i) => line(i * 2000, i));
+    const m = feed(minute);
+    expect(m.map((x) => [x.severity, x.confidence, x.signals, x.metrics])).toEqual([
+      ['warning', 'medium', ['same-object', 'short-gaps', 'sustained'], { reconciles: 40, periodMs: 2000, spanSeconds: 78, perMinute: 30 }],
+    ]);
+    const withStatus = feed(minute.flatMap((l, i) => [l, line(i * 2000 + 5, i, 'Updating status')]));
+    expect(withStatus.map((x) => [x.severity, x.confidence, x.signals, x.metrics['statusWrites']])).toEqual([
+      ['warning', 'high', ['same-object', 'short-gaps', 'sustained', 'status-write'], 40],
+    ]);
+    const minutes = feed(Array.from({ length: 400 }, (_, i) => line(i * 1000, i)));
+    expect(minutes.map((x) => [x.severity, x.confidence, x.title])).toEqual([['critical', 'high', 'Hot loop: demo/w-1 reconciled 400 times, every 1 s']]);
+  });
+
+  it('leaves alone a periodic resync and objects reconciled a few times each', () => {
+    const resync = Array.from({ length: 30 }, (_, i) => `${at(i * 30_000)}\tINFO\tReconciling\t{"controller": "w", "namespace": "d", "name": "w-${i % 3}", "reconcileID": "r-${i}"}`);
+    expect(feed(resync)).toEqual([]);
+    const created = ['Reconciling', 'Reconciling', 'Reconciling'].map((m, i) => `${at(i * 40_000)}\tINFO\t${m}\t{"controller": "w", "namespace": "d", "name": "w-1", "reconcileID": "r-${i}"}`);
+    expect(feed(created)).toEqual([]);
+  });
+
+  it('reads the reconcile markers of other ecosystems', () => {
+    const hot = (lines: string[]) => feed(lines).map((x) => [x.variant, x.subject.name, x.metrics['reconciles']]);
+    // kube-rs: a `reconciling object` span with object.ref, as the Rust tracing reader gives it
+    // (`2026-11-20T10:00:00.000Z  INFO reconciling object{object.ref=Doc.v1.kube.rs/samuel.default …}: controller: reconciled`).
+    const a = reconcileBurst.create({ options: {} });
+    [0, 400, 800].forEach((ms, i) =>
+      a.onEvent({
+        kind: 'log', time: Date.parse(at(ms)), level: 'info', logger: 'controller', message: 'reconciled', format: 'unknown', wrapper: 'none', source: 'rs.log', line: i + 1,
+        fields: { 'object.ref': 'Doc.v1.kube.rs/samuel.default', 'object.reason': 'object updated', name: 'samuel', namespace: 'default' },
+        raw: `${at(ms)}  INFO reconciling object{object.ref=Doc.v1.kube.rs/samuel.default object.reason=object updated}: controller: reconciled`,
+      }),
+    );
+    expect(a.flush().map((x) => [x.variant, x.subject.name, x.metrics['reconciles']])).toEqual([['hot-loop', 'samuel', 3]]);
+    // Knative: "Reconcile succeeded" with knative.dev/key and a traceid per reconcile.
+    expect(
+      hot([0, 30, 60].map((ms, i) => `{"severity":"INFO","timestamp":"${at(ms)}","logger":"controller","message":"Reconcile succeeded","knative.dev/traceid":"t-${i}","knative.dev/key":"ns/svc"}`)),
+    ).toEqual([['hot-loop', 'svc', 3]]);
+    // A home-grown marker added in the config.
+    const own = [0, 500, 1000].map((ms) => `${at(ms)}\tINFO\tsweeper\tSweeping shard\t{"namespace": "d", "name": "s-1"}`);
+    expect(feed(own)).toEqual([]);
+    expect(feed(own, { vocabulary: { markers: ['sweeping shard'] } }).map((x) => [x.variant, x.subject.name])).toEqual([['hot-loop', 's-1']]);
+  });
+});
+
+describe('reconcile-burst: the objects one reconcile touches', () => {
+  it('are the distinct values of any field that varies inside it, whatever its name', () => {
+    const a = reconcileBurst.create({ options: {} });
+    const t0 = Date.parse('2026-11-20T10:00:00Z');
+    let n = 0;
+    const push = (ms: number, msg: string, fields: Record<string, unknown>) =>
+      a.onEvent(parseLine(`${new Date(t0 + ms).toISOString()}\tINFO\tcontrollers.Pool\t${msg}\t${JSON.stringify(fields)}`, ++n, { source: 'p.log', referenceYear: 2026 }));
+    push(0, 'ConfigMap pool-config changed, requeueing all NodePools', { count: 8 });
+    for (let r = 0; r < 8; r++) {
+      push(10 + r * 50, 'Reconciling', { controller: 'nodepool', controllerKind: 'NodePool', namespace: 'infra', name: `np-${r}`, reconcileID: `rid-${r}` });
+      for (let p = 0; p < 8; p++) push(11 + r * 50 + p, 'Scaling pool', { controller: 'nodepool', reconcileID: `rid-${r}`, pool: `pool-${p}`, shard: 'a', elapsed: `${p}ms` });
+    }
+    expect(a.flush().map((x) => [x.severity, x.variant, x.metrics['objectsPerReconcile'], x.metrics['operations']])).toEqual([['warning', 'fan-out', 8, 64]]);
+  });
+});

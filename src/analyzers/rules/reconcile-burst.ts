@@ -11,8 +11,9 @@
 // reconciles per trigger are capped.
 import type { Event, FieldValue, LogEvent, MetricEvent, ObjectEvent } from '../../core/event.js';
 import { numField, strField } from '../../core/event.js';
-import type { Evidence, FindingDraft, Severity, Subject } from '../../core/finding.js';
+import type { Evidence, FindingDraft, Remediation, Severity, Subject } from '../../core/finding.js';
 import type { Analyzer, AnalyzerContext } from '../types.js';
+import { vocabularyOption, wordsRe, type Vocabulary } from '../rule.js';
 import { defineRule } from '../rule.js';
 
 /** Reconcile ids remembered at once (LRU). */
@@ -28,7 +29,42 @@ const TRIGGER_ALL_RE =
 const TRIGGER_CHANGE_RE = /\b(?:ConfigMap|Secret)\b.{0,40}?\b(?:change[sd]?|update[sd]?|modified)\b/i;
 const FOR_ALL_KIND_RE = /\ball\s+([A-Z][A-Za-z0-9]+)/;
 const COUNT_RE = /\bcount[=:]\s*"?(\d+)/;
-const RECONCILING_RE = /^(?:Reconciling|Reconcile started|Starting reconcil)/;
+/**
+ * The words this rule matches, as data (`rules.reconcile-burst.vocabulary` in the config adds
+ * words to each list). The prefilter keeps every line holding one of them.
+ */
+export const VOCABULARY = {
+  markers: {
+    about:
+      'reconcile markers of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, Reconciled release), Knative and Tekton (Reconcile succeeded/failed), kube-rs (reconciling object), Java Operator SDK (Reconciling resource), Argo (Reconciliation completed), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced), kopf (Handler \'…\' succeeded)',
+    words: ['reconcil', 'finished syncing', 'successfully synced', "handler '", "timer '"],
+  },
+  starts: {
+    about: 'how a reconcile announces its start when the controller logs no reconcile id (the start of the message)',
+    words: ['Reconciling', 'Reconcile started', 'Starting reconcil'],
+    prefilter: 'none',
+  },
+  idFields: {
+    about: 'fields that carry the id of one reconcile (every line of one reconcile has the same value)',
+    words: ['reconcileID', 'reconcile_id', 'reconcileId', 'knative.dev/traceid'],
+  },
+  keyFields: {
+    about: 'fields that name the object being reconciled, besides namespace and name',
+    words: ['knative.dev/key', 'key', 'request', 'req', 'NamespacedName'],
+    prefilter: 'none',
+  },
+  triggers: {
+    about: 'triggers that fan out to every object: requeue/enqueue/trigger/reconcile … all, a ConfigMap or Secret change',
+    words: ['requeu', 're-queu', 'enqueu', 'trigger', 'configmap', 'secret'],
+  },
+  statusWrites: {
+    about: "a reconcile's own status write, which re-triggers the next one in a hot loop",
+    words: ['status update', 'updating status', 'updated status', 'status updated', 'patching status', 'update status', 'updatestatus'],
+  },
+} satisfies Vocabulary;
+
+/** The start-of-message markers of a reconcile in a controller that logs no ids. */
+const startsRe = (extra: readonly string[]) => wordsRe(VOCABULARY.starts, extra, (alt) => `^${alt}`);
 /** Fields that name the object a reconcile works on, not the request itself. */
 const OBJECT_KEY_RE = /^(?:variant|va|object|resource|target|item|member|child|workload|instance)(?:name|key)?$|^[a-z][A-Za-z]*Name$/i;
 // `processed` and plural nouns are what a reconcile logs about its own work ("variants": 20, "processed": 20):
@@ -36,6 +72,14 @@ const OBJECT_KEY_RE = /^(?:variant|va|object|resource|target|item|member|child|w
 // 100 a second) has dropped most per-object lines.
 const COUNT_KEY_RE = /^(?:count|objects|objectCount|items|itemCount|total|processed|variants|targets|resources|workloads)$/;
 const SKIP_KEYS = new Set(['controller', 'controllerGroup', 'controllerKind', 'namespace', 'name', 'reconcileID', 'logger', 'caller', 'msg', 'level', 'ts']);
+/** Fields that vary inside a reconcile without naming an object. */
+const NOT_OBJECT_KEY_RE =
+  /^(?:err(?:or)?|errorVerbose|stacktrace|stack|reason|message|msg|time|timestamp|ts|@timestamp|duration|elapsed|latency|took|age|since|until|level|severity|logger|caller|commit|version|resourceVersion|generation|observedGeneration|uid|traceid|spanid|trace_id|span_id|status|phase|state|result|requeue|requeueAfter|attempt|retry|retries|count|total|knative\.dev\/controller|knative\.dev\/kind|knative\.dev\/key|knative\.dev\/traceid)$/i;
+
+/** A value that looks like an object name (k8s DNS-ish names, ns/name keys), not a sentence, number or time. */
+function nameLike(v: string): boolean {
+  return v.length > 0 && v.length <= 253 && /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/.test(v) && !/^\d+(?:\.\d+)?(?:[a-zµ]+)?$/.test(v) && !/^\d{4}-\d{2}-\d{2}/.test(v);
+}
 
 interface Trigger {
   time: number;
@@ -83,6 +127,48 @@ interface ReconcileSeries {
   line?: Evidence;
 }
 
+/** What to do about a hot loop (the rule's catalog remediation is about fan-out). */
+export const HOT_LOOP_REMEDIATION: Remediation = {
+  summary: 'Stop the reconcile from triggering itself: write status only when it changed, and filter out events the controller caused.',
+  steps: [
+    'Compare before writing: build the new status, and call r.Status().Update/Patch only when it differs from the old one (equality.Semantic.DeepEqual(old.Status, new.Status)); never put a timestamp that changes on every pass (lastHeartbeatTime, lastReconciled) in the status.',
+    'Ignore events that do not change the spec: builder.WithPredicates(predicate.GenerationChangedPredicate{}) on the primary resource (status writes do not bump metadata.generation); in Knative, compare before UpdateStatus; in Java Operator SDK, keep generationAware on (the default); in kopf, do not patch the object from its own handler unless something changed.',
+    'Do not update the object itself (annotations, labels, finalizers) on every reconcile; update it once, then return.',
+    'For polling, return reconcile.Result{RequeueAfter: time.Minute} instead of Requeue: true or an error.',
+    'Confirm with the controller\'s metrics: rate(controller_runtime_reconcile_total{controller="…"}[5m]) and the object\'s resourceVersion should stop climbing.',
+  ],
+  references: [
+    'https://pkg.go.dev/sigs.k8s.io/controller-runtime/pkg/predicate#GenerationChangedPredicate',
+    'https://pkg.go.dev/k8s.io/apimachinery/pkg/api/equality',
+    'https://github.com/kubernetes-sigs/kubebuilder/issues/1976',
+  ],
+};
+
+/** Reconciles of one object counted one way (by reconcile id, or by one message template). */
+interface Track {
+  n: number;
+  first: number;
+  last: number;
+  /** Start-to-start gaps in ms, the most recent MAX_GAPS. */
+  gaps: number[];
+}
+
+/** Everything seen of one object's reconciles, for the hot-loop variant. */
+interface Hot {
+  controller: string;
+  key: string;
+  kind?: string;
+  namespace?: string;
+  /** 'id' (distinct reconcile ids) or a message template: the count is the largest track. */
+  tracks: Map<string, Track>;
+  statusWrites: number;
+  first: Evidence;
+  lastLine?: LogEvent;
+}
+
+const MAX_HOT_KEYS = 10_000;
+const MAX_GAPS = 2_000;
+
 function rfc3339(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 }
@@ -109,6 +195,13 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
 }
 
+/** The q-quantile (0..1) of xs, nearest rank. */
+function percentile(xs: number[], q: number): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+}
+
 function mostCommon(xs: (string | undefined)[]): string | undefined {
   const c = new Map<string, number>();
   for (const x of xs) if (x !== undefined) c.set(x, (c.get(x) ?? 0) + 1);
@@ -124,6 +217,28 @@ function loggerTail(logger: string | undefined): string | undefined {
   return dot >= 0 ? logger.slice(dot + 1) : logger;
 }
 
+/** Adds one reconcile at t to a track. */
+function tick(tracks: Map<string, Track>, name: string, t: number): void {
+  const tr = tracks.get(name);
+  if (!tr) {
+    if (tracks.size < 16) tracks.set(name, { n: 1, first: t, last: t, gaps: [] });
+    return;
+  }
+  tr.n++;
+  tr.gaps.push(Math.max(0, t - tr.last));
+  if (tr.gaps.length > MAX_GAPS) tr.gaps.splice(0, tr.gaps.length - MAX_GAPS);
+  if (t > tr.last) tr.last = t;
+  if (t < tr.first) tr.first = t;
+}
+
+/** A message with its numbers and quoted parts taken out: one template per kind of line. */
+function templateOf(msg: string): string {
+  return msg
+    .replace(/"[^"]*"|'[^']*'/g, '"…"')
+    .replace(/\d+(?:\.\d+)?(?:ms|s|µs|us|ns|m|h)?/g, '#')
+    .slice(0, 120);
+}
+
 class ReconcileBurst implements Analyzer {
   private readonly windowMs: number;
   private readonly triggers: Trigger[] = [];
@@ -134,10 +249,25 @@ class ReconcileBurst implements Analyzer {
   /** Distinct object names per kind (lower-cased), from resource dumps and watches. */
   private readonly objectCounts = new Map<string, Set<string>>();
   private droppedIds = 0;
+  /** Per controller and object key: its reconciles, for the hot-loop variant. */
+  private readonly hot = new Map<string, Hot>();
+  /** Reconcile ids already counted towards a hot-loop track (LRU). */
+  private readonly hotIds = new Set<string>();
+  private readonly markerRe: RegExp;
+  private readonly startRe: RegExp;
+  private readonly statusRe: RegExp;
+  private readonly idFields: readonly string[];
+  private readonly keyFields: readonly string[];
 
   constructor(ctx: AnalyzerContext) {
     const w = ctx.options['windowSeconds'];
     this.windowMs = typeof w === 'number' && w > 0 ? w * 1000 : DEFAULT_WINDOW_MS;
+    const extra = vocabularyOption(ctx.options) ?? {};
+    this.markerRe = wordsRe(VOCABULARY.markers, extra['markers']);
+    this.startRe = startsRe(extra['starts'] ?? []);
+    this.statusRe = wordsRe(VOCABULARY.statusWrites, extra['statusWrites']);
+    this.idFields = [...VOCABULARY.idFields.words, ...(extra['idFields'] ?? [])];
+    this.keyFields = [...VOCABULARY.keyFields.words, ...(extra['keyFields'] ?? [])];
   }
 
   onEvent(e: Event): void {
@@ -150,7 +280,10 @@ class ReconcileBurst implements Analyzer {
     const t = e.time;
     if (t === undefined) return;
     const f = e.fields;
-    let rid = strField(f, 'reconcileID');
+    let rid = this.idOf(f);
+    const marker = this.markerRe.test(e.message);
+    if (rid || marker) this.trackHot(e, t, rid, marker);
+    else if (this.statusRe.test(e.message)) this.noteStatusWrite(e);
     if (!rid) {
       const trig = triggerOf(e);
       if (trig) {
@@ -159,7 +292,7 @@ class ReconcileBurst implements Analyzer {
         this.triggers.push({ time: t, ...trig, logger: e.logger, ev: evOf(e), recs: new Map(), last: t, droppedRecs: 0 });
         return;
       }
-      if (!RECONCILING_RE.test(e.message)) return;
+      if (!this.startRe.test(e.message)) return;
       rid = `${e.source}:${e.line}`; // a controller without ids: one line, one reconcile
     }
     let owner = this.ids.get(rid);
@@ -197,10 +330,13 @@ class ReconcileBurst implements Analyzer {
     if (t > rec.last) rec.last = t;
     if (t > owner.last) owner.last = t;
     owner.lastRec = e;
+    // The objects one reconcile touches: the distinct values of any field that names things (a
+    // `variant`, `pool`, `node` or `shard` field alike); fields that are not names (errors,
+    // durations, times, ids) are left out, and a field that never varies counts one.
     for (const k in f) {
       if (SKIP_KEYS.has(k)) continue;
       const v: FieldValue = f[k]!;
-      if (typeof v === 'string' && OBJECT_KEY_RE.test(k)) {
+      if (typeof v === 'string' && (OBJECT_KEY_RE.test(k) || (nameLike(v) && !NOT_OBJECT_KEY_RE.test(k) && !this.idFields.includes(k)))) {
         let set = rec.objects.get(k);
         if (!set) rec.objects.set(k, (set = new Set()));
         if (set.size < MAX_OBJECTS_PER_REC) set.add(v);
@@ -208,6 +344,78 @@ class ReconcileBurst implements Analyzer {
         rec.countMax = v;
       }
     }
+  }
+
+  /** The id of the reconcile a record belongs to, from the first id field it has. */
+  private idOf(f: Record<string, FieldValue>): string | undefined {
+    for (const k of this.idFields) {
+      const v = strField(f, k);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
+  /** The object a reconcile record is about: a key field, else namespace/name. */
+  private keyOf(e: LogEvent): string | undefined {
+    const f = e.fields;
+    for (const k of this.keyFields) {
+      const v = strField(f, k);
+      if (v) return v;
+    }
+    const name = strField(f, 'name');
+    if (name) {
+      const ns = strField(f, 'namespace');
+      return ns ? `${ns}/${name}` : name;
+    }
+    return undefined;
+  }
+
+  private controllerOf(e: LogEvent): string {
+    const f = e.fields;
+    return strField(f, 'controller') ?? strField(f, 'knative.dev/controller') ?? strField(f, 'reconciler') ?? e.logger ?? e.source;
+  }
+
+  /**
+   * Counts a reconcile record towards its object's hot-loop state: a new reconcile id is one
+   * reconcile; without ids, each message template is counted on its own (a controller that logs
+   * a start and an end line per reconcile has two templates with the same count).
+   */
+  private trackHot(e: LogEvent, t: number, rid: string | undefined, marker: boolean): void {
+    const key = this.keyOf(e);
+    if (!key) return;
+    const controller = this.controllerOf(e);
+    // Per input too: two inputs (a previous and a current log) are two runs, and their times interleave.
+    const hk = `${e.source}\u0000${controller}\u0000${key}`;
+    let h = this.hot.get(hk);
+    if (!h) {
+      if (this.hot.size >= MAX_HOT_KEYS) return;
+      const kind = strField(e.fields, 'controllerKind') ?? strField(e.fields, 'knative.dev/kind') ?? strField(e.fields, 'kind');
+      h = { controller, key, kind, namespace: strField(e.fields, 'namespace') ?? key.split('/').slice(-2, -1)[0], tracks: new Map(), statusWrites: 0, first: evOf(e) };
+      this.hot.set(hk, h);
+    } else {
+      // Refresh the entry's place: the least recently active object is the first one dropped.
+      this.hot.delete(hk);
+      this.hot.set(hk, h);
+    }
+    h.lastLine = e;
+    if (this.statusRe.test(e.message)) h.statusWrites++;
+    if (rid) {
+      if (!this.hotIds.has(rid)) {
+        if (this.hotIds.size >= MAX_IDS) this.hotIds.delete(this.hotIds.values().next().value as string);
+        this.hotIds.add(rid);
+        tick(h.tracks, 'id', t);
+      }
+    } else if (marker) {
+      tick(h.tracks, templateOf(e.message), t);
+    }
+  }
+
+  /** A status write names its object: it counts towards that object's hot loop. */
+  private noteStatusWrite(e: LogEvent): void {
+    const key = this.keyOf(e);
+    if (!key) return;
+    const h = this.hot.get(`${e.source}\u0000${this.controllerOf(e)}\u0000${key}`);
+    if (h) h.statusWrites++;
   }
 
   /** The latest trigger whose window holds t. */
@@ -229,7 +437,7 @@ class ReconcileBurst implements Analyzer {
   }
 
   private countStorm(e: LogEvent, t: number): void {
-    const ctrl = strField(e.fields, 'controller') ?? e.logger ?? e.source;
+    const ctrl = this.controllerOf(e);
     let s = this.storms.get(ctrl);
     if (!s) {
       if (this.storms.size >= 1000) return;
@@ -291,10 +499,31 @@ class ReconcileBurst implements Analyzer {
       const d = this.triggerFinding(tr);
       if (d) out.push(d);
     }
+    const hotLoops = new Map<string, FindingDraft>();
+    for (const h of this.hot.values()) {
+      const d = this.hotFinding(h);
+      if (!d) continue;
+      // One finding per controller at info (the worst object), every object at warning or above.
+      const k = d.severity === 'info' ? `${h.controller}\u0000info` : `${h.controller}\u0000${h.key}`;
+      const prev = hotLoops.get(k);
+      if (!prev || (prev.metrics['reconciles'] as number) < (d.metrics['reconciles'] as number)) hotLoops.set(k, d);
+    }
+    const loudHot = new Set([...hotLoops.values()].filter((d) => d.severity !== 'info').map((d) => d.subject.controller));
+    const stormy = new Set<string>();
     for (const [ctrl, s] of this.storms) {
       const d = this.stormFinding(ctrl, s);
-      if (d) out.push(d);
+      // A storm on one or two objects is the hot loop already reported for them.
+      if (d && !(loudHot.has(ctrl) && (d.metrics['objects'] as number) <= 2)) {
+        out.push(d);
+        stormy.add(ctrl);
+      }
     }
+    for (const d of hotLoops.values()) {
+      // An info note on a controller that already has a louder finding adds nothing.
+      if (d.severity === 'info' && (loudHot.has(d.subject.controller) || stormy.has(d.subject.controller ?? ''))) continue;
+      out.push(d);
+    }
+
     for (const [key, s] of this.series) {
       const d = this.metricFinding(key.slice(0, key.indexOf('|')), s);
       if (d) out.push(d);
@@ -338,6 +567,73 @@ class ReconcileBurst implements Analyzer {
       evidence: evidence.slice(0, MAX_EVIDENCE),
       firstSeen: rfc3339(tr.time),
       lastSeen: rfc3339(tr.last),
+      confidence: severity === 'critical' ? 'high' : 'medium',
+      signals: ['trigger', 'fan-out', ...(ops >= (N * N) / 2 ? ['n-squared'] : [])],
+      variant: 'fan-out',
+    };
+  }
+
+  /**
+   * The hot-loop variant: one object reconciled again and again, each reconcile (typically its
+   * own status write) triggering the next. Counted per object as distinct reconcile ids, else as
+   * the most frequent reconcile-marker line of that object.
+   */
+  private hotFinding(h: Hot): FindingDraft | undefined {
+    let tr: Track | undefined;
+    for (const x of h.tracks.values()) if (!tr || x.n > tr.n) tr = x;
+    if (!tr || tr.n < 2) return undefined;
+    const gap = median(tr.gaps);
+    const spanMs = tr.last - tr.first;
+    // A hot loop is steady: each reconcile triggers the next, so nearly every gap is short. Bursts
+    // of reconciles with long pauses between them (start-up, a watch event fanning out to a few
+    // controllers) have a short median gap too, but not a short 90th percentile.
+    const p90 = percentile(tr.gaps, 0.9);
+    // Thin: three reconciles of one object seconds apart, or two within the same few milliseconds.
+    const thin = (tr.n >= 3 && p90 <= 2_000) || (tr.n === 2 && p90 <= 50);
+    const sustained = tr.n >= 10 && spanMs >= 60_000 && p90 <= 5_000;
+    const minutes = tr.n >= 100 && spanMs >= 300_000 && p90 <= 5_000;
+    if (!thin && !sustained) return undefined;
+    const severity: Severity = minutes ? 'critical' : sustained ? 'warning' : 'info';
+    const signals = ['same-object', 'short-gaps'];
+    if (sustained) signals.push('sustained');
+    if (minutes) signals.push('for-minutes');
+    if (h.statusWrites) signals.push('status-write');
+    const confidence = minutes || (sustained && h.statusWrites) ? 'high' : sustained ? 'medium' : 'low';
+    const perMinute = spanMs > 0 ? Math.round((tr.n - 1) / (spanMs / 60_000) * 10) / 10 : undefined;
+    const periodMs = Math.round(gap);
+    const metrics: FindingDraft['metrics'] = { reconciles: tr.n, periodMs, spanSeconds: Math.round(spanMs / 100) / 10 };
+    if (perMinute !== undefined) metrics['perMinute'] = perMinute;
+    if (h.statusWrites) metrics['statusWrites'] = h.statusWrites;
+    const evidence: Evidence[] = [h.first];
+    if (h.lastLine) {
+      const last = evOf(h.lastLine);
+      if (last.source !== h.first.source) evidence.push(last);
+    }
+    const every = periodMs < 1 ? '< 1 ms' : periodMs < 1000 ? `${periodMs} ms` : `${Math.round(periodMs / 100) / 10} s`;
+    const slash = h.key.lastIndexOf('/');
+    const name = slash >= 0 ? h.key.slice(slash + 1) : h.key;
+    const namespace = slash > 0 ? h.key.slice(0, slash) : (h.namespace ?? null);
+    const over = spanMs < 1000 ? `${Math.round(spanMs)} ms` : spanMs < 120_000 ? `${Math.round(spanMs / 100) / 10} s` : `${Math.round(spanMs / 6000) / 10} min`;
+    return {
+      rule: 'reconcile-burst',
+      severity,
+      title: `Hot loop: ${h.key} reconciled ${tr.n} times, every ${every}`,
+      subject: { kind: loggerTail(h.kind) ?? 'Object', namespace, name, controller: h.controller },
+      remediation: HOT_LOOP_REMEDIATION,
+      summary:
+        `${h.controller} reconciled ${h.key} ${tr.n} times in ${over}, a median of ${every} apart${perMinute !== undefined ? ` (${perMinute} a minute)` : ''}` +
+        (severity === 'info'
+          ? `: if that goes on, each reconcile is triggering the next (a hot loop)${h.statusWrites ? `; it wrote its status ${h.statusWrites} times` : ''}. Too few to be sure; a longer log would confirm or clear it.`
+          : h.statusWrites
+            ? `, writing its status ${h.statusWrites} times: each write triggers the next reconcile.`
+            : ': each reconcile triggers the next.'),
+      metrics,
+      evidence,
+      firstSeen: rfc3339(tr.first),
+      lastSeen: rfc3339(tr.last),
+      confidence,
+      signals,
+      variant: 'hot-loop',
     };
   }
 
@@ -360,6 +656,9 @@ class ReconcileBurst implements Analyzer {
       evidence: worst.ev ? [worst.ev] : [],
       firstSeen: rfc3339(worst.start),
       lastSeen: rfc3339(worst.start + this.windowMs),
+      confidence: 'medium',
+      signals: ['reconcile-rate', 'per-object-rate'],
+      variant: 'storm',
     };
   }
 
@@ -400,6 +699,9 @@ class ReconcileBurst implements Analyzer {
       evidence: s.line ? [s.line] : [],
       firstSeen: t0?.timed ? rfc3339(t0.t) : undefined,
       lastSeen: t1?.timed ? rfc3339(t1.t) : undefined,
+      confidence: severity === 'critical' ? 'high' : 'medium',
+      signals: ['reconcile-total-jump', ...(objects !== undefined ? ['object-count'] : ['usual-increase'])],
+      variant: 'metric-burst',
     };
   }
 }
@@ -454,11 +756,7 @@ export const reconcileBurst = defineRule({
     windowSeconds: positive().optional(),
   }),
   consumes: ['log', 'metric', 'object'],
-  vocabulary: {
-    // reconcileID / Reconciling / reconciliation, requeue(ing) all, enqueue(ing) all, triggers, ConfigMap/Secret changes.
-    markers: { about: 'reconcile markers and ids', words: ['econcil'] },
-    triggers: { about: 'triggers that fan out to every object', words: ['equeu', 'nqueu', 'Trigger', 'ConfigMap', 'Secret'] },
-  },
+  vocabulary: VOCABULARY,
   live: {
     series: ['operations', 'reconciles'],
     seriesLabel: 'reconcile work',
