@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOG, RULE_IDS, RULES } from './index.js';
 import { RULE_FILE_RE } from './rules/index.js';
 import { interestOf } from './rule.js';
+import { renderRuleText } from '../report/explain.js';
 import { parseConfig, RULE_SCHEMAS } from '../core/config.js';
 import { SERIES_METRICS } from '../engine/live.js';
 import { SERIES_LABEL } from '../ui/view-model.js';
@@ -57,6 +58,13 @@ describe('rule registry', () => {
       else expect(RULES_OF_PANEL.logs).toContain(r.rule);
       for (const w of r.live.watch ?? []) expect(DEFAULT_RESOURCES).toContainEqual({ ...w, panel: r.rule });
     }
+  });
+
+  it('explains each rule’s signals and variants, the hot loop among them', () => {
+    const text = renderRuleText(CATALOG['reconcile-burst']);
+    expect(text).toContain('\nSignals:\n');
+    expect(text).toContain('  - hot-loop: one object reconciled every few milliseconds or seconds');
+    expect(text).toMatch(/same-object, short-gaps, sustained, for-minutes, status-write/);
   });
 
   it('derives each rule’s prefilter interest from its vocabulary, with the config’s extra words', () => {

@@ -5,6 +5,8 @@ import type { RuleText } from '../analyzers/catalog.js';
 export function renderRuleText(t: RuleText): string {
   const out = [`${t.rule} — ${t.title}`, '', t.meaning, ''];
   for (const p of t.explanation) out.push(wrap(p), '');
+  if (t.signals?.length) out.push('Signals:', ...t.signals.map((s) => `  - ${s}`), '');
+  if (t.variants?.length) out.push('Variants:', ...t.variants.map((v) => `  - ${v.id}: ${v.text}`), '');
   out.push('Severity:', ...t.severity.map((s) => `  - ${s}`), '');
   out.push('Not flagged:', ...t.notFlagged.map((s) => `  - ${s}`), '');
   out.push(`Fix: ${t.remediation.summary}`, ...t.remediation.steps.map((s, i) => `  ${i + 1}. ${s}`), '');
@@ -16,6 +18,8 @@ export function renderRuleText(t: RuleText): string {
 export function renderRuleMarkdown(t: RuleText): string {
   const out = [`## \`${t.rule}\` — ${t.title}`, '', `*${t.meaning}*`, ''];
   for (const p of t.explanation) out.push(p, '');
+  if (t.signals?.length) out.push('**Signals**', '', ...t.signals.map((s) => `- ${s}`), '');
+  if (t.variants?.length) out.push('**Variants** (the finding\'s `variant`)', '', ...t.variants.map((v) => `- \`${v.id}\` — ${v.text}`), '');
   out.push('**Severity**', '', ...t.severity.map((s) => `- ${s}`), '');
   out.push('**Not flagged**', '', ...t.notFlagged.map((s) => `- ${s}`), '');
   out.push(`**Fix:** ${t.remediation.summary}`, '', ...t.remediation.steps.map((s, i) => `${i + 1}. ${s}`), '');

@@ -717,24 +717,42 @@ export const reconcileBurst = defineRule({
   rule: 'reconcile-burst',
   order: 40,
   text: {
-    title: 'One trigger fans out into N reconciles that each process all N objects',
+    title: 'One trigger fans out into N reconciles that each process all N objects, or one object is reconciled in a hot loop',
     meaning:
       'one trigger fans out into N reconciles that each process all N objects (N² work), or any reconcile storm far above the object count',
     explanation: [
       'A watch on a shared input (a ConfigMap or Secret) that maps every change to one request per object, while each reconcile processes every object anyway, does N reconciles × N objects = N² work for a single change: API calls, metric queries and status writes multiply, and the queue is busy for minutes.',
-      'From logs ctrlscope finds a trigger — a ConfigMap or Secret change, "requeueing all", "enqueueing all", "Triggering reconciliation for all <Kind> … count=N" — and opens a window (60 s, option windowSeconds). Every reconcile that starts in it is attributed to the trigger: a distinct reconcileID, or a "Reconciling" line when the controller logs no ids. Objects per reconcile are the distinct values of object-naming fields under one reconcileID (variant, object, target, resource, item, *Name …) or a count=N field. N is the trigger\'s count, else the larger of the distinct requests and the objects per reconcile.',
+      'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid) or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo (Reconciliation completed), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name. The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, idFields, keyFields, triggers and statusWrites.',
+      'Fan-out: ctrlscope finds a trigger — a ConfigMap or Secret change, "requeueing all", "enqueueing all", "Triggering reconciliation for all <Kind> … count=N" — and opens a window (60 s, option windowSeconds). Every reconcile that starts in it is attributed to the trigger: a distinct reconcile id, or a start line ("Reconciling …") when the controller logs no ids. The objects one reconcile touches are the distinct values of any field that names things inside it — a variant, pool, node or shard field alike (errors, durations, times and ids are left out) — or a count=N field. N is the trigger\'s count, else the larger of the distinct requests and the objects per reconcile.',
+      'Hot loop: one object reconciled again and again, each reconcile (usually its own status write, which bumps the resourceVersion and comes back as a watch event) triggering the next. Reconciles of one object are counted per input as distinct reconcile ids, else as its most frequent marker line (so a start and an end line count once); the finding gives the count, the median period, the rate per minute and the span, and how many status writes of the same object were seen. Nearly every gap must be short (the 90th percentile), so start-up bursts separated by pauses do not count.',
       'It reports N (objects), the reconciles, the median objects per reconcile, the total operations and the window from the trigger to the last attributed line.',
       'Without a trigger it flags a storm: 100 or more reconciles of one controller in a window and at least 10 per distinct object. From Prometheus samples it compares the per-interval increase of controller_runtime_reconcile_total (summed over result labels) with the object count (objects of the matching kind in the input) and with the usual increase.',
       'Memory is bounded: reconcile ids are kept in an LRU of 10 000, reconciles per trigger and objects per reconcile are capped at 5 000.',
     ],
+    signals: [
+      'trigger — a line that announces a change of a shared input or a requeue of all objects.',
+      'fan-out — at least N/2 reconciles attributed to the trigger, each touching at least N/2 objects; n-squared — total operations ≥ N²/2.',
+      'reconcile-rate, per-object-rate — a storm: ≥ 100 reconciles of one controller in a window, ≥ 10 per object.',
+      'reconcile-total-jump, object-count, usual-increase — from metrics: the interval\'s increase of controller_runtime_reconcile_total against the object count and the usual increase.',
+      'same-object, short-gaps, sustained, for-minutes, status-write — a hot loop: one object, nearly every gap short, for a minute, for minutes, with status writes of the object.',
+      'Confidence: high when the signals leave no doubt (N² work; a hot loop for minutes, or for a minute with status writes); medium for one clear signal (fan-out below N², a storm, a hot loop for a minute); low for thin evidence (a few quick reconciles of one object), which is never more than an info note.',
+    ],
+    variants: [
+      { id: 'fan-out', text: 'one trigger, N reconciles × N objects' },
+      { id: 'hot-loop', text: 'one object reconciled every few milliseconds or seconds, each reconcile triggering the next; reported with the rate and the period' },
+      { id: 'storm', text: 'many reconciles of few objects in one window, without a trigger' },
+      { id: 'metric-burst', text: 'controller_runtime_reconcile_total jumps far above the object count and the usual increase' },
+    ],
     severity: [
-      'critical: N ≥ 20, at least N/2 reconciles each touching at least N/2 objects (median), and total operations ≥ N²/2 within the window; from metrics, an interval with ≥ N²/2 reconciles when the object count N ≥ 20 is known.',
-      'warning: the same shape with N ≥ 5 (or fewer operations); a storm of ≥ 100 reconciles at ≥ 10 per object in one window; from metrics, an interval with ≥ 100 reconciles and ≥ 10× both the object count and the usual increase.',
+      'critical: N ≥ 20, at least N/2 reconciles each touching at least N/2 objects (median), and total operations ≥ N²/2 within the window; from metrics, an interval with ≥ N²/2 reconciles when the object count N ≥ 20 is known; a hot loop of ≥ 100 reconciles over ≥ 5 minutes with 90 % of the gaps ≤ 5 s.',
+      'warning: the same shape with N ≥ 5 (or fewer operations); a storm of ≥ 100 reconciles at ≥ 10 per object in one window; from metrics, an interval with ≥ 100 reconciles and ≥ 10× both the object count and the usual increase; a hot loop of ≥ 10 reconciles over ≥ 60 s with 90 % of the gaps ≤ 5 s.',
+      'info (low confidence): three or more reconciles of one object with 90 % of the gaps ≤ 2 s, or two in the same 50 ms, when the log is too short to see whether it goes on (at most one such note per controller).',
     ],
     notFlagged: [
       'one object per reconcile, spread in time (a periodic resync of N objects is N operations, not N²)',
       'one sentinel reconcile that processes all objects once after a trigger',
       'a trigger line followed by no reconciles (a ConfigMap reloaded in place)',
+      'a periodic requeue (RequeueAfter of 30 s or more), and bursts of reconciles of one object at start-up separated by pauses',
     ],
     remediation: {
       summary: 'Enqueue one request for a shared trigger, not one per object.',
