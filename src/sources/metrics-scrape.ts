@@ -31,6 +31,10 @@ export async function fetchExposition(url: string, signal: AbortSignal, timeoutM
   const res = await fetch(url, {
     signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
     headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1', 'user-agent': USER_AGENT },
+  }).catch((err: unknown) => {
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a timeout) is its cause.
+    const cause = (err as { cause?: unknown }).cause;
+    throw cause instanceof Error ? new Error(`${(err as Error).message}: ${describeError(cause)}`) : err;
   });
   if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
   return res.text();

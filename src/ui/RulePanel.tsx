@@ -58,7 +58,7 @@ export function RulePanel({ model, width, rows }: { model: PanelModel; width: nu
         </Text>
       ))}
       {Array.from({ length: blank }, (_, i) => (
-        <Text key={`blank-${i}`} dimColor>
+        <Text key={`blank-${i}`} dimColor wrap="truncate-end">
           {i === 0 && m.offenders.length === 0 ? emptyText(m) : i === 1 && m.offenders.length === 0 && m.reason ? `  ${m.reason}` : ' '}
         </Text>
       ))}
