@@ -145,7 +145,7 @@ describe('watch --once: a source that is not read is in the report, and its rule
     expect(rep.problems).toEqual(['source watch remediationrequests.kubernaut.ai: DISCONNECTED — 500 InternalError: injected list failure']);
     expect(rep.coverage!.sources).toContainEqual({ source: 'watch remediationrequests.kubernaut.ai', status: 'disconnected', reason: '500 InternalError: injected list failure' });
     expect(rep.coverage!.sources).toContainEqual({ source: 'watch configmaps', status: 'connected' });
-    expect(rep.coverage!.rules.find((x) => x.rule === 'duplicate-cr')).toEqual({
+    expect(rep.coverage!.rules.find((x) => x.rule === 'duplicate-cr')).toMatchObject({
       rule: 'duplicate-cr',
       status: 'disconnected',
       reason: 'watch remediationrequests.kubernaut.ai disconnected (500 InternalError: injected list failure)',

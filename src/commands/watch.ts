@@ -29,7 +29,10 @@ export function register(program: Command, io: Io): void {
     .description(
       'Show the four rules live: a panel per rule with its status, a sparkline and the top offenders, ' +
         'and a detail view with evidence and remediation. With --file, follow log files like tail -F ' +
-        '(appends, rotation, truncation). Not a terminal, or CI set: plain periodic reports instead.',
+        '(appends, rotation, truncation). Not a terminal, or CI set: plain periodic reports instead. ' +
+        'A quiet panel says OK only when every source it depends on is healthy; otherwise DISCONNECTED ' +
+        '(unreachable, or a missing file), BLIND (403), SYNCING (first list not done) or NO DATA. ' +
+        '--once and the plain reports exit 2, naming the server, when the API server cannot be reached at start.',
     )
     .option('--file <path...>', 'follow these log files (like tail -F); with cluster flags too, alongside the cluster')
     .option('--from-end', 'with --file: skip what the files already hold, read only new lines')

@@ -180,21 +180,22 @@ function fmtMs(ms: number): string {
  * `coverage.rules` — a rule whose source is down is never `ok`.
  */
 export function applyLiveCoverage(rep: Report, live: LiveCoverage): void {
-  type RuleCov = { rule: string; status: string; reason?: string; [k: string]: unknown };
-  const r = rep as Report & { coverage?: { sources?: unknown[]; rules?: RuleCov[]; [k: string]: unknown } };
+  type RuleCov = { rule: string; status: string; reason?: string; seen?: Record<string, number>; [k: string]: unknown };
+  // Loosely typed on purpose: the rest of the coverage section comes from the engine's report.
+  const r = rep as unknown as { coverage?: { sources?: unknown[]; rules?: RuleCov[]; [k: string]: unknown } };
   const cov = (r.coverage ??= {});
   cov.sources = live.sources;
   const rules: RuleCov[] = cov.rules ?? [];
   for (const l of live.rules) {
     const cur = rules.find((x) => x.rule === l.rule);
     if (!l.status) {
-      if (!cur) rules.push({ rule: l.rule, status: 'ok' });
+      if (!cur) rules.push({ rule: l.rule, status: 'ok', seen: {} });
       continue;
     }
     if (cur) {
       cur.status = l.status;
       cur.reason = l.reason;
-    } else rules.push({ rule: l.rule, status: l.status, ...(l.reason ? { reason: l.reason } : {}) });
+    } else rules.push({ rule: l.rule, status: l.status, ...(l.reason ? { reason: l.reason } : {}), seen: {} });
   }
   cov.rules = rules;
 }

@@ -92,6 +92,7 @@ export async function collectBundle(opts: CollectOptions, signal: AbortSignal, h
   const now = opts.now ?? (() => new Date());
   const started = now();
   const client = hooks.client ?? (await loadKube({ kubeconfig: opts.kubeconfig, context: opts.context, options: opts.kubeconfigOptions }));
+  if (opts.requestTimeoutMs !== undefined) client.requestTimeoutMs = opts.requestTimeoutMs;
   const ns = opts.allNamespaces ? undefined : (opts.namespace ?? client.namespace);
   const problems: string[] = [];
   const say = (m: string) => hooks.onProgress?.(m);
