@@ -328,3 +328,20 @@ describe('queue-leak: a retry held back by its own backoff is the limiter workin
     expect(a.flush()).toEqual([]);
   });
 });
+
+describe('queue-leak: the failure-requeue cycle logged by the controller itself', () => {
+  it('kube-aggregator failing on an APIService inside one window, requeued twice: a note for the object', () => {
+    const a = queueLeak.create({ options: {} });
+    [
+      'E0125 18:30:09.594368       1 controller.go:116] loading OpenAPI spec for "v1beta1.metrics.k8s.io" failed with: failed to retrieve openAPI spec, http error: ResponseCode: 503, Body: service unavailable',
+      'I0125 18:30:09.594376       1 controller.go:129] OpenAPI AggregationController: action for item v1beta1.metrics.k8s.io: Rate Limited Requeue.',
+      'E0125 18:30:13.599113       1 available_controller.go:508] v1beta1.metrics.k8s.io failed with: failing or missing response from https://10.43.247.145:443/apis/metrics.k8s.io/v1beta1: net/http: request canceled while waiting for connection',
+      'E0125 18:30:14.599920       1 controller.go:116] loading OpenAPI spec for "v1beta1.metrics.k8s.io" failed with: failed to retrieve openAPI spec, http error: ResponseCode: 503, Body: service unavailable',
+      'I0125 18:30:14.599927       1 controller.go:129] OpenAPI AggregationController: action for item v1beta1.metrics.k8s.io: Rate Limited Requeue.',
+    ].forEach((l, i) => a.onEvent(parseLine(l, i + 1, opts)));
+    const f = a.flush();
+    expect(f.map((x) => [x.severity, x.subject.name, x.metrics])).toEqual([
+      ['info', 'v1beta1.metrics.k8s.io', { windowSeconds: 30, failures: 3, windows: 1, controllers: 2, requeues: 2 }],
+    ]);
+  });
+});

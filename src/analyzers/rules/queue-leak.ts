@@ -867,9 +867,13 @@ class QueueLeak implements Analyzer {
         severity = 'info';
         variant = 'rate-limited-retries';
         reasons.push(`the key failed ${st.failures} times, within what the rate limiter allows`);
-      } else if (st.maxStreak >= 3 && (st.windows >= 2 || untimed)) {
+      } else if (st.maxStreak >= 3 && (st.windows >= 2 || untimed || st.requeueMarks >= 2)) {
+        // Persistence: the failures come back in a later resync window, or the controller itself
+        // logs the failure-requeue cycle more than once ("Rate Limited Requeue").
         severity = 'info';
-        reasons.push(`the key failed ${st.maxStreak} times in a row${untimed ? '' : ` across ${st.windows} resync windows`} with no success between`);
+        reasons.push(
+          `the key failed ${st.maxStreak} times in a row${untimed ? '' : st.windows >= 2 ? ` across ${st.windows} resync windows` : `, requeued ${st.requeueMarks} times`} with no success between`,
+        );
       } else if (st.overlaps === 1) {
         severity = 'info';
         variant = 'overlap';
@@ -943,7 +947,8 @@ class QueueLeak implements Analyzer {
     const times = sts.flatMap((st) => [st.firstFail, st.lastFailT]).filter((t): t is number => t !== undefined);
     const untimed = times.length === 0;
     const windows = new Set(times.map((t) => Math.floor((t - main.phase) / main.period))).size;
-    if (!untimed && windows < 2) return undefined;
+    const requeues = sts.reduce((n, st) => n + st.requeueMarks, 0);
+    if (!untimed && windows < 2 && requeues < 2) return undefined;
     const controllers = [...new Set(sts.map((st) => st.subject.controller).filter((c): c is string => !!c))];
     const subject: Subject = { ...main.subject, controller: controllers.join(', ') || null };
     const what = subject.namespace ? `${subject.namespace}/${subject.name}` : subject.name;
@@ -956,7 +961,6 @@ class QueueLeak implements Analyzer {
     const first = Math.min(...sts.map((st) => st.first || Infinity));
     const last = Math.max(...sts.map((st) => st.last || 0));
     const metrics: FindingDraft['metrics'] = { windowSeconds: main.period / 1000, failures, windows, controllers: controllers.length };
-    const requeues = sts.reduce((n, st) => n + st.requeueMarks, 0);
     if (requeues) metrics['requeues'] = requeues;
     return {
       rule: 'queue-leak',
@@ -1218,7 +1222,7 @@ export const queueLeak = defineRule({
       'critical: failures per window grow for at least three consecutive windows to at least 4× the first and at least 8 (1 → 2 → 4 → 8); or a 401/403 is retried in at least 5 windows (10+ failures) and faster than backoff allows in at least 2 of them; from metrics, depth rising across snapshots to ≥ 100 and ≥ 4× its start, retries per interval growing three times in a row to ≥ 4× (and ≥ 8), or unfinished work above 600 s and growing in every snapshot.',
       'warning: growth over two consecutive windows (to ≥ 8 and ≥ 4×); a 401/403 retried in at least 3 windows (5+ failures); excess over backoff plus one resync (3+ early failures) in at least 2 windows with 10+ failures; a newer reconcile of a key starting while an older one still logs, twice or more; from metrics, depth rising to ≥ 10, retries ≥ 50 and at least half of all adds, or unfinished work above 60 s growing in every snapshot.',
       'audit logs: warning when one object gets at least 30 requests and 10× the median of its peers; critical at 100× and at least one request a second.',
-      'info (thin evidence, never a warning on its own): one or more failures of a key with an error that cannot heal and no success since (401/403, certificate, unknown host, an API not served); three or more failures of a key in a row across at least two resync windows with no success between (or anywhere, when the lines carry no time); a key failed 10 times or more in at least two windows within what the rate limiter allows; several controllers each failing a few times on one object (an APIService failed by the availability and OpenAPI controllers), as one note for the object; one overlapping reconcile; or (single metrics snapshot) retries ≥ 1000 and at least half of all adds.',
+      'info (thin evidence, never a warning on its own): one or more failures of a key with an error that cannot heal and no success since (401/403, certificate, unknown host, an API not served); three or more failures of a key in a row with no success between, across at least two resync windows or with the controller logging the requeue of the key twice or more ("Rate Limited Requeue"; anywhere, when the lines carry no time); a key failed 10 times or more in at least two windows within what the rate limiter allows; several controllers each failing a few times on one object (an APIService failed by the availability and OpenAPI controllers), as one note for the object; one overlapping reconcile; or (single metrics snapshot) retries ≥ 1000 and at least half of all adds.',
       'A warning or critical finding about errors that cannot heal applies to all of these classes, not only 401/403.',
     ],
     signals: [
