@@ -253,3 +253,13 @@ describe('stale-pending: amounts in other words and shapes', () => {
     expect(run([1, 2, 4, 7].map((v, i) => `time=${at(i * 60)} level=info msg="stats" parked=${v}`).join('\n'))).toEqual([]);
   });
 });
+
+describe('stale-pending: N/CAPACITY as the message\'s only numbers', () => {
+  it('"busy workers 3/8" rising to 8/8 is the amount 3 → 8 against a capacity of 8', () => {
+    const at = (s: number) => new Date(Date.parse('2026-11-20T08:00:00Z') + s * 1000).toISOString();
+    const fs = run([3, 4, 6, 8].map((v, i) => `time=${at(i * 60)} level=info msg="busy workers ${v}/8"`).join('\n')) as (FindingDraft & { signals?: string[] })[];
+    expect(fs.map((f) => [f.severity, f.subject.name, f.metrics.first, f.metrics.last, f.metrics.capacity, f.signals])).toEqual([
+      ['warning', 'busy workers #/#', 3, 8, 8, ['rising-series', 'at-capacity']],
+    ]);
+  });
+});

@@ -234,7 +234,13 @@ function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) =>
     // A number in the message itself ("3 pending requests"), only when it is the message's single
     // standalone number and no unit of time follows it.
     const nums = [...e.message.matchAll(/(?:^|[\s:=(])(\d+)(?=$|[\s,;)])(?!\s*(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?)\b)/gi)];
-    if (nums.length === 1 && (e.message.match(/\d+/g) ?? []).length === 1) out = [['#', Number(nums[0]![1])]];
+    const digitGroups = (e.message.match(/\d+/g) ?? []).length;
+    if (nums.length === 1 && digitGroups === 1) out = [['#', Number(nums[0]![1])]];
+    else if (digitGroups === 2) {
+      // "connections in use 5/10": the message's only numbers are one N/CAPACITY.
+      const frac = /(?:^|[\s(])(\d+)\s*\/\s*(\d+)(?=$|[\s,;)])/.exec(e.message);
+      if (frac) out = [['#', Number(frac[1]), Number(frac[2])]];
+    }
   }
   return out ?? NONE;
 }
