@@ -47,6 +47,20 @@ describe('readAhead', () => {
     await ahead.return(undefined);
   });
 
+  it('holds at most maxItems items however few bytes they hold (files for the workers, inputs announcing themselves)', async () => {
+    const none = Array.from({ length: 10 }, (): SourceItem => ({ type: 'events', input, events: [] }));
+    const { source, log } = recorded(none);
+    const ahead = readAhead(source, 1 << 20, 3);
+    await ahead.next();
+    await tick();
+    // Taken: 1; waiting: 3; not pulled yet: 6.
+    expect(log.pulled).toBe(4);
+    await ahead.next();
+    await tick();
+    expect(log.pulled).toBe(5);
+    await ahead.return(undefined);
+  });
+
   it('counts what each kind of item holds', () => {
     const input = newInput('x', 'resources');
     expect(itemBytes({ type: 'resources', input, bytes: new Uint8Array(7) })).toBe(7);

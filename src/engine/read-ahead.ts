@@ -5,11 +5,20 @@
 import { itemBytes, type Source, type SourceItem } from '../sources/types.js';
 
 /**
- * The items of `source`, in order, pulled as fast as the source gives them while fewer than
- * `budget` bytes wait (at least one item always may). An error from the source is thrown to the
- * consumer after the items read before it; when the consumer stops early the source is closed.
+ * Items that may wait besides the byte budget. Most items of a bundle directory hold no bytes (a
+ * file for the workers to read, an input announcing itself): counted by bytes alone, the whole
+ * bundle's items, with their inputs and paths, were pulled ahead and held, and memory grew with
+ * the number of files.
  */
-export async function* readAhead(source: Source, budget: number): AsyncGenerator<SourceItem> {
+const MAX_WAITING_ITEMS = 256;
+
+/**
+ * The items of `source`, in order, pulled as fast as the source gives them while fewer than
+ * `budget` bytes and `maxItems` items wait (at least one item always may). An error from the
+ * source is thrown to the consumer after the items read before it; when the consumer stops early
+ * the source is closed.
+ */
+export async function* readAhead(source: Source, budget: number, maxItems = MAX_WAITING_ITEMS): AsyncGenerator<SourceItem> {
   const it = source[Symbol.asyncIterator]();
   const waiting: SourceItem[] = [];
   /** itemBytes of each waiting item, counted once when it is pulled. */
@@ -23,7 +32,7 @@ export async function* readAhead(source: Source, budget: number): AsyncGenerator
   const pump = (async () => {
     try {
       while (!stopped) {
-        if (held >= budget) {
+        if (held >= budget || waiting.length >= maxItems) {
           await new Promise<void>((r) => (wakePump = r));
           continue;
         }
@@ -50,7 +59,7 @@ export async function* readAhead(source: Source, budget: number): AsyncGenerator
       if (waiting.length) {
         const item = waiting.shift()!;
         held -= sizes.shift()!;
-        if (held < budget && wakePump) {
+        if (held < budget && waiting.length < maxItems && wakePump) {
           wakePump();
           wakePump = undefined;
         }

@@ -477,6 +477,17 @@ async function* containerSplitItems(stream: AsyncIterable<Buffer>, base: InputHa
 // ---------------------------------------------------------------------------------------------
 // Directory bundles
 
+/** The files of a listing with their plans: container logs first, then the rest, each in listing order. */
+function* ordered(listed: readonly TreeFile[]): Generator<{ file: TreeFile; rel: string; plan: MemberPlan }> {
+  for (const logs of [true, false]) {
+    for (const file of listed) {
+      const rel = file.rel;
+      const plan = planMember(rel);
+      if ((plan.read === 'log') === logs) yield { file, rel, plan };
+    }
+  }
+}
+
 /**
  * A bundle directory as a source: a `clock` item first (from `timestamp` files, or the folder
  * name of a support bundle), then the bundle's own input, then every member's items. `tree` is
@@ -514,11 +525,13 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
   // Container logs first: on a large bundle the engine's workers read and parse them while this
   // thread goes on to the resource dumps and other members (must-gathers sort
   // cluster-scoped-resources/ and namespaces/*/core/*.yaml before the pod logs).
-  const members = listed.map((f) => ({ ...f, plan: planMember(f.rel) }));
-  const ordered = [...members.filter((m) => m.plan.read === 'log'), ...members.filter((m) => m.plan.read !== 'log')];
-  for (const { path, rel, size, plan } of ordered) {
+  // Two passes over the listing rather than a planned copy of it: a large bundle lists tens of
+  // thousands of files, held for the whole read.
+  for (const f of ordered(listed)) {
     if (ctx.signal?.aborted) return;
+    const { rel, plan } = f;
     if (plan.read === 'skip') continue;
+    const { path, size } = f.file;
     if (ctx.fileItems && plan.read === 'log' && !plan.containers) {
       // A plain container log goes to the engine's workers whole (see FileItem).
       const input = plainLogInput(path, rel, plan, ctx);

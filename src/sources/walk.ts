@@ -16,11 +16,38 @@ import { compareText } from '../core/order.js';
  * reported as a problem of the input, and the rest is read.
  */
 export interface TreeFile {
+  readonly path: string;
+  readonly rel: string;
+  readonly size: number;
+  /** Why this path cannot be read ("permission denied", "a named pipe, not a regular file"). */
+  readonly unreadable?: string;
+}
+
+/** A folder met by walkTree: its path, and its path relative to the walked folder ('' for it). */
+interface Folder {
   path: string;
   rel: string;
-  size: number;
-  /** Why this path cannot be read ("permission denied", "a named pipe, not a regular file"). */
-  unreadable?: string;
+}
+
+/**
+ * A listed file, held compactly: its folder (shared by its siblings), its name and size. Its
+ * `path` and `rel` are made when asked for. A must-gather of 600 MB lists tens of thousands of
+ * files, and the listing lives as long as the scan: two full path strings per file (and the
+ * flat copies a regular expression makes of concatenated ones) were most of the memory that grew
+ * with a bundle's size.
+ */
+class Listed implements TreeFile {
+  constructor(
+    private readonly folder: Folder,
+    private readonly name: string,
+    readonly size: number,
+  ) {}
+  get path(): string {
+    return join(this.folder.path, this.name);
+  }
+  get rel(): string {
+    return this.folder.rel ? `${this.folder.rel}/${this.name}` : this.name;
+  }
 }
 
 /**
@@ -31,16 +58,16 @@ export interface TreeFile {
  */
 export function walkTree(dir: string): TreeFile[] {
   const out: TreeFile[] = [];
-  walkInto(dir, '', out, readdirSync(dir, { withFileTypes: true }));
+  walkInto({ path: dir, rel: '' }, out, readdirSync(dir, { withFileTypes: true }));
   return out;
 }
 
-function walkInto(dir: string, rel: string, out: TreeFile[], entries: Dirent[]): void {
+function walkInto(folder: Folder, out: TreeFile[], entries: Dirent[]): void {
   entries.sort((a, b) => compareText(a.name, b.name));
   for (const e of entries) {
-    const path = join(dir, e.name);
-    const r = rel ? `${rel}/${e.name}` : e.name;
+    const path = join(folder.path, e.name);
     if (e.isDirectory()) {
+      const r = folder.rel ? `${folder.rel}/${e.name}` : e.name;
       let children: Dirent[];
       try {
         children = readdirSync(path, { withFileTypes: true });
@@ -48,16 +75,16 @@ function walkInto(dir: string, rel: string, out: TreeFile[], entries: Dirent[]):
         out.push({ path, rel: `${r}/`, size: 0, unreadable: `folder cannot be listed: ${reasonOf(err)}` });
         continue;
       }
-      walkInto(path, r, out, children);
+      walkInto({ path, rel: r }, out, children);
     } else if (e.isFile()) {
       try {
-        out.push({ path, rel: r, size: statSync(path).size });
+        out.push(new Listed(folder, e.name, statSync(path).size));
       } catch (err) {
-        out.push({ path, rel: r, size: 0, unreadable: reasonOf(err) });
+        out.push({ path, rel: folder.rel ? `${folder.rel}/${e.name}` : e.name, size: 0, unreadable: reasonOf(err) });
       }
     } else if (!e.isSymbolicLink()) {
       const what = e.isFIFO() ? 'a named pipe (FIFO)' : e.isSocket() ? 'a socket' : 'a device';
-      out.push({ path, rel: r, size: 0, unreadable: `${what}, not a regular file: skipped` });
+      out.push({ path, rel: folder.rel ? `${folder.rel}/${e.name}` : e.name, size: 0, unreadable: `${what}, not a regular file: skipped` });
     }
   }
 }
