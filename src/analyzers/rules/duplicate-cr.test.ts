@@ -286,3 +286,86 @@ describe.skipIf(!existsSync(REAL))('duplicate-cr on real data', () => {
     expect(report.findings).toEqual([]);
   });
 });
+
+describe('duplicate-cr: the controller says it itself', () => {
+  it('reports cert-manager\'s "Multiple matching CertificateRequest resources exist" and "multiple CertificateRequests were found" as one warning', () => {
+    // cert-manager/cert-manager#4956 (comment of 2022-10-03), the three klog lines as published.
+    const a = start();
+    feedLog(
+      a,
+      [
+        'I0928 19:24:21.113681       1 requestmanager_controller.go:210] cert-manager/controller/certificates-request-manager "msg"="Multiple matching CertificateRequest resources exist, delete one of them. This is likely an error and should be reported on the issue tracker!" "key"="vmware-system-nsop/vmware-system-nsop-serving-cert"',
+        'E0928 19:24:21.125432       1 controller.go:163] cert-manager/controller/certificates-readiness "msg"="re-queuing item due to error processing" "error"="multiple CertificateRequests were found for the \'next\' revision 1, issuance is skipped until there are no more duplicates" "key"="vmware-system-nsop/vmware-system-nsop-serving-cert"',
+        'E0928 19:24:22.126395       1 controller.go:163] cert-manager/controller/certificates-readiness "msg"="re-queuing item due to error processing" "error"="multiple CertificateRequests were found for the \'next\' revision 1, issuance is skipped until there are no more duplicates" "key"="vmware-system-nsop/vmware-system-nsop-serving-cert"',
+      ].join('\n'),
+    );
+    const f = a.flush();
+    expect(f.map((x) => [x.severity, x.confidence, x.variant, x.signals, x.subject, x.metrics])).toEqual([
+      [
+        'warning',
+        'high',
+        'self-reported',
+        ['controller-says-so', 'repeated'],
+        { kind: 'CertificateRequest', namespace: 'vmware-system-nsop', name: 'vmware-system-nsop/vmware-system-nsop-serving-cert', controller: 'cert-manager/controller/certificates-request-manager' },
+        { reports: 3, messages: 2 },
+      ],
+    ]);
+    expect(f[0]!.evidence.map((e) => e.source)).toEqual(['gw.log:1', 'gw.log:2', 'gw.log:3']);
+  });
+
+  it('reads "found 2 …, expected 1" and leaves alone a create that failed because the object already exists', () => {
+    const a = start();
+    feedLog(
+      a,
+      [
+        '{"level":"error","ts":"2026-11-20T10:00:00Z","logger":"controllers.Backup","msg":"Reconciler error","namespace":"ops","name":"nightly","error":"found 2 Backups for schedule nightly, expected 1"}',
+        // velero-io/velero#2535: a deterministic name makes the second create fail — dedup working.
+        'time="2020-05-14T04:07:43Z" level=error msg="Error in syncHandler, re-adding item to queue" controller=schedule error="error creating Backup: backups.velero.io \\"wargud-20200514040743\\" already exists" key=velero/wargud',
+      ].join('\n'),
+    );
+    expect(a.flush().map((x) => [x.severity, x.confidence, x.subject.kind, x.subject.name])).toEqual([['warning', 'medium', 'Backup', 'ops/nightly']]);
+  });
+});
+
+describe('duplicate-cr: one schedule started twice', () => {
+  it('finds a Job launched twice per schedule from the created name and its owner in fields (wercker/cronetes#10)', () => {
+    const a = start();
+    feedLog(
+      a,
+      [
+        '2017-07-11T14:39:59.844938583Z time="2017-07-11T14:39:59Z" level=info msg="Launching Job" jobName=ospok8sdevsecretsync ',
+        '2017-07-11T14:39:59.849117071Z time="2017-07-11T14:39:59Z" level=info msg="Launched Job" jobName=ospok8sdevsecretsync launchedJobName=ospok8sdevsecretsync-a66c03acc277 ',
+        '2017-07-11T14:40:00.000767859Z time="2017-07-11T14:40:00Z" level=info msg="Launching Job" jobName=ospok8sdevsecretsync ',
+        '2017-07-11T14:40:00.003940044Z time="2017-07-11T14:40:00Z" level=info msg="Launched Job" jobName=ospok8sdevsecretsync launchedJobName=ospok8sdevsecretsync-19c0f3ff5340 ',
+        '2017-07-11T14:44:59.84474381Z time="2017-07-11T14:44:59Z" level=info msg="Launching Job" jobName=ospok8sdevsecretsync ',
+        '2017-07-11T14:44:59.848350312Z time="2017-07-11T14:44:59Z" level=info msg="Launched Job" jobName=ospok8sdevsecretsync launchedJobName=ospok8sdevsecretsync-92ff10009ad7 ',
+        '2017-07-11T14:45:00.000713555Z time="2017-07-11T14:45:00Z" level=info msg="Launching Job" jobName=ospok8sdevsecretsync ',
+        '2017-07-11T14:45:00.006652323Z time="2017-07-11T14:45:00Z" level=info msg="Launched Job" jobName=ospok8sdevsecretsync launchedJobName=ospok8sdevsecretsync-63d1b45604b1 ',
+      ].join('\n'),
+    );
+    const f = a.flush();
+    expect(f.map((x) => [x.severity, x.confidence, x.variant, x.subject.kind, x.subject.name, x.metrics])).toEqual([
+      ['warning', 'high', 'created-twice', 'Job', 'ospok8sdevsecretsync', { objects: 4, closePairs: 2, minGapMs: 154, usualPeriodMs: 299845, creators: 1 }],
+    ]);
+  });
+
+  it('says nothing about one creation per schedule, and only notes two creations with nothing to compare them with', () => {
+    const once = start();
+    feedLog(
+      once,
+      [0, 1, 2]
+        .map((i) => `{"level":"info","ts":"2026-11-20T10:0${i * 5}:00Z","logger":"cron","msg":"Created Job","namespace":"ops","job":"report-2926${i}0"}`)
+        .join('\n'),
+    );
+    expect(once.flush()).toEqual([]);
+    const pair = start();
+    feedLog(
+      pair,
+      [
+        'I1016 20:30:02.183093       1 event.go:281] Created job job-xxx-1602880200',
+        'I1016 20:30:03.187624       1 event.go:281] Created job job-xxx-1602880201',
+      ].join('\n'),
+    );
+    expect(pair.flush().map((x) => [x.severity, x.confidence, x.subject.name])).toEqual([['info', 'low', 'job-xxx']]);
+  });
+});

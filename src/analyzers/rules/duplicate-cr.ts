@@ -9,6 +9,7 @@ import { parseJsonPath, valueAt, type Segment } from '../../core/json-path.js';
 import { compareText } from '../../core/order.js';
 import type { Evidence, FindingDraft, Severity } from '../../core/finding.js';
 import type { Analyzer, AnalyzerContext } from '../types.js';
+import { vocabularyOption, wordsRe, type Vocabulary } from '../rule.js';
 import type * as SchemaKit from '../../core/schema.js';
 import { defineRule } from '../rule.js';
 
@@ -56,6 +57,36 @@ const CREATOR_FIELDS = ['pod', 'pod_name', 'podName', 'hostname', 'instance_id']
 /** A creation message: "Created RemediationRequest CRD", "created CR", "Created resource". */
 const CREATED_RE = /\b[Cc]reated\b(?:\s+(?:new|a|the))?(?:\s+([A-Z][A-Za-z0-9]*))?(?:\s+(CRD|CR|custom resource|resource|object))?\b/;
 
+/**
+ * The words this rule matches, as data (`rules.duplicate-cr.vocabulary` in the config adds words
+ * to each list). The prefilter keeps every line holding one of them.
+ */
+export const VOCABULARY = {
+  creations: {
+    about: 'creation records of a creator: Created, Creating, Launched, Submitted, SuccessfulCreate',
+    words: ['created', 'creating', 'launched', 'submitted', 'successfulcreate'],
+  },
+  selfReports: {
+    about:
+      'a controller saying itself that one thing exists twice: "Multiple matching … exist", "multiple … were found", "found 2 …, expected 1", "more than one … found"',
+    words: ['multiple', 'more than one', 'expected 1', 'expected one', 'expected only one', 'expected exactly one'],
+  },
+} satisfies Vocabulary;
+
+/** "Multiple matching X exist", "multiple Xs were found", "more than one X found/exists/matches". */
+const SELF_MULTIPLE_RE = /\b(?:multiple|more than one)\b(.{0,80}?)\b(?:exist(?:s|ed)?|(?:were |was |are |is )?found|match(?:es|ed)?)\b/i;
+/** "found 2 Xs, expected 1", "got 3 X (expected exactly one)". */
+const SELF_COUNT_RE = /\b(?:found|got|have|has|there are)\s+(\d+|two|three|several|multiple)\b(.{0,80}?)\bexpected\s+(?:1|one|only one|exactly one|a single)\b/i;
+/** A kind in a self-report: the first CamelCase word, or a plural noun before "were found". */
+const KIND_IN_RE = /\b([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[A-Z][a-z]{3,})s?\b/;
+
+/**
+ * A generated name's random or time suffix: `-x7k2p` (generateName's alphabet has no vowels and
+ * no 0, 1, 3; a digit is required so words like `-https` are not taken for one), `-1602880200`,
+ * `-20200514040743`.
+ */
+const GENERATED_SUFFIX_RE = /^(.+?)-(?:(?=[bcdfghjklmnpqrstvwxz2456789]{0,4}[2456789])[bcdfghjklmnpqrstvwxz2456789]{5}|\d{8,14})$/;
+
 /** kubernaut names RemediationRequests `rr-<first 12 hex of the fingerprint>-<8 hex>`. */
 const RR_NAME_RE = /^rr-([0-9a-f]{12})-[0-9a-f]{8}$/;
 
@@ -97,6 +128,28 @@ interface Rec {
   logger?: string;
   objEvidence?: Evidence;
   logEvidence?: Evidence;
+}
+
+/** A controller's own statement that one thing exists more than once. */
+interface SelfReport {
+  kind: string;
+  key: string;
+  namespace?: string;
+  controller?: string;
+  lines: number;
+  templates: Set<string>;
+  first?: number;
+  last?: number;
+  evidence: Evidence[];
+}
+
+/** Creation records of one owner: when each object was created. */
+interface OwnerCreations {
+  kind: string;
+  owner: string;
+  namespace?: string;
+  creators: Set<string>;
+  made: { name: string; at: number; ev: Evidence }[];
 }
 
 /** Validates `rules.duplicate-cr` options; throws a UserError naming the bad entry. */
@@ -180,12 +233,21 @@ class DuplicateCr implements Analyzer {
   private dropped = 0;
   /** Latest log time seen: the fallback "now" for table ages. */
   private latest?: number;
+  /** What controllers said themselves about duplicates, per kind and key. */
+  private readonly selfReports = new Map<string, SelfReport>();
+  /** Creations per owner (kind, namespace, owner name), from creation records without a dedup key. */
+  private readonly ownerCreations = new Map<string, OwnerCreations>();
+  private readonly creationRe: RegExp;
+  private readonly selfWordRe: RegExp;
 
   constructor(private readonly ctx: AnalyzerContext) {
     this.opts = parseDuplicateCrOptions(ctx.options);
     // kubernaut's conventions (fingerprint prefix in the name) apply to any key for its RemediationRequests.
     const kubernautRR = (s: DedupKeySpec) => s.kind?.toLowerCase() === 'remediationrequest' && (s.group === undefined || s.group === 'kubernaut.ai');
     this.specs = this.opts.dedupKeys.map((s) => ({ ...s, path: s.jsonPath ? parseJsonPath(s.jsonPath) : undefined, kubernaut: kubernautRR(s) }));
+    const extra = vocabularyOption(ctx.options) ?? {};
+    this.creationRe = wordsRe(VOCABULARY.creations, extra['creations'], (alt) => `\\b${alt}\\b`);
+    this.selfWordRe = wordsRe(VOCABULARY.selfReports, extra['selfReports']);
   }
 
   onEvent(e: Event): void {
@@ -257,12 +319,19 @@ class DuplicateCr implements Analyzer {
   }
 
   private onLog(e: LogEvent): void {
+    if (this.selfWordRe.test(e.message) || this.selfWordRe.test(errorText(e))) this.onSelfReport(e);
     const m = CREATED_RE.exec(e.message);
-    if (!m) return;
+    if (!m) {
+      if (this.creationRe.test(e.message)) this.onOwnerCreation(e);
+      return;
+    }
     const f = e.fields;
     // Which kind the message names ("Created RemediationRequest CRD"), else the field `kind`.
     let kind = m[1] && m[1] !== 'CRD' && m[1] !== 'CR' ? m[1] : strField(f, 'kind');
-    if (!m[2] && !kind) return;
+    if (!m[2] && !kind) {
+      this.onOwnerCreation(e);
+      return;
+    }
     let key: string | undefined;
     let spec: ResolvedSpec | undefined;
     for (const s of this.specs) {
@@ -283,7 +352,10 @@ class DuplicateCr implements Analyzer {
           break;
         }
       }
-      if (key === undefined) return;
+      if (key === undefined) {
+        this.onOwnerCreation(e);
+        return;
+      }
       spec = this.specFor(kind, undefined);
     }
     kind ??= spec?.kind ?? 'Object';
@@ -307,6 +379,79 @@ class DuplicateCr implements Analyzer {
     rec.creator = pickString(f, CREATOR_FIELDS) ?? e.origin ?? e.logger ?? e.source;
     rec.logger = e.logger ?? rec.logger;
     rec.logEvidence = { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw };
+  }
+
+  /**
+   * A controller saying itself that something exists twice: "Multiple matching CertificateRequest
+   * resources exist" key=ns/name, "found 2 …, expected 1". Counted per kind and key.
+   */
+  private onSelfReport(e: LogEvent): void {
+    const text = `${e.message} ${errorText(e)}`;
+    const m = SELF_MULTIPLE_RE.exec(text) ?? SELF_COUNT_RE.exec(text);
+    if (!m) return;
+    const about = (m === null ? '' : m[m.length - 1]) ?? '';
+    // The kind named in the statement, in the singular ("multiple CertificateRequests were found").
+    const named = KIND_IN_RE.exec(about)?.[1] ?? KIND_IN_RE.exec(text.slice(m.index))?.[1];
+    const kind = named?.replace(/([^s])s$/, '$1') ?? strField(e.fields, 'kind') ?? 'Object';
+    const f = e.fields;
+    const key =
+      strField(f, 'key') ?? strField(f, 'knative.dev/key') ?? strField(f, 'request') ?? (strField(f, 'name') ? `${strField(f, 'namespace') ? `${strField(f, 'namespace')}/` : ''}${strField(f, 'name')}` : undefined) ?? quotedKey(text) ?? '(unnamed)';
+    const k = `${kind.toLowerCase()}|${key}`;
+    let r = this.selfReports.get(k);
+    if (!r) {
+      if (this.selfReports.size >= 10_000) return;
+      r = { kind, key, namespace: key.includes('/') ? key.slice(0, key.lastIndexOf('/')) : strField(f, 'namespace'), controller: e.logger, lines: 0, templates: new Set(), evidence: [] };
+      this.selfReports.set(k, r);
+    }
+    r.lines++;
+    if (r.templates.size < 8) r.templates.add(text.replace(/\d+/g, '#').slice(0, 200));
+    if (e.time !== undefined) {
+      r.first = Math.min(r.first ?? e.time, e.time);
+      r.last = Math.max(r.last ?? e.time, e.time);
+    }
+    if (r.evidence.length < 5) r.evidence.push({ source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw });
+  }
+
+  /**
+   * A creation record that names no dedup key: the created object and its owner, from fields or
+   * the message ("Launched Job" jobName=a launchedJobName=a-x7k2p; "Created job a-1602880200").
+   * The owner is a field whose value prefixes the created name, else the created name without
+   * its generated suffix. Creations of one owner much closer together than its usual period are
+   * one schedule started twice.
+   */
+  private onOwnerCreation(e: LogEvent): void {
+    if (e.time === undefined) return;
+    const f = e.fields;
+    const msg = e.message;
+    const m = /\b(?:created|creating|launched|submitted)\s+(?:new\s+|a\s+|the\s+)?([A-Za-z][A-Za-z0-9]*)?:?\s*"?([a-z0-9][a-z0-9.-]*[a-z0-9])?"?/i.exec(msg);
+    let kind = strField(f, 'kind') ?? (m?.[1] && !/^(?:new|a|the|object|resource)$/i.test(m[1]) ? m[1] : undefined);
+    // The created name: a *Name field that is not the owner, else the name after the verb.
+    let created: string | undefined;
+    for (const [k, v] of Object.entries(f)) {
+      if (typeof v === 'string' && /(?:^|[a-z])(?:Name|name)$/.test(k) && /^(?:launched|created|new|child|object|resource)/i.test(k)) created = v;
+    }
+    created ??= m?.[2] && m[2].includes('-') ? m[2] : undefined;
+    if (!created) return;
+    let owner: string | undefined;
+    for (const v of Object.values(f)) {
+      if (typeof v === 'string' && v !== created && v.length >= 3 && created.startsWith(v) && /[-.]/.test(created.charAt(v.length))) {
+        if (!owner || v.length > owner.length) owner = v;
+      }
+    }
+    owner ??= GENERATED_SUFFIX_RE.exec(created)?.[1];
+    if (!owner) return;
+    kind = kind ? kind.charAt(0).toUpperCase() + kind.slice(1) : 'Object';
+    const namespace = strField(f, 'namespace') || undefined;
+    const k = `${kind.toLowerCase()}|${namespace ?? ''}|${owner}`;
+    let o = this.ownerCreations.get(k);
+    if (!o) {
+      if (this.ownerCreations.size >= 10_000) return;
+      o = { kind, owner, namespace, creators: new Set(), made: [] };
+      this.ownerCreations.set(k, o);
+    }
+    if (o.made.some((x) => x.name === created)) return;
+    if (o.made.length < 10_000) o.made.push({ name: created, at: e.time, ev: { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw } });
+    o.creators.add(pickString(f, CREATOR_FIELDS) ?? e.origin ?? e.source);
   }
 
   private rec(kind: string, name: string, namespace: string | undefined): Rec | undefined {
@@ -355,7 +500,53 @@ class DuplicateCr implements Analyzer {
       const f = this.judge(list);
       if (f) out.push(f);
     }
+    for (const r of this.selfReports.values()) out.push(selfReportFinding(r));
+    for (const o of this.ownerCreations.values()) {
+      const f = this.ownerFinding(o);
+      if (f) out.push(f);
+    }
     return out;
+  }
+
+  /** Creations of one owner: pairs closer than raceWindowMs, against the owner's usual period. */
+  private ownerFinding(o: OwnerCreations): FindingDraft | undefined {
+    if (o.made.length < 2) return undefined;
+    const made = [...o.made].sort((a, b) => a.at - b.at);
+    const gaps = made.slice(1).map((x, i) => x.at - made[i]!.at);
+    const close = gaps.map((g, i) => (g <= this.opts.raceWindowMs ? i : -1)).filter((i) => i >= 0);
+    if (!close.length) return undefined;
+    const long = gaps.filter((g) => g > this.opts.raceWindowMs);
+    const period = long.length ? median(long) : undefined;
+    const shortest = Math.min(...close.map((i) => gaps[i]!));
+    // A schedule started twice: close pairs recur, and the owner's usual period is far longer.
+    const cycles = close.length;
+    const periodic = period !== undefined && period >= 10 * Math.max(shortest, 1);
+    const severity: Severity = periodic ? 'warning' : 'info';
+    const confidence = periodic && cycles >= 2 ? 'high' : periodic ? 'medium' : 'low';
+    const signals = ['same-owner', 'created-together', ...(periodic ? ['usual-period'] : []), ...(cycles >= 2 ? ['recurring'] : [])];
+    const pairs = close.map((i) => `${made[i]!.name} and ${made[i + 1]!.name} ${humanMs(gaps[i]!)} apart`);
+    const evidence: Evidence[] = [];
+    for (const i of close) {
+      if (evidence.length >= MAX_EVIDENCE) break;
+      evidence.push(made[i]!.ev, made[i + 1]!.ev);
+    }
+    return {
+      rule: 'duplicate-cr',
+      severity,
+      title: `${o.kind} of ${o.owner} created twice ${cycles > 1 ? `${cycles} times` : 'at once'}`,
+      subject: { kind: o.kind, namespace: o.namespace ?? null, name: o.owner, controller: null },
+      summary:
+        `${o.owner} had ${o.kind} objects created ${humanMs(shortest)} apart: ${pairs.slice(0, 4).join('; ')}${pairs.length > 4 ? `; … (${pairs.length - 4} more)` : ''}` +
+        (period !== undefined ? `, while it usually creates one every ${humanMs(period)}` : '') +
+        (periodic ? ': one schedule or event started twice, a check-then-create race.' : '. Two creations this close may be a race; a longer log or the objects would confirm it.'),
+      metrics: { objects: made.length, closePairs: cycles, minGapMs: shortest, ...(period !== undefined ? { usualPeriodMs: Math.round(period) } : {}), creators: o.creators.size },
+      evidence,
+      firstSeen: iso(made[0]!.at),
+      lastSeen: iso(made[made.length - 1]!.at),
+      confidence,
+      signals,
+      variant: 'created-twice',
+    };
   }
 
   private judge(list: Rec[]): FindingDraft | undefined {
@@ -552,10 +743,26 @@ export const duplicateCr = defineRule({
       'ctrlscope reads objects from resource dumps (YAML/JSON, single objects and Lists), `kubectl get -o wide` tables (best effort: name, phase, age) and the live API, and creations from creator logs ("Created RemediationRequest CRD" lines with a fingerprint field, name and pod). Log records and objects are merged by name and grouped by a dedup key: by default spec.signalFingerprint of kubernaut.ai RemediationRequests (kubernaut puts the first 12 hex characters of it in the name, rr-<12 hex>-<8 hex>, which is used when only a table is given).',
       'For each key with two or more objects it reports how many are live (phase not terminal), how far apart they were created and by which pods or loggers. Created in the same second, or milliseconds apart from different pods, is the signature of a check-then-create race on a stale cache.',
       'The key is configurable for any kind in the config file under rules.duplicate-cr: dedupKeys: [{ kind, group, jsonPath | label | logField, clusterWide }] (jsonPath like spec.signalFingerprint, {.spec.x} or metadata.labels[\'a/b\']), plus raceWindowMs (default 5000) and suspectWindowMs (default 60000).',
+      'The controller saying it itself is read too (variant self-reported): "Multiple matching CertificateRequest resources exist" with its key, "multiple CertificateRequests were found for the next revision", "found 2 Backups for schedule x, expected 1", "more than one … found" — in the message or in the error field. The kind is the one the statement names; the key is the record\'s key, request or namespace/name.',
+      'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p) or in the message (Created job a-1602880200). The owner is the field whose value prefixes the created name, else the created name without its generated suffix. Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice.',
+      'The words are the rule\'s vocabulary: rules.duplicate-cr.vocabulary adds words to the lists creations and selfReports.',
+    ],
+    signals: [
+      'same-key, live-together — objects that share a dedup key and are live at once (critical on their own: the objects cannot be wrong).',
+      'created-together — creations of one key or one owner within raceWindowMs; usual-period — the owner otherwise creates one far less often; recurring — it happened at more than one schedule.',
+      'controller-says-so — the controller itself reports more than one object for a key; repeated — in three or more lines or two different messages.',
+      'Confidence: high for live duplicates, a controller that keeps saying so, or a schedule started twice more than once; medium for one clear signal; low for two quick creations with nothing to compare them with (an info note only).',
+    ],
+    variants: [
+      { id: 'default', text: 'objects (or creation records) that share a dedup key' },
+      { id: 'self-reported', text: 'the controller itself says that more than one object exists for a key' },
+      { id: 'created-twice', text: 'one owner (a CronJob, a schedule, a parent) had two objects created at once, far faster than its usual period' },
     ],
     severity: [
       'critical: two or more objects with one key are live (their phase is not terminal, or they have no phase yet); or a creation whose phase is unknown (a creation log line only) happened while an older object of the key was live; or two creations with unknown phases lie within raceWindowMs (5 s) of each other.',
       'warning: creations with unknown phases lie within suspectWindowMs (60 s) of each other, or have no times at all; or an object was created while an older one was live and has ended since; or a later object was created before an earlier one completed (status.completedAt), so they were live together even though all are terminal now.',
+      'warning (self-reported): the controller says there is more than one object for a key; (created-twice): one owner had two objects created within raceWindowMs while it usually creates one at least 10× less often.',
+      'info: two creations of one owner within raceWindowMs with nothing to compare them with (low confidence).',
       'info: a key was created again only after the earlier objects reached a terminal phase (Completed, Failed, TimedOut, Skipped, Cancelled), or creations with unknown phases lie far apart.',
     ],
     notFlagged: [
@@ -587,10 +794,7 @@ export const duplicateCr = defineRule({
     suspectWindowMs: kit.nonNegative().optional(),
   }),
   consumes: ['object', 'log'],
-  vocabulary: {
-    // Only creation messages matter; CREATED_RE needs the word "Created"/"created".
-    creations: { about: 'creation records of a creator', words: ['reated'] },
-  },
+  vocabulary: VOCABULARY,
   live: {
     series: ['live', 'objects'],
     seriesLabel: 'live duplicates',
@@ -610,4 +814,39 @@ function finerTime(a: number, b: number | undefined): number {
   if (a % 1000 === 0 && b > a && b < a + 1000) return b;
   if (b % 1000 === 0 && a > b && a < b + 1000) return a;
   return a;
+}
+
+/** The error text of a record (zap's `error`, klog's `err`), where controllers often say it. */
+function errorText(e: LogEvent): string {
+  return strField(e.fields, 'error') ?? strField(e.fields, 'err') ?? '';
+}
+
+/** A quoted `ns/name` in a message. */
+function quotedKey(text: string): string | undefined {
+  return /["'`]([a-z0-9][a-z0-9.-]*\/[a-z0-9][a-z0-9.-]*)["'`]/.exec(text)?.[1];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The finding for a controller's own report of duplicates. */
+function selfReportFinding(r: SelfReport): FindingDraft {
+  const repeated = r.lines >= 3 || r.templates.size >= 2;
+  return {
+    rule: 'duplicate-cr',
+    severity: 'warning',
+    title: `The controller reports more than one ${r.kind} for ${r.key}`,
+    subject: { kind: r.kind, namespace: r.namespace ?? null, name: r.key, controller: r.controller ?? null },
+    summary: `The controller said ${r.lines === 1 ? 'once' : `${r.lines} times`} that more than one ${r.kind} exists for ${r.key}${r.templates.size > 1 ? `, in ${r.templates.size} different messages` : ''}: the duplicates are real as far as it is concerned and it may refuse to go on until one is deleted. List them (kubectl get ${r.kind.toLowerCase()} -n ${r.namespace ?? '<namespace>'}) to see which to keep.`,
+    metrics: { reports: r.lines, messages: r.templates.size },
+    evidence: r.evidence,
+    firstSeen: iso(r.first),
+    lastSeen: iso(r.last),
+    confidence: repeated ? 'high' : 'medium',
+    signals: ['controller-says-so', ...(repeated ? ['repeated'] : [])],
+    variant: 'self-reported',
+  };
 }
