@@ -3,11 +3,20 @@
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeApiServer } from '../../../test/fake-apiserver/server.mjs';
-import { addClusterFlags, clusterOptionsFrom, parseDuration } from './flags.js';
+import { addClusterFlags, clusterOptionsFrom, parseDuration, parseRequestTimeout } from './flags.js';
 import { loadKube } from './kube.js';
 import { parseLogTarget, selectorString } from './log-targets.js';
 import { neededPermissions, preflight } from './preflight.js';
 import { parseResourceArg, resourcePath } from './resources.js';
+
+describe('--request-timeout (kubectl semantics)', () => {
+  it('takes a bare number of seconds or a duration; 0 (the default) is no limit; anything else is a usage error', () => {
+    expect(clusterOptionsFrom({}).requestTimeoutMs).toBe(0);
+    expect(['0', '5', '30', '500ms', '5s', '2m', '1h'].map(parseRequestTimeout)).toEqual([0, 5_000, 30_000, 500, 5_000, 120_000, 3_600_000]);
+    expect(() => parseRequestTimeout('soon')).toThrow('--request-timeout "soon": not a timeout');
+    expect(() => parseRequestTimeout('-1')).toThrow('--request-timeout "-1": not a timeout');
+  });
+});
 
 describe('cluster flags', () => {
   it('parses kubectl-style flags, repeatable --logs/--metrics-url/--resources, and durations', () => {
