@@ -7,6 +7,9 @@ export const VERSION = '0.1.0';
  * `ctrlscope/0.1.0 (linux/amd64)`, in kubectl's shape.
  */
 export function userAgent(): string {
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
-  return `ctrlscope/${VERSION} (${process.platform}/${arch})`;
+  return `ctrlscope/${VERSION} (${GOOS[process.platform] ?? process.platform}/${GOARCH[process.arch] ?? process.arch})`;
 }
+
+/** Go's names for Node's platform and arch, as Kubernetes clients write them. */
+const GOOS: Record<string, string> = { win32: 'windows', sunos: 'solaris' };
+const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', ppc64: 'ppc64le' };

@@ -1,3 +1,4 @@
+import { CATALOG } from '../analyzers/catalog.js';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../core/finding.js';
 import type { AccessReport, LiveSnapshot } from '../engine/live.js';
@@ -166,7 +167,7 @@ describe('buildModel', () => {
   it('explains the selected panel rule from the catalog', () => {
     const m = buildModel(snap([]), { ...INITIAL_UI, panel: 3, view: 'explain' }, { mode: 'demo' });
     expect(m.explain?.rule).toBe('reconcile-burst');
-    expect(m.explain?.title).toBe('One trigger fans out into N reconciles that each process all N objects');
+    expect(m.explain?.title).toBe(CATALOG['reconcile-burst']!.title);
   });
 
   it('detailModel names a namespaced subject ns/name', () => {
