@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricEvent, ObjectEvent } from '../../core/event.js';
 import type { EventsItem, LinesItem, SourceItem } from '../types.js';
 import { FakeApiServer } from '../../../test/fake-apiserver/server.mjs';
-import { collect } from '../../../test/fake-apiserver/harness.js';
+import { collect, waitFor } from '../../../test/fake-apiserver/harness.js';
 import { clusterOptionsFrom, clusterSource, type ClusterHealth } from './index.js';
 import { USER_AGENT } from '../../core/user-agent.js';
 
@@ -168,6 +168,22 @@ describe('clusterSource', () => {
       kind: 'Event',
       metadata: { name: 'ev-1', namespace: 'demo', uid: ev!.metadata!.uid, creationTimestamp: ev!.metadata!.creationTimestamp, resourceVersion: ev!.metadata!.resourceVersion },
     });
+  });
+
+  it('a watch event cut at the 16 MiB cap stays listed in the input\'s problems after the watch recovers', async () => {
+    server.create('remediationrequests', { metadata: { name: 'rr-1', namespace: 'demo' } });
+    server.injectWatchFault('remediationrequests', { kind: 'huge', bytes: 20 << 20 });
+    const healths: ClusterHealth[] = [];
+    const src = clusterSource(options(), ac.signal, { onHealth: (h) => healths.push(h) });
+    const c = collect(src);
+    const rrHealth = () => healths.filter((h) => h.name === 'watch remediationrequests.kubernaut.ai').map((h) => h.state);
+    await waitFor(() => rrHealth().includes('retrying') && rrHealth().at(-1) === 'connected');
+    server.create('remediationrequests', { metadata: { name: 'rr-2', namespace: 'demo' } });
+    await c.until((items) => objects(items).some((e) => e.object.metadata?.name === 'rr-2'));
+    const item = c.items.find((i): i is EventsItem => i.type === 'events' && i.input.report.source === 'fake:remediationrequests.kubernaut.ai')!;
+    expect(item.input.report.problems).toEqual([
+      'a watch event on /apis/kubernaut.ai/v1alpha1/namespaces/demo/remediationrequests exceeded 16 MiB without a line end; the watch was cut and restarts with a fresh list',
+    ]);
   });
 
   it('only reads: every request is a GET', async () => {

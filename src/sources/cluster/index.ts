@@ -249,6 +249,8 @@ export function clusterSource(opts: ClusterOptions, signal: AbortSignal, hooks: 
       tuning: opts.tuning,
       strip: stripFor(r, hooks.objectKinds),
       onStatus: (s) => {
+        // Kept in the input's problems: the report still says it once the watch has recovered.
+        if (s.problem && !input.report.problems.includes(s.problem)) input.report.problems.push(s.problem);
         setHealth(name, s.state, s.detail);
         if (s.state === 'forbidden' || s.state === 'failed') once();
       },

@@ -44,6 +44,8 @@ export interface WatchStatus {
   state: WatchState;
   detail?: string;
   resourceVersion?: string;
+  /** Something the report should keep after the source recovered (an event cut at the size cap). */
+  problem?: string;
 }
 
 /** What listWatch yields. `initial` marks objects of the first list (a snapshot, not a change). */
@@ -102,11 +104,11 @@ export async function* listWatch(opts: ListWatchOptions): AsyncGenerator<WatchEv
   let lastDetail: string | undefined;
   let learnedKind: string | undefined;
   let learnedApiVersion: string | undefined;
-  const status = (state: WatchState, detail?: string) => {
-    if (state === lastState && detail === lastDetail) return;
+  const status = (state: WatchState, detail?: string, problem?: string) => {
+    if (state === lastState && detail === lastDetail && !problem) return;
     lastState = state;
     lastDetail = detail;
-    opts.onStatus?.({ state, detail, resourceVersion: rv });
+    opts.onStatus?.({ state, detail, resourceVersion: rv, ...(problem ? { problem } : {}) });
   };
   const base = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
 
@@ -268,7 +270,7 @@ export async function* listWatch(opts: ListWatchOptions): AsyncGenerator<WatchEv
       // (a restored etcd, a compacted history): start again from a fresh list.
       const fresh = !needList && (err instanceof KubeApiError || err instanceof EventTooLargeError || attempt >= 3);
       if (fresh) needList = true;
-      status('retrying', `${errorText(err)}${fresh ? '; re-listing' : ''}`);
+      status('retrying', `${errorText(err)}${fresh ? '; re-listing' : ''}`, err instanceof EventTooLargeError ? err.message : undefined);
       await sleep(backoff(attempt, t, random), signal);
     }
   }
