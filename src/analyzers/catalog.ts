@@ -2,14 +2,21 @@
 // title, explanation, signals, variants, severity rules, remediation and references.
 // `ctrlscope explain RULE`, the findings' remediation and docs/rules.md are all generated from
 // it (a test checks the doc is current).
-import type { Remediation } from '../core/finding.js';
+import type { FindingDraft, Remediation } from '../core/finding.js';
 import { CATALOG } from './index.js';
+import { fitRemediation } from './remediation.js';
 import type { RuleId } from './rule.js';
 
 export { CATALOG };
 export type { RuleText } from './rule.js';
 
-/** The remediation a finding of `rule` carries unless its analyzer gives a more specific one. */
-export function remediationFor(rule: RuleId): Remediation {
-  return CATALOG[rule].remediation;
+/**
+ * The remediation a finding carries unless its analyzer gives a more specific one: the rule's
+ * steps, filled in with the finding's names and fitted to its variant and severity (see
+ * remediation.ts). Given a rule id alone, the rule's general text.
+ */
+export function remediationFor(d: RuleId | FindingDraft): Remediation {
+  if (typeof d === 'string') return CATALOG[d].remediation;
+  const general = CATALOG[d.rule as RuleId]?.remediation ?? { summary: '', steps: [], references: [] };
+  return fitRemediation(d, general);
 }

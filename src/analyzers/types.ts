@@ -53,6 +53,12 @@ export interface Analyzer {
    * the copy of everything else). Absent: 'all'.
    */
   objectKinds?(): readonly string[] | 'all';
+  /**
+   * How much of each input this rule needs it has seen so far, by name (e.g. `failureRecords`,
+   * `workqueueSeries`): the report's coverage says `ok` only when one of them is above zero, and
+   * `no-data` (naming them) otherwise. Absent: the engine counts the events the rule received.
+   */
+  seen?(): Record<string, number>;
 }
 
 /** A registered analyzer kind: its rule, what it consumes, and how to start one. */

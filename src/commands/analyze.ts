@@ -4,6 +4,7 @@
 import type { Io } from '../cli.js';
 import { UserError } from '../core/errors.js';
 import type { AnalyzeOptions, AnalyzeResult } from '../engine/run.js';
+import type { Report } from '../core/finding.js';
 import { progressLine } from './progress.js';
 
 /** What a command sets of a scan; progress and standard input come from here. */
@@ -25,6 +26,17 @@ export async function analyzeInputs<T>(paths: string[], io: Io, settings: ScanSe
   progress.done();
   if (paths.length > 0 && result.unreadable.length === paths.length) throw unreadableError(result.unreadable);
   return { ...result, loaded: await loading };
+}
+
+/**
+ * Inputs that turned out to hold nothing readable (an archive whose members are all encrypted,
+ * a bundle nested too deep): every rule saw nothing and something was not read. Such a run is
+ * no verdict, as if the path could not be opened.
+ */
+export function nothingRead(report: Report): { path: string; reason: string }[] {
+  const c = report.coverage;
+  if (!c || c.unread.length === 0 || c.lines > 0 || c.rules.some((r) => r.status === 'ok')) return [];
+  return c.unread.map((u) => ({ path: u.source, reason: u.reason }));
 }
 
 /** The error for inputs that could not be read at all, naming each. */

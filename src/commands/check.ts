@@ -7,8 +7,8 @@ import type { Io } from '../cli.js';
 import { describeError, EXIT, UserError } from '../core/errors.js';
 import type { Severity } from '../core/finding.js';
 import { RULE_IDS } from '../analyzers/index.js';
-import { addAnalysisFlags, addPrefilterFlag, parseRules, parseTime, useColor, type AnalysisFlags } from './options.js';
-import { analyzeInputs, unreadableError } from './analyze.js';
+import { addAnalysisFlags, addPrefilterFlag, parseRules, parseWindow, useColor, type AnalysisFlags } from './options.js';
+import { analyzeInputs, nothingRead, unreadableError } from './analyze.js';
 
 /** Output formats of `check`. */
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown'] as const;
@@ -20,6 +20,7 @@ export interface CheckFlags extends AnalysisFlags {
   baseline?: string;
   writeBaseline?: string;
   write?: string[];
+  failOnBlind?: boolean;
 }
 
 /** Registers `check`. */
@@ -33,7 +34,9 @@ export function register(program: Command, io: Io): void {
         'finding at or above --fail-on remains. Reports as text, JSON, SARIF 2.1.0, JUnit XML or Markdown.',
     )
     .argument('<path...>', 'files, directories, archives, bundles, or - for standard input');
-  addPrefilterFlag(addAnalysisFlags(cmd, CHECK_FORMATS))
+  addPrefilterFlag(addAnalysisFlags(cmd, CHECK_FORMATS, true))
+    .option('--brief', 'text output: one block of at most six lines per finding, for incident channels')
+    .option('--fail-on-blind', 'also fail when a rule saw none of its inputs (status no-data, blind, disconnected or syncing), so that a check of the wrong files cannot pass')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the check (default: the config file’s failOn, else warning)').choices(['critical', 'warning', 'info']))
     .option('--config <file>', 'config file: per-rule options and thresholds, suppressions (see docs/config.md)')
     .option('--baseline <file>', 'JSON report of an earlier run: fail only on findings that are not in it (by id)')
@@ -48,9 +51,16 @@ Examples:
   ctrlscope check logs/ --config ctrlscope.yaml --baseline baseline.json \\
       --write sarif:ctrlscope.sarif --write markdown:summary.md
   ctrlscope check logs/ --write-baseline baseline.json           record today's findings as accepted
+  ctrlscope check must-gather/ --fail-on-blind --since 2h        fail too if a rule had nothing to read
+
+Coverage: every report says what each rule saw. A rule that saw none of its inputs is reported
+as no-data (blind: a permission is missing; disconnected; syncing) and named in the verdict line;
+with --fail-on-blind it fails the check. In JUnit it is a skipped test, not a passed one.
+--since 2h counts back from the end of the data (the bundle's capture time, else the last
+timestamp read), and the report says how much it excluded.
 
 Exit codes: 0 nothing at or above the threshold (after suppressions and baseline),
-1 at least one finding at or above it, 2 usage error, bad config or a path that could not be read.`,
+1 at least one finding at or above it (or, with --fail-on-blind, a rule that saw nothing), 2 usage error, bad config or a path that could not be read.`,
     );
   cmd.action(async (paths: string[], flags: CheckFlags) => {
     io.exitCode = await runCheck(paths, flags, io);
@@ -78,8 +88,7 @@ export function parseWrites(values: readonly string[]): { format: (typeof CHECK_
 export async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<number> {
   // Everything the user can get wrong is checked before any input is read.
   const chosenRules = parseRules(flags.rules);
-  const since = parseTime('--since', flags.since);
-  const until = parseTime('--until', flags.until);
+  const window = parseWindow(flags);
   const writes = parseWrites(flags.write ?? []);
   const [{ loadConfig, EMPTY_CONFIG, disabledRules, ruleOptionsOf }, gate] = await Promise.all([
     import('../core/config.js'),
@@ -94,21 +103,22 @@ export async function runCheck(paths: string[], flags: CheckFlags, io: Io): Prom
   const { report, unreadable, loaded } = await analyzeInputs(
     paths,
     io,
-    { rules, since, until, ruleOptions: ruleOptionsOf(config), redact: flags.redact !== false, prefilter: flags.prefilter !== false },
-    () => import('../report/index.js'),
+    { rules, ...window, ruleOptions: ruleOptionsOf(config), redact: flags.redact !== false, prefilter: flags.prefilter !== false },
+    () => Promise.all([import('../report/index.js'), import('../report/shorten.js')]),
   );
-  const { renderReport } = loaded;
+  const [{ renderReport }, { outputWidth }] = loaded;
   const redact = flags.redact !== false;
 
-  const checked = gate.applyGate(report, { failOn, rules, config, baseline, now: Date.now() });
+  const checked = gate.applyGate(report, { failOn, rules, config, baseline, now: Date.now(), failOnBlind: flags.failOnBlind });
   if (flags.writeBaseline) await writeOut(flags.writeBaseline, renderReport('json', checked, { redact }), 'baseline');
   for (const w of writes) await writeOut(w.file, renderReport(w.format, checked, { failOn, redact }), `${w.format} report`);
-  io.stdout.write(renderReport(flags.output ?? 'text', checked, { color: useColor(io.stdout, io.env), failOn, redact }));
+  io.stdout.write(renderReport(flags.output ?? 'text', checked, { color: useColor(io.stdout, io.env), failOn, redact, width: outputWidth(io.stdout, io.env), brief: flags.brief }));
   for (const p of checked.problems ?? []) if (p.startsWith('suppression at ')) io.stderr.write(`ctrlscope: warning: ${p}\n`);
-  if (unreadable.length) {
+  const missing = [...unreadable, ...nothingRead(checked)];
+  if (missing.length) {
     // The gate did not see every input: that is not a pass, whatever the findings.
-    io.stderr.write(`ctrlscope: error: ${unreadableError(unreadable).message}\n`);
-    io.stderr.write(`${gate.verdictLine(checked)}; but ${unreadable.length} input${unreadable.length === 1 ? '' : 's'} could not be read, so the check exits 2\n`);
+    io.stderr.write(`ctrlscope: error: ${unreadableError(missing).message}\n`);
+    io.stderr.write(`${gate.verdictLine(checked)}; but ${missing.length} input${missing.length === 1 ? '' : 's'} could not be read, so the check exits 2\n`);
     return EXIT.usage;
   }
   io.stderr.write(gate.verdictLine(checked) + '\n');

@@ -21,6 +21,11 @@ export interface Subject {
   namespace: string | null;
   name: string;
   controller?: string | null;
+  /**
+   * Where a log-derived subject comes from, when its name alone does not say (a counter's
+   * message): the pod/container a bundle or the cluster attributed the lines to, else the file.
+   */
+  origin?: string | null;
 }
 
 /** One quoted piece of input: a raw line or an object reference. */
@@ -101,6 +106,66 @@ export interface Report {
   summary: Record<Severity, number>;
   /** Problems of the run itself (an analyzer that failed, an expired suppression). */
   problems?: string[];
+  /** What the verdict rests on: what was read, what was not, and what each rule saw. */
+  coverage?: Coverage;
+}
+
+/** An RFC3339 time range, or null when nothing carried a time. */
+export type Span = { from: string; to: string } | null;
+
+/** The time window a run was limited to, and what it left out. */
+export interface CoverageWindow {
+  since: string | null;
+  until: string | null;
+  /** Timed records left out by the window. */
+  excluded: number;
+  /** Timed records the window was applied to. */
+  total: number;
+  /** What relative times (--since 2h) counted back from: the bundle's capture time, the data's last timestamp, or the clock. */
+  anchor?: { time: string; from: 'capture-time' | 'last-timestamp' | 'clock' };
+}
+
+/** An input, or a member of one, that was not read, and why. */
+export interface Unread {
+  source: string;
+  reason: string;
+}
+
+export type SourceStatus = 'connected' | 'disconnected' | 'forbidden' | 'syncing' | 'missing';
+
+/** A place data comes from (a file, a cluster context, an endpoint) and whether it delivered. */
+export interface SourceCoverage {
+  source: string;
+  status: SourceStatus;
+  reason?: string;
+}
+
+export type RuleStatus = 'ok' | 'no-data' | 'blind' | 'disconnected' | 'syncing';
+
+/** What one rule saw: `ok` only when its inputs were present. */
+export interface RuleCoverage {
+  rule: RuleId;
+  status: RuleStatus;
+  reason?: string;
+  seen: Record<string, number>;
+}
+
+/** The report's coverage section: the ground under the verdict. */
+export interface Coverage {
+  /** Log inputs (and other inputs) read, and how many of them are not logs. */
+  files: number;
+  nonLogFiles: number;
+  lines: number;
+  /** Lines in a known format. */
+  recognised: number;
+  /** Lines attached to the record before them (stack traces, struct dumps). */
+  continuations: number;
+  unparsed: number;
+  span: Span;
+  window: CoverageWindow;
+  unread: Unread[];
+  sources: SourceCoverage[];
+  rules: RuleCoverage[];
 }
 
 /** Orders findings: most severe first, then rule, then subject name. */

@@ -1,10 +1,9 @@
 // The engine: fans in source items, turns raw lines into events (building full events only for
 // lines some analyzer wants), routes each event by kind to the analyzers that consume it, and
 // isolates failures: a throwing analyzer becomes a reported problem while the others go on.
-import { createHash } from 'node:crypto';
 import type { Event, EventKind, Level, LogEvent, LogFormat } from '../core/event.js';
 import { LEVEL_RANK } from '../core/event.js';
-import type { Finding, FindingDraft, InputReport, Report, RuleId } from '../core/finding.js';
+import type { Coverage, CoverageWindow, Finding, FindingDraft, InputReport, Report, RuleId, SourceCoverage, Unread } from '../core/finding.js';
 import { compareFindings } from '../core/finding.js';
 import { redactDeep } from '../core/redact.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
@@ -18,6 +17,8 @@ import { InlineStage, type LineResult, type LineStage } from './line-job.js';
 import { readLineRange, resourceText } from './file-range.js';
 import { BugError, describeError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
+import { buildCoverage, rfc3339 } from './coverage.js';
+import { assignIds, findingId } from './finding-id.js';
 
 /** How a run is configured. */
 export interface EngineOptions {
@@ -44,6 +45,8 @@ export interface EngineOptions {
    * to (a run with it on must report exactly what a run with it off reports).
    */
   prefilter?: boolean;
+  /** What relative --since/--until counted back from, for the report's coverage. */
+  windowAnchor?: CoverageWindow['anchor'];
 }
 
 /** Bytes of a plain file per worker job. */
@@ -68,6 +71,8 @@ interface Running {
   analyzer: Analyzer;
   ctx: AnalyzerContext;
   failed?: string;
+  /** Events delivered: the rule's coverage when its analyzer does not say what it saw. */
+  events: number;
 }
 
 /** A range of a plain file, read and processed by a worker. */
@@ -104,6 +109,15 @@ export class Engine {
   private now?: number;
   /** Latest event time seen, the fallback "now" for ages. */
   latestTime?: number;
+  /** Earliest and latest time of any timed record, inside the window or not. */
+  private spanFrom?: number;
+  private spanTo?: number;
+  /** Timed records the window was applied to, and those it left out. */
+  private windowTotal = 0;
+  private windowExcluded = 0;
+  private readonly windowAnchor?: CoverageWindow['anchor'];
+  private readonly unread: Unread[] = [];
+  private sources: SourceCoverage[] = [];
 
   constructor(opts: EngineOptions) {
     const rules = opts.rules ? new Set(opts.rules) : undefined;
@@ -112,14 +126,16 @@ export class Engine {
     this.until = opts.until ?? Infinity;
     this.redact = opts.redact ?? true;
     this.stage = opts.stage;
+    this.windowAnchor = opts.windowAnchor;
     for (const def of opts.analyzers) {
       if (rules && !rules.has(def.rule)) continue;
       const ctx: AnalyzerContext = { now: opts.now, options: opts.ruleOptions?.[def.rule] ?? {} };
-      const r: Running = { def, ctx, analyzer: undefined as unknown as Analyzer };
+      const r: Running = { def, ctx, analyzer: undefined as unknown as Analyzer, events: 0 };
       try {
         r.analyzer = def.create(ctx);
       } catch (err) {
         r.failed = this.fail(def.rule, 'start', err);
+        this.running.push(r);
         continue;
       }
       this.running.push(r);
@@ -389,13 +405,21 @@ export class Engine {
   private route(ev: Event): void {
     const t = ev.time;
     if (t !== undefined) {
-      if (t < this.since || t > this.until) return;
+      if (this.spanFrom === undefined || t < this.spanFrom) this.spanFrom = t;
+      if (this.spanTo === undefined || t > this.spanTo) this.spanTo = t;
+      const n = ev.kind === 'tally' ? ev.count : 1;
+      this.windowTotal += n;
+      if (t < this.since || t > this.until) {
+        this.windowExcluded += n;
+        return;
+      }
       if (this.latestTime === undefined || t > this.latestTime) this.latestTime = t;
     }
     const list = this.byKind.get(ev.kind);
     if (!list) return;
     for (const r of list) {
       if (r.failed) continue;
+      r.events++;
       try {
         r.analyzer.onEvent(ev);
       } catch (err) {
@@ -415,7 +439,7 @@ export class Engine {
   findings(): Finding[] {
     const out: Finding[] = [];
     for (const r of this.running) {
-      if (r.failed) continue;
+      if (r.failed || !r.analyzer) continue;
       let drafts: FindingDraft[];
       try {
         drafts = r.analyzer.flush();
@@ -425,15 +449,63 @@ export class Engine {
       }
       for (const d of drafts) out.push(this.complete(d));
     }
-    return out.sort(compareFindings);
+    return assignIds(out).sort(compareFindings);
   }
 
   private complete(d: FindingDraft): Finding {
-    const f: Finding = { id: findingId(d), ...completeConfidence(d), remediation: d.remediation ?? remediationFor(d.rule) };
+    // The id from the subject as the analyzer named it, before any masking.
+    const done = completeConfidence(d);
+    const f: Finding = { id: findingId(d), ...done, remediation: d.remediation ?? remediationFor(done) };
     // Every string of the finding (evidence, subject, summary), for the live views as for reports.
     return this.redact ? redactDeep(f) : f;
   }
 
+  /** Records inputs or members that were not read at all (the report's coverage.unread). */
+  addUnread(list: readonly Unread[]): void {
+    this.unread.push(...list);
+  }
+
+  /** Sets the state of the places data comes from (files, a cluster context, endpoints). */
+  setSources(list: readonly SourceCoverage[]): void {
+    this.sources = [...list];
+  }
+
+  /** What the verdict rests on: inputs, lines, time span and window, unread inputs, each rule's inputs. */
+  coverage(): Coverage {
+    const rules = this.running.map((r) => {
+      let seen: Record<string, number> = { events: r.events };
+      if (r.analyzer?.seen && !r.failed) {
+        try {
+          seen = r.analyzer.seen();
+        } catch (err) {
+          r.failed = this.fail(r.def.rule, 'seen', err);
+        }
+      }
+      return { rule: r.def.rule, seen, ...(r.failed ? { failed: r.failed } : {}) };
+    });
+    const finite = (t: number) => (Number.isFinite(t) ? rfc3339(t) : null);
+    const window: CoverageWindow = {
+      since: finite(this.since),
+      until: finite(this.until),
+      excluded: this.windowExcluded,
+      total: this.windowTotal,
+    };
+    if (this.windowAnchor) window.anchor = this.windowAnchor;
+    let eventSpan = this.spanFrom !== undefined ? { from: this.spanFrom, to: this.spanTo! } : undefined;
+    // The first pass may have read a later timestamp than any record the rules asked for.
+    const end = this.windowAnchor?.from === 'last-timestamp' ? Date.parse(this.windowAnchor.time) : undefined;
+    if (eventSpan && end !== undefined && end > eventSpan.to) eventSpan = { ...eventSpan, to: end };
+    return buildCoverage({
+      inputs: this.inputReports(),
+      rules,
+      window,
+      eventSpan,
+      unread: this.unread,
+      sources: this.sources,
+    });
+  }
+
+  /** What was read, with each log input's dominant format. */
   /**
    * Kinds (lower case) of objects some analyzer reads beyond their identity; undefined when one
    * of them reads every object whole. Live sources trim objects of other kinds to their identity.
@@ -474,6 +546,8 @@ export class Engine {
       findings,
       summary,
     };
+    if (this.problems.length) rep.problems = this.runProblems();
+    rep.coverage = this.coverage();
     if (this.problems.length) rep.problems = this.runProblems();
     return rep;
   }
@@ -549,12 +623,7 @@ function dominant<K extends string>(counts: Partial<Record<K, number>>): K | und
   return best;
 }
 
-/** Stable finding id: a hash of the rule and the subject, the same across runs on the same input. */
-export function findingId(d: Pick<FindingDraft, 'rule' | 'subject'>): string {
-  const s = d.subject;
-  const key = [d.rule, s.kind, s.namespace ?? '', s.name, s.controller ?? ''].join('\u0000');
-  return `${d.rule}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
-}
+export { findingId } from './finding-id.js';
 
 export type { LogFormat };
 

@@ -5,7 +5,8 @@ import type { Config, Suppression } from '../core/config.js';
 import { describeError, EXIT, UserError } from '../core/errors.js';
 import { globMatch } from '../core/glob.js';
 import { readUserFile } from '../core/user-file.js';
-import { SEVERITY_RANK, type Finding, type Report, type RuleId, type Severity, type Subject } from '../core/finding.js';
+import { SEVERITY_RANK, type Finding, type Report, type RuleId, type RuleStatus, type Severity, type Subject } from '../core/finding.js';
+import { legacyFindingId } from './finding-id.js';
 
 /** Finding ids of an earlier report. */
 export interface Baseline {
@@ -44,6 +45,10 @@ export interface GateSummary {
   baselined: string[];
   /** Findings removed from `findings` by a suppression. */
   suppressed: SuppressedFinding[];
+  /** Rules that saw none of their inputs, with their status (see the report's coverage). */
+  blind: { rule: RuleId; status: RuleStatus }[];
+  /** Whether a blind rule fails the check (--fail-on-blind). */
+  failOnBlind: boolean;
 }
 
 /** A report after the gate: suppressed findings removed, summary recounted, the decision in `gate`. */
@@ -60,6 +65,8 @@ export interface GateOptions {
   baseline?: Baseline;
   /** Wall-clock "now" in epoch ms, for suppression expiry. */
   now: number;
+  /** Fail when a rule saw none of its inputs. */
+  failOnBlind?: boolean;
 }
 
 /** Applies suppressions, the baseline and the thresholds to a report. */
@@ -88,7 +95,7 @@ export function applyGate(report: Report, opts: GateOptions): CheckedReport {
   const baselined: string[] = [];
   const failing: string[] = [];
   for (const f of kept) {
-    if (opts.baseline?.ids.has(f.id)) {
+    if (opts.baseline && (opts.baseline.ids.has(f.id) || opts.baseline.ids.has(legacyFindingId(f)))) {
       baselined.push(f.id);
       continue;
     }
@@ -98,14 +105,19 @@ export function applyGate(report: Report, opts: GateOptions): CheckedReport {
 
   const summary: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
   for (const f of kept) summary[f.severity]++;
+  const ran = new Set(opts.rules);
+  const blind = (report.coverage?.rules ?? []).filter((r) => r.status !== 'ok' && ran.has(r.rule)).map((r) => ({ rule: r.rule, status: r.status }));
+  const failOnBlind = opts.failOnBlind ?? false;
   const gate: GateSummary = {
     failOn: opts.failOn,
     thresholds,
     rules: [...opts.rules],
-    passed: failing.length === 0,
+    passed: failing.length === 0 && !(failOnBlind && blind.length > 0),
     failing,
     baselined,
     suppressed,
+    blind,
+    failOnBlind,
   };
   if (opts.baseline) gate.baseline = opts.baseline.source;
   const out: CheckedReport = { ...report, findings: kept, summary, gate };
@@ -199,6 +211,18 @@ export function verdictLine(report: CheckedReport): string {
     ...(g.suppressed.length ? [`${g.suppressed.length} suppressed`] : []),
   ];
   const tail = extra.length ? ` (${extra.join(', ')})` : '';
-  if (g.passed) return `ctrlscope check: passed — ${total} finding${total === 1 ? '' : 's'}, none failing at --fail-on ${g.failOn}${tail}`;
-  return `ctrlscope check: failed — ${g.failing.length} of ${total} finding${total === 1 ? '' : 's'} at or above --fail-on ${g.failOn}${tail}`;
+  const blind = g.blind ?? [];
+  const byStatus = new Map<string, string[]>();
+  for (const x of blind) byStatus.set(x.status, [...(byStatus.get(x.status) ?? []), x.rule]);
+  const blindText = [...byStatus].map(([status, rules]) => `${rules.join(', ')}: ${status}`).join('; ');
+  const who = blind.length === g.rules.length ? 'no rule saw any input' : `${blind.length} rule${blind.length === 1 ? '' : 's'} saw no input`;
+  const seenNothing = blind.length
+    ? g.failOnBlind
+      ? `; ${who}, which fails it with --fail-on-blind (${blindText})`
+      : `; ${who} (${blindText}; --fail-on-blind fails on this)`
+    : '';
+  const counted = `${total} finding${total === 1 ? '' : 's'}`;
+  if (g.passed) return `ctrlscope check: passed — ${counted}, none failing at --fail-on ${g.failOn}${tail}${seenNothing}`;
+  if (g.failing.length === 0) return `ctrlscope check: failed — ${counted} failing at --fail-on ${g.failOn}${tail}${seenNothing}`;
+  return `ctrlscope check: failed — ${g.failing.length} of ${counted} at or above --fail-on ${g.failOn}${tail}${seenNothing}`;
 }

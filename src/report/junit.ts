@@ -1,10 +1,15 @@
 // The JUnit XML reporter, for CI test tabs (GitLab, Jenkins, Azure DevOps, GitHub test-report
 // actions): one testsuite per rule, one testcase per (rule, subject) with a failure when the
-// finding fails the check, a passing "no <rule> found" case for a rule without findings, and the
+// finding fails the check, a passing "no <rule> found" case for a rule without findings that saw
+// its inputs, a skipped case for one that saw none (a failure with --fail-on-blind), what each
+// rule saw as suite properties, inputs not read as skipped cases of a `coverage` suite, and the
 // evidence in system-out. Pure: (report) => string.
 import { RULE_IDS } from '../analyzers/index.js';
 import { SEVERITY_RANK, type Finding, type Report, type RuleId, type Severity } from '../core/finding.js';
 import type { GateSummary, SuppressedFinding } from '../engine/gate.js';
+import { describeSeen } from '../engine/coverage.js';
+import { subjectText } from '../engine/finding-id.js';
+import { coverageLine, windowLine } from './verdict.js';
 
 /** Options of the JUnit reporter. */
 export interface JunitOptions {
@@ -35,15 +40,43 @@ export function renderJunit(report: Report & { gate?: GateSummary }, opts: Junit
     const cases: Case[] = [];
     for (const f of report.findings.filter((x) => x.rule === rule)) cases.push(findingCase(f, gate, opts.failOn ?? 'warning'));
     for (const s of gate?.suppressed.filter((x) => x.rule === rule) ?? []) cases.push(suppressedCase(s));
-    if (cases.length === 0) cases.push({ name: `no ${rule} found`, body: [], failures: 0, skipped: 0 });
+    const cov = report.coverage?.rules.find((r) => r.rule === rule);
+    if (cases.length === 0) {
+      if (!cov || cov.status === 'ok') cases.push({ name: `no ${rule} found`, body: [], failures: 0, skipped: 0 });
+      else {
+        const msg = `${rule} saw none of its inputs (${cov.status}): ${cov.reason ?? describeSeen(cov.seen)}`;
+        cases.push(
+          gate?.failOnBlind
+            ? { name: `${rule} saw no input`, body: [`<failure message="${attr(msg)}" type="${cov.status}">${text(`${msg}\n--fail-on-blind makes this fail the check.`)}</failure>`], failures: 1, skipped: 0 }
+            : { name: `${rule} saw no input`, body: [`<skipped message="${attr(msg)}"/>`], failures: 0, skipped: 1 },
+        );
+      }
+    }
     const f = cases.reduce((n, c) => n + c.failures, 0);
     const s = cases.reduce((n, c) => n + c.skipped, 0);
     tests += cases.length;
     failures += f;
     skipped += s;
+    const props = cov ? [`    <properties>`, `      <property name="status" value="${attr(cov.status)}"/>`, ...Object.entries(cov.seen).map(([k, v]) => `      <property name="seen.${attr(k)}" value="${v}"/>`), `    </properties>`] : [];
     suites.push(
       `  <testsuite name="${attr(rule)}" tests="${cases.length}" failures="${f}" errors="0" skipped="${s}" time="0" timestamp="${attr(report.generatedAt.replace(/Z$/, ''))}">`,
+      ...props,
       ...cases.flatMap((c) => testcase(rule, c)),
+      '  </testsuite>',
+    );
+  }
+  const c = report.coverage;
+  if (c) {
+    // What the verdict rests on, and every input that was not read, as a suite of its own.
+    const cases: Case[] = c.unread.map((u) => ({ name: `read ${u.source}`, body: [`<skipped message="${attr(`not read: ${u.reason}`)}"/>`], failures: 0, skipped: 1 }));
+    const lines = [coverageLine(c), ...(windowLine(c) ? [windowLine(c)!] : [])];
+    cases.unshift({ name: 'inputs read', body: [`<system-out>${text(lines.join('\n'))}</system-out>`], failures: 0, skipped: 0 });
+    const s = cases.reduce((n, x) => n + x.skipped, 0);
+    tests += cases.length;
+    skipped += s;
+    suites.push(
+      `  <testsuite name="coverage" tests="${cases.length}" failures="0" errors="0" skipped="${s}" time="0" timestamp="${attr(report.generatedAt.replace(/Z$/, ''))}">`,
+      ...cases.flatMap((x) => testcase('coverage', x)),
       '  </testsuite>',
     );
   }
@@ -56,7 +89,7 @@ export function renderJunit(report: Report & { gate?: GateSummary }, opts: Junit
   ].join('\n');
 }
 
-function testcase(rule: RuleId, c: Case): string[] {
+function testcase(rule: RuleId | 'coverage', c: Case): string[] {
   const open = `    <testcase name="${attr(c.name)}" classname="ctrlscope.${attr(rule)}" time="0"`;
   if (c.body.length === 0) return [`${open}/>`];
   return [`${open}>`, ...c.body.map((l) => `      ${l}`), '    </testcase>'];
@@ -103,7 +136,7 @@ function suppressedCase(s: SuppressedFinding): Case {
 }
 
 function caseName(s: Finding['subject']): string {
-  return `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}${s.controller ? ` (controller ${s.controller})` : ''}`;
+  return subjectText(s);
 }
 
 // XML 1.0 allows tab, newline, carriage return and everything from U+0020 except surrogates

@@ -4,6 +4,9 @@
 // (report) => string.
 import type { Finding, Report, Severity } from '../core/finding.js';
 import type { GateSummary } from '../engine/gate.js';
+import { subjectText as subjectOf } from '../engine/finding-id.js';
+import { shorten } from './shorten.js';
+import { coverageLine, findingsVerdict, notOk, ruleLine, windowLine } from './verdict.js';
 
 /** Options of the Markdown reporter. */
 export interface MarkdownOptions {
@@ -23,15 +26,19 @@ export function renderMarkdown(report: Report & { gate?: GateSummary }, opts: Ma
   const total = critical + warning + info;
   const out: string[] = [];
   const counted = `${total} finding${total === 1 ? '' : 's'}`;
+  const blind = notOk(report.coverage);
+  const blindNote = blind.length ? ` — ${blind.length === report.coverage!.rules.length ? 'no rule' : `${blind.length} rule${blind.length === 1 ? '' : 's'}`} saw no input${gate?.failOnBlind ? ' (fails with `--fail-on-blind`)' : ''}` : '';
   if (gate) {
     const failing = gate.failing.length;
     out.push(
       gate.passed
-        ? `## ctrlscope check passed: ${counted}, none failing at \`--fail-on ${gate.failOn}\``
-        : `## ctrlscope check failed: ${failing} of ${counted} failing at \`--fail-on ${gate.failOn}\``,
+        ? `## ctrlscope check passed: ${counted}, none failing at \`--fail-on ${gate.failOn}\`${blindNote}`
+        : failing === 0
+          ? `## ctrlscope check failed: ${counted}${blindNote}`
+          : `## ctrlscope check failed: ${failing} of ${counted} failing at \`--fail-on ${gate.failOn}\`${blindNote}`,
     );
   } else {
-    out.push(`## ctrlscope: ${total === 0 ? 'no findings' : counted}`);
+    out.push(`## ctrlscope: ${inline(findingsVerdict(report))}`);
   }
   out.push('', '| Severity | Findings |', '| --- | ---: |');
   for (const sev of ORDER) out.push(`| ${LABEL[sev]} | ${report.summary[sev]} |`);
@@ -41,6 +48,20 @@ export function renderMarkdown(report: Report & { gate?: GateSummary }, opts: Ma
   const lines = report.inputs.reduce((n, i) => n + i.lines, 0);
   notes.push(`${report.inputs.length} input${report.inputs.length === 1 ? '' : 's'}, ${lines} lines read`);
   out.push('', `${notes.join(' · ')} · ctrlscope ${report.tool.version} · ${report.generatedAt}`);
+  const cov = report.coverage;
+  if (cov) {
+    out.push('', '### Coverage', '', `${inline(coverageLine(cov))}.`);
+    const w = windowLine(cov);
+    if (w) out.push('', `${inline(w)}.`);
+    if (cov.unread.length) {
+      out.push('', '**Not read:**', '');
+      for (const u of cov.unread) out.push(`- ${code(u.source)}: ${inline(u.reason)}`);
+    }
+    if (cov.rules.length) {
+      out.push('', '| Rule | Status | Saw |', '| --- | --- | --- |');
+      for (const r of cov.rules) out.push(`| ${cell(r.rule)} | ${r.status === 'ok' ? 'ok' : `**${r.status}**`} | ${cell(r.status === 'ok' ? ruleLine(r).replace(/^.*?\(saw (.*)\)$/, '$1') : (r.reason ?? ''))} |`);
+    }
+  }
 
   for (const f of report.findings) out.push('', ...finding(f, gate, opts.maxEvidence ?? 10));
 
@@ -92,7 +113,7 @@ function finding(f: Finding, gate: GateSummary | undefined, maxEvidence: number)
 }
 
 function subjectText(s: Finding['subject']): string {
-  return `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}${s.controller ? ` (controller ${s.controller})` : ''}`;
+  return subjectOf(s);
 }
 
 /** A fenced code block whose fence is longer than any backtick run inside. */
@@ -135,6 +156,5 @@ export function cell(s: string): string {
 }
 
 function truncate(s: string): string {
-  const one = s.replace(/\r?\n/g, '⏎');
-  return one.length > MAX_LINE ? `${one.slice(0, MAX_LINE - 1)}…` : one;
+  return shorten(s, MAX_LINE);
 }

@@ -5,6 +5,8 @@
 import { CATALOG, type RuleText } from '../analyzers/catalog.js';
 import type { Evidence, Finding, Report, RuleId, Severity } from '../core/finding.js';
 import type { GateSummary } from '../engine/gate.js';
+import { notOk, windowLine } from './verdict.js';
+import { subjectText } from '../engine/finding-id.js';
 
 /** Where the SARIF schema lives (the OASIS 2.1.0 errata 01 release). */
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -20,8 +22,19 @@ export function renderSarif(report: Report & { gate?: GateSummary }): string {
   const ruleIds = Object.keys(CATALOG) as RuleId[];
   for (const f of report.findings) if (!ruleIds.includes(f.rule)) ruleIds.push(f.rule);
   const index = new Map(ruleIds.map((id, i) => [id, i]));
+  const cov = report.coverage;
+  const window = cov ? windowLine(cov) : undefined;
   const notifications = [
     ...(report.problems ?? []).map((text) => ({ level: 'error', message: { text } })),
+    // Coverage: a rule that saw nothing, an input not read, what the window left out.
+    ...notOk(cov).map((r) => ({
+      level: report.gate?.failOnBlind ? 'error' : 'warning',
+      message: { text: `${r.rule} saw none of its inputs (${r.status}): ${r.reason ?? ''}`.trim() },
+      associatedRule: { id: r.rule, ...(index.has(r.rule) ? { index: index.get(r.rule) } : {}) },
+      properties: { status: r.status, seen: r.seen },
+    })),
+    ...(cov?.unread ?? []).map((u) => ({ level: 'warning', message: { text: `not read: ${u.source}: ${u.reason}` }, locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(u.source) } } }] })),
+    ...(window ? [{ level: 'note', message: { text: window } }] : []),
     ...report.inputs.flatMap((i) => i.problems.map((p) => ({ level: 'warning', message: { text: `${i.source}: ${p}` } }))),
   ];
   const log = {
@@ -46,7 +59,7 @@ export function renderSarif(report: Report & { gate?: GateSummary }): string {
           },
         ],
         results: report.findings.map((f) => result(f, index.get(f.rule)!, report.gate)),
-        properties: { summary: report.summary, ...(report.gate ? { gate: gateProperties(report.gate) } : {}) },
+        properties: { summary: report.summary, ...(cov ? { coverage: cov } : {}), ...(report.gate ? { gate: gateProperties(report.gate) } : {}) },
       },
     ],
   };
@@ -136,6 +149,7 @@ function gateProperties(g: GateSummary) {
     passed: g.passed,
     failOn: g.failOn,
     failing: g.failing.length,
+    ...(g.blind?.length ? { blind: g.blind, failOnBlind: g.failOnBlind } : {}),
     ...(g.baseline !== undefined ? { baseline: g.baseline, baselined: g.baselined.length } : {}),
     suppressed: g.suppressed.map((s) => ({ id: s.id, rule: s.rule, subject: s.subject.name, reason: s.reason, where: s.where })),
   };
@@ -166,8 +180,7 @@ function physical(at: { path: string; line: number }) {
 }
 
 function subjectRef(f: Finding): string {
-  const s = f.subject;
-  return `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}${s.controller ? ` (controller ${s.controller})` : ''}`;
+  return subjectText(f.subject);
 }
 
 function pascal(id: string): string {

@@ -6,7 +6,7 @@ import type { RuleId } from '../core/finding.js';
 import { Engine } from '../engine/engine.js';
 import { LiveSession, accessProblems, type AccessReport, type SourceHealth } from '../engine/live.js';
 import { sourceProblems, type LiveCoverage } from '../core/live-status.js';
-import type { Report } from '../core/finding.js';
+import type { Report, RuleCoverage } from '../core/finding.js';
 import { UserError } from '../core/errors.js';
 import { renderReport } from '../report/index.js';
 import type { Source } from '../sources/types.js';
@@ -180,24 +180,18 @@ function fmtMs(ms: number): string {
  * `coverage.rules` — a rule whose source is down is never `ok`.
  */
 export function applyLiveCoverage(rep: Report, live: LiveCoverage): void {
-  type RuleCov = { rule: string; status: string; reason?: string; seen?: Record<string, number>; [k: string]: unknown };
-  // Loosely typed on purpose: the rest of the coverage section comes from the engine's report.
-  const r = rep as unknown as { coverage?: { sources?: unknown[]; rules?: RuleCov[]; [k: string]: unknown } };
-  const cov = (r.coverage ??= {});
-  cov.sources = live.sources;
-  const rules: RuleCov[] = cov.rules ?? [];
+  const cov = rep.coverage;
+  if (!cov) return;
+  cov.sources = live.sources.map((x) => ({ ...x }));
   for (const l of live.rules) {
-    const cur = rules.find((x) => x.rule === l.rule);
-    if (!l.status) {
-      if (!cur) rules.push({ rule: l.rule, status: 'ok', seen: {} });
-      continue;
-    }
+    if (!l.status) continue; // every source healthy: what the rule saw decides (the engine's status)
+    const cur = cov.rules.find((x) => x.rule === l.rule);
     if (cur) {
       cur.status = l.status;
-      cur.reason = l.reason;
-    } else rules.push({ rule: l.rule, status: l.status, ...(l.reason ? { reason: l.reason } : {}), seen: {} });
+      if (l.reason) cur.reason = l.reason;
+      else delete cur.reason;
+    } else cov.rules.push({ rule: l.rule as RuleCoverage['rule'], status: l.status, ...(l.reason ? { reason: l.reason } : {}), seen: {} });
   }
-  cov.rules = rules;
 }
 
 /** Non-TTY / CI: prints the report whenever the findings changed, at most once per interval. */

@@ -45,7 +45,8 @@ describe('ctrlscope check', { timeout: 30_000 }, () => {
     const r = await ctrlscope(['check', HEALTHY]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('no findings');
-    expect(r.stderr).toBe('ctrlscope check: passed — 0 findings, none failing at --fail-on warning\n');
+    // The healthy log is a kube-apiserver log: the other rules had nothing to read, and the verdict says so.
+    expect(r.stderr).toBe('ctrlscope check: passed — 0 findings, none failing at --fail-on warning; 3 rules saw no input (duplicate-cr, stale-pending, reconcile-burst: no-data; --fail-on-blind fails on this)\n');
   });
 
   it('exits 1 on a log with a finding, and says which one fails', async () => {
@@ -56,7 +57,7 @@ describe('ctrlscope check', { timeout: 30_000 }, () => {
       ['queue-leak', 'critical', 'v1beta1.metrics.example.io'],
     ]);
     expect(report.gate).toMatchObject({ passed: false, failOn: 'warning', failing: [report.findings[0].id], suppressed: [] });
-    expect(r.stderr).toBe('ctrlscope check: failed — 1 of 1 finding at or above --fail-on warning\n');
+    expect(r.stderr).toBe('ctrlscope check: failed — 1 of 1 finding at or above --fail-on warning; 3 rules saw no input (duplicate-cr, stale-pending, reconcile-burst: no-data; --fail-on-blind fails on this)\n');
   });
 
   it('exits 2 for a missing path, naming it, without a stack trace', async () => {
@@ -71,7 +72,7 @@ describe('ctrlscope check', { timeout: 30_000 }, () => {
     const r = await ctrlscope(['check', HEALTHY, 'gone.log']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("ctrlscope: error: cannot read 'gone.log'");
-    expect(r.stderr).toContain('ctrlscope check: passed — 0 findings, none failing at --fail-on warning; but 1 input could not be read, so the check exits 2');
+    expect(r.stderr).toContain('ctrlscope check: passed — 0 findings, none failing at --fail-on warning; 3 rules saw no input (duplicate-cr, stale-pending, reconcile-burst: no-data; --fail-on-blind fails on this); but 1 input could not be read, so the check exits 2');
   });
 
   it('passes with a suppression and fails again once it has expired, saying so', async () => {
@@ -81,7 +82,7 @@ describe('ctrlscope check', { timeout: 30_000 }, () => {
     await writeFile(cfg, entry('2999-12-31'));
     const ok = await ctrlscope(['check', LEAKING, '--config', cfg]);
     expect(ok.code).toBe(0);
-    expect(ok.stderr).toBe('ctrlscope check: passed — 0 findings, none failing at --fail-on warning (1 suppressed)\n');
+    expect(ok.stderr).toBe('ctrlscope check: passed — 0 findings, none failing at --fail-on warning (1 suppressed); 3 rules saw no input (duplicate-cr, stale-pending, reconcile-burst: no-data; --fail-on-blind fails on this)\n');
 
     await writeFile(cfg, entry('2020-01-31'));
     const expired = await ctrlscope(['check', LEAKING, '--config', cfg]);
@@ -112,7 +113,9 @@ describe('ctrlscope check', { timeout: 30_000 }, () => {
     const r = await ctrlscope(['check', LEAKING, '--config', cfg, '-o', 'junit']);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('queue-leak');
-    expect(r.stdout).toContain('<testcase name="no duplicate-cr found" classname="ctrlscope.duplicate-cr" time="0"/>');
+    // duplicate-cr had nothing to read in this log: skipped, not passed.
+    expect(r.stdout).toContain('<testcase name="duplicate-cr saw no input" classname="ctrlscope.duplicate-cr" time="0">');
+    expect(r.stdout).toContain('<skipped message="duplicate-cr saw none of its inputs (no-data): nothing it reads was in the input: 0 keyed objects, 0 creation records"/>');
   });
 
   it('rejects a bad config with the file, line and key, exit 2', async () => {
@@ -131,7 +134,7 @@ describe('ctrlscope check', { timeout: 30_000 }, () => {
     expect(first.code).toBe(1);
     const again = await ctrlscope(['check', LEAKING, '--baseline', baseline]);
     expect(again.code).toBe(0);
-    expect(again.stderr).toBe('ctrlscope check: passed — 1 finding, none failing at --fail-on warning (1 already in the baseline)\n');
+    expect(again.stderr).toBe('ctrlscope check: passed — 1 finding, none failing at --fail-on warning (1 already in the baseline); 3 rules saw no input (duplicate-cr, stale-pending, reconcile-burst: no-data; --fail-on-blind fails on this)\n');
   });
 
   it('writes schema-valid SARIF, JUnit and Markdown files from one run with --write', async () => {
@@ -149,7 +152,7 @@ describe('ctrlscope check', { timeout: 30_000 }, () => {
     expect(log.runs[0].results[0]).toMatchObject({ ruleId: 'queue-leak', level: 'error' });
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/apiservice-401-doubling\.log$/);
     expect(await readFile(junit, 'utf8')).toContain('<testsuite name="queue-leak" tests="1" failures="1"');
-    expect(await readFile(md, 'utf8')).toMatch(/^## ctrlscope check failed: 1 of 1 finding failing at `--fail-on warning`\n/);
+    expect(await readFile(md, 'utf8')).toMatch(/^## ctrlscope check failed: 1 of 1 finding failing at `--fail-on warning` — 3 rules saw no input\n/);
   });
 
   it('rejects a --write without a known format', async () => {

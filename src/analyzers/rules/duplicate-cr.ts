@@ -250,9 +250,16 @@ class DuplicateCr implements Analyzer {
     this.selfWordRe = wordsRe(VOCABULARY.selfReports, extra['selfReports']);
   }
 
+  /** What this rule read (the report's coverage). */
+  private readonly counts = { keyedObjects: 0, creationRecords: 0 };
+
   onEvent(e: Event): void {
     if (e.kind === 'object') this.onObject(e);
     else if (e.kind === 'log') this.onLog(e);
+  }
+
+  seen(): Record<string, number> {
+    return { ...this.counts };
   }
 
   private specFor(kind: string | undefined, group: string | undefined): ResolvedSpec | undefined {
@@ -270,6 +277,7 @@ class DuplicateCr implements Analyzer {
     const group = groupOf(o.apiVersion);
     const spec = this.specFor(kind, group);
     if (!spec) return;
+    this.counts.keyedObjects++;
     let key: string | undefined;
     let keyFromName = false;
     if (spec.path) {
@@ -359,6 +367,7 @@ class DuplicateCr implements Analyzer {
       spec = this.specFor(kind, undefined);
     }
     kind ??= spec?.kind ?? 'Object';
+    this.counts.creationRecords++;
     const name = pickString(f, NAME_FIELDS) ?? `${e.source}:${e.line}`;
     const namespace = strField(f, 'namespace') || undefined;
     const rec = this.rec(kind, name, namespace);

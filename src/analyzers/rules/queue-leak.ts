@@ -546,10 +546,20 @@ class QueueLeak implements Analyzer {
   /** Request amplification seen in audit logs: one object requested far above its peers. */
   private readonly audit = new AuditStatsCollector();
 
+  /** What this rule read (the report's coverage). */
+  private readonly counts = { failureRecords: 0, reconcileRecords: 0, reflectorStarts: 0, workqueueSamples: 0, auditRequests: 0 };
+
   onEvent(e: Event): void {
     if (e.kind === 'log') this.onLog(e);
     else if (e.kind === 'metric') this.onMetric(e);
-    else if (e.kind === 'audit') this.audit.add(e);
+    else if (e.kind === 'audit') {
+      this.counts.auditRequests++;
+      this.audit.add(e);
+    }
+  }
+
+  seen(): Record<string, number> {
+    return { ...this.counts };
   }
 
   private onLog(e: LogEvent): void {
@@ -557,6 +567,7 @@ class QueueLeak implements Analyzer {
     if (msg.startsWith('Starting reflector')) {
       const m = REFLECTOR_RE.exec(msg);
       const period = m ? parseGoDuration(m[2]!) : undefined;
+      if (m) this.counts.reflectorStarts++;
       if (m && period !== undefined) {
         this.periods.set(m[1]!, { period, phase: e.time !== undefined ? e.time % period : 0 });
       }
@@ -564,6 +575,7 @@ class QueueLeak implements Analyzer {
     }
     const fail = failureOf(e, this.matchers);
     if (fail) {
+      this.counts.failureRecords++;
       this.onFailure(fail, e);
       return;
     }
@@ -576,7 +588,10 @@ class QueueLeak implements Analyzer {
       }
     }
     const rid = strField(e.fields, 'reconcileID');
-    if (rid) this.onProcessing(rid, e);
+    if (rid) {
+      this.counts.reconcileRecords++;
+      this.onProcessing(rid, e);
+    }
   }
 
   private touch<V>(map: Map<string, V>, key: string, make: () => V): V {
@@ -749,6 +764,7 @@ class QueueLeak implements Analyzer {
       : e.name === 'workqueue_unfinished_work_seconds' ? 'unfinished'
       : undefined;
     if (!which || !Number.isFinite(e.value)) return;
+    this.counts.workqueueSamples++;
     const name = e.labels['name'] ?? e.labels['queue'] ?? e.labels['controller'];
     if (!name) return;
     const inst = e.labels['instance'] ?? e.labels['pod'] ?? '';

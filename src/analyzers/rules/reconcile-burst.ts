@@ -270,10 +270,17 @@ class ReconcileBurst implements Analyzer {
     this.keyFields = [...VOCABULARY.keyFields.words, ...(extra['keyFields'] ?? [])];
   }
 
+  /** What this rule read (the report's coverage). */
+  private readonly counts = { reconcileRecords: 0, triggers: 0, reconcileSamples: 0 };
+
   onEvent(e: Event): void {
     if (e.kind === 'log') this.onLog(e);
     else if (e.kind === 'metric') this.onMetric(e);
     else if (e.kind === 'object') this.onObject(e);
+  }
+
+  seen(): Record<string, number> {
+    return { ...this.counts };
   }
 
   private onLog(e: LogEvent): void {
@@ -287,6 +294,7 @@ class ReconcileBurst implements Analyzer {
     if (!rid) {
       const trig = triggerOf(e);
       if (trig) {
+        this.counts.triggers++;
         if (this.triggers.length >= MAX_TRIGGERS) this.compact(t);
         if (this.triggers.length >= MAX_TRIGGERS) this.triggers.shift();
         this.triggers.push({ time: t, ...trig, logger: e.logger, ev: evOf(e), recs: new Map(), last: t, droppedRecs: 0 });
@@ -295,6 +303,7 @@ class ReconcileBurst implements Analyzer {
       if (!this.startRe.test(e.message)) return;
       rid = `${e.source}:${e.line}`; // a controller without ids: one line, one reconcile
     }
+    this.counts.reconcileRecords++;
     let owner = this.ids.get(rid);
     if (owner === undefined) {
       owner = this.findTrigger(t);
@@ -475,6 +484,7 @@ class ReconcileBurst implements Analyzer {
     if (e.name !== 'controller_runtime_reconcile_total' || !Number.isFinite(e.value)) return;
     const ctrl = e.labels['controller'];
     if (!ctrl) return;
+    this.counts.reconcileSamples++;
     const key = `${ctrl}|${e.labels['instance'] ?? e.labels['pod'] ?? ''}`;
     let s = this.series.get(key);
     if (!s) {

@@ -35,7 +35,7 @@ describe('stale-pending', () => {
         rule: 'stale-pending',
         severity: 'critical',
         title: '"Pending streams still tracked" only grows: 2 → 15',
-        subject: { kind: 'Counter', namespace: null, name: 'Pending streams still tracked', controller: null },
+        subject: { kind: 'Counter', namespace: null, name: 'Pending streams still tracked', controller: null, origin: 'big.log' },
         summary:
           'The counter count went from 2 to 15 over 25 min (6 observations, logged every 5 min, +0.52/min) and never returned to its baseline 2; it rose at 6 consecutive observations; the message says the entries are still held.',
         metrics: { first: 2, last: 15, baseline: 2, observations: 6, rises: 5, slopePerMinute: 0.52, periodSeconds: 300 },
@@ -100,7 +100,7 @@ describe('stale-pending', () => {
     expect(brief(fs)).toEqual([
       {
         severity: 'critical',
-        subject: { kind: 'Counter', namespace: null, name: 'Pending streams still tracked', controller: null },
+        subject: { kind: 'Counter', namespace: null, name: 'Pending streams still tracked', controller: null, origin: 'proxy.log' },
         metrics: { first: 2, last: 6, baseline: 2, observations: 2, rises: 1, slopePerMinute: 0.8, periodSeconds: 300, acquisitions: 11, releases: 5, failures: 6 },
       },
     ]);
@@ -163,7 +163,7 @@ describe.skipIf(!existsSync(REAL))('stale-pending on real data', () => {
     expect(brief(fs)).toEqual([
       {
         severity: 'critical',
-        subject: { kind: 'Counter', namespace: null, name: 'Pending streams still tracked', controller: null },
+        subject: { kind: 'Counter', namespace: null, name: 'Pending streams still tracked', controller: null, origin: 'degradation.log' },
         metrics: { first: 3, last: 9, baseline: 3, observations: 2, rises: 1, slopePerMinute: 1.2, periodSeconds: 300, acquisitions: 49, releases: 37, failures: 18 },
       },
     ]);

@@ -129,6 +129,8 @@ interface Counter {
   template: string;
   field: string;
   controller?: string;
+  /** The pod/container the lines came from, else the input. */
+  origin: string;
   first: Obs;
   last: Obs;
   n: number;
@@ -281,6 +283,13 @@ class StalePending implements Analyzer {
   private lastOrigin?: string;
   private lastScope = '';
 
+  /** What this rule read (the report's coverage). */
+  private readonly counts = { counterObservations: 0, acquisitionReleaseLines: 0 };
+
+  seen(): Record<string, number> {
+    return { ...this.counts };
+  }
+
   onEvent(ev: Event): void {
     // Acquisition and release lines arrive counted per message (see countKeywords below).
     const n = ev.kind === 'tally' ? ev.count : 1;
@@ -297,8 +306,12 @@ class StalePending implements Analyzer {
       info = classifyMessage(e.message, this.vocab);
       if (this.messages.size < MAX_CACHED) this.messages.set(e.message, info);
     }
-    if (info.cls) this.tally(e, scope, info, n);
+    if (info.cls) {
+      this.counts.acquisitionReleaseLines += n;
+      this.tally(e, scope, info, n);
+    }
     const amounts = countersWith(e, info, this.fieldClass);
+    this.counts.counterObservations += amounts.length;
     for (const [field, v, cap] of amounts) this.observe(e, scope, info.template, field, v, cap);
     if (amounts.length === 0 && (e.level === 'error' || e.level === 'fatal' || info.cls === 'fail' || info.failure)) this.failed(e, scope, n);
   }
@@ -355,6 +368,7 @@ class StalePending implements Analyzer {
         template,
         field,
         controller: e.logger ?? e.origin,
+        origin: e.origin ?? e.source,
         first: obs,
         last: obs,
         n: 1,
@@ -494,7 +508,7 @@ class StalePending implements Analyzer {
       rule: 'stale-pending',
       severity,
       title: `"${name}" only grows: ${first.v} → ${last.v}`,
-      subject: { kind: 'Counter', namespace: null, name, controller: c.controller ?? null },
+      subject: { kind: 'Counter', namespace: null, name, controller: c.controller ?? null, origin: c.origin },
       summary:
         `${c.field === '#' ? 'The counter' : `The counter ${c.field}`} went from ${first.v} to ${last.v}${over} (${c.n} observations${every}` +
         `${slope !== undefined ? `, +${+slope.toFixed(2)}/min` : ''}) and never returned to its baseline ${first.v}; ${why.join('; ')}.`,
