@@ -149,6 +149,7 @@ describe('watch --once: a source that is not read is in the report, and its rule
       rule: 'duplicate-cr',
       status: 'disconnected',
       reason: 'watch remediationrequests.kubernaut.ai disconnected (500 InternalError: injected list failure)',
+      seen: { keyedObjects: 0, creationRecords: 0 },
     });
     expect(rep.coverage!.rules.find((x) => x.rule === 'reconcile-burst')?.status).toBe('ok');
   });

@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parseLine } from '../parsers/index.js';
 import { openPaths } from '../sources/index.js';
 import type { Source } from '../sources/types.js';
+import type { TreeFile } from '../sources/walk.js';
 
 /** The end of the data and where it came from. */
 export interface DataEnd {
@@ -23,22 +24,22 @@ const CHUNK_TAIL_BYTES = 8 << 10;
  * The end of the data in `paths` (standard input is skipped: it can be read only once), or
  * undefined when nothing in them carries a time.
  */
-export async function findDataEnd(paths: readonly string[], signal?: AbortSignal): Promise<DataEnd | undefined> {
+export async function findDataEnd(paths: readonly string[], signal?: AbortSignal, trees?: ReadonlyMap<string, TreeFile[]>): Promise<DataEnd | undefined> {
   let end: DataEnd | undefined;
   for (const p of paths) {
     if (p === '-' || signal?.aborted) continue;
-    const e = await pathEnd(p, signal);
+    const e = await pathEnd(p, signal, trees);
     if (e && (!end || e.time > end.time)) end = e;
   }
   return end;
 }
 
-async function pathEnd(path: string, signal?: AbortSignal): Promise<DataEnd | undefined> {
+async function pathEnd(path: string, signal: AbortSignal | undefined, trees: ReadonlyMap<string, TreeFile[]> | undefined): Promise<DataEnd | undefined> {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const opened = await openPaths([path], { signal: stop.signal, fileItems: true });
+    const opened = await openPaths([path], { signal: stop.signal, fileItems: true, trees });
     return await sourceEnd(opened.source, stop);
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -54,7 +55,6 @@ async function sourceEnd(source: Source, stop: AbortController): Promise<DataEnd
     switch (item.type) {
       case 'clock':
         // A bundle's capture time is the end of its data.
-        stop.abort();
         return { time: item.now, from: 'capture-time' };
       case 'file':
         take(lastTime(readTail(item.path, item.size), item.input.referenceYear));

@@ -73,7 +73,7 @@ export async function analyzePaths(paths: readonly string[], opts: AnalyzeOption
     let { since, until } = opts;
     let anchor: CoverageWindow['anchor'];
     if (opts.sinceAgo !== undefined || opts.untilAgo !== undefined) {
-      const end = await findDataEnd(paths, opts.signal);
+      const end = await findDataEnd(paths, opts.signal, plan.trees);
       const at = end?.time ?? opts.clock ?? Date.now();
       anchor = { time: rfc3339(at), from: end?.from ?? 'clock' };
       if (opts.sinceAgo !== undefined) since = at - opts.sinceAgo;

@@ -378,7 +378,7 @@ async function* tarMembersOf(
     // A CommonJS module: its exports sit on `default` under Node's ESM loader.
     const xz = (await import('xz-decompress')) as typeof import('xz-decompress') & { default?: typeof import('xz-decompress') };
     const XzReadableStream = xz.XzReadableStream ?? xz.default!.XzReadableStream;
-    const web = new XzReadableStream(Readable.toWeb(Readable.from(fromDisk())) as unknown as ReadableStream<Uint8Array>);
+    const web = new XzReadableStream(pulled(fromDisk()));
     body = metered(toBuffers(web), ctx, path, () => compressed.n);
   }
 
@@ -421,6 +421,24 @@ async function* tarMembersOf(
     await feeding;
   }
   if (failure) throw failure;
+}
+
+/**
+ * An async iterable as a web stream that reads only when asked (Readable.toWeb pushes: a chunk
+ * arriving after the reader stopped early threw ERR_INVALID_STATE outside any handler).
+ */
+function pulled(it: AsyncIterable<Buffer>): ReadableStream<Uint8Array> {
+  const iter = it[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      const { value, done } = await iter.next();
+      if (done) ctrl.close();
+      else ctrl.enqueue(value);
+    },
+    async cancel() {
+      await iter.return?.();
+    },
+  });
 }
 
 async function* toBuffers(web: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {

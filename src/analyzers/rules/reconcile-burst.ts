@@ -271,7 +271,7 @@ class ReconcileBurst implements Analyzer {
   }
 
   /** What this rule read (the report's coverage). */
-  private readonly counts = { reconcileRecords: 0, triggers: 0, reconcileSamples: 0 };
+  private readonly counts = { reconcileRecords: 0, triggers: 0, reconcileSamples: 0, objects: 0 };
 
   onEvent(e: Event): void {
     if (e.kind === 'log') this.onLog(e);
@@ -474,6 +474,7 @@ class ReconcileBurst implements Analyzer {
     const kind = e.object.kind?.toLowerCase();
     const name = e.object.metadata?.name;
     if (!kind || !name) return;
+    this.counts.objects++;
     let set = this.objectCounts.get(kind);
     if (!set) this.objectCounts.set(kind, (set = new Set()));
     if (e.change === 'deleted') set.delete(`${e.object.metadata?.namespace ?? ''}/${name}`);
