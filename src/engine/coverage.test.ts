@@ -29,7 +29,7 @@ describe('buildCoverage', () => {
       { source: 'a.log', kind: 'log', format: 'klog', lines: 100, unparsed: 4, problems: [], continuations: 6, recognised: 90, span: { from: '2026-11-22T10:00:00Z', to: '2026-11-22T10:05:00Z' } },
       { source: 'b.log', kind: 'log', format: 'logfmt', lines: 10, unparsed: 0, problems: [], span: { from: '2026-11-22T09:00:00Z', to: '2026-11-22T09:30:00Z' } },
       { source: 'x.html', kind: 'other', format: 'html', lines: 50, unparsed: 0, problems: [] },
-      { source: 'b.zip', kind: 'bundle', format: 'zip', lines: 0, unparsed: 0, problems: ['refused member "pods/a.log": encrypted'] },
+      { source: 'b.zip', kind: 'bundle', format: 'zip', lines: 0, unparsed: 0, problems: ['b.zip:pods/a.log: encrypted: cannot be read without the password; unpack it and scan the directory'] },
     ];
     const c = buildCoverage({ inputs, rules: [], window: WINDOW, eventSpan: undefined, unread: [{ source: 'gone.log', reason: 'no such file or directory' }], sources: [] });
     expect(c).toMatchObject({
@@ -42,7 +42,7 @@ describe('buildCoverage', () => {
       span: { from: '2026-11-22T09:00:00Z', to: '2026-11-22T10:05:00Z' },
       unread: [
         { source: 'gone.log', reason: 'no such file or directory' },
-        { source: 'b.zip', reason: 'refused member "pods/a.log": encrypted' },
+        { source: 'b.zip:pods/a.log', reason: 'encrypted: cannot be read without the password; unpack it and scan the directory' },
       ],
     });
   });

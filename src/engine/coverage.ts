@@ -28,7 +28,19 @@ export interface CoverageParts {
  * Reasons, in input problems, that mean part of an input was not read at all (as opposed to
  * lines that were read but not understood). The sources word their problems this way.
  */
-const UNREAD_PROBLEM = /^(cannot read|read failed|skipped|not read|encrypted|nested archive|refused|unreadable|permission denied)|\b(not read|was not read|were not read|encrypted|password-protected)\b/i;
+const UNREAD_PROBLEM = /^(cannot read|read failed|skipped|not read|encrypted|nested archive|refused|unreadable|permission denied)|\b(not read|was not read|were not read|encrypted|password-protected|nested archive|cannot be read)\b/i;
+
+/**
+ * An input problem as an unread entry: a problem that names a member (`bundle.zip:pods/a.log:
+ * encrypted: …`) is about that member.
+ */
+function unreadOf(source: string, problem: string): Unread {
+  if (problem.startsWith(`${source}:`)) {
+    const sep = problem.indexOf(': ', source.length + 1);
+    if (sep > source.length + 1) return { source: problem.slice(0, sep), reason: problem.slice(sep + 2) };
+  }
+  return { source, reason: problem };
+}
 
 /** Builds the coverage section. */
 export function buildCoverage(p: CoverageParts): Coverage {
@@ -57,7 +69,7 @@ export function buildCoverage(p: CoverageParts): Coverage {
       if (to === undefined || i.span.to > to) to = i.span.to;
     }
     for (const problem of i.problems) {
-      if (UNREAD_PROBLEM.test(problem)) unread.push({ source: i.source, reason: problem });
+      if (UNREAD_PROBLEM.test(problem)) unread.push(unreadOf(i.source, problem));
     }
   }
   let span: Span = from !== undefined && to !== undefined ? { from, to } : null;
