@@ -133,7 +133,7 @@ describe('time windows on offline data', { timeout: 60_000 }, () => {
     expect(r.code).toBe(0);
     const text = r.stdout.replace(/\n +/g, ' ');
     expect(text).toMatch(/^ctrlscope [\d.]+: no findings, but the time window excluded all 44 timed records; no rule saw any input/);
-    expect(text).toContain('--since (from 2026-12-01 00:00:00 UTC) excluded 44 of 44 timed records; the data spans 2026-11-22 10:00:08 → 10:02:47 UTC');
+    expect(text).toContain('--since (from 2026-12-01 00:00:00 UTC) excluded 44 of 44 timed records; the data spans 2026-11-22 10:00:00 → 10:02:47 UTC');
   });
 
   it.skipIf(!existsSync(join(REAL, 'acexy')))('--since 1h on a weeks-old log reads its last hour (acexy/degradation.log)', async () => {
