@@ -237,7 +237,9 @@ function objectRef(f: Record<string, FieldValue>, keyFields: readonly string[] =
 export const QUEUE_LEAK_VOCABULARY = {
   failures: {
     about: 'per-key failure records below error level: sync, process, reconcile and requeue wording of client-go, controller-runtime, Knative, wrangler, cert-manager and kube-aggregator',
-    words: ['failed with: ', 'econcil', 'rror syncing', 'ailed to sync', 'rror processing', 'ailed to process', 'rror handling'],
+    // Kept whole by the line filter, which matches case-sensitively; 'ERROR' lets through the level
+    // token of lines no parser reads (kopf's `[ERROR   ]`, Rancher's `[ERROR]`).
+    words: ['failed with: ', 'econcil', 'rror syncing', 'ailed to sync', 'rror processing', 'ailed to process', 'rror handling', 'ERROR'],
   },
   requeues: { about: 'records saying a key goes back to its queue', words: ['equeu', 'e-queu'] },
   syncPhrases: {
@@ -302,6 +304,8 @@ const CANNOT_HEAL: ReadonlySet<ErrorClass> = new Set(['auth', 'tls', 'host', 'go
 
 /** The matchers built from the vocabulary (and a config's extra words). */
 interface Matchers {
+  /** The words the line filter keeps (failures, requeues), matched as it matches them. */
+  keep: readonly string[];
   failureWord: RegExp;
   requeue: RegExp;
   syncKey: RegExp;
@@ -316,6 +320,7 @@ const KEY_TOKEN = "[\\w.:-]+(?:/[\\w.:-]+)?";
 export function matchersOf(extra: Readonly<Record<string, readonly string[]>> = {}): Matchers {
   const phrases = wordsOf('syncPhrases', extra).map(escapeRe).join('|');
   return {
+    keep: [...wordsOf('failures', extra), ...wordsOf('requeues', extra)],
     failureWord: anyRe('failureWords', extra),
     requeue: new RegExp(`${anyRe('requeues', extra).source}`, 'i'),
     syncKey: new RegExp(`(?:${phrases})\\s+(?:(?:key|item|object)\\s+)?(?:(["'\u0060])(${KEY_TOKEN})\\1|(${KEY_TOKEN}))(?=[:,;\\s]|$)`, 'i'),
@@ -412,10 +417,13 @@ function controllerOf(e: LogEvent, msg: string, f: Record<string, FieldValue> = 
  * `<key> failed with:`, `item <key>`).
  */
 export function failureOf(e: LogEvent, m: Matchers = DEFAULT_MATCHERS): Failure | undefined {
-  const f = e.format === 'unknown' && Object.keys(e.fields).length === 0 ? textFields(e.message) : e.fields;
+  const f = Object.keys(e.fields).length === 0 ? textFields(e.message) : e.fields;
   const err = strField(f, 'err') ?? strField(f, 'error') ?? '';
   const msg = e.message;
   const errorLevel = e.level === 'error' || e.level === 'fatal';
+  // Below error level only lines the engine's filter keeps count, so a scan finds the same with
+  // the filter on and off.
+  if (!errorLevel && !m.keep.some((w) => e.raw.includes(w))) return undefined;
   const requeue = m.requeue.test(msg);
   if (!errorLevel && !requeue && !m.failureWord.test(msg)) return undefined;
   if (REFLECTOR_FAIL_RE.test(msg)) return undefined;

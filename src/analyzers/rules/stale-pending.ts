@@ -109,6 +109,8 @@ const FAILURE_RE = /^(?:failed|unable) to ([A-Za-z]+)/i;
 const MAX_COUNTERS = 5000;
 const MAX_SCOPES = 2000;
 const MAX_TEMPLATES_PER_SCOPE = 256;
+/** Timeouts and "Failed to …" lines, which the line filter counts (COUNT_KEYWORDS). */
+const COUNTED_FAILURE = /imeout|imed out|ailed to|nable to/;
 /** Observations closer together than this are one burst. */
 const BURST_MS = 1000;
 /** Observation lines kept as evidence: the first few and the most recent. */
@@ -313,7 +315,8 @@ class StalePending implements Analyzer {
     const amounts = countersWith(e, info, this.fieldClass);
     this.counts.counterObservations += amounts.length;
     for (const [field, v, cap] of amounts) this.observe(e, scope, info.template, field, v, cap);
-    if (amounts.length === 0 && (e.level === 'error' || e.level === 'fatal' || info.cls === 'fail' || info.failure)) this.failed(e, scope, n);
+    // Failure lines: error level, or the counted failure words (the same set with the line filter on or off).
+    if (amounts.length === 0 && (e.level === 'error' || e.level === 'fatal' || info.cls === 'fail' || COUNTED_FAILURE.test(e.message))) this.failed(e, scope, n);
   }
 
   /** A failure line in a stream: write errors and timeouts beside a growing amount confirm a leak. */
