@@ -74,7 +74,8 @@ export const VOCABULARY = {
 } satisfies Vocabulary;
 
 /** "Multiple matching X exist", "multiple Xs were found", "more than one X found/exists/matches". */
-const SELF_MULTIPLE_RE = /\b(?:multiple|more than one)\b(.{0,80}?)\b(?:exist(?:s|ed)?|(?:were |was |are |is )?found|match(?:es|ed)?)\b/i;
+const SELF_MULTIPLE_RE =
+  /\b(?:multiple|more than one)\b(.{0,80}?)\b(?:exist(?:s|ed)?|(?:were |was |are |is )?found|match(?:es|ed)?|can'?t pick|cannot pick|cannot choose|ambiguous)\b/i;
 /** "found 2 Xs, expected 1", "got 3 X (expected exactly one)". */
 const SELF_COUNT_RE = /\b(?:found|got|have|has|there are)\s+(\d+|two|three|several|multiple)\b(.{0,80}?)\bexpected\s+(?:1|one|only one|exactly one|a single)\b/i;
 /** A kind in a self-report: the first CamelCase word, or a plural noun before "were found". */

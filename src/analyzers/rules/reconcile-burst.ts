@@ -36,8 +36,8 @@ const COUNT_RE = /\bcount[=:]\s*"?(\d+)/;
 export const VOCABULARY = {
   markers: {
     about:
-      'reconcile markers of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, Reconciled release), Knative and Tekton (Reconcile succeeded/failed), kube-rs (reconciling object), Java Operator SDK (Reconciling resource), Argo (Reconciliation completed), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced), kopf (Handler \'…\' succeeded)',
-    words: ['reconcil', 'finished syncing', 'successfully synced', "handler '", "timer '"],
+      'reconcile markers of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, Reconciled release), Knative and Tekton (Reconcile succeeded/failed), kube-rs (reconciling object), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced), kopf (Handler \'…\' succeeded), operator-sdk Ansible operators (ansible-runner exited)',
+    words: ['reconcil', 'finished syncing', 'successfully synced', "handler '", "timer '", 'ansible-runner exited', 'refreshing app status'],
   },
   starts: {
     about: 'how a reconcile announces its start when the controller logs no reconcile id (the start of the message)',
@@ -50,7 +50,7 @@ export const VOCABULARY = {
   },
   keyFields: {
     about: 'fields that name the object being reconciled, besides namespace and name',
-    words: ['knative.dev/key', 'key', 'request', 'req', 'NamespacedName'],
+    words: ['knative.dev/key', 'key', 'request', 'req', 'NamespacedName', 'application'],
     prefilter: 'none',
   },
   triggers: {
@@ -600,7 +600,7 @@ class ReconcileBurst implements Analyzer {
     // controllers) have a short median gap too, but not a short 90th percentile.
     const p90 = percentile(tr.gaps, 0.9);
     // Thin: three reconciles of one object seconds apart, or two within the same few milliseconds.
-    const thin = (tr.n >= 3 && p90 <= 2_000) || (tr.n === 2 && p90 <= 50);
+    const thin = (tr.n >= 3 && p90 <= 5_000) || (tr.n === 2 && p90 <= 50);
     const sustained = tr.n >= 10 && spanMs >= 60_000 && p90 <= 5_000;
     const minutes = tr.n >= 100 && spanMs >= 300_000 && p90 <= 5_000;
     if (!thin && !sustained) return undefined;
@@ -733,7 +733,7 @@ export const reconcileBurst = defineRule({
       'one trigger fans out into N reconciles that each process all N objects (N² work), or any reconcile storm far above the object count',
     explanation: [
       'A watch on a shared input (a ConfigMap or Secret) that maps every change to one request per object, while each reconcile processes every object anyway, does N reconciles × N objects = N² work for a single change: API calls, metric queries and status writes multiply, and the queue is busy for minutes.',
-      'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid) or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo (Reconciliation completed), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name. The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, idFields, keyFields, triggers and statusWrites.',
+      'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid) or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name. The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, idFields, keyFields, triggers and statusWrites.',
       'Fan-out: ctrlscope finds a trigger — a ConfigMap or Secret change, "requeueing all", "enqueueing all", "Triggering reconciliation for all <Kind> … count=N" — and opens a window (60 s, option windowSeconds). Every reconcile that starts in it is attributed to the trigger: a distinct reconcile id, or a start line ("Reconciling …") when the controller logs no ids. The objects one reconcile touches are the distinct values of any field that names things inside it — a variant, pool, node or shard field alike (errors, durations, times and ids are left out) — or a count=N field. N is the trigger\'s count, else the larger of the distinct requests and the objects per reconcile.',
       'Hot loop: one object reconciled again and again, each reconcile (usually its own status write, which bumps the resourceVersion and comes back as a watch event) triggering the next. Reconciles of one object are counted per input as distinct reconcile ids, else as its most frequent marker line (so a start and an end line count once); the finding gives the count, the median period, the rate per minute and the span, and how many status writes of the same object were seen. Nearly every gap must be short (the 90th percentile), so start-up bursts separated by pauses do not count.',
       'It reports N (objects), the reconciles, the median objects per reconcile, the total operations and the window from the trigger to the last attributed line.',
@@ -757,7 +757,7 @@ export const reconcileBurst = defineRule({
     severity: [
       'critical: N ≥ 20, at least N/2 reconciles each touching at least N/2 objects (median), and total operations ≥ N²/2 within the window; from metrics, an interval with ≥ N²/2 reconciles when the object count N ≥ 20 is known; a hot loop of ≥ 100 reconciles over ≥ 5 minutes with 90 % of the gaps ≤ 5 s.',
       'warning: the same shape with N ≥ 5 (or fewer operations); a storm of ≥ 100 reconciles at ≥ 10 per object in one window; from metrics, an interval with ≥ 100 reconciles and ≥ 10× both the object count and the usual increase; a hot loop of ≥ 10 reconciles over ≥ 60 s with 90 % of the gaps ≤ 5 s.',
-      'info (low confidence): three or more reconciles of one object with 90 % of the gaps ≤ 2 s, or two in the same 50 ms, when the log is too short to see whether it goes on (at most one such note per controller).',
+      'info (low confidence): three or more reconciles of one object with 90 % of the gaps ≤ 5 s, or two in the same 50 ms, when the log is too short to see whether it goes on (at most one such note per controller).',
     ],
     notFlagged: [
       'one object per reconcile, spread in time (a periodic resync of N objects is N operations, not N²)',
