@@ -222,8 +222,10 @@ describe('duplicate-cr options', () => {
   });
 
   it('reads whole only the objects of its keys\' kinds, or every object when a key has no kind', () => {
-    expect(start().objectKinds?.()).toEqual(['remediationrequest']);
-    expect(start({ dedupKeys: [{ kind: 'Job', label: 'k' }, { kind: 'Certificate', jsonPath: 'spec.secretName' }] }).objectKinds?.()).toEqual(['job', 'certificate']);
+    // The built-in keys' kinds come after the configured ones (a configured kind replaces its built-in key).
+    const builtins = ['certificaterequest', 'taskrun', 'job', 'workflow', 'machineset'];
+    expect(start().objectKinds?.()).toEqual(['remediationrequest', ...builtins]);
+    expect(start({ dedupKeys: [{ kind: 'Job', label: 'k' }, { kind: 'Certificate', jsonPath: 'spec.secretName' }] }).objectKinds?.()).toEqual(['job', 'certificate', ...builtins.filter((k) => k !== 'job')]);
     expect(start({ dedupKeys: [{ label: 'example.com/run-key' }] }).objectKinds?.()).toBe('all');
   });
 
@@ -231,7 +233,7 @@ describe('duplicate-cr options', () => {
     expect(parseDuplicateCrOptions({})).toMatchObject({ raceWindowMs: 5000, suspectWindowMs: 60000, dedupKeys: [{ kind: 'RemediationRequest', jsonPath: 'spec.signalFingerprint' }] });
     const bad: Array<[Record<string, unknown>, string]> = [
       [{ dedupKeys: [] }, 'dedupKeys must be a non-empty list'],
-      [{ dedupKeys: [{ kind: 'Job' }] }, 'dedupKeys[0] needs jsonPath, label or logField'],
+      [{ dedupKeys: [{ kind: 'Job' }] }, 'dedupKeys[0] needs jsonPath, label, annotation or logField'],
       [{ dedupKeys: [{ jsonPath: 'spec..x[?(@.a)]' }] }, 'dedupKeys[0].jsonPath'],
       [{ dedupKeys: [{ label: 'a', colour: 'red' }] }, 'dedupKeys[0] has unknown key "colour"'],
       [{ raceWindowMs: -1 }, 'raceWindowMs must be a non-negative number'],
@@ -367,5 +369,47 @@ describe('duplicate-cr: one schedule started twice', () => {
       ].join('\n'),
     );
     expect(pair.flush().map((x) => [x.severity, x.confidence, x.subject.name])).toEqual([['info', 'low', 'job-xxx']]);
+  });
+});
+
+describe('duplicate-cr: built-in keys of other operators', () => {
+  const cr = (name: string, revision: string, created: string, ready?: 'True' | 'False') => ({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'CertificateRequest',
+    metadata: {
+      name,
+      namespace: 'web',
+      creationTimestamp: created,
+      annotations: { 'cert-manager.io/certificate-name': 'site-tls', 'cert-manager.io/certificate-revision': revision },
+      ownerReferences: [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', name: 'site-tls', uid: 'u1', controller: true }],
+    },
+    ...(ready ? { status: { conditions: [{ type: 'Ready', status: ready, reason: ready === 'True' ? 'Issued' : 'Pending' }] } } : {}),
+  });
+  const feed = (objects: KubeObject[], options: Record<string, unknown> = {}) => {
+    const a = start(options);
+    for (const o of objects) a.onEvent({ kind: 'object', change: 'snapshot', object: o, source: 'dump.yaml' } as ObjectEvent);
+    return a.flush();
+  };
+
+  it('groups cert-manager CertificateRequests by their Certificate and revision: two pending for one revision are live duplicates', () => {
+    const f = feed([cr('site-tls-x7k2p', '2', '2026-11-20T10:00:00Z'), cr('site-tls-b4n6q', '2', '2026-11-20T10:00:01Z', 'False'), cr('site-tls-old', '1', '2026-10-01T10:00:00Z', 'True')] as KubeObject[]);
+    expect(f.map((x) => [x.severity, x.subject.kind, x.subject.name, x.metrics['live']])).toEqual([['critical', 'CertificateRequest', 'Certificate/site-tls @ 2', 2]]);
+  });
+
+  it('does not count an issued request and the next revision as duplicates, nor Jobs without a CronJob schedule', () => {
+    expect(feed([cr('site-tls-a', '1', '2026-10-01T10:00:00Z', 'True'), cr('site-tls-b', '2', '2026-11-20T10:00:00Z')] as KubeObject[])).toEqual([]);
+    const job = (name: string) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'ops', creationTimestamp: '2026-11-20T10:00:00Z', ownerReferences: [{ kind: 'CronJob', name: 'report', controller: true }] } });
+    expect(feed([job('report-1'), job('report-2')] as KubeObject[])).toEqual([]);
+  });
+
+  it('finds two Jobs of one CronJob for the same scheduled time; a user key for a kind replaces the built-in one', () => {
+    const job = (name: string, at: string) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: 'ops', creationTimestamp: '2026-11-20T10:00:00Z', annotations: { 'batch.kubernetes.io/cronjob-scheduled-timestamp': at }, ownerReferences: [{ kind: 'CronJob', name: 'report', controller: true }] },
+    });
+    const jobs = [job('report-29260001', '2026-11-20T10:00:00Z'), job('report-29260002', '2026-11-20T10:00:00Z')] as KubeObject[];
+    expect(feed(jobs).map((x) => [x.severity, x.subject.name])).toEqual([['critical', 'CronJob/report @ 2026-11-20T10:00:00Z']]);
+    expect(feed(jobs, { dedupKeys: [{ kind: 'Job', label: 'team' }] })).toEqual([]);
   });
 });

@@ -27,6 +27,10 @@ export interface DedupKeySpec {
   logField?: string;
   /** Keys are unique cluster-wide (fingerprints) rather than per namespace. Default: false. */
   clusterWide?: boolean;
+  /** Annotation whose value is (part of) the key. */
+  annotation?: string;
+  /** The controlling owner (ownerReferences, controller: true) is part of the key; objects without one have none. */
+  owner?: boolean;
 }
 
 /** Options of the duplicate-cr rule (`rules.duplicate-cr` in the config file). */
@@ -42,6 +46,23 @@ export interface DuplicateCrOptions {
 /** The default key: kubernaut's RemediationRequest fingerprint. */
 export const DEFAULT_DEDUP_KEYS: readonly DedupKeySpec[] = [
   { kind: 'RemediationRequest', group: 'kubernaut.ai', jsonPath: 'spec.signalFingerprint', logField: 'fingerprint', clusterWide: true },
+];
+
+/**
+ * Built-in keys of operators whose objects stand for one logical thing per owner and slot. A
+ * user's dedupKeys come first; these apply to kinds the user's keys do not cover.
+ */
+export const BUILTIN_DEDUP_KEYS: readonly DedupKeySpec[] = [
+  // cert-manager: one CertificateRequest per Certificate revision.
+  { kind: 'CertificateRequest', group: 'cert-manager.io', owner: true, annotation: 'cert-manager.io/certificate-revision' },
+  // Tekton: one TaskRun per PipelineRun task.
+  { kind: 'TaskRun', group: 'tekton.dev', owner: true, label: 'tekton.dev/pipelineTask' },
+  // Kubernetes CronJob: one Job per scheduled time (annotation since Kubernetes 1.32).
+  { kind: 'Job', group: 'batch', owner: true, annotation: 'batch.kubernetes.io/cronjob-scheduled-timestamp' },
+  // Argo Workflows: one Workflow per CronWorkflow scheduled time.
+  { kind: 'Workflow', group: 'argoproj.io', owner: true, annotation: 'workflows.argoproj.io/scheduled-time' },
+  // Cluster API: one MachineSet per MachineDeployment template.
+  { kind: 'MachineSet', group: 'cluster.x-k8s.io', owner: true, label: 'machine-template-hash' },
 ];
 
 /** Phases after which an object no longer stands for its key (case-insensitive). */
@@ -69,7 +90,7 @@ export const VOCABULARY = {
   selfReports: {
     about:
       'a controller saying itself that one thing exists twice: "Multiple matching … exist", "multiple … were found", "found 2 …, expected 1", "more than one … found"',
-    words: ['multiple', 'more than one', 'expected 1', 'expected one', 'expected only one', 'expected exactly one'],
+    words: ['multiple', 'more than one', 'expected 1', 'expected one', 'expected only one', 'expected exactly one', 'expected a single'],
   },
 } satisfies Vocabulary;
 
@@ -159,7 +180,7 @@ export function parseDuplicateCrOptions(raw: Record<string, unknown>): Duplicate
   const bad = (what: string) =>
     new UserError(
       `invalid duplicate-cr option: ${what}`,
-      'dedupKeys is a list of { kind?, group?, jsonPath?, label?, logField?, clusterWide? } with at least one of jsonPath, label or logField; raceWindowMs and suspectWindowMs are non-negative numbers of milliseconds.',
+      'dedupKeys is a list of { kind?, group?, jsonPath?, label?, annotation?, logField?, owner?, clusterWide? } with at least one of jsonPath, label, annotation or logField; raceWindowMs and suspectWindowMs are non-negative numbers of milliseconds.',
     );
   for (const k of Object.keys(raw)) {
     if (!['dedupKeys', 'raceWindowMs', 'suspectWindowMs', 'vocabulary'].includes(k)) throw bad(`unknown key "${k}"`);
@@ -179,14 +200,17 @@ export function parseDuplicateCrOptions(raw: Record<string, unknown>): Duplicate
         if (k === 'clusterWide') {
           if (typeof v !== 'boolean') throw bad(`dedupKeys[${i}].clusterWide must be true or false`);
           spec.clusterWide = v;
-        } else if (k === 'kind' || k === 'group' || k === 'jsonPath' || k === 'label' || k === 'logField') {
+        } else if (k === 'owner') {
+          if (typeof v !== 'boolean') throw bad(`dedupKeys[${i}].owner must be true or false`);
+          spec.owner = v;
+        } else if (k === 'kind' || k === 'group' || k === 'jsonPath' || k === 'label' || k === 'logField' || k === 'annotation') {
           if (typeof v !== 'string' || v.trim() === '') throw bad(`dedupKeys[${i}].${k} must be a non-empty string`);
           spec[k] = v.trim();
         } else {
           throw bad(`dedupKeys[${i}] has unknown key "${k}"`);
         }
       }
-      if (!spec.jsonPath && !spec.label && !spec.logField) throw bad(`dedupKeys[${i}] needs jsonPath, label or logField`);
+      if (!spec.jsonPath && !spec.label && !spec.logField && !spec.annotation) throw bad(`dedupKeys[${i}] needs jsonPath, label, annotation or logField`);
       if (spec.jsonPath) {
         try {
           parseJsonPath(spec.jsonPath);
@@ -245,7 +269,9 @@ class DuplicateCr implements Analyzer {
     this.opts = parseDuplicateCrOptions(ctx.options);
     // kubernaut's conventions (fingerprint prefix in the name) apply to any key for its RemediationRequests.
     const kubernautRR = (s: DedupKeySpec) => s.kind?.toLowerCase() === 'remediationrequest' && (s.group === undefined || s.group === 'kubernaut.ai');
-    this.specs = this.opts.dedupKeys.map((s) => ({ ...s, path: s.jsonPath ? parseJsonPath(s.jsonPath) : undefined, kubernaut: kubernautRR(s) }));
+    const covered = (b: DedupKeySpec) => this.opts.dedupKeys.some((u) => !u.kind || u.kind.toLowerCase() === b.kind!.toLowerCase());
+    const keys = [...this.opts.dedupKeys, ...BUILTIN_DEDUP_KEYS.filter((b) => !covered(b))];
+    this.specs = keys.map((s) => ({ ...s, path: s.jsonPath ? parseJsonPath(s.jsonPath) : undefined, kubernaut: kubernautRR(s) }));
     const extra = vocabularyOption(ctx.options) ?? {};
     this.creationRe = wordsRe(VOCABULARY.creations, extra['creations'], (alt) => `\\b${alt}\\b`);
     this.selfWordRe = wordsRe(VOCABULARY.selfReports, extra['selfReports']);
@@ -266,7 +292,7 @@ class DuplicateCr implements Analyzer {
   private specFor(kind: string | undefined, group: string | undefined): ResolvedSpec | undefined {
     const k = kind?.toLowerCase();
     return this.specs.find(
-      (s) => (!s.kind || s.kind.toLowerCase() === k) && (!s.group || group === undefined || s.group === group) && (s.jsonPath || s.label || s.kubernaut),
+      (s) => (!s.kind || s.kind.toLowerCase() === k) && (!s.group || group === undefined || s.group === group) && (s.jsonPath || s.label || s.annotation || s.kubernaut),
     );
   }
 
@@ -281,12 +307,18 @@ class DuplicateCr implements Analyzer {
     this.counts.keyedObjects++;
     let key: string | undefined;
     let keyFromName = false;
-    if (spec.path) {
-      const v = valueAt(o, spec.path);
-      if (typeof v === 'string' && v !== '') key = v;
-      else if (typeof v === 'number') key = String(v);
+    if (spec.owner || spec.annotation) {
+      // A composite key: every part the spec names must be there (a Job without the CronJob's
+      // scheduled-time annotation was not made by a schedule and has no key).
+      key = compositeKey(o, spec);
+    } else {
+      if (spec.path) {
+        const v = valueAt(o, spec.path);
+        if (typeof v === 'string' && v !== '') key = v;
+        else if (typeof v === 'number') key = String(v);
+      }
+      if (key === undefined && spec.label) key = o.metadata?.labels?.[spec.label] || undefined;
     }
-    if (key === undefined && spec.label) key = o.metadata?.labels?.[spec.label] || undefined;
     if (key === undefined && spec.kubernaut) {
       const m = RR_NAME_RE.exec(name);
       if (m) {
@@ -310,7 +342,8 @@ class DuplicateCr implements Analyzer {
     rec.partial = e.partial;
     const status = (o.status ?? {}) as Record<string, unknown>;
     const table = (o as { table?: Record<string, unknown> }).table;
-    const phase = status.overallPhase ?? status.phase;
+    // Objects keyed by owner (Jobs, TaskRuns, CertificateRequests) say they are done in conditions.
+    const phase = status.overallPhase ?? status.phase ?? (spec.owner ? phaseOfConditions(status.conditions) : undefined);
     if (typeof phase === 'string' && phase !== '') rec.phase = phase;
     const created = parseTime(o.metadata?.creationTimestamp);
     if (created !== undefined) {
@@ -568,7 +601,7 @@ class DuplicateCr implements Analyzer {
     list.sort((a, b) => (a.at ?? Infinity) - (b.at ?? Infinity) || compareText(a.name, b.name));
     const state = (r: Rec): 'deleted' | 'terminal' | 'live' | 'unknown' => {
       if (r.deleted) return 'deleted';
-      if (r.phase !== undefined) return TERMINAL_PHASES.has(r.phase.toLowerCase()) ? 'terminal' : 'live';
+      if (r.phase !== undefined) return TERMINAL_PHASES.has(r.phase.toLowerCase()) || MORE_TERMINAL.has(r.phase.toLowerCase()) ? 'terminal' : 'live';
       // An object that exists without a phase has not been processed yet: live. A creation log
       // line alone says nothing about the phase.
       return r.seenObject ? 'live' : 'unknown';
@@ -734,9 +767,13 @@ export function dedupKeySchema({ z, text, jsonPath }: typeof SchemaKit) {
       logField: text('a log field name').optional(),
       /** Keys are unique cluster-wide rather than per namespace (default false). */
       clusterWide: z.boolean({ error: 'expected true or false' }).optional(),
+      /** Annotation whose value is (part of) the key. */
+      annotation: text('an annotation name').optional(),
+      /** The controlling owner is part of the key (objects without one have no key). */
+      owner: z.boolean({ error: 'expected true or false' }).optional(),
     })
-    .refine((k) => k.jsonPath !== undefined || k.label !== undefined || k.logField !== undefined, {
-      error: 'expected at least one of jsonPath, label, logField',
+    .refine((k) => k.jsonPath !== undefined || k.label !== undefined || k.logField !== undefined || k.annotation !== undefined, {
+      error: 'expected at least one of jsonPath, label, annotation, logField',
     });
 }
 
@@ -753,6 +790,7 @@ export const duplicateCr = defineRule({
       'ctrlscope reads objects from resource dumps (YAML/JSON, single objects and Lists), `kubectl get -o wide` tables (best effort: name, phase, age) and the live API, and creations from creator logs ("Created RemediationRequest CRD" lines with a fingerprint field, name and pod). Log records and objects are merged by name and grouped by a dedup key: by default spec.signalFingerprint of kubernaut.ai RemediationRequests (kubernaut puts the first 12 hex characters of it in the name, rr-<12 hex>-<8 hex>, which is used when only a table is given).',
       'For each key with two or more objects it reports how many are live (phase not terminal), how far apart they were created and by which pods or loggers. Created in the same second, or milliseconds apart from different pods, is the signature of a check-then-create race on a stale cache.',
       'The key is configurable for any kind in the config file under rules.duplicate-cr: dedupKeys: [{ kind, group, jsonPath | label | logField, clusterWide }] (jsonPath like spec.signalFingerprint, {.spec.x} or metadata.labels[\'a/b\']), plus raceWindowMs (default 5000) and suspectWindowMs (default 60000).',
+      'Built-in keys of other operators, as data (BUILTIN_DEDUP_KEYS), apply to objects from dumps and the live API: cert-manager CertificateRequests by their owning Certificate and the cert-manager.io/certificate-revision annotation, Tekton TaskRuns by their PipelineRun and the tekton.dev/pipelineTask label, Jobs of a CronJob by the CronJob and the batch.kubernetes.io/cronjob-scheduled-timestamp annotation, Argo Workflows of a CronWorkflow by it and workflows.argoproj.io/scheduled-time, Cluster API MachineSets by their MachineDeployment and the machine-template-hash label. Such objects are done when their conditions say so (Complete, Failed, Succeeded, Ready). dedupKeys entries may combine owner: true, label, annotation and jsonPath into one key; an entry for a kind replaces the built-in key of that kind.',
       'The controller saying it itself is read too (variant self-reported): "Multiple matching CertificateRequest resources exist" with its key, "multiple CertificateRequests were found for the next revision", "found 2 Backups for schedule x, expected 1", "more than one … found" — in the message or in the error field. The kind is the one the statement names; the key is the record\'s key, request or namespace/name.',
       'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p) or in the message (Created job a-1602880200). The owner is the field whose value prefixes the created name, else the created name without its generated suffix. Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice.',
       'The words are the rule\'s vocabulary: rules.duplicate-cr.vocabulary adds words to the lists creations and selfReports.',
@@ -796,7 +834,7 @@ export const duplicateCr = defineRule({
     },
   },
   options: (kit) => ({
-    /** Replaces the built-in key (kubernaut.ai RemediationRequest spec.signalFingerprint). */
+    /** Replaces the default key (kubernaut.ai RemediationRequest spec.signalFingerprint) and the built-in key of each kind it names. */
     dedupKeys: kit.z.array(dedupKeySchema(kit), { error: 'expected a list of dedup keys' }).min(1, { error: 'expected at least one dedup key' }).optional(),
     /** Creations of one key this close together are a race even without phases (default 5000). */
     raceWindowMs: kit.nonNegative().optional(),
@@ -859,4 +897,49 @@ function selfReportFinding(r: SelfReport): FindingDraft {
     signals: ['controller-says-so', ...(repeated ? ['repeated'] : [])],
     variant: 'self-reported',
   };
+}
+
+/** Phases of other operators' objects that are terminal too (Argo Workflows, Tekton, Jobs, cert-manager). */
+const MORE_TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'error', 'complete', 'ready', 'denied', 'invalidrequest']);
+
+/** A phase read from status.conditions when the object has no status.phase (Jobs, TaskRuns, CertificateRequests). */
+function phaseOfConditions(conditions: unknown): string | undefined {
+  if (!Array.isArray(conditions)) return undefined;
+  const c = (type: string) => conditions.find((x) => (x as { type?: unknown })?.type === type) as { status?: unknown; reason?: unknown } | undefined;
+  if (c('Complete')?.status === 'True') return 'Complete';
+  if (c('Failed')?.status === 'True') return 'Failed';
+  const succeeded = c('Succeeded');
+  if (succeeded?.status === 'True') return 'Succeeded';
+  if (succeeded?.status === 'False') return 'Failed';
+  const ready = c('Ready');
+  if (ready?.status === 'True') return 'Ready';
+  if (ready?.status === 'False' && (ready.reason === 'Failed' || ready.reason === 'Denied' || ready.reason === 'InvalidRequest')) return String(ready.reason);
+  return undefined;
+}
+
+/** owner / label / annotation / path parts of a composite key, or undefined when one is missing. */
+function compositeKey(o: KubeObject, spec: ResolvedSpec): string | undefined {
+  const parts: string[] = [];
+  if (spec.owner) {
+    const refs = (o.metadata as { ownerReferences?: { kind?: string; name?: string; controller?: boolean }[] } | undefined)?.ownerReferences;
+    const ref = Array.isArray(refs) ? (refs.find((r) => r?.controller) ?? (refs.length === 1 ? refs[0] : undefined)) : undefined;
+    if (!ref?.name) return undefined;
+    parts.push(`${ref.kind ?? 'Owner'}/${ref.name}`);
+  }
+  if (spec.path) {
+    const v = valueAt(o, spec.path);
+    if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+    parts.push(String(v));
+  }
+  if (spec.label) {
+    const v = o.metadata?.labels?.[spec.label];
+    if (!v) return undefined;
+    parts.push(v);
+  }
+  if (spec.annotation) {
+    const v = o.metadata?.annotations?.[spec.annotation];
+    if (!v) return undefined;
+    parts.push(v);
+  }
+  return parts.length ? parts.join(' @ ') : undefined;
 }

@@ -42,7 +42,6 @@ export const VOCABULARY = {
   starts: {
     about: 'how a reconcile announces its start when the controller logs no reconcile id (the start of the message)',
     words: ['Reconciling', 'Reconcile started', 'Starting reconcil'],
-    prefilter: 'none',
   },
   idFields: {
     about: 'fields that carry the id of one reconcile (every line of one reconcile has the same value)',
@@ -728,7 +727,7 @@ export const reconcileBurst = defineRule({
   rule: 'reconcile-burst',
   order: 40,
   text: {
-    title: 'One trigger fans out into N reconciles that each process all N objects, or one object is reconciled in a hot loop',
+    title: 'One trigger fans out into N reconciles that each process all N objects',
     meaning:
       'one trigger fans out into N reconciles that each process all N objects (N² work), or any reconcile storm far above the object count',
     explanation: [
