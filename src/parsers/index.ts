@@ -20,7 +20,7 @@
 // CRI partial (`P`) lines: run every raw line through a CriJoiner before detectLine/parseLine.
 import type { Level, LogEvent } from '../core/event.js';
 import {
-  F_CONTINUATION, F_PLAIN, F_UNKNOWN, FORMAT_NAMES, IS_CONTINUATION, LINE_FORMATS, matchedFormat, matchedVariant,
+  F_CONTINUATION, F_PLAIN, F_UNKNOWN, FORMAT_NAMES, IS_CONTINUATION, LINE_FORMATS, MATCH,
   W_BITS, W_CRI, W_MASK, W_NONE, WRAPPER_NAMES, detectFormat, scanWrapper, wrap, wrapperTime,
 } from './registry.js';
 import * as slogText from './slog-text.js';
@@ -77,20 +77,13 @@ const CONTINUATION = F_CONTINUATION * 8 + L_UNKNOWN;
  * wrapper is a (blank) continuation.
  */
 function detectInner(s: string, p: number, end: number): number {
-  matched = -1;
-  if (p >= end) return wrap.kind === W_NONE ? UNKNOWN : CONTINUATION;
-  const r = detectFormat(s, p, end);
-  if (r >= 0) {
-    matched = matchedFormat;
-    variant = matchedVariant;
-    return r;
+  if (p >= end) {
+    MATCH.format = -1;
+    return wrap.kind === W_NONE ? UNKNOWN : CONTINUATION;
   }
-  return wrap.tsStart >= 0 ? PLAIN : UNKNOWN;
+  const r = detectFormat(s, p, end);
+  return r >= 0 ? r : wrap.tsStart >= 0 ? PLAIN : UNKNOWN;
 }
-
-/** Index into LINE_FORMATS of the module detectInner matched last (-1: none, the line is taken as text). */
-let matched = -1;
-let variant = 0;
 
 /** Length of s without one trailing `\r`. */
 function lineEnd(s: string): number {
@@ -152,14 +145,14 @@ const ctx: Ctx = { wrapperTime: NaN, referenceYear: 0 };
 
 /** Runs the parser of the format detectInner matched (code `fmt`) on s[p, end) into `out` (the caller reset it). */
 function parseFormat(fmt: number, s: string, p: number, end: number): void {
-  const i = matched;
+  const i = MATCH.format;
   if (i < 0) {
     out.message = s.slice(p, gluedEnd(s, p, end));
     return;
   }
   const f = LINE_FORMATS[i]!;
-  if (f.bounded || (p === 0 && end === s.length)) f.parse(s, p, end, out, ctx, variant);
-  else f.parse(s.slice(p, end), 0, end - p, out, ctx, variant);
+  if (f.bounded || (p === 0 && end === s.length)) f.parse(s, p, end, out, ctx, MATCH.variant);
+  else f.parse(s.slice(p, end), 0, end - p, out, ctx, MATCH.variant);
 }
 
 function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
@@ -251,12 +244,12 @@ function messageInner(raw: string): string | undefined {
   const end = wrap.text === undefined ? end0 : s.length;
   if (p >= end) return '';
   const fmt = detectInner(s, p, end) >> 3;
-  const i = matched;
+  const i = MATCH.format;
   if (i < 0) return s.slice(p, gluedEnd(s, p, end));
   const f = LINE_FORMATS[i]!;
   if (f.message === undefined) return undefined;
-  if (f.bounded || (p === 0 && end === s.length)) return f.message(s, p, end, variant);
-  return f.message(s.slice(p, end), 0, end - p, variant);
+  if (f.bounded || (p === 0 && end === s.length)) return f.message(s, p, end, MATCH.variant);
+  return f.message(s.slice(p, end), 0, end - p, MATCH.variant);
 }
 
 /**

@@ -23,7 +23,7 @@
 //   any non-ASCII character). Only formats whose `first` accepts the line's first character are
 //   asked, in ascending `priority`: keep detect cheap to refuse (compare character codes at fixed
 //   offsets before anything else, as klog.ts and zap-console.ts do).
-// - `detect(s, p, end)`: `variant * 8 + level` (level: a util.ts L_* code; variant: index into
+// - `detect(s, p, end)` (called as a plain function, without `this`): `variant * 8 + level` (level: a util.ts L_* code; variant: index into
 //   `names`, 0 for one-name formats), or -1 when the line is not of this format. With
 //   `bounded: true` it must not read at or past `end` in a way that changes the answer; with
 //   `bounded: false` the registry hands it the line sliced out (s = the line, p = 0, end =
@@ -219,42 +219,53 @@ const BY_FIRST: Int16Array[] = Array.from({ length: 129 }, (_, c) =>
 );
 const BOUNDED = LINE_FORMATS.map((f) => f.bounded);
 
-/** Index into LINE_FORMATS of the format detectFormat matched last (-1: none), and its variant. */
-export let matchedFormat = -1;
-export let matchedVariant = 0;
 
 /**
  * Inner-format detection of the line s[p, end): `formatCode * 8 + level`, or -1 when no
  * registered format takes it (the caller decides between `plain`, `continuation` and `unknown`).
  */
-export function detectFormat(s: string, p: number, end: number): number {
-  const c = s.charCodeAt(p);
-  const list = BY_FIRST[c < 128 ? c : 128]!;
-  let line: string | undefined;
-  for (let k = 0; k < list.length; k++) {
-    const i = list[k]!;
-    let r: number;
-    // The built-in hot formats are called directly (V8 inlines them); the others through the list.
-    if (i === I_KLOG) r = klog.detect(s, p, end);
-    else if (i === I_SLOG_TEXT) r = slogText.detect(s, p, end);
-    else if (i === I_ZAP_CONSOLE) r = zapConsole.detect(s, p, end);
-    else if (i === I_ZAP_JSON) r = p === 0 && end === s.length ? zapJson.detect(s, 0, end) : zapJson.detect((line ??= s.slice(p, end)), 0, end - p);
-    else if (BOUNDED[i] || (p === 0 && end === s.length)) r = LINE_FORMATS[i]!.detect(s, p, end);
-    else r = LINE_FORMATS[i]!.detect((line ??= s.slice(p, end)), 0, end - p);
-    if (r >= 0) {
-      matchedFormat = i;
-      matchedVariant = r >> 3;
-      return FORMAT_CODE_OF[i]![r >> 3]! * 8 + (r & 7);
-    }
+/** Where detectFormat leaves the format it matched: index into LINE_FORMATS (-1: none) and variant. */
+export const MATCH = { format: -1, variant: 0 };
+
+export const detectFormat: (s: string, p: number, end: number) => number = compileDispatch();
+
+/**
+ * Compiles detectFormat: one function holding a switch on the first character, whose cases call
+ * the detectors of that character's candidates one after the other. Every call in it has a
+ * single target that V8 can inline, so the registry costs the hot path no more than the
+ * hand-written switch over the built-in formats it replaced did.
+ */
+function compileDispatch(): (s: string, p: number, end: number) => number {
+  const params = ['M'];
+  const args: unknown[] = [MATCH];
+  LINE_FORMATS.forEach((f, i) => {
+    params.push(`f${i}`, `c${i}`);
+    args.push(f.detect, FORMAT_CODE_OF[i]!);
+  });
+  const call = (i: number) =>
+    (BOUNDED[i]
+      ? `    r = f${i}(s, p, end);\n`
+      : `    r = p === 0 && end === s.length ? f${i}(s, 0, end) : f${i}(line === undefined ? (line = s.slice(p, end)) : line, 0, end - p);\n`) +
+    `    if (r >= 0) { M.format = ${i}; M.variant = r >> 3; return c${i}[r >> 3] * 8 + (r & 7); }\n`;
+  // Characters with the same candidates share a case.
+  const groups = new Map<string, number[]>();
+  BY_FIRST.forEach((list, c) => {
+    if (list.length === 0) return;
+    const key = list.join(',');
+    const g = groups.get(key);
+    if (g) g.push(c);
+    else groups.set(key, [c]);
+  });
+  let body = 'return function detectFormat(s, p, end) {\n  let line;\n  let r;\n  let c = s.charCodeAt(p);\n  if (c > 127) c = 128;\n  switch (c) {\n';
+  for (const [key, chars] of groups) {
+    body += chars.map((c) => `  case ${c}:`).join('\n') + ' {\n';
+    for (const i of key.split(',').map(Number)) body += call(i);
+    body += '    break;\n  }\n';
   }
-  matchedFormat = -1;
-  return -1;
+  body += '  }\n  M.format = -1;\n  return -1;\n};';
+  return new Function(...params, body)(...args) as (s: string, p: number, end: number) => number;
 }
 
-const I_KLOG = LINE_FORMATS.indexOf(klog.format);
-const I_SLOG_TEXT = LINE_FORMATS.indexOf(slogText.format);
-const I_ZAP_CONSOLE = LINE_FORMATS.indexOf(zapConsole.format);
-const I_ZAP_JSON = LINE_FORMATS.indexOf(zapJson.format);
 
 /** The wrapper scratch state (see WrapState). */
 export const wrap: WrapState = {
@@ -294,19 +305,46 @@ export function scanWrapper(s: string, start: number, end: number): number {
   wrap.nameEnd = -1;
   wrap.partial = false;
   wrap.text = undefined;
-  let p = start;
-  let prev = -1;
-  for (let depth = 0; depth < MAX_WRAPPERS && p < end; depth++) {
+  const c0 = s.charCodeAt(start);
+  if (c0 >= 48 && c0 <= 57 && DIGIT_FAST) {
+    // The kubelet's CRI and kubectl's --timestamps prefixes: most lines of pod logs.
+    const iso = rfc3339Prefix(s, start, end);
+    if (iso < 0) return scanFrom(s, start, end, -1, 0, true);
+    let q = criTag(s, iso, end, wrap);
+    const code = q >= 0 ? W_CRI_ : W_TIMESTAMP_;
+    if (q < 0) q = iso;
+    wrap.kind = code;
+    wrap.tsStart = start;
+    wrap.tsWrapper = code;
+    if (q >= end) return (wrap.start = q);
+    const c = s.charCodeAt(q);
+    if (W_NEXT[code]![c < 128 ? c : 128]!.length === 0) return (wrap.start = q);
+    return scanFrom(s, q, end, code, 1, false);
+  }
+  return scanFrom(s, start, end, -1, 0, false);
+}
+
+/** Whether every digit's outermost wrappers start with cri then timestamp (scanWrapper's fast path). */
+const DIGIT_FAST = W_CRI_ >= 0 && W_TIMESTAMP_ >= 0 &&
+  Array.from({ length: 10 }, (_, d) => W_FIRST[48 + d]!).every((l) => l[0] === W_CRI_ && l[1] === W_TIMESTAMP_);
+
+/**
+ * The wrappers from p on, `prev` being the one just read (-1: none yet) at nesting `depth`;
+ * `noIso`: s[p..] is known not to start with an RFC 3339 prefix.
+ */
+function scanFrom(s: string, p: number, end: number, prev: number, depth: number, noIso: boolean): number {
+  for (; depth < MAX_WRAPPERS && p < end; depth++) {
     const c = s.charCodeAt(p);
     const list = prev < 0 ? W_FIRST[c < 128 ? c : 128]! : W_NEXT[prev]![c < 128 ? c : 128]!;
     const n = list.length;
     if (n === 0) break;
     let q = -1;
     let k = 0;
-    let iso = -2; // end of an RFC 3339 prefix at p (-1: none), read once for cri and timestamp
+    let iso = noIso ? -1 : -2; // end of an RFC 3339 prefix at p (-1: none), read once for cri and timestamp
+    noIso = false;
     for (; k < n; k++) {
       const i = list[k]!;
-      // The built-in wrappers are called directly (V8 inlines them): the hot path of pod logs.
+      // The built-in wrappers are called directly (V8 inlines them).
       if (i === W_CRI_ || i === W_TIMESTAMP_) {
         if (iso === -2) iso = rfc3339Prefix(s, p, end);
         if (iso < 0) continue;
