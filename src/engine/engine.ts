@@ -520,6 +520,8 @@ export class Engine {
       const rep = h.report;
       finishCounts(h);
       if (h.formatCounts) rep.format = dominant(h.formatCounts) ?? rep.format;
+      // A log with no line at all (a container that never wrote one) is empty, not of unknown format.
+      if (rep.kind === 'log' && rep.lines === 0 && rep.format === 'unknown' && rep.problems.length === 0) rep.format = 'empty';
       if (h.wrapperCounts) {
         const w = dominant(h.wrapperCounts);
         if (w) rep.wrapper = w;
@@ -592,16 +594,16 @@ function buildWant(list: Running[]): LineWant {
 
 /**
  * Fills an input's `recognised`, `continuations` and `span`. Log inputs have them from the line
- * stage; any other input (resource dumps, metrics, audit) read every line that is not unparsed
- * as what it is.
+ * stage; resource dumps, metrics and audit logs read every line that is not unparsed as what it
+ * is; a bundle's own entry and files that are not read (`other`) have none.
  */
 function finishCounts(h: InputHandle): void {
   const rep = h.report;
-  if (rep.kind === 'log' || rep.recognised !== undefined) {
+  if (rep.kind === 'log') {
     rep.recognised ??= 0;
     rep.continuations ??= 0;
   } else {
-    rep.recognised = Math.max(0, rep.lines - rep.unparsed);
+    rep.recognised = rep.kind === 'other' || rep.kind === 'bundle' ? 0 : Math.max(0, rep.lines - rep.unparsed);
     rep.continuations = 0;
   }
   const a = h.firstTimed?.time;

@@ -29,6 +29,7 @@ import {
   newContext,
   parseTimestampFile,
   peek,
+  notReadItems,
   planMember,
   safeMemberPath,
   setCaptureTime,
@@ -135,6 +136,7 @@ const NESTED_NAME_RE = /\.(?:tar|tgz|tar\.gz|tar\.xz|txz|zip)$/i;
 async function* walkMembers(members: AsyncIterable<Member>, prefix: string, depth: number, paths: string[], ctx: BundleContext): AsyncGenerator<SourceItem> {
   for await (const m of members) {
     if (ctx.signal?.aborted) return;
+    yield* notReadItems(ctx);
     const display = `${prefix}:${m.path}`;
     if (isTimestampPath(m.path)) {
       paths.push(m.path);
@@ -169,6 +171,7 @@ async function* walkMembers(members: AsyncIterable<Member>, prefix: string, dept
     paths.push(m.path);
     yield* memberItems(display, m.path, m.stream, ctx);
   }
+  yield* notReadItems(ctx);
 }
 
 /** The archive type of a member from its name and first bytes, or undefined when it is not one. */
@@ -214,7 +217,7 @@ async function readSmall(stream: AsyncIterable<Buffer>, cap = 64 << 10): Promise
 }
 
 /** Decides whether a member is read and records refusals. Returns the safe path or undefined. */
-function admit(ctx: BundleContext, name: string, type: string, linkpath?: string): string | undefined {
+function admit(ctx: BundleContext, name: string, type: string, linkpath: string | undefined, prefix: string): string | undefined {
   const safe = safeMemberPath(name);
   if ('refused' in safe) {
     bundleProblem(ctx, `refused member "${name}": ${safe.refused}`);
@@ -227,7 +230,12 @@ function admit(ctx: BundleContext, name: string, type: string, linkpath?: string
     return undefined; // links are never followed
   }
   if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile') return undefined;
-  if (!safe.path || (planMember(safe.path).read === 'skip' && !isTimestampPath(safe.path) && !NESTED_NAME_RE.test(safe.path))) return undefined;
+  if (!safe.path) return undefined;
+  if (planMember(safe.path).read === 'skip' && !isTimestampPath(safe.path) && !NESTED_NAME_RE.test(safe.path)) {
+    // Not read (HTML, images, certificates…), but listed for what it is.
+    ctx.notRead.push({ display: `${prefix}:${safe.path}`, rel: safe.path });
+    return undefined;
+  }
   return safe.path;
 }
 
@@ -292,7 +300,7 @@ async function* tarMembersOf(
     strict: false,
     filter: (_p: string, entry: unknown) => {
       const e = entry as Entry;
-      const ok = admit(ctx, e.path, e.type, e.linkpath);
+      const ok = admit(ctx, e.path, e.type, e.linkpath, path);
       if (ok === undefined) return false;
       if (e.size > ctx.limits.maxTotalBytes) {
         // Declared size alone passes the cap: stop before expanding any of it.
@@ -509,7 +517,7 @@ async function* zipMembers(path: string, ctx: BundleContext, open?: () => Promis
           linkpath = undefined;
         }
       }
-      const p = admit(ctx, name, isLink ? 'SymbolicLink' : 'File', linkpath);
+      const p = admit(ctx, name, isLink ? 'SymbolicLink' : 'File', linkpath, path);
       if (p === undefined) continue;
       if (e.isEncrypted()) {
         bundleProblem(ctx, `${path}:${p}: encrypted: cannot be read without the password; unpack it and scan the directory`);

@@ -129,8 +129,11 @@ describe('bundleSource', () => {
     const lines = items.flatMap((i) => (i.type !== 'clock' && i.input === log ? linesOf(i) : []));
     expect(lines).toHaveLength(10);
     expect(lines.filter((l) => l.includes('Created RemediationRequest CRD'))).toHaveLength(3);
-    // README.md, version and timestamp are not inputs.
-    expect(inputs.map((h) => h.report.kind).sort()).toEqual(['bundle', 'log', 'resources']);
+    // timestamp is the capture time; README.md and version are listed as files that are not logs.
+    expect(inputs.map((h) => h.report.kind).sort()).toEqual(['bundle', 'log', 'other', 'other', 'resources']);
+    expect(inputs.filter((h) => h.report.kind === 'other').map((h) => [h.report.source.replace(/^.*\//, ''), h.report.format]).sort()).toEqual([
+      ['README.md', 'text'], ['version', 'text'],
+    ]);
   });
 
   it('on a large scan, hands logs and resource dumps to the workers by path; the same objects come of them', async () => {

@@ -209,6 +209,8 @@ export interface BundleContext {
   expanded: number;
   /** Inputs created so far, so a capture year found late can still be set before they are parsed. */
   inputs: InputHandle[];
+  /** Members passed over unread (by name: HTML, images…), still to be listed as `other` inputs. */
+  notRead: { display: string; rel: string }[];
   /** Distinct problems recorded on the bundle input, capped. */
   problemCount: number;
   /** Hand plain container logs to the engine whole (ReadOptions.fileItems). */
@@ -227,6 +229,7 @@ export function newContext(source: string, opts: BundleOptions): BundleContext {
     referenceYear: opts.referenceYear,
     expanded: 0,
     inputs: [],
+    notRead: [],
     problemCount: 0,
     fileItems: opts.fileItems,
   };
@@ -354,6 +357,7 @@ export async function* memberItems(display: string, rel: string, stream: AsyncIt
   const plan = planMember(rel);
   if (plan.read === 'skip') {
     await drain(stream);
+    yield* otherItems(display, rel, undefined, ctx);
     return;
   }
   let input: InputHandle | undefined;
@@ -364,9 +368,11 @@ export async function* memberItems(display: string, rel: string, stream: AsyncIt
       ({ head, rest } = await peek(gunzipMember(rest, ctx, display)));
       name = rel.replace(/\.gz$/i, '');
     }
-    const kind = memberKind(plan, head.toString('utf8'), name);
+    const text = head.toString('utf8');
+    const kind = memberKind(plan, text, name);
     if (kind === 'skip') {
       await drain(rest);
+      yield* otherItems(display, name, text, ctx);
       return;
     }
     const origin = plan.read === 'log' ? plan.origin : undefined;
@@ -402,6 +408,65 @@ function memberKind(plan: MemberPlan, text: string, name: string): Exclude<Conte
   if (plan.read === 'resources') return sniffed === 'resources' || sniffResources(text, name) ? 'resources' : 'skip';
   if (sniffed === 'resources') return 'resources';
   return plan.logByName ? 'log' : 'skip';
+}
+
+/** Archives, which the archive reader opens itself, and hidden files: not listed as inputs. */
+const UNLISTED_RE = /(?:^|\/)\.[^/]*$|\.(?:tar|tgz|zip|xz|bz2|zst|7z|gz)$/i;
+
+/**
+ * What a file that is not a log, a dump, metrics or an audit log is, for `inputs[].format`:
+ * from its name, and its first bytes when read (NUL bytes: binary).
+ */
+export function otherFormat(name: string, head?: string): string {
+  const base = name.slice(name.lastIndexOf('/') + 1).toLowerCase();
+  const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : '';
+  if (head !== undefined && head.includes('\u0000')) return 'binary';
+  switch (ext) {
+    case 'html':
+    case 'htm':
+      return 'html';
+    case 'png': case 'jpg': case 'jpeg': case 'gif': case 'svg': case 'ico':
+      return 'image';
+    case 'pdf':
+      return 'pdf';
+    case 'css': case 'js':
+      return 'web-asset';
+    case 'so': case 'bin': case 'exe':
+      return 'binary';
+    case 'db': case 'sqlite':
+      return 'database';
+    case 'pprof': case 'pb':
+      return 'profile';
+    case 'der': case 'crt': case 'pem': case 'key': case 'p12':
+      return 'certificate';
+    case 'config': case 'conf': case 'cfg': case 'ini': case 'toml': case 'properties':
+      return 'config';
+    case 'json':
+      return 'json';
+    case 'yaml': case 'yml':
+      return 'yaml';
+  }
+  if (head !== undefined && /^\s*<(?:!doctype html|html)/i.test(head)) return 'html';
+  return 'text';
+}
+
+/**
+ * Lists a member that is not read as a log, dump, metrics or audit file (HTML, a config, a
+ * binary, an empty stderr capture): an input of kind `other`, whose lines are not log lines.
+ */
+export function* otherItems(display: string, rel: string, head: string | undefined, ctx: BundleContext): Generator<SourceItem> {
+  if (UNLISTED_RE.test(rel)) return;
+  const input = newInput(display, 'other');
+  input.report.format = otherFormat(rel, head);
+  ctx.inputs.push(input);
+  yield { type: 'events', input, events: [] };
+}
+
+/** Lists the members an archive reader passed over unread (see BundleContext.notRead). */
+export function* notReadItems(ctx: BundleContext): Generator<SourceItem> {
+  if (ctx.notRead.length === 0) return;
+  const pending = ctx.notRead.splice(0);
+  for (const m of pending) yield* otherItems(m.display, m.rel, undefined, ctx);
 }
 
 async function drain(stream: AsyncIterable<Buffer>): Promise<void> {
@@ -530,7 +595,11 @@ export async function* bundleSource(dir: string, layout: BundleLayout, opts: Bun
   for (const f of ordered(listed)) {
     if (ctx.signal?.aborted) return;
     const { rel, plan } = f;
-    if (plan.read === 'skip') continue;
+    if (plan.read === 'skip') {
+      // The capture time was read above; anything else is listed for what it is.
+      if (!isTimestampPath(rel)) yield* otherItems(f.file.path, rel, undefined, ctx);
+      continue;
+    }
     const { path, size } = f.file;
     if (ctx.fileItems && plan.read === 'log' && !plan.containers) {
       // A plain container log goes to the engine's workers whole (see FileItem).

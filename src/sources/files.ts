@@ -11,6 +11,7 @@ import type { Event } from '../core/event.js';
 import { describeError } from '../core/errors.js';
 import { parseAuditLine, sniffAudit } from '../parsers/audit.js';
 import { isPromExposition, PromReader } from '../parsers/prometheus.js';
+import { yearHint } from '../parsers/formats/syslog.js';
 import { countLines, parseResources, resourceEvents, sniffResources } from '../parsers/resources.js';
 import type { BytesItem, FileItem, InputHandle, LinesItem, SourceItem } from './types.js';
 import { MAX_LINE_CHARS, newInput } from './types.js';
@@ -335,7 +336,9 @@ export async function* fileSource(path: string, opts: ReadOptions & { displayNam
   let textHead = head.toString('utf8');
   if (gz) textHead = await gunzipHead(path);
   const kind = sniffKind(textHead, path.replace(/\.gz$/, ''));
-  const input = newInput(name, kind === 'binary' ? 'log' : kindToInput(kind), { referenceYear: opts.referenceYear });
+  // A year for times printed without one (syslog, klog): the caller's, else the file's own.
+  const referenceYear = opts.referenceYear ?? (kind === 'log' ? yearHint(textHead) : undefined);
+  const input = newInput(name, kind === 'binary' ? 'other' : kindToInput(kind), { referenceYear });
   if (kind === 'binary') {
     input.report.format = 'binary';
     input.report.problems.push('binary file: skipped (not a log, resource dump, metrics or audit file)');

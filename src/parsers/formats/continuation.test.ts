@@ -50,5 +50,8 @@ describe('continuation lines', () => {
     expect(role('Waiting for leader election (attempt 3)')).toBe('unknown');
     expect(role('-- some text')).toBe('unknown');
     expect(role('I0914 14:12:49.061345       1 observer_polling.go:159] Starting file observer')).toBe('record');
+    // A level padded with spaces starts a record (Rust tracing of a kube-rs controller, quoted in
+    // https://github.com/influxdata/sinker/pull/174): not a continuation.
+    expect(detectLine('2025-02-21T11:41:10.533585Z  WARN sinker::controller: reconcile failed name="06a8ee86-clusterrolebinding" error=Kube Error: ApiError: the server could not find the requested resource: NotFound').format).not.toBe('continuation');
   });
 });

@@ -6,7 +6,7 @@
 // counted as continuations, not as unparsed lines. Asked last: any format that takes the line
 // wins.
 import type { LineFormat } from '../registry.js';
-import { L_UNKNOWN, isDigit } from '../util.js';
+import { L_UNKNOWN, isDigit, matchLevel } from '../util.js';
 
 function startsWithAt(s: string, p: number, end: number, lit: string): boolean {
   return end - p >= lit.length && s.startsWith(lit, p);
@@ -47,11 +47,23 @@ function yamlItem(s: string, p: number, end: number): boolean {
   return j > k && s.charCodeAt(j) === 58 && (j + 1 === end || s.charCodeAt(j + 1) === 32);
 }
 
+/** Whether s[p, end) is blanks then an upper-case level word and a space (`  INFO x`): a record. */
+function paddedLevel(s: string, p: number, end: number): boolean {
+  let j = p;
+  while (j < end && j < p + 8 && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j++;
+  const w = j;
+  while (j < end && j < w + 8 && s.charCodeAt(j) >= 65 && s.charCodeAt(j) <= 90) j++;
+  if (j === w || s.charCodeAt(j) !== 32) return false;
+  const l = matchLevel(s, w, j);
+  return l !== L_UNKNOWN;
+}
+
 export function detect(s: string, p: number, end: number): number {
   const c = s.charCodeAt(p);
   switch (c) {
-    case 32: // indented
+    case 32: // indented, unless a padded level follows (`  WARN target: msg` of Rust's tracing)
     case 9:
+      return paddedLevel(s, p, end) ? -1 : L_UNKNOWN;
     case 125: // } ) ] ,
     case 41:
     case 93:
