@@ -54,6 +54,7 @@ export function isJsonObject(s: string, i: number, end: number): boolean {
  * top-level `msg`/`message` key): use JSON.parse then.
  */
 export function jsonMessage(s: string, p: number): string | undefined {
+  if (s.indexOf('"@message"', p) >= 0) return undefined; // hclog's message key: keys.ts decides
   TO_MESSAGE.lastIndex = p;
   if (!TO_MESSAGE.test(s)) {
     if (s.indexOf('"msg"', p) >= 0 || s.indexOf('"message"', p) >= 0) return undefined;

@@ -24,14 +24,25 @@ export const K_NAME = 6;
  */
 export const WELL_KNOWN_KEYS: Readonly<Record<string, number>> = Object.freeze({
   time: K_TIME, ts: K_TIME, timestamp: K_TIME, '@timestamp': K_TIME, t: K_TIME,
-  level: K_LEVEL, lvl: K_LEVEL, severity: K_LEVEL,
-  msg: K_MESSAGE, message: K_MESSAGE,
-  logger: K_LOGGER, name: K_NAME,
-  caller: K_CALLER, source: K_CALLER,
+  level: K_LEVEL, lvl: K_LEVEL, severity: K_LEVEL, '@level': K_LEVEL,
+  msg: K_MESSAGE, message: K_MESSAGE, '@message': K_MESSAGE,
+  logger: K_LOGGER, '@module': K_LOGGER, name: K_NAME,
+  caller: K_CALLER, source: K_CALLER, '@caller': K_CALLER,
 });
 
 /** Keys holding the level, in the order detectors look for them. */
-export const LEVEL_KEYS: readonly string[] = ['level', 'lvl', 'severity'];
+export const LEVEL_KEYS: readonly string[] = ['level', 'lvl', 'severity', '@level'];
+
+/**
+ * Keys some structured formats use for what the analyzers read under another name: Knative's
+ * (and Tekton's) `knative.dev/key` is the work queue key (`namespace/name`, read as `key`) and
+ * `knative.dev/traceid` identifies one reconcile of it, as controller-runtime's `reconcileID`
+ * does. The record keeps its own key; the alias is added when the record has none of its own.
+ */
+export const FIELD_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  'knative.dev/key': 'key',
+  'knative.dev/traceid': 'reconcileID',
+});
 
 /** Role of key k (K_OTHER for any other key). */
 export function keyRole(k: string): number {
@@ -45,16 +56,20 @@ export function keyRole(k: string): number {
     case 'level':
     case 'lvl':
     case 'severity':
+    case '@level':
       return K_LEVEL;
     case 'msg':
     case 'message':
+    case '@message':
       return K_MESSAGE;
     case 'logger':
+    case '@module':
       return K_LOGGER;
     case 'name':
       return K_NAME;
     case 'caller':
     case 'source':
+    case '@caller':
       return K_CALLER;
   }
   return K_OTHER;
@@ -136,5 +151,10 @@ export function fromObject(o: Record<string, FieldValue>, out: Parsed, stringify
     fields[k] = v;
   }
   if (!hasLogger && !hasNamespace && name !== undefined && out.logger === undefined) out.logger = name;
+  for (const k in FIELD_ALIASES) {
+    const v = fields[k];
+    const alias = FIELD_ALIASES[k]!;
+    if (v !== undefined && fields[alias] === undefined) fields[alias] = v;
+  }
   out.fields = fields;
 }

@@ -1,6 +1,7 @@
 // Go log/slog default handler text (through the standard `log` package):
-// `YYYY/MM/DD hh:mm:ss[.uuuuuu] LEVEL msg key=value ...`. The same timestamp without a level is
-// plain Go `log` output and is reported as format `plain`.
+// `YYYY/MM/DD hh:mm:ss[.uuuuuu] LEVEL msg key=value ...`. The same timestamp followed by anything
+// but a level word is left to formats/go-log.ts (`[ERROR]`, `WARNING:`, and plain Go `log`
+// output, format `plain`) and formats/telegraf.ts (`E!`).
 import type { LineFormat } from './registry.js';
 import {
   L_UNKNOWN, T, isDigit, matchLevel, parseSlash, trailingPairs, type Parsed,
@@ -15,11 +16,10 @@ export const samples: string[] = [
   '2022/11/08 15:28:26 INFO hello count=3',
 ];
 
-/** Variants: slog text, and plain Go `log` output (a timestamp, no level). */
+/** The one variant. */
 const V_SLOG_TEXT = 0;
-const V_PLAIN = 1;
 
-/** Detects a Go `log` timestamp at p; returns `variant * 8 + level` (slog-text, or plain without a level) or -1. */
+/** Detects a Go `log` timestamp and a level word at p; returns the level code, or -1. */
 export function detect(s: string, p: number, end: number): number {
   if (
     end - p < 19 || // `YYYY/MM/DD hh:mm:ss` at least
@@ -38,13 +38,15 @@ export function detect(s: string, p: number, end: number): number {
     j++;
     while (isDigit(s.charCodeAt(j))) j++;
   }
-  if (s.charCodeAt(j) !== 32) return j >= end ? V_PLAIN * 8 + L_UNKNOWN : -1;
+  // No level word: another layout of Go's `log` stamp reads it (formats/go-log.ts: `[ERROR]`,
+  // telegraf's `E!`, or plain Go `log` output).
+  if (s.charCodeAt(j) !== 32) return -1;
   const a = j + 1;
   let k = a;
   const lim = Math.min(end, a + 12);
   while (k < lim && s.charCodeAt(k) !== 32) k++;
   const lvl = k === end || s.charCodeAt(k) === 32 ? matchLevel(s, a, k) : L_UNKNOWN;
-  return lvl === L_UNKNOWN ? V_PLAIN * 8 + L_UNKNOWN : V_SLOG_TEXT * 8 + lvl;
+  return lvl === L_UNKNOWN ? -1 : V_SLOG_TEXT * 8 + lvl;
 }
 
 /** Where the message starts: after the `YYYY/MM/DD hh:mm:ss[.frac]` at p (by position) and the level word. */
@@ -99,12 +101,12 @@ export function message(s: string, p: number, end: number, withLevel: boolean): 
 
 /** Go log / slog default handler text, for the registry. */
 export const format: LineFormat = {
-  names: ['slog-text', 'plain'],
+  names: ['slog-text'],
   priority: 10,
   first: (c) => c >= 48 && c <= 57,
   bounded: true,
   detect,
-  parse: (s, p, end, out, _ctx, variant) => parse(s, p, end, out, variant === V_SLOG_TEXT),
-  message: (s, p, end, variant) => message(s, p, end, variant === V_SLOG_TEXT),
+  parse: (s, p, end, out) => parse(s, p, end, out, true),
+  message: (s, p, end) => message(s, p, end, true),
   samples,
 };

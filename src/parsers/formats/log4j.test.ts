@@ -1,0 +1,90 @@
+// log4j / logback / Quarkus layouts: the module's real lines (provenance beside each in the module), parsed whole —
+// format, wrapper, level, time, logger, caller, message and fields, exactly. Near misses must not
+// be taken.
+import { describe, expect, it } from 'vitest';
+import { detectLine, parseLine } from '../index.js';
+import { samples } from './log4j.js';
+
+/** What a user relies on in a parsed line (time as ISO 8601; absent parts left out). */
+function view(line: string): Record<string, unknown> {
+  const ev = parseLine(line, 1, { source: 't', referenceYear: 2026 });
+  const v: Record<string, unknown> = { format: ev.format, wrapper: ev.wrapper, level: ev.level };
+  if (ev.time !== undefined) v.time = new Date(ev.time).toISOString();
+  if (ev.origin !== undefined) v.origin = ev.origin;
+  if (ev.logger !== undefined) v.logger = ev.logger;
+  if (ev.caller !== undefined) v.caller = ev.caller;
+  v.message = ev.message;
+  v.fields = ev.fields;
+  return v;
+}
+
+describe('log4j / logback / Quarkus layouts', () => {
+  it('Strimzi: Class:line - message', () => {
+    expect(view(samples[0]!)).toEqual({
+      format: 'log4j',
+      wrapper: 'none',
+      level: 'info',
+      time: '2021-02-26T06:43:06.000Z',
+      logger: 'AbstractOperator',
+      caller: 'AbstractOperator:318',
+      message: 'Reconciliation #4854(timer) Kafka(default/tom-kafka): reconciled',
+      fields: {},
+    });
+  });
+
+  it('log4j %d %p %c:%L - %m', () => {
+    expect(view(samples[1]!)).toEqual({
+      format: 'log4j',
+      wrapper: 'none',
+      level: 'error',
+      time: '2019-04-26T21:31:26.355Z',
+      logger: 'org.apache.kafka.connect.runtime.WorkerSinkTask',
+      caller: 'org.apache.kafka.connect.runtime.WorkerSinkTask:261',
+      message: 'WorkerSinkTask{id=foobar-4} Commit of offsets threw an unexpected exception for sequence number 29: {foobar-topic-7=OffsetAndMetadata{offset=288227113, leaderEpoch=null, metadata=\'\'}}',
+      fields: {},
+    });
+  });
+
+  it('Quarkus (JOSDK): [logger] (thread)', () => {
+    expect(view(samples[2]!)).toEqual({
+      format: 'log4j',
+      wrapper: 'none',
+      level: 'error',
+      time: '2023-01-02T18:00:49.355Z',
+      logger: 'io.jav.ope.pro.eve.ReconciliationDispatcher',
+      message: 'Error during event processing ExecutionScope{ resource id: ResourceID{name=\'teis-app-proactivanet\', namespace=\'teis-proactivanet-soriana-demo\'}, version: 803492499} failed.: io.javaoperatorsdk.operator.AggregatedOperatorException: Exception(s) during workflow execution. Details:',
+      fields: { thread: 'ReconcilerExecutor-teis-app-controller-287' },
+    });
+  });
+
+  it('logback default: no date, thread field', () => {
+    expect(view(samples[3]!)).toEqual({
+      format: 'log4j',
+      wrapper: 'none',
+      level: 'info',
+      logger: 'c.h.p.o.h.HiveMQPlatformReconcilerRollingRestartHandler',
+      message: '[operator] Stopping surge Pod',
+      fields: { thread: 'ReconcilerExecutor-hivemq-controller-524' },
+    });
+  });
+
+  it('Kafka Connect: [date] LEVEL msg (logger:line)', () => {
+    expect(view(samples[4]!)).toEqual({
+      format: 'log4j',
+      wrapper: 'none',
+      level: 'info',
+      time: '2023-05-01T22:47:59.990Z',
+      logger: 'org.apache.kafka.connect.runtime.WorkerSinkTask',
+      caller: 'org.apache.kafka.connect.runtime.WorkerSinkTask:310',
+      message: 'WorkerSinkTask{id=http-sink-0} Sink task finished initialization and start',
+      fields: {},
+    });
+  });
+
+  it('near misses: Python layouts, zap console with its tabs turned into spaces, zerolog levels', () => {
+    expect(detectLine('2021-09-14 14:27:26,598 INFO     tuned.daemon.application: dynamic tuning is globally disabled').format).toBe('python');
+    expect(detectLine('2019-06-27T10:45:49.713Z        INFO    cluster Reconciling Cluster').format).toBe('zap-console');
+    expect(detectLine('2021-08-19 13:31:30 ERR something').format).toBe('unknown');
+    expect(detectLine('11:20:19.705 INFO x').format).toBe('unknown');
+  });
+});

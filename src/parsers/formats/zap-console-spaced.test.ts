@@ -1,0 +1,69 @@
+// zap console with spaces for tabs: the module's real lines (provenance beside each in the module), parsed whole —
+// format, wrapper, level, time, logger, caller, message and fields, exactly. Near misses must not
+// be taken.
+import { describe, expect, it } from 'vitest';
+import { detectLine, parseLine } from '../index.js';
+import { samples } from './zap-console-spaced.js';
+
+/** What a user relies on in a parsed line (time as ISO 8601; absent parts left out). */
+function view(line: string): Record<string, unknown> {
+  const ev = parseLine(line, 1, { source: 't', referenceYear: 2026 });
+  const v: Record<string, unknown> = { format: ev.format, wrapper: ev.wrapper, level: ev.level };
+  if (ev.time !== undefined) v.time = new Date(ev.time).toISOString();
+  if (ev.origin !== undefined) v.origin = ev.origin;
+  if (ev.logger !== undefined) v.logger = ev.logger;
+  if (ev.caller !== undefined) v.caller = ev.caller;
+  v.message = ev.message;
+  v.fields = ev.fields;
+  return v;
+}
+
+describe('zap console with spaces for tabs', () => {
+  it('storageos: one-space gap on a tab stop after a lower-case logger', () => {
+    expect(view(samples[0]!)).toEqual({
+      format: 'zap-console',
+      wrapper: 'timestamp',
+      level: 'info',
+      time: '2019-06-27T10:45:49.713Z',
+      logger: 'cluster',
+      message: 'Reconciling Cluster',
+      fields: { 'Request.Namespace': 'default', 'Request.Name': 'example-storageoscluster' },
+    });
+  });
+
+  it('rhobs: trailing spaces, two-space gap', () => {
+    expect(view(samples[1]!)).toEqual({
+      format: 'zap-console',
+      wrapper: 'timestamp',
+      level: 'info',
+      time: '2022-09-22T21:18:41.000Z',
+      logger: 'observability-operator',
+      message: 'Reconciling monitoring stack',
+      fields: { stack: 'openshift-operators/sample-monitoring-stack' },
+    });
+  });
+
+  it('cosi runtime: no time column', () => {
+    expect(view(samples[2]!)).toEqual({
+      format: 'zap-console',
+      wrapper: 'none',
+      level: 'error',
+      message: 'reconcile failed',
+      fields: {
+        controller: 'QFailingController',
+        namespace: 'q-fail-in',
+        type: 'test/str',
+        id: 'id1',
+        job: 'reconcile',
+        error: 'failing as requested',
+        interval: '373.67479ms',
+        busy: '29.626µs',
+      },
+    });
+  });
+
+  it('near misses: a Java layout pads its level with one or two spaces; a level word alone', () => {
+    expect(detectLine('2024-01-01T12:00:00.123Z stdout F 2024-01-01 12:00:00 INFO  Operator:94 - Started').format).toBe('log4j');
+    expect(detectLine('ERROR   something').format).toBe('unknown');
+  });
+});
