@@ -3,8 +3,7 @@
 // `ctrlscope explain RULE`, the findings' remediation and docs/rules.md are all generated from
 // it (a test checks the doc is current).
 import type { FindingDraft, Remediation } from '../core/finding.js';
-import { CATALOG } from './index.js';
-import { fitRemediation } from './remediation.js';
+import { CATALOG, ruleModule } from './index.js';
 import type { RuleId } from './rule.js';
 
 export { CATALOG };
@@ -18,5 +17,5 @@ export type { RuleText } from './rule.js';
 export function remediationFor(d: RuleId | FindingDraft): Remediation {
   if (typeof d === 'string') return CATALOG[d].remediation;
   const general = CATALOG[d.rule as RuleId]?.remediation ?? { summary: '', steps: [], references: [] };
-  return fitRemediation(d, general);
+  return ruleModule(d.rule)?.remediate?.(d, general) ?? general;
 }

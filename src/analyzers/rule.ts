@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type * as SchemaKit from '../core/schema.js';
 import type { EventKind, Level } from '../core/event.js';
-import type { Remediation } from '../core/finding.js';
+import type { FindingDraft, Remediation } from '../core/finding.js';
 import type { Analyzer, AnalyzerContext, LogInterest } from './types.js';
 
 /**
@@ -112,6 +112,12 @@ export interface RuleModule<Id extends RuleId = RuleId> {
   /** The same with the config's extra words (`rules.<id>.vocabulary`) added (set by defineRule). */
   interestFor(options: Record<string, unknown>): LogInterest;
   create(ctx: AnalyzerContext): Analyzer;
+  /**
+   * Fits the rule's remediation to one finding: real names and namespaces, what to do now first,
+   * the code change second, steps fitted to the finding's variant and severity. Absent: the
+   * rule's general text.
+   */
+  remediate?(d: FindingDraft, general: Remediation): Remediation;
 }
 
 /** A module as written in its file: the interest is derived, not written. */

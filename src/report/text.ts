@@ -98,15 +98,14 @@ function renderFinding(f: Finding, c: ChalkInstance, paint: ChalkInstance, maxEv
  * first thing to do, the fix, and the id.
  */
 export function briefBlock(f: Finding, width: number, c: ChalkInstance = new Chalk({ level: 0 }), paint: ChalkInstance = c): string[] {
-  const fit = (s: string) => shorten(s, width);
   const out = [
-    `${paint(LABEL[f.severity])} ${fit(`${f.rule} · ${subjectText(f.subject)}`)}`,
+    `${paint(LABEL[f.severity])} ${shorten(`${f.rule} · ${subjectText(f.subject)}`, width - LABEL[f.severity].length - 1)}`,
     `  ${shorten(f.summary, width - 2)}`,
   ];
   const e = f.evidence[0];
   if (e) out.push(`  ${c.dim(shorten(e.source, 40))} ${shorten(e.text, Math.max(30, width - 3 - Math.min(40, e.source.length)))}`);
   const [first, ...rest] = f.remediation.steps;
-  if (first) out.push(`  now: ${shorten(first, width - 7)}`);
+  if (first) out.push(`  now: ${shorten(first.replace(/^Now: /, ''), width - 7)}`);
   if (rest.length || f.remediation.summary) out.push(`  fix: ${shorten(f.remediation.summary, width - 7)}`);
   out.push(c.dim(`  id ${f.id} · ctrlscope explain ${f.rule}`));
   return out.slice(0, 6);

@@ -201,12 +201,67 @@ describe('finding ids', { timeout: 90_000 }, () => {
   });
 });
 
+interface Fix {
+  rule: string;
+  severity: string;
+  remediation: { summary: string; steps: string[] };
+}
+
+describe('remediation an on-call can run', { timeout: 60_000 }, () => {
+  it('names the real objects: one kubectl delete per extra live duplicate, the oldest kept, what to do now first', async () => {
+    const rep = JSON.parse((await ctrlscope(['scan', DEMO, '-o', 'json'])).stdout) as { findings: Fix[] };
+    const dup = rep.findings.find((f) => f.rule === 'duplicate-cr')!;
+    expect(dup.remediation.steps.slice(0, 3)).toEqual([
+      'Now: Keep the oldest live one, rr-e07dd3114dda-8e1f2a3b, and delete the later live duplicates before they are processed again:',
+      'kubectl delete remediationrequest.kubernaut.ai rr-e07dd3114dda-c4d5e6f7 -n kubernaut-system',
+      'kubectl delete remediationrequest.kubernaut.ai rr-e07dd3114dda-09a8b7c6 -n kubernaut-system',
+    ]);
+    expect(dup.remediation.steps[3]).toMatch(/^Then, in the code: Do the existence check through the uncached API reader/);
+    expect(dup.remediation.steps.join('\n')).not.toContain('<name>');
+  });
+
+  it('puts the fix that works now first: the APIService and its credentials before the code change', async () => {
+    const rep = JSON.parse((await ctrlscope(['scan', DEMO, '-o', 'json'])).stdout) as { findings: Fix[] };
+    const steps = rep.findings.find((f) => f.rule === 'queue-leak')!.remediation.steps;
+    expect(steps[0]).toBe(
+      'Now: Look at the APIService and what it points to: kubectl get apiservice v0alpha1.provisioning.grafana.app -o yaml (status.conditions says why it is unavailable; spec.service names the backend).',
+    );
+    expect(steps[1]).toMatch(/^The backend answers 401: it refuses kube-apiserver's front-proxy client certificate/);
+    const code = steps.findIndex((x) => x.startsWith('Then, in the code:'));
+    expect(code).toBe(3);
+    expect(steps.slice(code).some((x) => x.includes('queue.Forget(key)'))).toBe(true);
+  });
+
+  it('does not print the race fix for an info note that says "not a race"', async () => {
+    const dir = join(ROOT, 'src/analyzers/testdata/duplicate-cr/recreated-after-terminal-table');
+    const rep = JSON.parse((await ctrlscope(['scan', dir, '-o', 'json'])).stdout) as { findings: Fix[] };
+    expect(rep.findings.map((f) => [f.rule, f.severity])).toEqual([['duplicate-cr', 'info']]);
+    const r = rep.findings[0]!.remediation;
+    expect(r.summary).toMatch(/^Not a race: each RemediationRequest with this key was created after the earlier one had ended, so nothing needs deleting\./);
+    expect(r.steps.join(' ')).not.toMatch(/kubectl delete|GetAPIReader|Lease/);
+  });
+
+  it('keeps the 401 when the text report shortens the evidence line', async () => {
+    const r = await ctrlscope(['scan', join(DEMO, 'kube-apiserver.log')], { COLUMNS: '100' });
+    const evidence = r.stdout.split('\n').filter((l) => /kube-apiserver\.log:\d+ /.test(l));
+    expect(evidence.length).toBeGreaterThan(0);
+    for (const l of evidence) {
+      expect(l.length).toBeLessThanOrEqual(100);
+      expect(l).toMatch(/…[^…]*: 401$/);
+    }
+  });
+});
+
 describe('text for people', { timeout: 60_000 }, () => {
   it('--brief prints one block of at most six lines per finding', async () => {
     const r = await ctrlscope(['scan', DEMO, '--brief']);
     const blocks = r.stdout.split('\n\n').slice(1);
     expect(blocks).toHaveLength(4);
-    for (const b of blocks) expect(b.trimEnd().split('\n').length).toBeLessThanOrEqual(6);
+    for (const b of blocks) {
+      const lines = b.trimEnd().split('\n');
+      expect(lines.length).toBeLessThanOrEqual(6);
+      for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(100);
+    }
     expect(r.stdout).toContain(': 401');
   });
 

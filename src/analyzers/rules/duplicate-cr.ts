@@ -2,6 +2,7 @@
 // key). Objects come from resource dumps, tables and the live API (ObjectEvent); creations come
 // from creator logs ("Created RemediationRequest CRD" with a fingerprint field). Both are merged
 // by object name, grouped by dedup key, and judged by phase and by how far apart they were made.
+import { duplicateCrRemediation } from '../remediation.js';
 import type { Event, FieldValue, KubeObject, LogEvent, ObjectEvent } from '../../core/event.js';
 import { strField } from '../../core/event.js';
 import { UserError } from '../../core/errors.js';
@@ -849,6 +850,7 @@ export const duplicateCr = defineRule({
     watch: [{ group: 'kubernaut.ai', version: 'v1alpha1', resource: 'remediationrequests', kind: 'RemediationRequest', namespaced: true, selectable: true }],
     customResources: true,
   },
+  remediate: duplicateCrRemediation,
   create: (ctx) => new DuplicateCr(ctx),
 });
 export default duplicateCr;

@@ -6,6 +6,7 @@
 // Prometheus samples, each queue's workqueue_depth trend (a least-squares slope over snapshots),
 // adds vs retries, retries growth and workqueue_unfinished_work_seconds growth are read.
 // State is per key and bounded (MAX_KEYS, least recently failed key dropped first).
+import { queueLeakRemediation } from '../remediation.js';
 import type { AuditEvent, Event, FieldValue, LogEvent, MetricEvent } from '../../core/event.js';
 import { strField } from '../../core/event.js';
 import type { Evidence, FindingDraft, Severity, Subject } from '../../core/finding.js';
@@ -1313,6 +1314,7 @@ export const queueLeak = defineRule({
     seriesLabel: 'failures',
     watch: [{ group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices', kind: 'APIService', namespaced: false }],
   },
+  remediate: queueLeakRemediation,
   create: (ctx) => new QueueLeak(ctx),
 });
 export default queueLeak;

@@ -9,6 +9,7 @@
 // controller_runtime_reconcile_total increments per interval, compared with the object count.
 // Memory is bounded: reconcile ids are remembered in an LRU of MAX_IDS, objects per reconcile and
 // reconciles per trigger are capped.
+import { reconcileBurstRemediation } from '../remediation.js';
 import type { Event, FieldValue, LogEvent, MetricEvent, ObjectEvent } from '../../core/event.js';
 import { numField, strField } from '../../core/event.js';
 import type { Evidence, FindingDraft, Remediation, Severity, Subject } from '../../core/finding.js';
@@ -790,6 +791,7 @@ export const reconcileBurst = defineRule({
     seriesLabel: 'reconcile work',
     watch: [{ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, selectable: true }],
   },
+  remediate: reconcileBurstRemediation,
   create: (ctx) => new ReconcileBurst(ctx),
 });
 export default reconcileBurst;

@@ -13,6 +13,7 @@
 // - for in-flight/active counters "Started" is the acquisition and "Finished/Completed/Done" the
 //   release; for pending/tracked counters "Started" resolves a pending entry (a release);
 // - acquisitions outnumber releases when the difference is at least max(2, 5 %).
+import { stalePendingRemediation } from '../remediation.js';
 import type { Event, LogEvent } from '../../core/event.js';
 import { numField } from '../../core/event.js';
 import type { Evidence, FindingDraft } from '../../core/finding.js';
@@ -619,6 +620,7 @@ export const stalePending = defineRule({
   // Error lines come too: in the stream of a growing amount they confirm a leak.
   minLevel: 'error',
   live: { series: ['last'], seriesLabel: 'pending count' },
+  remediate: stalePendingRemediation,
   create: (ctx) => new StalePending(ctx),
 });
 export default stalePending;
