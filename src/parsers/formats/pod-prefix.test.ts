@@ -2,21 +2,9 @@
 // format, wrapper, level, time, logger, caller, message and fields, exactly. Near misses must not
 // be taken.
 import { describe, expect, it } from 'vitest';
-import { detectLine, parseLine } from '../index.js';
+import { detectLine } from '../index.js';
+import { view } from '../../../test/helpers/parsed-view.js';
 import { wrapper } from './pod-prefix.js';
-
-/** What a user relies on in a parsed line (time as ISO 8601; absent parts left out). */
-function view(line: string): Record<string, unknown> {
-  const ev = parseLine(line, 1, { source: 't', referenceYear: 2026 });
-  const v: Record<string, unknown> = { format: ev.format, wrapper: ev.wrapper, level: ev.level };
-  if (ev.time !== undefined) v.time = new Date(ev.time).toISOString();
-  if (ev.origin !== undefined) v.origin = ev.origin;
-  if (ev.logger !== undefined) v.logger = ev.logger;
-  if (ev.caller !== undefined) v.caller = ev.caller;
-  v.message = ev.message;
-  v.fields = ev.fields;
-  return v;
-}
 
 describe('pod name prefix (stern)', () => {
   it('Seldon: stern\'s pod and container before zap console', () => {
