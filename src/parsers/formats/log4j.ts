@@ -7,8 +7,8 @@
 //                           (no date: the wrapper's time, if any, stands in), and with a date before the thread
 // - Kafka / Kafka Connect:  `[2023-05-01 22:47:59,990] INFO WorkerSinkTask{id=http-sink-0} … (org.apache.kafka.connect.runtime.WorkerSinkTask:310)`
 // The thread goes to the field `thread`, `Class:line` to the caller.
-import { L_UNKNOWN, T, isDigit, parseIso, type Parsed } from '../util.js';
-import { isUpper, isoEnd, skipSpaces, trimRight, upperEnd, upperLevel } from '../stamp.js';
+import { L_UNKNOWN, isDigit, type Parsed } from '../util.js';
+import { isUpper, isoEnd, skipSpaces, trimRight, upperEnd, upperLevel, stampedParsers } from '../stamp.js';
 import type { LineFormat } from '../registry.js';
 
 /** Format name in reports. */
@@ -207,24 +207,8 @@ function body(s: string, end: number, out: Parsed | undefined): string {
   return s.slice(m, e);
 }
 
-/** Parses a line detect() accepted. */
-export function parse(s: string, p: number, end: number, out: Parsed): void {
-  shape(s, p, end);
-  if (G.stamp >= 0) {
-    const t = parseIso(s, G.stamp);
-    if (!Number.isNaN(t)) {
-      out.time = t;
-      out.coarse = !T.frac;
-    }
-  }
-  out.message = body(s, end, out);
-}
-
-/** The message parse() sets. */
-export function message(s: string, p: number, end: number): string {
-  shape(s, p, end);
-  return body(s, end, undefined);
-}
+/** Parses a line detect() accepted, and the message it sets. */
+export const { parse, message } = stampedParsers(shape, G, body);
 
 /** Java layouts, for the registry. */
 export const format: LineFormat = {

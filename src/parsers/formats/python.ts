@@ -5,8 +5,8 @@
 // - `%(asctime)s %(levelname)-8s %(name)s: %(message)s` (tuned): `2021-09-14 14:27:26,598 INFO     tuned.daemon.application: …`
 // - `%(asctime)s - %(name)s - %(levelname)s - %(message)s`
 // - basicConfig's default `%(levelname)s:%(name)s:%(message)s`: `WARNING:root:msg`
-import { L_DEBUG, L_ERROR, L_FATAL, L_INFO, L_UNKNOWN, L_WARN, T, isDigit, matchLevel, parseIso, type Parsed } from '../util.js';
-import { isUpper, isoEnd, skipSpaces, trimRight, upperEnd, upperLevel } from '../stamp.js';
+import { L_DEBUG, L_ERROR, L_FATAL, L_INFO, L_UNKNOWN, L_WARN, isDigit, matchLevel, type Parsed } from '../util.js';
+import { isUpper, isoEnd, skipSpaces, trimRight, upperEnd, upperLevel, stampedParsers } from '../stamp.js';
 import type { LineFormat } from '../registry.js';
 
 /** Format name in reports. */
@@ -167,24 +167,8 @@ function body(s: string, end: number, out: Parsed | undefined): string {
   return s.slice(m, e);
 }
 
-/** Parses a line detect() accepted. */
-export function parse(s: string, p: number, end: number, out: Parsed): void {
-  shape(s, p, end);
-  if (G.stamp >= 0) {
-    const t = parseIso(s, G.stamp);
-    if (!Number.isNaN(t)) {
-      out.time = t;
-      out.coarse = !T.frac;
-    }
-  }
-  out.message = body(s, end, out);
-}
-
-/** The message parse() sets. */
-export function message(s: string, p: number, end: number): string {
-  shape(s, p, end);
-  return body(s, end, undefined);
-}
+/** Parses a line detect() accepted, and the message it sets. */
+export const { parse, message } = stampedParsers(shape, G, body);
 
 /** Python logging, for the registry. */
 export const format: LineFormat = {

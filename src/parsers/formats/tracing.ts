@@ -6,10 +6,10 @@
 // line has none of its own.
 import type { FieldValue } from '../../core/event.js';
 import {
-  L_DEBUG, L_ERROR, L_INFO, L_TRACE, L_WARN, T, isKeyChar, isKeyStart, parseIso, typedBare, unquote,
+  L_DEBUG, L_ERROR, L_INFO, L_TRACE, L_WARN, T, isKeyChar, isKeyStart, typedBare, unquote,
   type Parsed,
 } from '../util.js';
-import { isoEnd, trimRight } from '../stamp.js';
+import { isoEnd, trimRight, stampedParsers } from '../stamp.js';
 import type { LineFormat } from '../registry.js';
 
 /** Format name in reports. */
@@ -218,24 +218,8 @@ function fieldsStart(s: string, i: number, e: number): number {
   return e;
 }
 
-/** Parses a line detect() accepted. */
-export function parse(s: string, p: number, end: number, out: Parsed): void {
-  detect(s, p, end);
-  if (G.stamp >= 0) {
-    const t = parseIso(s, G.stamp);
-    if (!Number.isNaN(t)) {
-      out.time = t;
-      out.coarse = !T.frac;
-    }
-  }
-  out.message = body(s, end, out);
-}
-
-/** The message parse() sets. */
-export function message(s: string, p: number, end: number): string {
-  detect(s, p, end);
-  return body(s, end, undefined);
-}
+/** Parses a line detect() accepted, and the message it sets. */
+export const { parse, message } = stampedParsers(detect, G, body);
 
 /** Rust tracing, for the registry. */
 export const format: LineFormat = {

@@ -6,9 +6,9 @@
 // only separates a logger written in lower case (`cluster`, `controller.x`), never a message's first word.
 import type { FieldValue } from '../../core/event.js';
 import { isJsonObject } from '../json-scan.js';
-import { L_UNKNOWN, T, matchLevel, parseIso, type Parsed } from '../util.js';
+import { L_UNKNOWN, T, matchLevel, type Parsed } from '../util.js';
 import { isCaller } from '../zap-console.js';
-import { isoEnd, skipSpaces, trimRight, upperEnd } from '../stamp.js';
+import { isoEnd, skipSpaces, trimRight, upperEnd, stampedParsers } from '../stamp.js';
 import type { LineFormat } from '../registry.js';
 
 /** Format name in reports (the same format as tab-separated zap console). */
@@ -136,24 +136,8 @@ function body(s: string, end: number, out: Parsed | undefined): string {
   return s.slice(m, e);
 }
 
-/** Parses a line detect() accepted. */
-export function parse(s: string, p: number, end: number, out: Parsed): void {
-  detect(s, p, end);
-  if (G.stamp >= 0) {
-    const t = parseIso(s, G.stamp);
-    if (!Number.isNaN(t)) {
-      out.time = t;
-      out.coarse = !T.frac;
-    }
-  }
-  out.message = body(s, end, out);
-}
-
-/** The message parse() sets. */
-export function message(s: string, p: number, end: number): string {
-  detect(s, p, end);
-  return body(s, end, undefined);
-}
+/** Parses a line detect() accepted, and the message it sets. */
+export const { parse, message } = stampedParsers(detect, G, body);
 
 /** Space-aligned zap console, for the registry (reported as zap-console). */
 export const format: LineFormat = {

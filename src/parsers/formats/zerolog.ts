@@ -6,9 +6,9 @@ import type { FieldValue } from '../../core/event.js';
 import { isJsonObject } from '../json-scan.js';
 import type { LineFormat } from '../registry.js';
 import {
-  L_DEBUG, L_ERROR, L_FATAL, L_INFO, L_TRACE, L_WARN, T, isDigit, parseIso, trailingPairs, type Parsed,
+  L_DEBUG, L_ERROR, L_FATAL, L_INFO, L_TRACE, L_WARN, T, isDigit, trailingPairs, type Parsed,
 } from '../util.js';
-import { isoEnd, trimRight } from '../stamp.js';
+import { isoEnd, trimRight, stampedParsers } from '../stamp.js';
 import { isCaller } from '../zap-console.js';
 
 /** Format name in reports. */
@@ -97,24 +97,8 @@ function body(s: string, end: number, out: Parsed | undefined): string {
   return s.slice(m, me);
 }
 
-/** Parses a line detect() accepted. */
-export function parse(s: string, p: number, end: number, out: Parsed): void {
-  detect(s, p, end);
-  if (G.stamp >= 0) {
-    const t = parseIso(s, G.stamp);
-    if (!Number.isNaN(t)) {
-      out.time = t;
-      out.coarse = !T.frac;
-    }
-  }
-  out.message = body(s, end, out);
-}
-
-/** The message parse() sets. */
-export function message(s: string, p: number, end: number): string {
-  detect(s, p, end);
-  return body(s, end, undefined);
-}
+/** Parses a line detect() accepted, and the message it sets. */
+export const { parse, message } = stampedParsers(detect, G, body);
 
 /** zerolog console, for the registry. */
 export const format: LineFormat = {
