@@ -36,8 +36,19 @@ export interface LogEvent {
   source: string;
   /** 1-based line number within the source. */
   line: number;
+  /**
+   * The record's text as read (a trailing `\r` dropped). When lines that continue the record
+   * followed it (indented struct dumps, Go and Java stack traces, `, Header: map[…]`), they come
+   * after it, one per `\n`, as read, at most MAX_ATTACHED_LINES lines and MAX_ATTACHED_CHARS
+   * characters: an analyzer matching `raw` sees them, and evidence quoting `raw` shows them.
+   */
   raw: string;
 }
+
+/** Continuation lines attached to one record's `raw`, at most (later ones stay lines of their own). */
+export const MAX_ATTACHED_LINES = 50;
+/** Characters of continuation attached to one record's `raw`, at most. */
+export const MAX_ATTACHED_CHARS = 8192;
 
 /** Minimal shape of a Kubernetes object as read from a dump or the API. */
 export interface KubeObject {

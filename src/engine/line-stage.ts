@@ -2,7 +2,7 @@
 // (format, wrapper, level), count what was seen, join CRI partial lines, build full events for
 // lines some analyzer wants, and aggregate lines that analyzers only count. Pure apart from the
 // tally and joiner it is handed.
-import { LEVEL_RANK, type LogEvent } from '../core/event.js';
+import { LEVEL_RANK, MAX_ATTACHED_CHARS, MAX_ATTACHED_LINES, type LogEvent } from '../core/event.js';
 import { isAscii } from 'node:buffer';
 import {
   CriJoiner, DETECTED_CODES, W_CRI, W_MASK, detectCode, detectCodeAt, detected, isCriPartial, messageAt, messageOf, parseLine, roleOf,
@@ -96,6 +96,15 @@ function compile(want: LineWant): Compiled {
   }
   return c;
 }
+
+/** What a line asks of the line stage (NO_HEAD: no record is being read). */
+const NO_HEAD = -1;
+const NONE = 0;
+const WANT = 1;
+const COUNT = 2;
+
+/** Whether a detectCode stands for a line that continues the record before it. */
+const IS_CONTINUATION_CODE = Uint8Array.from({ length: DETECTED_CODES }, (_, code) => (roleOf(code) === 'continuation' ? 1 : 0));
 
 /** LEVEL_RANK of each detectCode. */
 const RANK_OF_CODE = Int8Array.from({ length: DETECTED_CODES }, (_, code) => LEVEL_RANK[detected(code).level]);
@@ -205,6 +214,42 @@ export function processText(
    * current line exactly when it ends by the line's end. (RegExp.test keeps no match object.)
    */
   let hitEnd = -1;
+  // The record being read (the last line that is not a continuation) and the continuation lines
+  // attached to it so far: text[attachFrom, contTo) after the record's line. Its fate is settled
+  // when the next record (or the end of the text) comes.
+  let headFate = NO_HEAD;
+  let head = 0;
+  let headEnd = 0;
+  /** The record's text when it is not text[head, headEnd) (cut at MAX_LINE_CHARS, or CRI-joined). */
+  let headRaw: string | undefined;
+  let headLn = 0;
+  let attachFrom = 0;
+  let attached = 0;
+  let contTo = -1;
+  const want1 = (line: string, ln: number): void => {
+    if (emitLine) emitLine(line, ln);
+    else emit(parseLine(line, ln, opts));
+  };
+  // Counted lines need only their message; the first of each message is parsed whole. Lines
+  // from different origins (compose services, kubectl's pods) in one input are kept apart;
+  // messageAt / messageOf scanned this line's wrapper last, so `wrap` describes it.
+  const count1 = (line: string, ln: number, inText: boolean, lineStart: number, end: number): void => {
+    const msg = inText ? messageAt(text, lineStart, end) : messageOf(line);
+    const key = wrap.nameEnd < 0 ? msg : `${(inText ? text : line).slice(wrap.nameStart, wrap.nameEnd)}\u0000${msg}`;
+    const c = counted.get(key);
+    if (c) c.count++;
+    else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(key, { count: 1, first: parseLine(line, ln, opts) });
+    else out.counted.push({ count: 1, first: parseLine(line, ln, opts) });
+  };
+  // (The record's state is passed in, not shared with this closure: the loop keeps it in registers.)
+  const closeHead = (fate: number, own: string, ln: number, attachFrom: number, contTo: number, inText: boolean, head: number, headEnd: number): void => {
+    if (fate === COUNT) count1(own, ln, inText, head, headEnd);
+    else if (contTo < 0) want1(own, ln);
+    else {
+      const block = own + text.slice(attachFrom, contTo);
+      want1(block.includes('\r') ? block.replace(/\r\n/g, '\n') : block, ln);
+    }
+  };
   let i = 0;
   for (let start = 0; start < n; i++) {
     let nl = text.indexOf('\n', start);
@@ -253,37 +298,52 @@ export function processText(
       }
     }
     codes[code]!++;
-    if (RANK_OF_CODE[code]! >= minRank) {
-      if (emitLine) emitLine(raw ?? text.slice(lineStart, end), ln);
-      else emit(parseLine(raw ?? text.slice(lineStart, end), ln, opts));
-      continue;
-    }
-    if (any === undefined) continue;
-    if (inText) {
-      if (hitEnd <= lineStart) {
-        anyAll!.lastIndex = lineStart;
-        hitEnd = anyAll!.test(text) ? anyAll!.lastIndex : n + 1;
+    // What the line asks for: its event (WANT), a count of its message (COUNT), or nothing.
+    let fate = NONE;
+    let line: string | undefined;
+    if (RANK_OF_CODE[code]! >= minRank) fate = WANT;
+    else if (any !== undefined) {
+      if (inText) {
+        if (hitEnd <= lineStart) {
+          anyAll!.lastIndex = lineStart;
+          hitEnd = anyAll!.test(text) ? anyAll!.lastIndex : n + 1;
+        }
+        if (hitEnd <= end) line = raw ?? text.slice(lineStart, end);
+      } else {
+        line = raw ?? text.slice(lineStart, end);
+        if (!any.test(line)) line = undefined;
       }
-      if (hitEnd > end) continue;
+      // The first keyword found may be a counted one while a wanted one comes later in the line.
+      if (line !== undefined) fate = full !== undefined && (full === any || full.test(line)) ? WANT : COUNT;
     }
-    const line = raw ?? text.slice(lineStart, end);
-    if (!inText && !any.test(line)) continue;
-    // The first keyword found may be a counted one while a wanted one comes later in the line.
-    if (full !== undefined && (full === any || full.test(line))) {
-      if (emitLine) emitLine(line, ln);
-      else emit(parseLine(line, ln, opts));
+    if (IS_CONTINUATION_CODE[code] === 1) {
+      // A line that continues the record before it goes with that record's event (bounded);
+      // its keywords make the record wanted. One with no record before it in this text, or past
+      // the bounds, stays a line of its own.
+      if (headFate !== NO_HEAD && inText && attached < MAX_ATTACHED_LINES && end - attachFrom <= MAX_ATTACHED_CHARS) {
+        attached++;
+        contTo = end;
+        if (fate !== NONE) headFate = WANT;
+        continue;
+      }
+      if (headFate > NONE) closeHead(headFate, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
+      headFate = NO_HEAD;
+      if (fate === WANT) want1(line ?? raw ?? text.slice(lineStart, end), ln);
+      else if (fate === COUNT) count1(line!, ln, inText, lineStart, end);
       continue;
     }
-    // Counted lines need only their message; the first of each message is parsed whole. Lines
-    // from different origins (compose services, kubectl's pods) in one input are kept apart;
-    // messageAt / messageOf scanned this line's wrapper last, so `wrap` describes it.
-    const msg = inText ? messageAt(text, lineStart, end) : messageOf(line);
-    const key = wrap.nameEnd < 0 ? msg : `${(inText ? text : line).slice(wrap.nameStart, wrap.nameEnd)}\u0000${msg}`;
-    const c = counted.get(key);
-    if (c) c.count++;
-    else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(key, { count: 1, first: parseLine(line, ln, opts) });
-    else out.counted.push({ count: 1, first: parseLine(line, ln, opts) });
+    // A record: the one before it is complete.
+    if (headFate > NONE) closeHead(headFate, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
+    headFate = fate;
+    head = lineStart;
+    headEnd = end;
+    headRaw = inText ? undefined : raw;
+    headLn = ln;
+    attachFrom = nl;
+    attached = 0;
+    contTo = -1;
   }
+  if (headFate > NONE) closeHead(headFate, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
   foldCodes(codes, tally);
   timeSpan(text, opts, tally, linesBefore);
   if (!shared) for (const c of counted.values()) out.counted.push(c);

@@ -13,7 +13,8 @@
 // - a Go `log` line with a timestamp but no level is format `plain`; so is a line no format takes
 //   when a wrapper gave it a time (free text with a timestamp).
 // - a line that continues the record before it (indented dumps, stack traces) is `continuation`,
-//   as is a line with nothing after its wrapper.
+//   as is a line with nothing after its wrapper; an indented line holding a record of a known
+//   format (pasted with a margin or a `| ` border) is that record.
 // - origin: the compose service name or kubectl's `pod/container` when there is one, else
 //   `opts.origin`.
 // - a trailing `\r` is stripped (also from `raw`).
@@ -77,12 +78,45 @@ const CONTINUATION = F_CONTINUATION * 8 + L_UNKNOWN;
  * wrapper is a (blank) continuation.
  */
 function detectInner(s: string, p: number, end: number): number {
+  innerStart = p;
   if (p >= end) {
     MATCH.format = -1;
     return wrap.kind === W_NONE ? UNKNOWN : CONTINUATION;
   }
   const r = detectFormat(s, p, end);
+  if (r >= 0 && IS_CONTINUATION[r >> 3] === 1) {
+    const c = s.charCodeAt(p);
+    if (c === 32 || c === 9) return indentedRecord(s, p, end, r);
+  }
   return r >= 0 ? r : wrap.tsStart >= 0 ? PLAIN : UNKNOWN;
+}
+
+/** Where the line detectInner last classified starts, after an indent it read past (see indentedRecord). */
+let innerStart = 0;
+
+/**
+ * An indented line is a continuation of the record before it, unless a record of a known format
+ * follows the indent: records pasted into an issue or a terminal with a margin (`  time="…"
+ * level=info msg=…`, `  | time="…"` with a border). Those are records, so that attaching
+ * continuation lines to their record never swallows one. Asked only for indented lines.
+ */
+function indentedRecord(s: string, p: number, end: number, r: number): number {
+  const format = MATCH.format;
+  const variant = MATCH.variant;
+  let q = p;
+  while (q < end && q < p + 16 && (s.charCodeAt(q) === 32 || s.charCodeAt(q) === 9)) q++;
+  if (s.charCodeAt(q) === 124 && s.charCodeAt(q + 1) === 32) q += 2; // a `| ` border
+  const c = s.charCodeAt(q);
+  if (q < end && c !== 32 && c !== 9) {
+    const r2 = detectFormat(s, q, end);
+    if (r2 >= 0 && IS_CONTINUATION[r2 >> 3] !== 1) {
+      innerStart = q;
+      return r2;
+    }
+  }
+  MATCH.format = format;
+  MATCH.variant = variant;
+  return r;
 }
 
 /** Length of s without one trailing `\r`. */
@@ -125,7 +159,11 @@ export function detected(code: number): Detected {
   return DETECTED[code]!;
 }
 
-/** Full parse of one raw line (no trailing newline). Never throws; `unknown` when no format matches. */
+/**
+ * Full parse of one raw line (no trailing newline). Never throws; `unknown` when no format
+ * matches. `raw` may go on with the lines that continue the record after newlines (as the line
+ * stage attaches them): the first line is the record, and the event's `raw` keeps them all.
+ */
 export function parseLine(raw: string, line: number, opts: ParseOptions): LogEvent {
   try {
     return parseInner(raw, line, opts);
@@ -155,7 +193,10 @@ function parseFormat(fmt: number, s: string, p: number, end: number): void {
   else f.parse(s.slice(p, end), 0, end - p, out, ctx, MATCH.variant);
 }
 
-function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
+function parseInner(text: string, line: number, opts: ParseOptions): LogEvent {
+  // A record's text may carry the lines that continue it after a newline: the first line is parsed.
+  const nl = text.indexOf('\n');
+  const raw = nl < 0 ? text : text.slice(0, nl);
   const end0 = lineEnd(raw);
   const s0 = end0 === raw.length ? raw : raw.slice(0, end0);
   let p = scanWrapper(s0, 0, end0);
@@ -167,6 +208,7 @@ function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
   const s = wrap.text ?? s0;
   const end = wrap.text === undefined ? end0 : s.length;
   const code = detectInner(s, p, end);
+  p = innerStart;
   const fmt = code >> 3;
   out.time = undefined;
   out.coarse = false;
@@ -191,7 +233,7 @@ function parseInner(raw: string, line: number, opts: ParseOptions): LogEvent {
     origin,
     source: opts.source,
     line,
-    raw: s0,
+    raw: nl < 0 ? s0 : s0 + text.slice(nl),
   };
 }
 
@@ -236,14 +278,17 @@ export function messageAt(text: string, start: number, end: number): string {
 }
 
 /** messageOf without the safety net: undefined when the line needs the full parser. */
-function messageInner(raw: string): string | undefined {
+function messageInner(text: string): string | undefined {
+  const nl = text.indexOf('\n');
+  const raw = nl < 0 ? text : text.slice(0, nl);
   const end0 = lineEnd(raw);
   const s0 = end0 === raw.length ? raw : raw.slice(0, end0);
-  const p = scanWrapper(s0, 0, end0);
+  let p = scanWrapper(s0, 0, end0);
   const s = wrap.text ?? s0;
   const end = wrap.text === undefined ? end0 : s.length;
   if (p >= end) return '';
-  const fmt = detectInner(s, p, end) >> 3;
+  detectInner(s, p, end);
+  p = innerStart;
   const i = MATCH.format;
   if (i < 0) return s.slice(p, gluedEnd(s, p, end));
   const f = LINE_FORMATS[i]!;
