@@ -188,6 +188,48 @@ describe('reconcile-burst: a hot loop on one object', () => {
     expect(minutes.map((x) => [x.severity, x.confidence, x.title])).toEqual([['critical', 'high', 'Hot loop: demo/w-1 reconciled 400 times, every 1 s']]);
   });
 
+  it('notes a reconcile that starts again the moment the previous one of the same object finished (Argo CD)', () => {
+    // argoproj/argo-cd#8914 ("High CPU Load for ArgoCD Controller"), three lines as published: the
+    // app's reconcile ends and the next refresh of the same app starts in the same second.
+    const f = feed([
+      'time="2022-03-28T18:18:44Z" level=info msg="No status changes. Skipping patch" application=reloader-prod',
+      'time="2022-03-28T18:18:44Z" level=info msg="Reconciliation completed" application=reloader-prod dest-name= dest-namespace=kube-system dest-server="https://francecentral-prod-dc26204e.hcp.francecentral.azmk8s.io:443" fields.level=0 time_ms=674',
+      'time="2022-03-28T18:18:44Z" level=info msg="Refreshing app status (controller refresh requested), level (0)" application=reloader-prod',
+    ]);
+    expect(f).toEqual([
+      {
+        rule: 'reconcile-burst',
+        severity: 'info',
+        title: 'Hot loop: reloader-prod reconciled again < 1 ms after it finished',
+        subject: { kind: 'Object', namespace: null, name: 'reloader-prod', controller: 'c.log' },
+        remediation: expect.objectContaining({ summary: expect.stringContaining('status only when it changed') }),
+        summary:
+          'c.log started reconciling reloader-prod again < 1 ms after a reconcile of it finished: if that goes on, each reconcile is triggering the next (a hot loop). Too few to be sure; a longer log would confirm or clear it.',
+        metrics: { reconciles: 2, periodMs: 0, spanSeconds: 0 },
+        evidence: [expect.objectContaining({ source: 'c.log:2' }), expect.objectContaining({ source: 'c.log:3' })],
+        firstSeen: '2022-03-28T18:18:44Z',
+        lastSeen: '2022-03-28T18:18:44Z',
+        confidence: 'low',
+        signals: ['same-object', 'short-gaps', 'restart-after-finish'],
+        variant: 'hot-loop',
+      },
+    ]);
+  });
+
+  it('does not count a start long after a finish, nor a retry after a failed reconcile, as a restart', () => {
+    const argo = (ms: number, msg: string) => `time="${at(ms).replace('.000Z', 'Z')}" level=info msg="${msg}" application=argocd/guestbook`;
+    // A requeue three minutes later is the usual resync.
+    expect(feed([argo(0, 'Reconciliation completed'), argo(180_000, 'Refreshing app status (controller refresh requested), level (0)')])).toEqual([]);
+    // "Reconcile failed" is not a finish: the quick retry after it is the rate limiter's backoff (queue-leak's business).
+    const knative = (ms: number, msg: string, i: number) =>
+      `{"severity":"ERROR","timestamp":"${at(ms)}","logger":"controller","message":"${msg}","knative.dev/traceid":"t-${i}","knative.dev/key":"ns/svc"}`;
+    expect(feed([knative(0, 'Reconcile failed', 0), `{"severity":"INFO","timestamp":"${at(5)}","logger":"controller","message":"Reconciling","knative.dev/key":"ns/svc"}`])).toEqual([]);
+    // The same pair with a finish instead of the failure is a restart.
+    expect(
+      feed([knative(0, 'Reconcile succeeded', 0), `{"severity":"INFO","timestamp":"${at(5)}","logger":"controller","message":"Reconciling","knative.dev/key":"ns/svc"}`]).map((x) => [x.severity, x.title]),
+    ).toEqual([['info', 'Hot loop: ns/svc reconciled again 5 ms after it finished']]);
+  });
+
   it('leaves alone a periodic resync and objects reconciled a few times each', () => {
     const resync = Array.from({ length: 30 }, (_, i) => `${at(i * 30_000)}\tINFO\tReconciling\t{"controller": "w", "namespace": "d", "name": "w-${i % 3}", "reconcileID": "r-${i}"}`);
     expect(feed(resync)).toEqual([]);

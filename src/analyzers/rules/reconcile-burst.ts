@@ -42,7 +42,14 @@ export const VOCABULARY = {
   },
   starts: {
     about: 'how a reconcile announces its start when the controller logs no reconcile id (the start of the message)',
-    words: ['Reconciling', 'Reconcile started', 'Starting reconcil'],
+    words: ['Reconciling', 'Reconcile started', 'Starting reconcil', 'Refreshing app status'],
+  },
+  ends: {
+    about:
+      'how a reconcile announces that it finished (the start of the message): the same object started again within 50 ms of finishing is a reconcile that triggered the next',
+    words: ['Reconciliation completed', 'Reconciliation finished', 'Reconcile succeeded', 'Reconcile successful', 'Successfully reconciled', 'Reconciled', 'Finished syncing', 'Successfully synced'],
+    // Every word holds a marker, which keeps the line already.
+    prefilter: 'none',
   },
   idFields: {
     about: 'fields that carry the id of one reconcile (every line of one reconcile has the same value)',
@@ -65,6 +72,10 @@ export const VOCABULARY = {
 
 /** The start-of-message markers of a reconcile in a controller that logs no ids. */
 const startsRe = (extra: readonly string[]) => wordsRe(VOCABULARY.starts, extra, (alt) => `^${alt}`);
+/** The start-of-message markers of a finished reconcile. */
+const endsRe = (extra: readonly string[]) => wordsRe(VOCABULARY.ends, extra, (alt) => `^${alt}`);
+/** A reconcile of the same object that starts this soon after one finished was triggered by it. */
+const RESTART_MS = 50;
 /** Fields that name the object a reconcile works on, not the request itself. */
 const OBJECT_KEY_RE = /^(?:variant|va|object|resource|target|item|member|child|workload|instance)(?:name|key)?$|^[a-z][A-Za-z]*Name$/i;
 // `processed` and plural nouns are what a reconcile logs about its own work ("variants": 20, "processed": 20):
@@ -164,6 +175,13 @@ interface Hot {
   statusWrites: number;
   first: Evidence;
   lastLine?: LogEvent;
+  /** When the object's last reconcile said it finished (reset by the next start). */
+  lastEnd?: number;
+  /** Starts within RESTART_MS of a finish, and the shortest such gap. */
+  restarts: number;
+  restartGapMs?: number;
+  /** The first such finish and start. */
+  restartSpan?: { first: number; last: number };
 }
 
 const MAX_HOT_KEYS = 10_000;
@@ -255,6 +273,7 @@ class ReconcileBurst implements Analyzer {
   private readonly hotIds = new Set<string>();
   private readonly markerRe: RegExp;
   private readonly startRe: RegExp;
+  private readonly endRe: RegExp;
   private readonly statusRe: RegExp;
   private readonly idFields: readonly string[];
   private readonly keyFields: readonly string[];
@@ -265,6 +284,7 @@ class ReconcileBurst implements Analyzer {
     const extra = vocabularyOption(ctx.options) ?? {};
     this.markerRe = wordsRe(VOCABULARY.markers, extra['markers']);
     this.startRe = startsRe(extra['starts'] ?? []);
+    this.endRe = endsRe(extra['ends'] ?? []);
     this.statusRe = wordsRe(VOCABULARY.statusWrites, extra['statusWrites']);
     this.idFields = [...VOCABULARY.idFields.words, ...(extra['idFields'] ?? [])];
     this.keyFields = [...VOCABULARY.keyFields.words, ...(extra['keyFields'] ?? [])];
@@ -399,7 +419,7 @@ class ReconcileBurst implements Analyzer {
     if (!h) {
       if (this.hot.size >= MAX_HOT_KEYS) return;
       const kind = strField(e.fields, 'controllerKind') ?? strField(e.fields, 'knative.dev/kind') ?? strField(e.fields, 'kind');
-      h = { controller, key, kind, namespace: strField(e.fields, 'namespace') ?? key.split('/').slice(-2, -1)[0], tracks: new Map(), statusWrites: 0, first: evOf(e) };
+      h = { controller, key, kind, namespace: strField(e.fields, 'namespace') ?? key.split('/').slice(-2, -1)[0], tracks: new Map(), statusWrites: 0, first: evOf(e), restarts: 0 };
       this.hot.set(hk, h);
     } else {
       // Refresh the entry's place: the least recently active object is the first one dropped.
@@ -408,6 +428,20 @@ class ReconcileBurst implements Analyzer {
     }
     h.lastLine = e;
     if (this.statusRe.test(e.message)) h.statusWrites++;
+    // A finish followed at once by a start of the same object: the reconcile triggered the next
+    // (Argo CD's "Reconciliation completed" then "Refreshing app status" in the same instant).
+    if (marker) {
+      if (this.endRe.test(e.message)) h.lastEnd = t;
+      else if (this.startRe.test(e.message) && h.lastEnd !== undefined) {
+        const gap = t - h.lastEnd;
+        if (gap >= 0 && gap <= RESTART_MS) {
+          h.restarts++;
+          if (h.restartGapMs === undefined || gap < h.restartGapMs) h.restartGapMs = gap;
+          h.restartSpan ??= { first: h.lastEnd, last: t };
+        }
+        h.lastEnd = undefined;
+      }
+    }
     if (rid) {
       if (!this.hotIds.has(rid)) {
         if (this.hotIds.size >= MAX_IDS) this.hotIds.delete(this.hotIds.values().next().value as string);
@@ -592,6 +626,10 @@ class ReconcileBurst implements Analyzer {
   private hotFinding(h: Hot): FindingDraft | undefined {
     let tr: Track | undefined;
     for (const x of h.tracks.values()) if (!tr || x.n > tr.n) tr = x;
+    // One finish and the next start in the same instant are two reconciles of the object, even
+    // when the log shows each of them only once.
+    const restarted = h.restarts > 0 && h.restartSpan !== undefined && (!tr || tr.n < 2);
+    if (restarted) tr = { n: h.restarts + 1, first: h.restartSpan!.first, last: h.restartSpan!.last, gaps: Array<number>(h.restarts).fill(h.restartGapMs ?? 0) };
     if (!tr || tr.n < 2) return undefined;
     const gap = median(tr.gaps);
     const spanMs = tr.last - tr.first;
@@ -609,6 +647,7 @@ class ReconcileBurst implements Analyzer {
     if (sustained) signals.push('sustained');
     if (minutes) signals.push('for-minutes');
     if (h.statusWrites) signals.push('status-write');
+    if (h.restarts) signals.push('restart-after-finish');
     const confidence = minutes || (sustained && h.statusWrites) ? 'high' : sustained ? 'medium' : 'low';
     const perMinute = spanMs > 0 ? Math.round((tr.n - 1) / (spanMs / 60_000) * 10) / 10 : undefined;
     const periodMs = Math.round(gap);
@@ -628,11 +667,13 @@ class ReconcileBurst implements Analyzer {
     return {
       rule: 'reconcile-burst',
       severity,
-      title: `Hot loop: ${h.key} reconciled ${tr.n} times, every ${every}`,
+      title: restarted ? `Hot loop: ${h.key} reconciled again ${every} after it finished` : `Hot loop: ${h.key} reconciled ${tr.n} times, every ${every}`,
       subject: { kind: loggerTail(h.kind) ?? 'Object', namespace, name, controller: h.controller },
       remediation: HOT_LOOP_REMEDIATION,
       summary:
-        `${h.controller} reconciled ${h.key} ${tr.n} times in ${over}, a median of ${every} apart${perMinute !== undefined ? ` (${perMinute} a minute)` : ''}` +
+        (restarted
+          ? `${h.controller} started reconciling ${h.key} again ${every} after a reconcile of it finished${h.restarts > 1 ? ` (${h.restarts} times)` : ''}`
+          : `${h.controller} reconciled ${h.key} ${tr.n} times in ${over}, a median of ${every} apart${perMinute !== undefined ? ` (${perMinute} a minute)` : ''}`) +
         (severity === 'info'
           ? `: if that goes on, each reconcile is triggering the next (a hot loop)${h.statusWrites ? `; it wrote its status ${h.statusWrites} times` : ''}. Too few to be sure; a longer log would confirm or clear it.`
           : h.statusWrites
@@ -733,9 +774,9 @@ export const reconcileBurst = defineRule({
       'one trigger fans out into N reconciles that each process all N objects (N² work), or any reconcile storm far above the object count',
     explanation: [
       'A watch on a shared input (a ConfigMap or Secret) that maps every change to one request per object, while each reconcile processes every object anyway, does N reconciles × N objects = N² work for a single change: API calls, metric queries and status writes multiply, and the queue is busy for minutes.',
-      'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid) or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name. The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, idFields, keyFields, triggers and statusWrites.',
+      'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid) or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name. The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, ends, idFields, keyFields, triggers and statusWrites.',
       'Fan-out: ctrlscope finds a trigger — a ConfigMap or Secret change, "requeueing all", "enqueueing all", "Triggering reconciliation for all <Kind> … count=N" — and opens a window (60 s, option windowSeconds). Every reconcile that starts in it is attributed to the trigger: a distinct reconcile id, or a start line ("Reconciling …") when the controller logs no ids. The objects one reconcile touches are the distinct values of any field that names things inside it — a variant, pool, node or shard field alike (errors, durations, times and ids are left out) — or a count=N field. N is the trigger\'s count, else the larger of the distinct requests and the objects per reconcile.',
-      'Hot loop: one object reconciled again and again, each reconcile (usually its own status write, which bumps the resourceVersion and comes back as a watch event) triggering the next. Reconciles of one object are counted per input as distinct reconcile ids, else as its most frequent marker line (so a start and an end line count once); the finding gives the count, the median period, the rate per minute and the span, and how many status writes of the same object were seen. Nearly every gap must be short (the 90th percentile), so start-up bursts separated by pauses do not count.',
+      'Hot loop: one object reconciled again and again, each reconcile (usually its own status write, which bumps the resourceVersion and comes back as a watch event) triggering the next. Reconciles of one object are counted per input as distinct reconcile ids, else as its most frequent marker line (so a start and an end line count once); the finding gives the count, the median period, the rate per minute and the span, and how many status writes of the same object were seen. Nearly every gap must be short (the 90th percentile), so start-up bursts separated by pauses do not count. A reconcile of the same object that starts within 50 ms of one that said it finished (the lists starts and ends: Argo CD\'s "Reconciliation completed" followed by "Refreshing app status", the Helm operator\'s "Reconciled release" followed by "Reconciling") counts as two back-to-back reconciles even when the log shows each line only once.',
       'It reports N (objects), the reconciles, the median objects per reconcile, the total operations and the window from the trigger to the last attributed line.',
       'Without a trigger it flags a storm: 100 or more reconciles of one controller in a window and at least 10 per distinct object. From Prometheus samples it compares the per-interval increase of controller_runtime_reconcile_total (summed over result labels) with the object count (objects of the matching kind in the input) and with the usual increase.',
       'Memory is bounded: reconcile ids are kept in an LRU of 10 000, reconciles per trigger and objects per reconcile are capped at 5 000.',
@@ -745,7 +786,7 @@ export const reconcileBurst = defineRule({
       'fan-out — at least N/2 reconciles attributed to the trigger, each touching at least N/2 objects; n-squared — total operations ≥ N²/2.',
       'reconcile-rate, per-object-rate — a storm: ≥ 100 reconciles of one controller in a window, ≥ 10 per object.',
       'reconcile-total-jump, object-count, usual-increase — from metrics: the interval\'s increase of controller_runtime_reconcile_total against the object count and the usual increase.',
-      'same-object, short-gaps, sustained, for-minutes, status-write — a hot loop: one object, nearly every gap short, for a minute, for minutes, with status writes of the object.',
+      'same-object, short-gaps, sustained, for-minutes, status-write, restart-after-finish — a hot loop: one object, nearly every gap short, for a minute, for minutes, with status writes of the object, started again within 50 ms of a finished reconcile.',
       'Confidence: high when the signals leave no doubt (N² work; a hot loop for minutes, or for a minute with status writes); medium for one clear signal (fan-out below N², a storm, a hot loop for a minute); low for thin evidence (a few quick reconciles of one object), which is never more than an info note.',
     ],
     variants: [
@@ -757,7 +798,7 @@ export const reconcileBurst = defineRule({
     severity: [
       'critical: N ≥ 20, at least N/2 reconciles each touching at least N/2 objects (median), and total operations ≥ N²/2 within the window; from metrics, an interval with ≥ N²/2 reconciles when the object count N ≥ 20 is known; a hot loop of ≥ 100 reconciles over ≥ 5 minutes with 90 % of the gaps ≤ 5 s.',
       'warning: the same shape with N ≥ 5 (or fewer operations); a storm of ≥ 100 reconciles at ≥ 10 per object in one window; from metrics, an interval with ≥ 100 reconciles and ≥ 10× both the object count and the usual increase; a hot loop of ≥ 10 reconciles over ≥ 60 s with 90 % of the gaps ≤ 5 s.',
-      'info (low confidence): three or more reconciles of one object with 90 % of the gaps ≤ 5 s, or two in the same 50 ms, when the log is too short to see whether it goes on (at most one such note per controller).',
+      'info (low confidence): three or more reconciles of one object with 90 % of the gaps ≤ 5 s, or two in the same 50 ms (a start within 50 ms of a finish included), when the log is too short to see whether it goes on (at most one such note per controller).',
     ],
     notFlagged: [
       'one object per reconcile, spread in time (a periodic resync of N objects is N operations, not N²)',

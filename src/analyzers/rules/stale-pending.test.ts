@@ -5,6 +5,7 @@ import type { FindingDraft } from '../../core/finding.js';
 import { SEVERITY_RANK } from '../../core/finding.js';
 import { analyzePaths } from '../../engine/run.js';
 import { parseLine } from '../../parsers/index.js';
+import { PromReader } from '../../parsers/prometheus.js';
 import { countersIn, stalePending, verbStem } from './stale-pending.js';
 import type { Analyzer } from '../types.js';
 
@@ -260,6 +261,88 @@ describe('stale-pending: N/CAPACITY as the message\'s only numbers', () => {
     const fs = run([3, 4, 6, 8].map((v, i) => `time=${at(i * 60)} level=info msg="busy workers ${v}/8"`).join('\n')) as (FindingDraft & { signals?: string[] })[];
     expect(fs.map((f) => [f.severity, f.subject.name, f.metrics.first, f.metrics.last, f.metrics.capacity, f.signals])).toEqual([
       ['warning', 'busy workers #/#', 3, 8, 8, ['rising-series', 'at-capacity']],
+    ]);
+  });
+});
+
+describe('stale-pending: bare counter lines and metrics dumps', () => {
+  /** Feeds Prometheus text (or bare `name value` lines) through the exposition reader, as a metrics input is read. */
+  const prom = (text: string, source = 'm.prom') => {
+    const a: Analyzer = stalePending.create({ options: {} });
+    const r = new PromReader(source);
+    text.split('\n').forEach((l, i) => {
+      const ev = r.line(l, i + 1);
+      if (ev) a.onEvent(ev);
+    });
+    return a.flush() as (FindingDraft & { confidence?: string; signals?: string[] })[];
+  };
+
+  it('a gauge sample that only grows across scrapes is a warning; the counters beside it never count (exact finding)', () => {
+    const scrape = (min: number, depth: number, adds: number) =>
+      [
+        `# scrape 2026-11-20T08:0${min}:00Z`,
+        `workqueue_depth{name="certificates"} ${depth}`,
+        `workqueue_adds_total{name="certificates"} ${adds}`,
+        `workqueue_queue_duration_seconds_count{name="certificates"} ${adds}`,
+        `workqueue_longest_running_processor_seconds{name="certificates"} ${min * 60}`,
+      ].join('\n');
+    const fs = prom([scrape(0, 42, 100), scrape(1, 50, 200), scrape(2, 61, 300), scrape(3, 77, 400)].join('\n'));
+    expect(fs).toEqual([
+      {
+        rule: 'stale-pending',
+        severity: 'warning',
+        title: '"workqueue_depth{name="certificates"}" only grows: 42 → 77',
+        subject: { kind: 'Counter', namespace: null, name: 'workqueue_depth{name="certificates"}', controller: 'certificates', origin: 'm.prom' },
+        summary:
+          'The counter went from 42 to 77 over 3 min (4 observations, logged every 60 s, +11.67/min) and never returned to its baseline 42; it rose at 4 consecutive observations.',
+        metrics: { first: 42, last: 77, baseline: 42, observations: 4, rises: 3, slopePerMinute: 11.667, periodSeconds: 60 },
+        evidence: [2, 7, 12, 17].map((n) => ({ source: `m.prom:${n}`, time: expect.any(String), text: expect.stringMatching(/^workqueue_depth\{name="certificates"\} \d+$/) })),
+        firstSeen: '2026-11-20T08:00:00.000Z',
+        lastSeen: '2026-11-20T08:03:00.000Z',
+        confidence: 'medium',
+        signals: ['rising-series'],
+        variant: 'growing',
+      },
+    ]);
+  });
+
+  it('bare `name value` lines without a time: pending / inflight that only grow, one series per name', () => {
+    expect(prom('pending: 12\npending: 15\npending: 19\npending: 25\npending: 31').map((f) => [f.severity, f.subject.name, f.metrics.first, f.metrics.last])).toEqual([
+      ['warning', 'pending', 12, 31],
+    ]);
+    expect(prom('inflight 37\ninflight 40\ninflight 45\ninflight 52').map((f) => [f.severity, f.subject.name, f.metrics.last])).toEqual([['warning', 'inflight', 52]]);
+  });
+
+  it('counters in bare lines grow legitimately: *_total, processed, handled, sent never count', () => {
+    const text = [1, 2, 3, 4, 5].map((i) => `requests_pending_total ${i * 10}\nmessages_processed ${i * 7}\nrequests_handled ${i * 9}\nbytes_sent ${i * 1000}\nqueue_items_sent ${i}`).join('\n');
+    expect(prom(text)).toEqual([]);
+  });
+
+  it('a single snapshot, or a gauge that falls back, is no finding', () => {
+    expect(prom('workqueue_depth{name="a"} 111\nworkqueue_depth{name="b"} 81')).toEqual([]);
+    expect(prom('queue_length 5\nqueue_length 9\nqueue_length 14\nqueue_length 3\nqueue_length 8')).toEqual([]);
+  });
+
+  it('`queue_length=120` alone on a logfmt line: the name says what holds the items', () => {
+    const fs = run([120, 130, 150, 170].map((v) => `queue_length=${v}`).join('\n'));
+    expect(fs.map((f) => [f.severity, f.subject.name, f.metrics.first, f.metrics.last])).toEqual([['warning', 'queue_length', 120, 170]]);
+  });
+
+  it('Telegraf\'s "Buffer fullness: N / CAPACITY metrics" growing while every write fails (influxdata/telegraf#9712)', () => {
+    const fs = run(
+      [
+        '2021-09-02T07:58:04Z D! [outputs.influxdb] Buffer fullness: 220 / 1000000 metrics',
+        '2021-09-02T07:58:04Z E! [agent] Error writing to outputs.influxdb: could not write any address',
+        '2021-09-02T07:58:05Z D! [outputs.influxdb] Buffer fullness: 319 / 1000000 metrics',
+        '2021-09-02T07:58:05Z E! [agent] Error writing to outputs.influxdb: could not write any address',
+        '2021-09-02T07:58:06Z D! [outputs.influxdb] Buffer fullness: 438 / 1000000 metrics',
+        '2021-09-02T07:58:06Z E! [agent] Error writing to outputs.influxdb: could not write any address',
+        '2021-09-02T07:58:07Z D! [outputs.influxdb] Buffer fullness: 440 / 1000000 metrics',
+      ].join('\n'),
+      'telegraf.log',
+    ) as (FindingDraft & { confidence?: string; signals?: string[] })[];
+    expect(fs.map((f) => [f.severity, f.confidence, f.title, f.metrics.capacity, f.signals])).toEqual([
+      ['warning', 'high', '"Buffer fullness: # / # metrics" only grows: 220 → 440', 1000000, ['rising-series', 'failures-in-stream']],
     ]);
   });
 });

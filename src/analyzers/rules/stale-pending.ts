@@ -14,7 +14,7 @@
 //   release; for pending/tracked counters "Started" resolves a pending entry (a release);
 // - acquisitions outnumber releases when the difference is at least max(2, 5 %).
 import { stalePendingRemediation } from '../remediation.js';
-import type { Event, LogEvent } from '../../core/event.js';
+import type { Event, LogEvent, MetricEvent } from '../../core/event.js';
 import { numField } from '../../core/event.js';
 import type { Evidence, FindingDraft } from '../../core/finding.js';
 import type { Analyzer, AnalyzerContext } from '../types.js';
@@ -36,12 +36,17 @@ export const STALE_PENDING_VOCABULARY = {
   },
   genericFields: {
     about: 'generic number names that are the amount held when the message or label names what is held',
-    words: ['count', 'n', 'num', 'number', 'size', 'len', 'length', 'depth', 'entries', 'items', 'value', 'current', 'qsize', 'qlen'],
+    words: ['count', 'n', 'num', 'number', 'size', 'len', 'length', 'depth', 'entries', 'items', 'value', 'current', 'qsize', 'qlen', 'fullness'],
     prefilter: 'none',
   },
   cumulativeWords: {
     about: 'names of numbers that grow by nature (cumulative counters, high-water marks, limits): never an amount held',
-    words: ['total', 'processed', 'handled', 'sent', 'received', 'done', 'completed', 'enqueued', 'dequeued', 'discarded', 'dropped', 'failed', 'failures', 'errors', 'retries', 'restarts', 'created', 'deleted', 'evicted', 'acquired', 'released', 'accepted', 'rejected', 'served', 'delivered', 'written', 'max', 'peak', 'highwater', 'high_water', 'watermark', 'limit', 'capacity'],
+    words: ['total', 'processed', 'handled', 'sent', 'received', 'done', 'completed', 'enqueued', 'dequeued', 'requeue', 'discarded', 'dropped', 'failed', 'failures', 'errors', 'retries', 'restarts', 'created', 'deleted', 'evicted', 'acquired', 'released', 'accepted', 'rejected', 'served', 'delivered', 'written', 'max', 'peak', 'highwater', 'high_water', 'watermark', 'limit', 'capacity'],
+    prefilter: 'none',
+  },
+  metricCounterSuffixes: {
+    about: 'endings of Prometheus sample names that are counters, histograms or summaries (cumulative by nature), never an amount held',
+    words: ['_total', '_count', '_sum', '_bucket', '_created', '_info'],
     prefilter: 'none',
   },
   heldWords: {
@@ -72,6 +77,7 @@ interface Vocab {
   cumulative: RegExp;
   held: RegExp;
   failure: RegExp;
+  metricCounter: RegExp;
 }
 
 function vocabOf(extra: Extra = {}): Vocab {
@@ -83,6 +89,7 @@ function vocabOf(extra: Extra = {}): Vocab {
     cumulative: new RegExp(alt('cumulativeWords', extra), 'i'),
     held: new RegExp(`\\b(?:${alt('heldWords', extra)})`, 'i'),
     failure: new RegExp(`\\b(?:${alt('failureWords', extra)})`, 'i'),
+    metricCounter: new RegExp(`(?:${wordsOf('metricCounterSuffixes', extra).map(escapeRe).join('|')})$`, 'i'),
   };
 }
 
@@ -208,7 +215,10 @@ function classifyField(k: string, v: Vocab = DEFAULT_VOCAB): FieldClass {
   if (TIMELIKE_FIELD.test(k) || TIMELIKE_SUFFIX.test(k)) return 0;
   if (v.cumulative.test(k)) return 0;
   if (v.counterField.test(k)) return 1;
-  return v.generic.test(k) ? 2 : 0;
+  if (!v.generic.test(k)) return 0;
+  // A generic number whose own name says what holds the items (queue_length, workqueue_depth,
+  // "Buffer fullness") is the amount held whatever the message says.
+  return v.container.test(k) ? 1 : 2;
 }
 
 /** One amount in a line: its field or label, its value, and the capacity after it (`5/10`). */
@@ -294,6 +304,10 @@ class StalePending implements Analyzer {
   }
 
   onEvent(ev: Event): void {
+    if (ev.kind === 'metric') {
+      this.onMetric(ev);
+      return;
+    }
     // Acquisition and release lines arrive counted per message (see countKeywords below).
     const n = ev.kind === 'tally' ? ev.count : 1;
     const e = ev.kind === 'tally' ? ev.first : ev;
@@ -359,8 +373,34 @@ class StalePending implements Analyzer {
   }
 
   private observe(e: LogEvent, scope: string, template: string, field: string, v: number, capacity?: number): void {
+    this.record(scope, template, field, v, capacity, { v, t: e.time, ev: this.evidence(e) }, e.logger ?? e.origin, e.origin ?? e.source);
+  }
+
+  /**
+   * A Prometheus sample, or a bare `name value` line read as one (`pending: 12`, `inflight 37`,
+   * `workqueue_depth{name="x"} 42`): a series whose name says it is an amount held is observed
+   * like a logged counter, one series per name and label set. Counters, histograms and summaries
+   * (`*_total`, `*_count`, `*_bucket` …) and names that are times or cumulative never count.
+   */
+  private onMetric(e: MetricEvent): void {
+    const v = e.value;
+    if (!Number.isInteger(v) || v < 0) return;
+    const name = e.name.replace(/:+$/, '');
+    if (this.vocab.metricCounter.test(name) || this.fieldClass(name) !== 1) return;
+    const keys = Object.keys(e.labels).sort();
+    const series = keys.length ? `${name}{${keys.map((k) => `${k}="${e.labels[k]}"`).join(',')}}` : name;
+    this.counts.counterObservations++;
+    const ev: Evidence = {
+      source: e.line !== undefined ? `${e.source}:${e.line}` : e.source,
+      time: e.time !== undefined ? new Date(e.time).toISOString() : undefined,
+      text: `${series} ${v}`,
+    };
+    const controller = e.labels['controller'] ?? e.labels['name'] ?? e.labels['job'];
+    this.record(`${e.source}\u0000`, series, '#', v, undefined, { v, t: e.time, ev }, controller, e.labels['pod'] ?? e.labels['instance'] ?? e.source);
+  }
+
+  private record(scope: string, template: string, field: string, v: number, capacity: number | undefined, obs: Obs, controller: string | undefined, origin: string): void {
     const id = `${scope}\u0000${template}\u0000${field}`;
-    const obs: Obs = { v, t: e.time, ev: this.evidence(e) };
     const c = this.counters.get(id);
     if (!c) {
       if (this.counters.size >= MAX_COUNTERS) {
@@ -371,8 +411,8 @@ class StalePending implements Analyzer {
         scope,
         template,
         field,
-        controller: e.logger ?? e.origin,
-        origin: e.origin ?? e.source,
+        controller,
+        origin,
         first: obs,
         last: obs,
         n: 1,
@@ -484,7 +524,7 @@ class StalePending implements Analyzer {
     if (this.droppedCounters) metrics.droppedCounters = this.droppedCounters;
     if (c.capacity !== undefined) metrics.capacity = c.capacity;
     const generic = c.field === '#' || (this.fieldClass(c.field) === 2 && !this.vocab.counterField.test(c.field)) || c.template.includes(c.field);
-    const name = generic ? c.template : `${c.template} (${c.field})`;
+    const name = !c.template ? c.field : generic ? c.template : `${c.template} (${c.field})`;
     const evidence: Evidence[] = [...c.head, ...c.tail].map((o) => o.ev);
     if (p && unpaired) {
       evidence.push(p.acq!.first, p.rel!.first);
@@ -568,7 +608,7 @@ export const stalePending = defineRule({
       'an in-flight/pending/tracked counter that only grows: acquisitions without releases, orphaned reservations, a "still tracked" count that never returns to its baseline',
     explanation: [
       'A component that reserves something (a stream slot, a lock, an engine) and releases it only on the success path leaks a reservation on every failure. Its pending / in-flight / tracked count climbs and never returns to its baseline, until capacity runs out and new work is refused — or retried in a storm against the same failing backend.',
-      'ctrlscope follows amounts held in flight in repeated log lines: a pending amount is a number that a gauge-like template repeats. It is a numeric field named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, buffered, backlog, queued, waiting, in use, unacked, active or open connections, busy; or a generic count/size/length/depth field when the message or label names what holds the items (a queue, a buffer, a backlog); or the same as `label: N` / `label=N` in the message\'s own words (rsyslog\'s "main Q: … size=N", "Query queue depth: N", "Inflight requests: N"); or the message\'s only standalone number when the message names what is counted (a number followed by a unit of time is a time). In `label: N/CAPACITY` the value is N and the capacity is remembered. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
+      'ctrlscope follows amounts held in flight in repeated log lines: a pending amount is a number that a gauge-like template repeats. It is a numeric field named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, buffered, backlog, queued, waiting, in use, unacked, active or open connections, busy; or a generic count/size/length/depth/fullness field when its own name, the message or the label names what holds the items (queue_length, workqueue_depth, "Buffer fullness"; a queue, a buffer, a backlog); or the same as `label: N` / `label=N` in the message\'s own words (rsyslog\'s "main Q: … size=N", "Query queue depth: N", "Inflight requests: N"); or the message\'s only standalone number when the message names what is counted (a number followed by a unit of time is a time). In `label: N/CAPACITY` the value is N and the capacity is remembered (Telegraf\'s "Buffer fullness: 220 / 1000000 metrics"). Bare counter lines count too: a line that is only a name and a number (`pending: 12`, `inflight 37`, `queue_length=120`) and Prometheus samples in a metrics dump (`workqueue_depth{name="x"} 42`, one series per name and label set, the scrapes in file order or by their `# scrape` time) when the name says it is an amount held; sample names ending in _total, _count, _sum, _bucket, _created or _info are counters, histograms or summaries and never count. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
       'Numbers that grow by nature are never an amount held: cumulative counters (*_total, total, processed, handled, sent, received, done, completed, enqueued, dropped, discarded, errors, retries, …), high-water marks and limits (max…, peak, watermark, capacity). Values logged within a second of each other are one burst and count once, with the last value (a channel filling for a moment, a high-water mark logged as it moves).',
       'Where the same log shows them, it pairs acquisitions with releases: messages that start with selected/acquired/reserved/allocated against released/started/finished/completed/removed ("Started" resolves a pending entry; for in-flight counters it is the acquisition), preferring the release whose verb a "Failed to …" line names ("Failed to start stream" ↔ "Started new stream"). Such failures are counted as paths that release nothing. Only the most frequent message of each side is used, since one action often logs two lines.',
     ],
@@ -592,7 +632,8 @@ export const stalePending = defineRule({
       'a counter that falls about as often as it rises',
       'two or three rising observations with nothing else saying the entries are held',
       'a flat count, even one that says "still" (a steady state, not a leak)',
-      'cumulative counters, high-water marks and limits, which grow by nature',
+      'cumulative counters, high-water marks and limits, which grow by nature (in metrics dumps: *_total, *_count, *_sum, *_bucket)',
+      'a single metrics snapshot, however large its values: one observation cannot show an amount that only grows',
       'numbers logged in bursts within one second, counted once per burst',
     ],
     remediation: {
@@ -611,7 +652,7 @@ export const stalePending = defineRule({
     },
   },
   options: () => ({}),
-  consumes: ['log', 'tally'],
+  consumes: ['log', 'tally', 'metric'],
   vocabulary: {
     ...STALE_PENDING_VOCABULARY,
     counters: { about: 'substrings of the counter words as the line filter matches them (case-sensitively)', words: KEYWORDS },
