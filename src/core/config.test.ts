@@ -125,9 +125,9 @@ describe('parseConfig: errors name the file, the line and the key', () => {
       name: 'dedup keys: an unknown key, a key without a source, a bad JSONPath, a negative window',
       text: 'rules:\n  duplicate-cr:\n    dedupKeys:\n      - kind: Incident\n        path: spec.x\n      - kind: Alert\n      - jsonPath: "spec[\'x"\n    raceWindowMs: -1\n',
       lines: [
-        'ctrlscope.yaml:4: rules.duplicate-cr.dedupKeys[0]: expected at least one of jsonPath, label, annotation, logField',
-        'ctrlscope.yaml:5: rules.duplicate-cr.dedupKeys[0].path: unknown key; known: kind, group, jsonPath, label, logField, clusterWide, annotation, owner',
-        'ctrlscope.yaml:6: rules.duplicate-cr.dedupKeys[1]: expected at least one of jsonPath, label, annotation, logField',
+        'ctrlscope.yaml:4: rules.duplicate-cr.dedupKeys[0]: expected at least one of jsonPath, label, annotation, namePattern, logField',
+        'ctrlscope.yaml:5: rules.duplicate-cr.dedupKeys[0].path: unknown key; known: kind, group, jsonPath, label, logField, clusterWide, annotation, owner, namePattern',
+        'ctrlscope.yaml:6: rules.duplicate-cr.dedupKeys[1]: expected at least one of jsonPath, label, annotation, namePattern, logField',
         "ctrlscope.yaml:7: rules.duplicate-cr.dedupKeys[2].jsonPath: expected a JSONPath such as spec.signalFingerprint, {.spec.x} or $.metadata.labels['a/b']",
         'ctrlscope.yaml:8: rules.duplicate-cr.raceWindowMs: expected a number of milliseconds, 0 or more',
       ],

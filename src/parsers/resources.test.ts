@@ -237,6 +237,10 @@ describe('sniffResources', () => {
     ['{"level":"info","ts":"2026-10-02T22:07:05.694Z","msg":"Incoming request"}\n', 'gw.log', false],
     ['I1002 10:00:00.000000       1 main.go:1] "hello"\n', 'x.log', false],
     ['2025-11-02T10:32:57.784730516Z 2025/11/02 10:32:57 INFO Starting server addr=:8080\n', 'x.log', false],
+    // A JSON array of manifests, a table behind a `[user@host dir]$` prompt, a log with bracketed stamps.
+    ['[\n  {"apiVersion": "v1", "kind": "Pod"}\n]', 'x.json', true],
+    ['[sre@bastion graph]$ argo list\nNAME                 STATUS    AGE\nnightly-x7k2p        Running   21s\n', 'wf.txt', true],
+    ['[2026-11-20 10:00:00] INFO started\n', 'x.log', false],
   ])('%j (%s) → %s', (head, name, want) => expect(sniffResources(head, name)).toBe(want));
 });
 

@@ -64,6 +64,9 @@ const KIND_ALIASES: Record<string, { kind: string; apiVersion?: string }> = {
   ...aliases('Workflow', 'argoproj.io/v1alpha1', 'workflows', 'workflow'),
   ...aliases('PipelineRun', 'tekton.dev/v1', 'pipelineruns', 'pipelinerun'),
   ...aliases('TaskRun', 'tekton.dev/v1', 'taskruns', 'taskrun'),
+  ...aliases('OperatorGroup', 'operators.coreos.com/v1', 'operatorgroups', 'operatorgroup'),
+  ...aliases('CertificateRequest', 'cert-manager.io/v1', 'certificaterequests', 'certificaterequest'),
+  ...aliases('MachineSet', 'cluster.x-k8s.io/v1beta1', 'machinesets', 'machineset'),
 };
 
 /** kubectl's short names, read in `kubectl get SHORT` prompts only (as words of a file name they would mislead). */
@@ -76,6 +79,7 @@ const SHORT_ALIASES: Record<string, { kind: string; apiVersion?: string }> = {
   ...aliases('Job', 'batch/v1', 'job', 'jobs'),
   ...aliases('Node', 'v1', 'no'),
   ...aliases('Workflow', 'argoproj.io/v1alpha1', 'wf'),
+  ...aliases('OperatorGroup', 'operators.coreos.com/v1', 'og'),
 };
 
 function aliases(kind: string, apiVersion: string, ...names: string[]): Record<string, { kind: string; apiVersion: string }> {
@@ -99,7 +103,8 @@ export function sniffResources(head: string, name: string): boolean {
     }
     return false;
   }
-  if (trimmed.startsWith('[')) return /"apiVersion"\s*:/.test(trimmed.slice(0, 4096));
+  // A JSON array of manifests; `[user@host dir]$ kubectl get …` (a shell prompt) is read below.
+  if (/^\[\s*[{[\]]/.test(trimmed)) return /"apiVersion"\s*:/.test(trimmed.slice(0, 4096));
   const lines = text.split('\n', 40).filter((l) => l.trim() !== '' && !l.startsWith('#'));
   const first = lines[0];
   if (first === undefined) return false;

@@ -223,9 +223,16 @@ describe('duplicate-cr options', () => {
 
   it('reads whole only the objects of its keys\' kinds, or every object when a key has no kind', () => {
     // The built-in keys' kinds come after the configured ones (a configured kind replaces its built-in key).
-    const builtins = ['certificaterequest', 'taskrun', 'job', 'workflow', 'machineset'];
-    expect(start().objectKinds?.()).toEqual(['remediationrequest', ...builtins]);
-    expect(start({ dedupKeys: [{ kind: 'Job', label: 'k' }, { kind: 'Certificate', jsonPath: 'spec.secretName' }] }).objectKinds?.()).toEqual(['job', 'certificate', ...builtins.filter((k) => k !== 'job')]);
+    // Then the kinds the generic key (owner and template hash) reads whole.
+    const builtins = ['certificaterequest', 'taskrun', 'job', 'workflow', 'machineset', 'backup', 'operatorgroup'];
+    const generic = ['replicaset', 'controllerrevision'];
+    expect(start().objectKinds?.()).toEqual(['remediationrequest', ...builtins, ...generic]);
+    expect(start({ dedupKeys: [{ kind: 'Job', label: 'k' }, { kind: 'Certificate', jsonPath: 'spec.secretName' }] }).objectKinds?.()).toEqual([
+      'job',
+      'certificate',
+      ...builtins.filter((k) => k !== 'job'),
+      ...generic,
+    ]);
     expect(start({ dedupKeys: [{ label: 'example.com/run-key' }] }).objectKinds?.()).toBe('all');
   });
 
@@ -233,7 +240,8 @@ describe('duplicate-cr options', () => {
     expect(parseDuplicateCrOptions({})).toMatchObject({ raceWindowMs: 5000, suspectWindowMs: 60000, dedupKeys: [{ kind: 'RemediationRequest', jsonPath: 'spec.signalFingerprint' }] });
     const bad: Array<[Record<string, unknown>, string]> = [
       [{ dedupKeys: [] }, 'dedupKeys must be a non-empty list'],
-      [{ dedupKeys: [{ kind: 'Job' }] }, 'dedupKeys[0] needs jsonPath, label, annotation or logField'],
+      [{ dedupKeys: [{ kind: 'Job' }] }, 'dedupKeys[0] needs jsonPath, label, annotation, namePattern or logField'],
+      [{ dedupKeys: [{ kind: 'Backup', namePattern: '-(\\d{14}' }] }, 'dedupKeys[0].namePattern is not a regular expression'],
       [{ dedupKeys: [{ jsonPath: 'spec..x[?(@.a)]' }] }, 'dedupKeys[0].jsonPath'],
       [{ dedupKeys: [{ label: 'a', colour: 'red' }] }, 'dedupKeys[0] has unknown key "colour"'],
       [{ raceWindowMs: -1 }, 'raceWindowMs must be a non-negative number'],
@@ -396,10 +404,20 @@ describe('duplicate-cr: built-in keys of other operators', () => {
     expect(f.map((x) => [x.severity, x.subject.kind, x.subject.name, x.metrics['live']])).toEqual([['critical', 'CertificateRequest', 'Certificate/site-tls @ 2', 2]]);
   });
 
-  it('does not count an issued request and the next revision as duplicates, nor Jobs without a CronJob schedule', () => {
+  it('does not count an issued request and the next revision as duplicates; Jobs without a scheduled time are only compared by when they were made', () => {
     expect(feed([cr('site-tls-a', '1', '2026-10-01T10:00:00Z', 'True'), cr('site-tls-b', '2', '2026-11-20T10:00:00Z')] as KubeObject[])).toEqual([]);
-    const job = (name: string) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'ops', creationTimestamp: '2026-11-20T10:00:00Z', ownerReferences: [{ kind: 'CronJob', name: 'report', controller: true }] } });
-    expect(feed([job('report-1'), job('report-2')] as KubeObject[])).toEqual([]);
+    const job = (name: string, created: string) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: 'ops', creationTimestamp: created, ownerReferences: [{ kind: 'CronJob', name: 'report', controller: true }] },
+    });
+    // An hour apart: one per schedule, nothing to say.
+    expect(feed([job('report-29260001', '2026-11-20T10:00:00Z'), job('report-29260061', '2026-11-20T11:00:00Z')] as KubeObject[])).toEqual([]);
+    // In the same second under time-stamped names: a note, not a warning (the stamps say two slots).
+    const f = feed([job('report-29260001', '2026-11-20T10:00:00Z'), job('report-29260002', '2026-11-20T10:00:00Z')] as KubeObject[]);
+    expect(f.map((x) => [x.severity, x.confidence, x.variant, x.subject.name, x.signals, x.metrics])).toEqual([
+      ['info', 'low', 'created-twice', 'report', ['same-owner', 'created-together', 'live-together'], { objects: 2, closePairs: 1, minGapMs: 0, creators: 1, live: 2 }],
+    ]);
   });
 
   it('finds two Jobs of one CronJob for the same scheduled time; a user key for a kind replaces the built-in one', () => {
@@ -410,6 +428,174 @@ describe('duplicate-cr: built-in keys of other operators', () => {
     });
     const jobs = [job('report-29260001', '2026-11-20T10:00:00Z'), job('report-29260002', '2026-11-20T10:00:00Z')] as KubeObject[];
     expect(feed(jobs).map((x) => [x.severity, x.subject.name])).toEqual([['critical', 'CronJob/report @ 2026-11-20T10:00:00Z']]);
-    expect(feed(jobs, { dedupKeys: [{ kind: 'Job', label: 'team' }] })).toEqual([]);
+    // Keyed by a label they lack, the two Jobs are only compared by when they were made (an info note).
+    expect(feed(jobs, { dedupKeys: [{ kind: 'Job', label: 'team' }] }).map((x) => [x.severity, x.variant])).toEqual([['info', 'created-twice']]);
+  });
+});
+
+describe('duplicate-cr: Velero Backups of a Schedule', () => {
+  const backup = (name: string, phase: string, created: string): KubeObject => ({
+    apiVersion: 'velero.io/v1',
+    kind: 'Backup',
+    metadata: { name, namespace: 'velero', creationTimestamp: created, labels: { 'velero.io/schedule-name': 'nightly' } },
+    status: { phase },
+  });
+
+  it('groups Backups by the schedule-name label and the time stamp in their names: two for one run are live duplicates', () => {
+    const a = start();
+    for (const o of [
+      backup('nightly-20261120020000', 'InProgress', '2026-11-20T02:00:00Z'),
+      backup('nightly-20261120020000-x7k2p', 'New', '2026-11-20T02:00:01Z'),
+      backup('nightly-20261119020000', 'Completed', '2026-11-19T02:00:00Z'),
+    ])
+      a.onEvent(snap(o));
+    expect(brief(a.flush())).toEqual([
+      {
+        severity: 'critical',
+        subject: { kind: 'Backup', namespace: 'velero', name: 'nightly @ 20261120020000', controller: null },
+        metrics: { objects: 2, live: 2, terminal: 0, unknownPhase: 0, spreadMs: 1000, creators: 0, minGapMs: 1000 },
+      },
+    ]);
+  });
+
+  it('one Backup per run, a manual backup without the label, and a PartiallyFailed run are no duplicates', () => {
+    const a = start();
+    for (const o of [
+      backup('nightly-20261119020000', 'PartiallyFailed', '2026-11-19T02:00:00Z'),
+      backup('nightly-20261120020000', 'InProgress', '2026-11-20T02:00:00Z'),
+      { ...backup('before-upgrade', 'InProgress', '2026-11-20T02:00:00Z'), metadata: { name: 'before-upgrade', namespace: 'velero' } },
+    ])
+      a.onEvent(snap(o as KubeObject));
+    expect(a.flush()).toEqual([]);
+  });
+});
+
+describe('duplicate-cr: the generic key (same owner, same template hash)', () => {
+  const rs = (name: string, hash: string, replicas: number, created: string, owner = 'web'): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name,
+      namespace: 'shop',
+      creationTimestamp: created,
+      labels: { app: 'web', 'pod-template-hash': hash },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner, uid: 'd-1', controller: true }],
+    },
+    spec: { replicas, template: { metadata: { labels: { app: 'web', 'pod-template-hash': hash } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } } },
+  });
+  const run = (objects: KubeObject[]) => {
+    const a = start();
+    for (const o of objects) a.onEvent(snap(o));
+    return a.flush();
+  };
+
+  it('two live ReplicaSets of one Deployment with one pod-template-hash: a warning of medium confidence', () => {
+    const f = run([rs('web-5d8f7c9b4', '5d8f7c9b4', 3, '2026-11-20T10:00:00Z'), rs('web-5d8f7c9b4-x7k2p', '5d8f7c9b4', 3, '2026-11-20T10:05:00Z')]);
+    expect(f.map((x) => [x.severity, x.confidence, x.variant, x.signals, x.title, x.subject, x.metrics])).toEqual([
+      [
+        'warning',
+        'medium',
+        'same-owner-spec',
+        ['same-owner', 'same-template-hash', 'live-together'],
+        '2 ReplicaSet objects of Deployment/web were made from one template',
+        { kind: 'ReplicaSet', namespace: 'shop', name: 'Deployment/web @ pod-template-hash=5d8f7c9b4', controller: null },
+        { objects: 2, live: 2, terminal: 0, unknownPhase: 0, spreadMs: 300000, creators: 0, minGapMs: 300000 },
+      ],
+    ]);
+    expect(f[0]!.summary).toContain('they share their owner and the template hash it stamped on them');
+  });
+
+  it('a rollout (old ReplicaSet scaled to zero, new hash), another owner, and Pods of one ReplicaSet are no duplicates', () => {
+    expect(run([rs('web-5d8f7c9b4', '5d8f7c9b4', 0, '2026-11-19T10:00:00Z'), rs('web-6c4b8d7f5', '6c4b8d7f5', 3, '2026-11-20T10:00:00Z')])).toEqual([]);
+    expect(run([rs('web-5d8f7c9b4', '5d8f7c9b4', 3, '2026-11-20T10:00:00Z'), rs('api-5d8f7c9b4', '5d8f7c9b4', 3, '2026-11-20T10:00:00Z', 'api')])).toEqual([]);
+    const pod = (name: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'shop', creationTimestamp: '2026-11-20T10:00:00Z', labels: { 'pod-template-hash': '5d8f7c9b4' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'web-5d8f7c9b4', controller: true }] },
+      spec: { containers: [{ name: 'web', image: 'web:1' }] },
+    });
+    expect(run([pod('web-5d8f7c9b4-x7k2p'), pod('web-5d8f7c9b4-b4n6q'), pod('web-5d8f7c9b4-c8d9f')])).toEqual([]);
+  });
+
+  it('an identical spec without a hash label: an info note far apart, a warning when made at once', () => {
+    const widget = (name: string, created: string): KubeObject => ({
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name, namespace: 'shop', creationTimestamp: created, ownerReferences: [{ kind: 'Shop', name: 'main', controller: true }] },
+      spec: { size: 3, colour: 'red' },
+    });
+    const far = run([widget('main-widget-a', '2026-11-20T10:00:00Z'), widget('main-widget-b', '2026-11-20T11:00:00Z')]);
+    expect(far.map((x) => [x.severity, x.confidence, x.signals])).toEqual([['info', 'low', ['same-owner', 'same-spec', 'live-together']]]);
+    expect(far[0]!.subject.name).toMatch(/^Shop\/main @ spec [0-9a-f]{12}$/);
+    const together = run([widget('main-widget-a', '2026-11-20T10:00:00Z'), widget('main-widget-b', '2026-11-20T10:00:01Z')]);
+    expect(together.map((x) => [x.severity, x.confidence, x.signals])).toEqual([['warning', 'medium', ['same-owner', 'same-spec', 'live-together', 'created-together']]]);
+    // A different spec is a different thing.
+    expect(run([widget('main-widget-a', '2026-11-20T10:00:00Z'), { ...widget('main-widget-b', '2026-11-20T10:00:01Z'), spec: { size: 4, colour: 'red' } }])).toEqual([]);
+  });
+});
+
+describe('duplicate-cr: real excerpts of other shapes', () => {
+  it('argo list (argoproj/argo-workflows#2773): two Workflows of one CronWorkflow 1 s apart, both Running, against its usual period', () => {
+    const a = start();
+    const text = [
+      '[vilmosnagy@vnagy-dell graph]$ argo list',
+      'NAME                             STATUS      AGE   DURATION   PRIORITY',
+      'test-cron-wf-g6rdh               Running     21s   21s        0',
+      'test-cron-wf-jzn5g               Running     22s   21s        0',
+      'test-cron-wf-dn6j8               Running     1m    1m         0',
+      'test-cron-wf-28skf               Running     1m    1m         0',
+      'test-cron-wf-mz7vf               Error       2m    1m         0',
+      '',
+    ].join('\n');
+    expect(feedDump(a, text, 'argo-list.txt')).toEqual([]);
+    const f = a.flush();
+    // The two "1m" ones may be a pair too, but a minute is too coarse to tell: only 21s/22s counts.
+    expect(f.map((x) => [x.severity, x.confidence, x.variant, x.subject, x.signals, x.metrics, x.firstSeen])).toEqual([
+      [
+        'warning',
+        'high',
+        'created-twice',
+        { kind: 'Workflow', namespace: null, name: 'test-cron-wf', controller: null },
+        ['same-owner', 'created-together', 'usual-period', 'one-per-slot', 'live-together'],
+        { objects: 5, closePairs: 1, minGapMs: 1000, usualPeriodMs: 49000, creators: 1, live: 4 },
+        undefined,
+      ],
+    ]);
+    expect(f[0]!.evidence.map((e) => e.source)).toEqual(['argo-list.txt:4', 'argo-list.txt:3']);
+  });
+
+  it('kubectl get jobs (kubernetes/kubernetes#35508): one Job a minute is no duplicate', () => {
+    const a = start();
+    const rows = [['1859028810', '11m'], ['1934853965', '12m'], ['1934985037', '9m'], ['1935116109', '6m'], ['2010810192', '10m'], ['2010941264', '7m'], ['2011072336', '4m'], ['2011203408', '1m']];
+    const text = ['kubectl get jobs', 'NAME                     DESIRED   SUCCESSFUL   AGE', ...rows.map(([n, age]) => `hello-${n}         1         1            ${age}`)].join('\n');
+    expect(feedDump(a, text, 'jobs.txt')).toEqual([]);
+    expect(a.flush()).toEqual([]);
+  });
+
+  it('MachineSets created twice 186 ms apart (kubernetes-sigs/cluster-api#12551): the created object and its owner in fields named after their kinds', () => {
+    const a = start();
+    feedLog(
+      a,
+      [
+        'I0730 07:49:49.770971       1 machinedeployment_sync.go:183] "MachineSet created (RolloutAfter on MachineDeployment set to 2025-07-30T07:49:49Z, no MachineSet has been created afterwards)" controllr="machinedeployment" controllerGroup="cluster.x-k8s.io" controllerKind="MachineDeployment" MachineDeployment="fake/np-0" namespace="fake" name="np-0" reconcileID="fa4fe555-7ef9-4a99-b1df-41fc83a2d61a" Cluster="fake/cluster-0" MachineSet="fake/np-0-69r4v"',
+        'I0730 07:49:49.956062       1 machinedeployment_sync.go:183] "MachineSet created (RolloutAfter on MachineDeployment set to 2025-07-30T07:49:49Z, no MachineSet has been created afterwards)" controller="machinedeployment" controllerGroup="cluster.x-k8s.io" controllerKind="MachineDeployment" MachineDeployment="fake/np-0" namespace="fake" name="np-0" reconcileID="103cedf1-b481-47d2-a5d4-e00f29652646" Cluster="fake/cluster-0" MachineSet="fake/np-0-n8bjp"',
+      ].join('\n'),
+      'capi.log',
+    );
+    const f = a.flush();
+    expect(f.map((x) => [x.severity, x.confidence, x.variant, x.subject, x.signals, x.metrics])).toEqual([
+      ['warning', 'medium', 'created-twice', { kind: 'MachineSet', namespace: 'fake', name: 'np-0', controller: null }, ['same-owner', 'created-together', 'one-per-slot'], { objects: 2, closePairs: 1, minGapMs: 186, creators: 1 }],
+    ]);
+    expect(f[0]!.summary).toBe(
+      'np-0 had MachineSet objects created 186 ms apart: np-0-69r4v and np-0-n8bjp 186 ms apart: a MachineSet stands one per owner and slot, so two made at once are one too many (a check-then-create race or two controllers).',
+    );
+  });
+
+  it('OLM\'s "csv created in namespace with multiple operatorgroups" (opendatahub-io/opendatahub-operator#128) names the kind in lower case', () => {
+    const a = start();
+    feedLog(a, "Failed: csv created in namespace with multiple operatorgroups, can't pick one automatically", 'csv-status.txt');
+    expect(a.flush().map((x) => [x.severity, x.confidence, x.variant, x.title, x.subject.kind, x.subject.name])).toEqual([
+      ['warning', 'medium', 'self-reported', 'The controller reports more than one OperatorGroup', 'OperatorGroup', '(unnamed)'],
+    ]);
   });
 });

@@ -2,6 +2,7 @@
 // key). Objects come from resource dumps, tables and the live API (ObjectEvent); creations come
 // from creator logs ("Created RemediationRequest CRD" with a fingerprint field). Both are merged
 // by object name, grouped by dedup key, and judged by phase and by how far apart they were made.
+import { createHash } from 'node:crypto';
 import { duplicateCrRemediation } from '../remediation.js';
 import type { Event, FieldValue, KubeObject, LogEvent, ObjectEvent } from '../../core/event.js';
 import { strField } from '../../core/event.js';
@@ -32,6 +33,12 @@ export interface DedupKeySpec {
   annotation?: string;
   /** The controlling owner (ownerReferences, controller: true) is part of the key; objects without one have none. */
   owner?: boolean;
+  /**
+   * A regular expression over the object's name whose first capture group is (part of) the key:
+   * the time stamp a scheduler writes into the names it makes (`-(\d{14})$` for Velero's
+   * `<schedule>-<YYYYMMDDhhmmss>`). Objects whose name does not match have no key.
+   */
+  namePattern?: string;
 }
 
 /** Options of the duplicate-cr rule (`rules.duplicate-cr` in the config file). */
@@ -64,7 +71,28 @@ export const BUILTIN_DEDUP_KEYS: readonly DedupKeySpec[] = [
   { kind: 'Workflow', group: 'argoproj.io', owner: true, annotation: 'workflows.argoproj.io/scheduled-time' },
   // Cluster API: one MachineSet per MachineDeployment template.
   { kind: 'MachineSet', group: 'cluster.x-k8s.io', owner: true, label: 'machine-template-hash' },
+  // Velero: one Backup per Schedule and scheduled time (the schedule's name label, the time stamp in the name).
+  { kind: 'Backup', group: 'velero.io', label: 'velero.io/schedule-name', namePattern: '-(\\d{14})(?:-[a-z0-9]{5})?$' },
+  // OLM: at most one OperatorGroup per namespace (a second one makes every CSV there fail).
+  { kind: 'OperatorGroup', group: 'operators.coreos.com', jsonPath: 'metadata.namespace' },
 ];
+
+/**
+ * The generic key, for objects of kinds no key above covers: the controlling owner and the
+ * template or spec they were made from. An owner that stamps a hash of its template on what it
+ * makes (a Deployment's ReplicaSets, a DaemonSet's ControllerRevisions) makes one object per
+ * hash; two live ones with the same owner and hash stand for one thing. Thin on its own, so
+ * these findings are a warning at most, and only an info note when the hash is computed here.
+ */
+export const GENERIC_KEY = {
+  /** Labels and annotations that carry a template hash; any other name ending in `hash` counts too. */
+  hashLabels: ['pod-template-hash', 'controller-revision-hash', 'machine-template-hash', 'rollouts-pod-template-hash'],
+  hashNamePattern: '(?:^|[./_-])(?:[a-z0-9]+-)*hash$',
+  /** Kinds whose objects are replicas of one template: many per owner and hash by design. */
+  replicaKinds: ['Pod', 'Machine', 'Event', 'EndpointSlice', 'Endpoints', 'Lease'],
+  /** Kinds read whole for the generic key beyond the kinds of the keys (other kinds arrive as their identity only). */
+  kinds: ['ReplicaSet', 'ControllerRevision'],
+} as const;
 
 /** Phases after which an object no longer stands for its key (case-insensitive). */
 export const TERMINAL_PHASES: ReadonlySet<string> = new Set(['completed', 'failed', 'timedout', 'skipped', 'cancelled', 'canceled']);
@@ -100,6 +128,9 @@ const SELF_MULTIPLE_RE =
   /\b(?:multiple|more than one)\b(.{0,80}?)\b(?:exist(?:s|ed)?|(?:were |was |are |is )?found|match(?:es|ed)?|can'?t pick|cannot pick|cannot choose|ambiguous)\b/i;
 /** "found 2 Xs, expected 1", "got 3 X (expected exactly one)". */
 const SELF_COUNT_RE = /\b(?:found|got|have|has|there are)\s+(\d+|two|three|several|multiple)\b(.{0,80}?)\bexpected\s+(?:1|one|only one|exactly one|a single)\b/i;
+/** The kind a creation message names before its verb: "MachineSet created", "Job launched". */
+const KIND_BEFORE_VERB_RE = /\b([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[A-Z][a-z]{2,})\s+(?:created|creating|launched|submitted)\b/;
+
 /** A kind in a self-report: the first CamelCase word, or a plural noun before "were found". */
 const KIND_IN_RE = /\b([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[A-Z][a-z]{3,})s?\b/;
 
@@ -120,9 +151,19 @@ const MAX_EVIDENCE = 20;
 
 interface ResolvedSpec extends DedupKeySpec {
   path?: Segment[];
+  /** namePattern, compiled. */
+  nameRe?: RegExp;
   /** A kubernaut.ai RemediationRequest key: the fingerprint prefix in the name counts too. */
   kubernaut: boolean;
+  /** The generic key (owner and template hash) rather than a configured or built-in one. */
+  generic?: boolean;
 }
+
+/** The spec of the generic key (see GENERIC_KEY). */
+const GENERIC_SPEC: ResolvedSpec = { owner: true, kubernaut: false, generic: true };
+const HASH_LABELS: ReadonlySet<string> = new Set(GENERIC_KEY.hashLabels);
+const HASH_NAME_RE = new RegExp(GENERIC_KEY.hashNamePattern);
+const REPLICA_KINDS: ReadonlySet<string> = new Set(GENERIC_KEY.replicaKinds.map((k) => k.toLowerCase()));
 
 /** What is known about one object (merged from dumps, watches and creation log lines). */
 interface Rec {
@@ -133,6 +174,8 @@ interface Rec {
   key?: string;
   /** Key came from a field/path (strong) or only from the object's name (weak, kubernaut tables). */
   keyFromName?: boolean;
+  /** The generic key: from a template-hash label the owner stamped, or from a hash of the spec computed here. */
+  genericVia?: 'label' | 'spec';
   spec?: ResolvedSpec;
   /** Creation time in epoch ms, when known absolutely. */
   created?: number;
@@ -172,7 +215,20 @@ interface OwnerCreations {
   owner: string;
   namespace?: string;
   creators: Set<string>;
-  made: { name: string; at: number; ev: Evidence }[];
+  /** Times are ages from a table without a capture time: relative to one another only. */
+  relative: boolean;
+  made: Made[];
+}
+
+/** One creation of an owner's: when (and how precisely that is known), from where. */
+interface Made {
+  name: string;
+  at: number;
+  /** How coarse `at` is (ms): 0 for a log line's time, 1000 for creationTimestamp, a minute for an age of `5m`. */
+  res: number;
+  /** The object was seen and is live (not terminal, not deleted); undefined when only a log line tells of it. */
+  live?: boolean;
+  ev: Evidence;
 }
 
 /** Validates `rules.duplicate-cr` options; throws a UserError naming the bad entry. */
@@ -181,7 +237,7 @@ export function parseDuplicateCrOptions(raw: Record<string, unknown>): Duplicate
   const bad = (what: string) =>
     new UserError(
       `invalid duplicate-cr option: ${what}`,
-      'dedupKeys is a list of { kind?, group?, jsonPath?, label?, annotation?, logField?, owner?, clusterWide? } with at least one of jsonPath, label, annotation or logField; raceWindowMs and suspectWindowMs are non-negative numbers of milliseconds.',
+      'dedupKeys is a list of { kind?, group?, jsonPath?, label?, annotation?, namePattern?, logField?, owner?, clusterWide? } with at least one of jsonPath, label, annotation, namePattern or logField; raceWindowMs and suspectWindowMs are non-negative numbers of milliseconds.',
     );
   for (const k of Object.keys(raw)) {
     if (!['dedupKeys', 'raceWindowMs', 'suspectWindowMs', 'vocabulary'].includes(k)) throw bad(`unknown key "${k}"`);
@@ -204,14 +260,21 @@ export function parseDuplicateCrOptions(raw: Record<string, unknown>): Duplicate
         } else if (k === 'owner') {
           if (typeof v !== 'boolean') throw bad(`dedupKeys[${i}].owner must be true or false`);
           spec.owner = v;
-        } else if (k === 'kind' || k === 'group' || k === 'jsonPath' || k === 'label' || k === 'logField' || k === 'annotation') {
+        } else if (k === 'kind' || k === 'group' || k === 'jsonPath' || k === 'label' || k === 'logField' || k === 'annotation' || k === 'namePattern') {
           if (typeof v !== 'string' || v.trim() === '') throw bad(`dedupKeys[${i}].${k} must be a non-empty string`);
           spec[k] = v.trim();
         } else {
           throw bad(`dedupKeys[${i}] has unknown key "${k}"`);
         }
       }
-      if (!spec.jsonPath && !spec.label && !spec.logField && !spec.annotation) throw bad(`dedupKeys[${i}] needs jsonPath, label, annotation or logField`);
+      if (!spec.jsonPath && !spec.label && !spec.logField && !spec.annotation && !spec.namePattern) throw bad(`dedupKeys[${i}] needs jsonPath, label, annotation, namePattern or logField`);
+      if (spec.namePattern) {
+        try {
+          new RegExp(spec.namePattern);
+        } catch (err) {
+          throw bad(`dedupKeys[${i}].namePattern is not a regular expression: ${(err as Error).message}`);
+        }
+      }
       if (spec.jsonPath) {
         try {
           parseJsonPath(spec.jsonPath);
@@ -265,6 +328,8 @@ class DuplicateCr implements Analyzer {
   private readonly ownerCreations = new Map<string, OwnerCreations>();
   private readonly creationRe: RegExp;
   private readonly selfWordRe: RegExp;
+  /** Kinds of the keys (lower case → as written): one object per owner and slot. */
+  private readonly slotKinds = new Map<string, string>();
 
   constructor(private readonly ctx: AnalyzerContext) {
     this.opts = parseDuplicateCrOptions(ctx.options);
@@ -272,7 +337,14 @@ class DuplicateCr implements Analyzer {
     const kubernautRR = (s: DedupKeySpec) => s.kind?.toLowerCase() === 'remediationrequest' && (s.group === undefined || s.group === 'kubernaut.ai');
     const covered = (b: DedupKeySpec) => this.opts.dedupKeys.some((u) => !u.kind || u.kind.toLowerCase() === b.kind!.toLowerCase());
     const keys = [...this.opts.dedupKeys, ...BUILTIN_DEDUP_KEYS.filter((b) => !covered(b))];
-    this.specs = keys.map((s) => ({ ...s, path: s.jsonPath ? parseJsonPath(s.jsonPath) : undefined, kubernaut: kubernautRR(s) }));
+    this.specs = keys.map((s) => ({
+      ...s,
+      path: s.jsonPath ? parseJsonPath(s.jsonPath) : undefined,
+      nameRe: s.namePattern ? new RegExp(s.namePattern) : undefined,
+      kubernaut: kubernautRR(s),
+    }));
+    // A kind with a key stands one object per owner and slot: two made at once by one owner are suspect.
+    for (const s of this.specs) if (s.kind) this.slotKinds.set(s.kind.toLowerCase(), s.kind);
     const extra = vocabularyOption(ctx.options) ?? {};
     this.creationRe = wordsRe(VOCABULARY.creations, extra['creations'], (alt) => `\\b${alt}\\b`);
     this.selfWordRe = wordsRe(VOCABULARY.selfReports, extra['selfReports']);
@@ -293,7 +365,7 @@ class DuplicateCr implements Analyzer {
   private specFor(kind: string | undefined, group: string | undefined): ResolvedSpec | undefined {
     const k = kind?.toLowerCase();
     return this.specs.find(
-      (s) => (!s.kind || s.kind.toLowerCase() === k) && (!s.group || group === undefined || s.group === group) && (s.jsonPath || s.label || s.annotation || s.kubernaut),
+      (s) => (!s.kind || s.kind.toLowerCase() === k) && (!s.group || group === undefined || s.group === group) && (s.jsonPath || s.label || s.annotation || s.nameRe || s.kubernaut),
     );
   }
 
@@ -303,12 +375,18 @@ class DuplicateCr implements Analyzer {
     if (typeof name !== 'string' || name === '') return;
     const kind = typeof o.kind === 'string' ? o.kind : undefined;
     const group = groupOf(o.apiVersion);
-    const spec = this.specFor(kind, group);
+    const spec = this.specFor(kind, group) ?? (kind && !REPLICA_KINDS.has(kind.toLowerCase()) ? GENERIC_SPEC : undefined);
     if (!spec) return;
-    this.counts.keyedObjects++;
     let key: string | undefined;
     let keyFromName = false;
-    if (spec.owner || spec.annotation) {
+    let genericVia: Rec['genericVia'];
+    if (spec.generic) {
+      // Objects the generic key does not fit (no owner, no hash) are not this rule's business.
+      const g = genericKey(o);
+      if (!g) return;
+      key = g.key;
+      genericVia = g.via;
+    } else if (spec.owner || spec.annotation || spec.nameRe) {
       // A composite key: every part the spec names must be there (a Job without the CronJob's
       // scheduled-time annotation was not made by a schedule and has no key).
       key = compositeKey(o, spec);
@@ -327,11 +405,13 @@ class DuplicateCr implements Analyzer {
         keyFromName = true;
       }
     }
+    this.counts.keyedObjects++;
     const namespace = o.metadata?.namespace || undefined;
     const rec = this.rec(kind ?? spec.kind ?? 'Object', name, namespace);
     if (!rec) return;
     rec.seenObject = true;
     rec.spec = spec;
+    if (genericVia) rec.genericVia = genericVia;
     if (group !== undefined) rec.group = group;
     if (kind) rec.kind = kind;
     if (namespace) rec.namespace = namespace;
@@ -343,8 +423,11 @@ class DuplicateCr implements Analyzer {
     rec.partial = e.partial;
     const status = (o.status ?? {}) as Record<string, unknown>;
     const table = (o as { table?: Record<string, unknown> }).table;
-    // Objects keyed by owner (Jobs, TaskRuns, CertificateRequests) say they are done in conditions.
-    const phase = status.overallPhase ?? status.phase ?? (spec.owner ? phaseOfConditions(status.conditions) : undefined);
+    // Objects keyed by owner (Jobs, TaskRuns, CertificateRequests) say they are done in conditions;
+    // a ReplicaSet scaled to zero is an old revision kept for rollback.
+    const replicas = (o.spec as { replicas?: unknown } | undefined)?.replicas;
+    const phase =
+      status.overallPhase ?? status.phase ?? (spec.owner ? phaseOfConditions(status.conditions) : undefined) ?? (spec.generic && replicas === 0 ? 'ScaledDown' : undefined);
     if (typeof phase === 'string' && phase !== '') rec.phase = phase;
     const created = parseTime(o.metadata?.creationTimestamp);
     if (created !== undefined) {
@@ -359,6 +442,45 @@ class DuplicateCr implements Analyzer {
     const when = rec.created !== undefined ? ` created ${iso(rec.created)}` : typeof table?.AGE === 'string' ? ` age ${table.AGE}` : '';
     const text = `${ref}${when} phase ${rec.phase ?? '(none)'}${e.partial ? ' (from a table row)' : ''}${rec.deleted ? ' (deleted)' : ''}`;
     rec.objEvidence = { source: e.line !== undefined ? `${e.source}:${e.line}` : ref, time: iso(rec.created), text };
+    // An object of a one-per-slot kind that has no key (a table row, no annotations): what its owner made, and when.
+    if (key === undefined && kind && this.slotKinds.has(kind.toLowerCase())) this.objectCreation(o, rec, table, e.source);
+  }
+
+  /**
+   * An object without a key as one creation of its owner (the controlling ownerReference, else
+   * its name without the generated suffix), timed by creationTimestamp or a table's age (as
+   * precise as the age is: `21s` to the second, `1m` to the minute).
+   */
+  private objectCreation(o: KubeObject, rec: Rec, table: Record<string, unknown> | undefined, source: string): void {
+    const ref = controllerRef(o);
+    const owner = ref?.name ?? GENERATED_SUFFIX_RE.exec(rec.name)?.[1];
+    if (!owner || !rec.objEvidence) return;
+    let at: number;
+    let res: number;
+    let relative = false;
+    if (typeof table?.ageSeconds === 'number') {
+      relative = this.ctx.now === undefined;
+      at = (this.ctx.now ?? 0) - table.ageSeconds * 1000;
+      res = ageResolutionMs(typeof table.AGE === 'string' ? table.AGE : '');
+    } else if (rec.created !== undefined) {
+      at = rec.created;
+      res = rec.created % 1000 === 0 ? 1000 : 0;
+    } else return;
+    const live = !rec.deleted && !(rec.phase !== undefined && (TERMINAL_PHASES.has(rec.phase.toLowerCase()) || MORE_TERMINAL.has(rec.phase.toLowerCase())));
+    this.addCreation(rec.kind, owner, rec.namespace, relative, { name: rec.name, at, res, live, ev: rec.objEvidence }, source);
+  }
+
+  private addCreation(kind: string, owner: string, namespace: string | undefined, relative: boolean, made: Made, creator: string): void {
+    const k = `${kind.toLowerCase()}|${namespace ?? ''}|${owner}|${relative ? 'rel' : 'abs'}`;
+    let o = this.ownerCreations.get(k);
+    if (!o) {
+      if (this.ownerCreations.size >= 10_000) return;
+      o = { kind, owner, namespace, creators: new Set(), relative, made: [] };
+      this.ownerCreations.set(k, o);
+    }
+    if (o.made.some((x) => x.name === made.name)) return;
+    if (o.made.length < 10_000) o.made.push(made);
+    o.creators.add(creator);
   }
 
   private onLog(e: LogEvent): void {
@@ -435,11 +557,13 @@ class DuplicateCr implements Analyzer {
     if (!m) return;
     const about = (m === null ? '' : m[m.length - 1]) ?? '';
     // The kind named in the statement, in the singular ("multiple CertificateRequests were found").
-    const named = KIND_IN_RE.exec(about)?.[1] ?? KIND_IN_RE.exec(text.slice(m.index))?.[1];
-    const kind = named?.replace(/([^s])s$/, '$1') ?? strField(e.fields, 'kind') ?? 'Object';
+    // Or a lower-case plural right after "multiple" ("multiple operatorgroups"), spelled as a known kind.
+    const named = KIND_IN_RE.exec(about)?.[1] ?? KIND_IN_RE.exec(text.slice(m.index))?.[1] ?? /^\s*(?:matching\s+)?([a-z][a-z0-9]{3,}s)\b/.exec(about)?.[1];
+    const singular = named?.replace(/([^s])s$/, '$1');
+    const kind = (singular && (this.slotKinds.get(singular.toLowerCase()) ?? (/^[a-z]/.test(singular) ? singular.charAt(0).toUpperCase() + singular.slice(1) : singular))) ?? strField(e.fields, 'kind') ?? 'Object';
     const f = e.fields;
     const key =
-      strField(f, 'key') ?? strField(f, 'knative.dev/key') ?? strField(f, 'request') ?? (strField(f, 'name') ? `${strField(f, 'namespace') ? `${strField(f, 'namespace')}/` : ''}${strField(f, 'name')}` : undefined) ?? quotedKey(text) ?? '(unnamed)';
+      strField(f, 'key') ?? strField(f, 'knative.dev/key') ?? strField(f, 'request') ?? (strField(f, 'name') ? `${strField(f, 'namespace') ? `${strField(f, 'namespace')}/` : ''}${strField(f, 'name')}` : undefined) ?? quotedKey(text) ?? UNNAMED;
     const k = `${kind.toLowerCase()}|${key}`;
     let r = this.selfReports.get(k);
     if (!r) {
@@ -469,33 +593,40 @@ class DuplicateCr implements Analyzer {
     const msg = e.message;
     const m = /\b(?:created|creating|launched|submitted)\s+(?:new\s+|a\s+|the\s+)?([A-Za-z][A-Za-z0-9]*)?:?\s*"?([a-z0-9][a-z0-9.-]*[a-z0-9])?"?/i.exec(msg);
     let kind = strField(f, 'kind') ?? (m?.[1] && !/^(?:new|a|the|object|resource)$/i.test(m[1]) ? m[1] : undefined);
-    // The created name: a *Name field that is not the owner, else the name after the verb.
+    let namespace = strField(f, 'namespace') || undefined;
+    // The created name: a field named after the kind the message names ("MachineSet created"
+    // MachineSet="ns/name", as controller-runtime logs objects), a *Name field that is not the
+    // owner, else the name after the verb.
     let created: string | undefined;
-    for (const [k, v] of Object.entries(f)) {
-      if (typeof v === 'string' && /(?:^|[a-z])(?:Name|name)$/.test(k) && /^(?:launched|created|new|child|object|resource)/i.test(k)) created = v;
+    const named = KIND_BEFORE_VERB_RE.exec(msg)?.[1] ?? (m?.[1] && /^[A-Z][a-z0-9]+[A-Z]/.test(m[1]) ? m[1] : undefined);
+    const ref = named ? strField(f, named) : undefined;
+    if (named && ref && /^(?:[a-z0-9][a-z0-9.-]*\/)?[a-z0-9][a-z0-9.-]*$/.test(ref)) {
+      kind = named;
+      const slash = ref.indexOf('/');
+      created = slash < 0 ? ref : ref.slice(slash + 1);
+      if (slash > 0) namespace ??= ref.slice(0, slash);
+    }
+    if (!created) {
+      for (const [k, v] of Object.entries(f)) {
+        if (typeof v === 'string' && /(?:^|[a-z])(?:Name|name)$/.test(k) && /^(?:launched|created|new|child|object|resource)/i.test(k)) created = v;
+      }
     }
     created ??= m?.[2] && m[2].includes('-') ? m[2] : undefined;
     if (!created) return;
+    // The owner: the longest field value (without its namespace) that the created name starts with.
     let owner: string | undefined;
-    for (const v of Object.values(f)) {
-      if (typeof v === 'string' && v !== created && v.length >= 3 && created.startsWith(v) && /[-.]/.test(created.charAt(v.length))) {
+    for (const raw of Object.values(f)) {
+      if (typeof raw !== 'string') continue;
+      const v = raw.slice(raw.lastIndexOf('/') + 1);
+      if (v !== created && v.length >= 3 && created.startsWith(v) && /[-.]/.test(created.charAt(v.length))) {
         if (!owner || v.length > owner.length) owner = v;
       }
     }
     owner ??= GENERATED_SUFFIX_RE.exec(created)?.[1];
     if (!owner) return;
-    kind = kind ? kind.charAt(0).toUpperCase() + kind.slice(1) : 'Object';
-    const namespace = strField(f, 'namespace') || undefined;
-    const k = `${kind.toLowerCase()}|${namespace ?? ''}|${owner}`;
-    let o = this.ownerCreations.get(k);
-    if (!o) {
-      if (this.ownerCreations.size >= 10_000) return;
-      o = { kind, owner, namespace, creators: new Set(), made: [] };
-      this.ownerCreations.set(k, o);
-    }
-    if (o.made.some((x) => x.name === created)) return;
-    if (o.made.length < 10_000) o.made.push({ name: created, at: e.time, ev: { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw } });
-    o.creators.add(pickString(f, CREATOR_FIELDS) ?? e.origin ?? e.source);
+    kind = kind ? this.slotKinds.get(kind.toLowerCase()) ?? kind.charAt(0).toUpperCase() + kind.slice(1) : 'Object';
+    const made: Made = { name: created, at: e.time, res: 0, ev: { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw } };
+    this.addCreation(kind, owner, namespace, false, made, pickString(f, CREATOR_FIELDS) ?? e.origin ?? e.source);
   }
 
   private rec(kind: string, name: string, namespace: string | undefined): Rec | undefined {
@@ -522,7 +653,9 @@ class DuplicateCr implements Analyzer {
   /** Objects of the dedup keys' kinds are read whole; a key without a kind reads every object. */
   objectKinds(): readonly string[] | 'all' {
     if (this.specs.some((s) => !s.kind)) return 'all';
-    return this.specs.map((s) => s.kind!.toLowerCase());
+    const kinds = this.specs.map((s) => s.kind!.toLowerCase());
+    for (const k of GENERIC_KEY.kinds) if (!kinds.includes(k.toLowerCase())) kinds.push(k.toLowerCase());
+    return kinds;
   }
 
   flush(): FindingDraft[] {
@@ -552,28 +685,54 @@ class DuplicateCr implements Analyzer {
     return out;
   }
 
-  /** Creations of one owner: pairs closer than raceWindowMs, against the owner's usual period. */
+  /**
+   * Creations of one owner: pairs closer than raceWindowMs (as far as the times are precise enough
+   * to tell), against the owner's usual period, the kind's nature and whether both are live.
+   */
   private ownerFinding(o: OwnerCreations): FindingDraft | undefined {
     if (o.made.length < 2) return undefined;
-    const made = [...o.made].sort((a, b) => a.at - b.at);
+    const race = this.opts.raceWindowMs;
+    const made = [...o.made].sort((a, b) => a.at - b.at || compareText(a.name, b.name));
     const gaps = made.slice(1).map((x, i) => x.at - made[i]!.at);
-    const close = gaps.map((g, i) => (g <= this.opts.raceWindowMs ? i : -1)).filter((i) => i >= 0);
+    // A pair is close when even the coarser of the two times cannot put it beyond the window.
+    const close = gaps.map((g, i) => (g + Math.max(made[i]!.res, made[i + 1]!.res) <= race ? i : -1)).filter((i) => i >= 0);
     if (!close.length) return undefined;
-    const long = gaps.filter((g) => g > this.opts.raceWindowMs);
+    const long = gaps.filter((g) => g > race);
     const period = long.length ? median(long) : undefined;
     const shortest = Math.min(...close.map((i) => gaps[i]!));
-    // A schedule started twice: close pairs recur, and the owner's usual period is far longer.
     const cycles = close.length;
-    const periodic = period !== undefined && period >= 10 * Math.max(shortest, 1);
-    const severity: Severity = periodic ? 'warning' : 'info';
-    const confidence = periodic && cycles >= 2 ? 'high' : periodic ? 'medium' : 'low';
-    const signals = ['same-owner', 'created-together', ...(periodic ? ['usual-period'] : []), ...(cycles >= 2 ? ['recurring'] : [])];
+    // A schedule started twice: the owner's usual period is far longer than the pair's gap.
+    const periodic = period !== undefined && period >= 10 * Math.max(shortest, 1000);
+    // A kind that stands one per owner and slot, made under generated (random) names: two at once
+    // are two for one slot. Names stamped with different times are different slots.
+    const oneOff = this.slotKinds.has(o.kind.toLowerCase()) && close.every((i) => randomSuffix(made[i]!.name, o.owner) && randomSuffix(made[i + 1]!.name, o.owner));
+    const liveTogether = close.some((i) => made[i]!.live === true && made[i + 1]!.live === true);
+    const recurring = cycles >= 2;
+    const support = [periodic, oneOff, liveTogether, recurring].filter(Boolean).length;
+    const severity: Severity = periodic || oneOff ? 'warning' : 'info';
+    const confidence = severity === 'info' ? 'low' : support >= 2 ? 'high' : 'medium';
+    const signals = [
+      'same-owner',
+      'created-together',
+      ...(periodic ? ['usual-period'] : []),
+      ...(oneOff ? ['one-per-slot'] : []),
+      ...(liveTogether ? ['live-together'] : []),
+      ...(recurring ? ['recurring'] : []),
+    ];
+    // Ages to the minute give the period roughly.
+    const roughly = o.relative || made.some((x) => x.res >= 60_000) ? 'about ' : '';
     const pairs = close.map((i) => `${made[i]!.name} and ${made[i + 1]!.name} ${humanMs(gaps[i]!)} apart`);
     const evidence: Evidence[] = [];
     for (const i of close) {
       if (evidence.length >= MAX_EVIDENCE) break;
       evidence.push(made[i]!.ev, made[i + 1]!.ev);
     }
+    const verdict = periodic
+      ? ': one schedule or event started twice, a check-then-create race.'
+      : oneOff
+        ? `: a ${o.kind} stands one per owner and slot, so two made at once are one too many (a check-then-create race or two controllers).`
+        : '. Two creations this close may be a race; a longer log or the objects would confirm it.';
+    const live = made.filter((x) => x.live === true).length;
     return {
       rule: 'duplicate-cr',
       severity,
@@ -581,12 +740,19 @@ class DuplicateCr implements Analyzer {
       subject: { kind: o.kind, namespace: o.namespace ?? null, name: o.owner, controller: null },
       summary:
         `${o.owner} had ${o.kind} objects created ${humanMs(shortest)} apart: ${pairs.slice(0, 4).join('; ')}${pairs.length > 4 ? `; … (${pairs.length - 4} more)` : ''}` +
-        (period !== undefined ? `, while it usually creates one every ${humanMs(period)}` : '') +
-        (periodic ? ': one schedule or event started twice, a check-then-create race.' : '. Two creations this close may be a race; a longer log or the objects would confirm it.'),
-      metrics: { objects: made.length, closePairs: cycles, minGapMs: shortest, ...(period !== undefined ? { usualPeriodMs: Math.round(period) } : {}), creators: o.creators.size },
+        (liveTogether ? ', both live' : '') +
+        (period !== undefined ? `, while it usually creates one ${roughly}every ${humanMs(period)}` : '') +
+        verdict,
+      metrics: {
+        objects: made.length,
+        closePairs: cycles,
+        minGapMs: shortest,
+        ...(period !== undefined ? { usualPeriodMs: Math.round(period) } : {}),
+        creators: o.creators.size,
+        ...(made.some((x) => x.live !== undefined) ? { live } : {}),
+      },
       evidence,
-      firstSeen: iso(made[0]!.at),
-      lastSeen: iso(made[made.length - 1]!.at),
+      ...(o.relative ? {} : { firstSeen: iso(made[0]!.at), lastSeen: iso(made[made.length - 1]!.at) }),
       confidence,
       signals,
       variant: 'created-twice',
@@ -670,6 +836,23 @@ class DuplicateCr implements Analyzer {
           ? `${live ? (states[states.length - 1] === 'live' ? 'only the newest is live; ' : 'one is live; ') : 'none is live; '}the others reached a terminal phase (${phases}), so this is re-creation after a terminal phase, not a race`
           : `they were created ${humanMs(candGap)} or more apart and their phases are unknown`;
     }
+    // The generic key (owner and template hash) is weaker than a key an operator defines: a
+    // warning at most, and an info note when the hash was computed here, unless the objects
+    // were also made at once.
+    let generic: Pick<FindingDraft, 'confidence' | 'signals' | 'variant'> | undefined;
+    if (list.some((r) => r.genericVia)) {
+      const byLabel = list.every((r) => r.genericVia === 'label');
+      const together = candidates.length >= 2 && candGap <= this.opts.raceWindowMs;
+      if (severity === 'critical') severity = 'warning';
+      const confidence = byLabel ? (together ? 'high' : 'medium') : together ? 'medium' : 'low';
+      if (confidence === 'low') severity = 'info';
+      generic = {
+        confidence,
+        signals: ['same-owner', byLabel ? 'same-template-hash' : 'same-spec', ...(live >= 2 ? ['live-together'] : []), ...(together ? ['created-together'] : [])],
+        variant: 'same-owner-spec',
+      };
+      verdict += byLabel ? '; they share their owner and the template hash it stamped on them' : '; they share their owner and an identical spec (no template hash to compare)';
+    }
     const dup =
       severity === 'info' ? list : live < 2 && (unknownAfterLive.length || endedAfterLive.length) && !(candidates.length >= 2 && candGap <= this.opts.raceWindowMs)
         ? list.filter((r) => liveRecs.includes(r) || unknownAfterLive.includes(r) || endedAfterLive.includes(r))
@@ -713,7 +896,9 @@ class DuplicateCr implements Analyzer {
       rule: 'duplicate-cr',
       severity,
       title:
-        severity !== 'info'
+        generic && severity !== 'info'
+          ? `${dup.length} ${kind} objects of ${key.split(' @ ')[0]} were made from one template`
+          : severity !== 'info'
           ? `${dup.length} ${kind} objects share the dedup key ${short(key)}`
           : live + unknown <= 1
             ? `${kind} key ${short(key)} was re-created ${list.length - 1} time(s) after terminal phases`
@@ -724,6 +909,7 @@ class DuplicateCr implements Analyzer {
       evidence,
       firstSeen: iso(absolute[0]?.at),
       lastSeen: iso(absolute[absolute.length - 1]?.at),
+      ...generic,
     };
   }
 }
@@ -772,9 +958,23 @@ export function dedupKeySchema({ z, text, jsonPath }: typeof SchemaKit) {
       annotation: text('an annotation name').optional(),
       /** The controlling owner is part of the key (objects without one have no key). */
       owner: z.boolean({ error: 'expected true or false' }).optional(),
+      /** A regular expression over the name; its first group is (part of) the key, e.g. -(\d{14})$. */
+      namePattern: text('a regular expression such as -(\\d{14})$')
+        .refine(
+          (p) => {
+            try {
+              new RegExp(p);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { error: 'expected a regular expression' },
+        )
+        .optional(),
     })
-    .refine((k) => k.jsonPath !== undefined || k.label !== undefined || k.logField !== undefined || k.annotation !== undefined, {
-      error: 'expected at least one of jsonPath, label, annotation, logField',
+    .refine((k) => k.jsonPath !== undefined || k.label !== undefined || k.logField !== undefined || k.annotation !== undefined || k.namePattern !== undefined, {
+      error: 'expected at least one of jsonPath, label, annotation, namePattern, logField',
     });
 }
 
@@ -791,32 +991,38 @@ export const duplicateCr = defineRule({
       'ctrlscope reads objects from resource dumps (YAML/JSON, single objects and Lists), `kubectl get -o wide` tables (best effort: name, phase, age) and the live API, and creations from creator logs ("Created RemediationRequest CRD" lines with a fingerprint field, name and pod). Log records and objects are merged by name and grouped by a dedup key: by default spec.signalFingerprint of kubernaut.ai RemediationRequests (kubernaut puts the first 12 hex characters of it in the name, rr-<12 hex>-<8 hex>, which is used when only a table is given).',
       'For each key with two or more objects it reports how many are live (phase not terminal), how far apart they were created and by which pods or loggers. Created in the same second, or milliseconds apart from different pods, is the signature of a check-then-create race on a stale cache.',
       'The key is configurable for any kind in the config file under rules.duplicate-cr: dedupKeys: [{ kind, group, jsonPath | label | logField, clusterWide }] (jsonPath like spec.signalFingerprint, {.spec.x} or metadata.labels[\'a/b\']), plus raceWindowMs (default 5000) and suspectWindowMs (default 60000).',
-      'Built-in keys of other operators, as data (BUILTIN_DEDUP_KEYS), apply to objects from dumps and the live API: cert-manager CertificateRequests by their owning Certificate and the cert-manager.io/certificate-revision annotation, Tekton TaskRuns by their PipelineRun and the tekton.dev/pipelineTask label, Jobs of a CronJob by the CronJob and the batch.kubernetes.io/cronjob-scheduled-timestamp annotation, Argo Workflows of a CronWorkflow by it and workflows.argoproj.io/scheduled-time, Cluster API MachineSets by their MachineDeployment and the machine-template-hash label. Such objects are done when their conditions say so (Complete, Failed, Succeeded, Ready). dedupKeys entries may combine owner: true, label, annotation and jsonPath into one key; an entry for a kind replaces the built-in key of that kind.',
+      'Built-in keys of other operators, as data (BUILTIN_DEDUP_KEYS), apply to objects from dumps and the live API: cert-manager CertificateRequests by their owning Certificate and the cert-manager.io/certificate-revision annotation, Tekton TaskRuns by their PipelineRun and the tekton.dev/pipelineTask label, Jobs of a CronJob by the CronJob and the batch.kubernetes.io/cronjob-scheduled-timestamp annotation, Argo Workflows of a CronWorkflow by it and workflows.argoproj.io/scheduled-time, Cluster API MachineSets by their MachineDeployment and the machine-template-hash label, Velero Backups by the velero.io/schedule-name label and the time stamp in their names (<schedule>-<YYYYMMDDhhmmss>), OLM OperatorGroups by namespace (one per namespace). Such objects are done when their conditions or phase say so (Complete, Failed, Succeeded, Ready, Completed, PartiallyFailed). dedupKeys entries may combine owner: true, label, annotation, jsonPath and namePattern (a regular expression over the name whose first group is part of the key) into one key; an entry for a kind replaces the built-in key of that kind.',
+      'The generic key (variant same-owner-spec), as data (GENERIC_KEY), for objects of kinds no key covers: the controlling owner (ownerReferences) and the template hash it stamped on the object (pod-template-hash, controller-revision-hash, machine-template-hash or any label or annotation whose name ends in hash), else a hash of the spec with replica counts and hash labels left out. Two live objects with one owner and one hash stand for one thing. It is generic, so it says so: a warning of medium confidence at most with a stamped hash (high when they were also made at once), an info note of low confidence with a computed spec hash (a warning only when they were made at once). Pods, Machines and other replicas of one template are never compared this way; a ReplicaSet scaled to zero is an old revision, not live. Besides the kinds of the keys, ReplicaSets and ControllerRevisions are read whole for it; other kinds arrive as their identity only.',
       'The controller saying it itself is read too (variant self-reported): "Multiple matching CertificateRequest resources exist" with its key, "multiple CertificateRequests were found for the next revision", "found 2 Backups for schedule x, expected 1", "more than one … found" — in the message or in the error field. The kind is the one the statement names; the key is the record\'s key, request or namespace/name.',
-      'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p) or in the message (Created job a-1602880200). The owner is the field whose value prefixes the created name, else the created name without its generated suffix. Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice.',
+      'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p; controller-runtime\'s "MachineSet created" MachineSet="ns/md-x7k2p" MachineDeployment="ns/md") or in the message (Created job a-1602880200). The owner is the field whose value prefixes the created name, else the created name without its generated suffix. Objects of a keyed kind that carry no key (a `kubectl get` or `argo list` row, a Job without the scheduled-time annotation) count as creations of their owner too, timed by creationTimestamp or by their age as precisely as the age says (21s to the second, 1m only to the minute). Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice; two at once of a kind that stands one per owner and slot (the kinds of the keys), under generated names rather than time-stamped ones, are one too many.',
       'The words are the rule\'s vocabulary: rules.duplicate-cr.vocabulary adds words to the lists creations and selfReports.',
     ],
     signals: [
       'same-key, live-together — objects that share a dedup key and are live at once (critical on their own: the objects cannot be wrong).',
-      'created-together — creations of one key or one owner within raceWindowMs; usual-period — the owner otherwise creates one far less often; recurring — it happened at more than one schedule.',
+      'created-together — creations of one key or one owner within raceWindowMs; usual-period — the owner otherwise creates one far less often; one-per-slot — the kind stands one per owner and slot and both names are generated; live-together — both are live now; recurring — it happened at more than one schedule.',
+      'same-owner with same-template-hash or same-spec — the generic key: one controlling owner, one template hash (stamped by the owner, or computed from the spec).',
       'controller-says-so — the controller itself reports more than one object for a key; repeated — in three or more lines or two different messages.',
-      'Confidence: high for live duplicates, a controller that keeps saying so, or a schedule started twice more than once; medium for one clear signal; low for two quick creations with nothing to compare them with (an info note only).',
+      'Confidence: high for live duplicates, a controller that keeps saying so, or two creations at once that two further signals confirm; medium for one clear signal, and for the generic key with a stamped hash; low for two quick creations with nothing to compare them with, or a computed spec hash alone (an info note only).',
     ],
     variants: [
       { id: 'default', text: 'objects (or creation records) that share a dedup key' },
       { id: 'self-reported', text: 'the controller itself says that more than one object exists for a key' },
-      { id: 'created-twice', text: 'one owner (a CronJob, a schedule, a parent) had two objects created at once, far faster than its usual period' },
+      { id: 'created-twice', text: 'one owner (a CronJob, a schedule, a parent) had two objects created at once, far faster than its usual period or of a kind it makes one at a time' },
+      { id: 'same-owner-spec', text: 'the generic key: live objects with one controlling owner and one template or spec hash' },
     ],
     severity: [
       'critical: two or more objects with one key are live (their phase is not terminal, or they have no phase yet); or a creation whose phase is unknown (a creation log line only) happened while an older object of the key was live; or two creations with unknown phases lie within raceWindowMs (5 s) of each other.',
       'warning: creations with unknown phases lie within suspectWindowMs (60 s) of each other, or have no times at all; or an object was created while an older one was live and has ended since; or a later object was created before an earlier one completed (status.completedAt), so they were live together even though all are terminal now.',
-      'warning (self-reported): the controller says there is more than one object for a key; (created-twice): one owner had two objects created within raceWindowMs while it usually creates one at least 10× less often.',
-      'info: two creations of one owner within raceWindowMs with nothing to compare them with (low confidence).',
+      'warning (self-reported): the controller says there is more than one object for a key; (created-twice): one owner had two objects created within raceWindowMs while it usually creates one at least 10× less often, or two of a one-per-slot kind under generated names; (same-owner-spec): two live objects with one owner and one stamped template hash, or with one spec made within raceWindowMs (never critical).',
+      'info: two creations of one owner within raceWindowMs with nothing to compare them with (low confidence); two live objects with one owner and an identical spec made far apart (low confidence).',
       'info: a key was created again only after the earlier objects reached a terminal phase (Completed, Failed, TimedOut, Skipped, Cancelled), or creations with unknown phases lie far apart.',
     ],
     notFlagged: [
       'a new object created after the earlier one reached a terminal phase (reported as info at most)',
       'one object whose dedup counter (status.deduplication.occurrenceCount) grows: that is deduplication working',
+      'a rollout: an old ReplicaSet or MachineSet next to the new one for the changed template (different hashes), the old one scaled to zero',
+      'one object per schedule tick (Jobs a minute apart), even when the ages in a table are too coarse to tell two of one minute apart',
+      'Pods and Machines of one template: replicas, many per owner and hash by design',
     ],
     remediation: {
       summary: 'Make creation idempotent: read through an uncached client, use a deterministic name, or serialise creators with a Lease; then delete the extras.',
@@ -882,15 +1088,18 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** The subject of a self-report that names no key. */
+const UNNAMED = '(unnamed)';
+
 /** The finding for a controller's own report of duplicates. */
 function selfReportFinding(r: SelfReport): FindingDraft {
   const repeated = r.lines >= 3 || r.templates.size >= 2;
   return {
     rule: 'duplicate-cr',
     severity: 'warning',
-    title: `The controller reports more than one ${r.kind} for ${r.key}`,
+    title: `The controller reports more than one ${r.kind}${r.key === UNNAMED ? '' : ` for ${r.key}`}`,
     subject: { kind: r.kind, namespace: r.namespace ?? null, name: r.key, controller: r.controller ?? null },
-    summary: `The controller said ${r.lines === 1 ? 'once' : `${r.lines} times`} that more than one ${r.kind} exists for ${r.key}${r.templates.size > 1 ? `, in ${r.templates.size} different messages` : ''}: the duplicates are real as far as it is concerned and it may refuse to go on until one is deleted. List them (kubectl get ${r.kind.toLowerCase()} -n ${r.namespace ?? '<namespace>'}) to see which to keep.`,
+    summary: `The controller said ${r.lines === 1 ? 'once' : `${r.lines} times`} that more than one ${r.kind} exists${r.key === UNNAMED ? '' : ` for ${r.key}`}${r.templates.size > 1 ? `, in ${r.templates.size} different messages` : ''}: the duplicates are real as far as it is concerned and it may refuse to go on until one is deleted. List them (kubectl get ${r.kind.toLowerCase()} -n ${r.namespace ?? '<namespace>'}) to see which to keep.`,
     metrics: { reports: r.lines, messages: r.templates.size },
     evidence: r.evidence,
     firstSeen: iso(r.first),
@@ -902,7 +1111,7 @@ function selfReportFinding(r: SelfReport): FindingDraft {
 }
 
 /** Phases of other operators' objects that are terminal too (Argo Workflows, Tekton, Jobs, cert-manager). */
-const MORE_TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'error', 'complete', 'ready', 'denied', 'invalidrequest']);
+const MORE_TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'error', 'complete', 'ready', 'denied', 'invalidrequest', 'partiallyfailed', 'failedvalidation', 'scaleddown']);
 
 /** A phase read from status.conditions when the object has no status.phase (Jobs, TaskRuns, CertificateRequests). */
 function phaseOfConditions(conditions: unknown): string | undefined {
@@ -919,12 +1128,69 @@ function phaseOfConditions(conditions: unknown): string | undefined {
   return undefined;
 }
 
-/** owner / label / annotation / path parts of a composite key, or undefined when one is missing. */
+interface OwnerRef {
+  kind?: string;
+  name?: string;
+  uid?: string;
+  controller?: boolean;
+}
+
+/** The controlling owner: the ownerReference with controller: true, else the only one. */
+function controllerRef(o: KubeObject): OwnerRef | undefined {
+  const refs = (o.metadata as { ownerReferences?: OwnerRef[] } | undefined)?.ownerReferences;
+  return Array.isArray(refs) ? (refs.find((r) => r?.controller) ?? (refs.length === 1 ? refs[0] : undefined)) : undefined;
+}
+
+/**
+ * The generic key of an object: its controlling owner and a template hash, from a hash label or
+ * annotation when the owner stamped one, else a hash of its spec (replica counts and hash labels
+ * left out, so two objects made from one template compare equal). Undefined without an owner or
+ * anything to hash.
+ */
+function genericKey(o: KubeObject): { key: string; via: 'label' | 'spec' } | undefined {
+  const ref = controllerRef(o);
+  if (!ref?.name) return undefined;
+  const owner = `${ref.kind ?? 'Owner'}/${ref.name}`;
+  for (const bag of [o.metadata?.labels, o.metadata?.annotations]) {
+    if (!bag) continue;
+    for (const [k, v] of Object.entries(bag)) {
+      if (typeof v === 'string' && v !== '' && (HASH_LABELS.has(k) || HASH_NAME_RE.test(k))) return { key: `${owner} @ ${k}=${v}`, via: 'label' };
+    }
+  }
+  const spec = (o as { spec?: unknown }).spec;
+  if (spec === null || typeof spec !== 'object' || Object.keys(spec).length === 0) return undefined;
+  return { key: `${owner} @ spec ${createHash('sha256').update(canonical(spec, 0)).digest('hex').slice(0, 12)}`, via: 'spec' };
+}
+
+/** JSON with sorted keys, without replica counts and hash labels: equal for objects of one template. */
+function canonical(v: unknown, depth: number): string {
+  if (depth > 40) return '…';
+  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, depth + 1)).join(',')}]`;
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  const keys = Object.keys(v)
+    .filter((k) => !(depth === 0 && k === 'replicas') && !HASH_LABELS.has(k) && !HASH_NAME_RE.test(k))
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k], depth + 1)}`).join(',')}}`;
+}
+
+/** How coarse a table's age is (ms): `4m24s` to the second, `1m` to the minute, `5d` to the day. */
+function ageResolutionMs(age: string): number {
+  const unit = /([smhdy])$/.exec(age.trim())?.[1];
+  return unit === 's' ? 1000 : unit === 'm' ? 60_000 : unit === 'h' ? 3_600_000 : unit === 'd' ? 86_400_000 : unit === 'y' ? 31_536_000_000 : 60_000;
+}
+
+/** Whether what follows the owner in a name is generated at random (`-x7k2p`, `-a66c03acc277`), not a time stamp (`-1602880200`). */
+function randomSuffix(name: string, owner: string): boolean {
+  const rest = name.startsWith(owner) ? name.slice(owner.length).replace(/^[-.]/, '') : (GENERATED_SUFFIX_RE.exec(name) ? name.slice(name.lastIndexOf('-') + 1) : '');
+  if (/^[bcdfghjklmnpqrstvwxz2456789]{5}$/.test(rest)) return true;
+  return !/^\d+$/.test(rest) && /\d/.test(rest) && /^[a-z0-9]{4,16}$/.test(rest);
+}
+
+/** owner / label / annotation / path / name parts of a composite key, or undefined when one is missing. */
 function compositeKey(o: KubeObject, spec: ResolvedSpec): string | undefined {
   const parts: string[] = [];
   if (spec.owner) {
-    const refs = (o.metadata as { ownerReferences?: { kind?: string; name?: string; controller?: boolean }[] } | undefined)?.ownerReferences;
-    const ref = Array.isArray(refs) ? (refs.find((r) => r?.controller) ?? (refs.length === 1 ? refs[0] : undefined)) : undefined;
+    const ref = controllerRef(o);
     if (!ref?.name) return undefined;
     parts.push(`${ref.kind ?? 'Owner'}/${ref.name}`);
   }
@@ -942,6 +1208,11 @@ function compositeKey(o: KubeObject, spec: ResolvedSpec): string | undefined {
     const v = o.metadata?.annotations?.[spec.annotation];
     if (!v) return undefined;
     parts.push(v);
+  }
+  if (spec.nameRe) {
+    const m = spec.nameRe.exec(o.metadata?.name ?? '');
+    if (!m) return undefined;
+    parts.push(m[1] ?? m[0]);
   }
   return parts.length ? parts.join(' @ ') : undefined;
 }
