@@ -418,13 +418,13 @@ function controllerOf(e: LogEvent, msg: string, f: Record<string, FieldValue> = 
  * `<key> failed with:`, `item <key>`).
  */
 export function failureOf(e: LogEvent, m: Matchers = DEFAULT_MATCHERS): Failure | undefined {
-  const f = Object.keys(e.fields).length === 0 ? textFields(e.message) : e.fields;
-  const err = strField(f, 'err') ?? strField(f, 'error') ?? '';
   const msg = e.message;
   const errorLevel = e.level === 'error' || e.level === 'fatal';
   // Below error level only lines the engine's filter keeps count, so a scan finds the same with
-  // the filter on and off.
+  // the filter on and off. (Checked first: most lines stop here, before their fields are read.)
   if (!errorLevel && !m.keep.some((w) => e.raw.includes(w))) return undefined;
+  const f = Object.keys(e.fields).length === 0 ? textFields(e.message) : e.fields;
+  const err = strField(f, 'err') ?? strField(f, 'error') ?? '';
   const requeue = m.requeue.test(msg);
   if (!errorLevel && !requeue && !m.failureWord.test(msg)) return undefined;
   if (REFLECTOR_FAIL_RE.test(msg)) return undefined;

@@ -104,7 +104,13 @@ const INFLIGHT_COUNTER = /in[-_ ]?flight|inflight|active|running|in[-_ ]?progres
  * `label: N`, `label=N` and `label: N/CAPACITY` in free text, the label being one to three words.
  * A number followed by a unit or a further digit group (times, versions, addresses) is not a value.
  */
-const PAIR_RE = /([A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*){0,2})\s*[=:]\s*(\d+)(?:\s*\/\s*(\d+))?(?![\w.:/%-])/g;
+const PAIR_RE = /(?<![A-Za-z])([A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*){0,2})\s*[=:]\s*(\d+)(?:\s*\/\s*(\d+))?(?![\w.:/%-])/g;
+/**
+ * What every PAIR_RE match holds (a label's last character, `=` or `:`, a digit): messages
+ * without it are not searched. A match never starts right after a letter, since the label could
+ * have started there; saying so spares the search every position inside a word.
+ */
+const PAIR_HINT = /[\w.-]\s*[=:]\s*\d/;
 
 /** First words of acquisition messages (the engine's keywords must cover each, capitalised). */
 const ACQUIRE_VERBS = new Set(['selected', 'acquired', 'reserved', 'allocated']);
@@ -131,7 +137,9 @@ type Draft = FindingDraft & { confidence: 'high' | 'medium' | 'low'; signals: st
 interface Obs {
   v: number;
   t?: number;
-  ev: Evidence;
+  /** The evidence, or the line it is made of when a finding shows it. */
+  ev?: Evidence;
+  e?: LogEvent;
 }
 
 interface Counter {
@@ -190,6 +198,9 @@ interface MessageInfo {
   failure: boolean;
   cls?: Template['cls'];
   verb?: string;
+  /** Counter ids of this template by field, in the scope `idScope` (see StalePending.observe). */
+  ids?: Map<string, string>;
+  idScope?: string;
 }
 
 /** How a field name is treated: 0 never a counter, 1 a counter, 2 a counter when the message names one. */
@@ -236,7 +247,7 @@ function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) =>
     if (v === undefined || !Number.isInteger(v) || v < 0) continue;
     (out ??= []).push(frac ? [k, v, Number(frac[2])] : [k, v]);
   }
-  if (out === undefined && /[=:]/.test(e.message)) {
+  if (out === undefined && PAIR_HINT.test(e.message)) {
     // `label: N`, `label=N`, `label: N/CAPACITY` in the message's own words.
     for (const m of e.message.matchAll(PAIR_RE)) {
       const label = m[1]!;
@@ -248,10 +259,12 @@ function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) =>
   if (out === undefined && info.counterWord) {
     // A number in the message itself ("3 pending requests"), only when it is the message's single
     // standalone number and no unit of time follows it.
-    const nums = [...e.message.matchAll(/(?:^|[\s:=(])(\d+)(?=$|[\s,;)])(?!\s*(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?)\b)/gi)];
-    const digitGroups = (e.message.match(/\d+/g) ?? []).length;
-    if (nums.length === 1 && digitGroups === 1) out = [['#', Number(nums[0]![1])]];
-    else if (digitGroups === 2) {
+    const digitGroups = digitGroupsIn(e.message);
+    if (digitGroups === 1) {
+      // One digit run: at most one standalone number.
+      const num = STANDALONE_NUMBER_RE.exec(e.message);
+      if (num) out = [['#', Number(num[1])]];
+    } else if (digitGroups === 2) {
       // "connections in use 5/10": the message's only numbers are one N/CAPACITY.
       const frac = /(?:^|[\s(])(\d+)\s*\/\s*(\d+)(?=$|[\s,;)])/.exec(e.message);
       if (frac) out = [['#', Number(frac[1]), Number(frac[2])]];
@@ -261,6 +274,22 @@ function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) =>
 }
 
 const NONE: Amount[] = [];
+/** A standalone number not followed by a unit of time. */
+const STANDALONE_NUMBER_RE = /(?:^|[\s:=(])(\d+)(?=$|[\s,;)])(?!\s*(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?)\b)/i;
+const DIGITS_RE = /\d+/g;
+
+/** Runs of ASCII digits in `s` (what `/\d+/g` finds), counted up to 3. */
+function digitGroupsIn(s: string): number {
+  let n = 0;
+  let inRun = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const d = c >= 48 && c <= 57;
+    if (d && !inRun && ++n === 3) return n;
+    inRun = d;
+  }
+  return n;
+}
 /** Distinct messages and field names whose classification is cached. */
 const MAX_CACHED = 20_000;
 
@@ -318,10 +347,14 @@ class StalePending implements Analyzer {
       this.lastScope = `${e.source}\u0000${e.origin ?? ''}`;
     }
     const scope = this.lastScope;
-    let info = this.messages.get(e.message);
+    // Messages that differ only in their numbers are told the same (each digit run as one 0:
+    // still a \w character and not a letter, for every matcher above), so a gauge logged with a
+    // new value on every line is classified once.
+    const key = e.message.replace(DIGITS_RE, '0');
+    let info = this.messages.get(key);
     if (info === undefined) {
-      info = classifyMessage(e.message, this.vocab);
-      if (this.messages.size < MAX_CACHED) this.messages.set(e.message, info);
+      info = classifyMessage(key, this.vocab);
+      if (this.messages.size < MAX_CACHED) this.messages.set(key, info);
     }
     if (info.cls) {
       this.counts.acquisitionReleaseLines += n;
@@ -329,7 +362,7 @@ class StalePending implements Analyzer {
     }
     const amounts = countersWith(e, info, this.fieldClass);
     this.counts.counterObservations += amounts.length;
-    for (const [field, v, cap] of amounts) this.observe(e, scope, info.template, field, v, cap);
+    for (const [field, v, cap] of amounts) this.observe(e, scope, info, field, v, cap);
     // Failure lines: error level, or the counted failure words (the same set with the line filter on or off).
     if (amounts.length === 0 && (e.level === 'error' || e.level === 'fatal' || info.cls === 'fail' || COUNTED_FAILURE.test(e.message))) this.failed(e, scope, n);
   }
@@ -369,11 +402,17 @@ class StalePending implements Analyzer {
   }
 
   private evidence(e: LogEvent): Evidence {
-    return { source: `${e.source}:${e.line}`, time: e.time !== undefined ? new Date(e.time).toISOString() : undefined, text: e.raw };
+    return { source: `${e.source}:${e.line}`, time: isoTime(e.time), text: e.raw };
   }
 
-  private observe(e: LogEvent, scope: string, template: string, field: string, v: number, capacity?: number): void {
-    this.record(scope, template, field, v, capacity, { v, t: e.time, ev: this.evidence(e) }, e.logger ?? e.origin, e.origin ?? e.source);
+  private observe(e: LogEvent, scope: string, info: MessageInfo, field: string, v: number, capacity?: number): void {
+    if (info.idScope !== scope) {
+      info.idScope = scope;
+      info.ids = new Map();
+    }
+    let id = info.ids!.get(field);
+    if (id === undefined) info.ids!.set(field, (id = `${scope}\u0000${info.template}\u0000${field}`));
+    this.record(id, scope, info.template, field, v, capacity, { v, t: e.time, e }, e.logger ?? e.origin, e.origin ?? e.source);
   }
 
   /**
@@ -396,11 +435,12 @@ class StalePending implements Analyzer {
       text: `${series} ${v}`,
     };
     const controller = e.labels['controller'] ?? e.labels['name'] ?? e.labels['job'];
-    this.record(`${e.source}\u0000`, series, '#', v, undefined, { v, t: e.time, ev }, controller, e.labels['pod'] ?? e.labels['instance'] ?? e.source);
+    const scope = `${e.source}\u0000`;
+    this.record(`${scope}\u0000${series}\u0000#`, scope, series, '#', v, undefined, { v, t: e.time, ev }, controller, e.labels['pod'] ?? e.labels['instance'] ?? e.source);
   }
 
-  private record(scope: string, template: string, field: string, v: number, capacity: number | undefined, obs: Obs, controller: string | undefined, origin: string): void {
-    const id = `${scope}\u0000${template}\u0000${field}`;
+  /** Observes a value of the counter `id` (`scope`, template and field joined by NULs). */
+  private record(id: string, scope: string, template: string, field: string, v: number, capacity: number | undefined, obs: Obs, controller: string | undefined, origin: string): void {
     const c = this.counters.get(id);
     if (!c) {
       if (this.counters.size >= MAX_COUNTERS) {
@@ -525,7 +565,7 @@ class StalePending implements Analyzer {
     if (c.capacity !== undefined) metrics.capacity = c.capacity;
     const generic = c.field === '#' || (this.fieldClass(c.field) === 2 && !this.vocab.counterField.test(c.field)) || c.template.includes(c.field);
     const name = !c.template ? c.field : generic ? c.template : `${c.template} (${c.field})`;
-    const evidence: Evidence[] = [...c.head, ...c.tail].map((o) => o.ev);
+    const evidence: Evidence[] = [...c.head, ...c.tail].map((o) => o.ev ?? this.evidence(o.e!));
     if (p && unpaired) {
       evidence.push(p.acq!.first, p.rel!.first);
       if (p.fail) evidence.push(p.fail.first);
@@ -558,13 +598,17 @@ class StalePending implements Analyzer {
         `${slope !== undefined ? `, +${+slope.toFixed(2)}/min` : ''}) and never returned to its baseline ${first.v}; ${why.join('; ')}.`,
       metrics,
       evidence,
-      firstSeen: first.ev.time,
-      lastSeen: last.ev.time,
+      firstSeen: isoTime(first.t),
+      lastSeen: isoTime(last.t),
       confidence: severity === 'critical' || during > 0 || atCapacity ? 'high' : 'medium',
       signals,
       variant: unpaired ? 'unreleased-acquisitions' : heldMessage ? 'still-held' : 'growing',
     };
   }
+}
+
+function isoTime(t: number | undefined): string | undefined {
+  return t !== undefined ? new Date(t).toISOString() : undefined;
 }
 
 function humanSpan(ms: number): string {
