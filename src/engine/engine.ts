@@ -85,8 +85,6 @@ interface RangeItem {
   onBytes?: (n: number) => void;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Runs analyzers over source items. One engine per run: analyzer state is fresh. */
 export class Engine {
   private readonly running: Running[] = [];
@@ -588,8 +586,8 @@ function buildWant(list: Running[]): LineWant {
     if (i.minLevel) minRank = Math.min(minRank, LEVEL_RANK[i.minLevel as Level]);
   }
   for (const k of words) counts.delete(k);
-  const source = (set: Set<string>) => (set.size ? [...set].map(escapeRe).join('|') : undefined);
-  return { all, minRank, keywords: source(words), counts: source(counts) };
+  const asList = (set: Set<string>) => (set.size ? [...set] : undefined);
+  return { all, minRank, keywords: asList(words), counts: asList(counts) };
 }
 
 /**

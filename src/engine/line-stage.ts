@@ -9,6 +9,7 @@ import {
   wrap, type ParseOptions,
 } from '../parsers/index.js';
 import { MAX_LINE_CHARS } from '../sources/types.js';
+import { KEEP, WordMatcher } from './word-matcher.js';
 
 /**
  * Which lines deserve a full parse: every line, those at or above a level, or those with a
@@ -17,11 +18,11 @@ import { MAX_LINE_CHARS } from '../sources/types.js';
  */
 export interface LineWant {
   all: boolean;
-  /** Source of a RegExp matching any keyword, compiled case-insensitive (a string, so it crosses to workers). */
-  keywords?: string;
+  /** Words that make a line wanted, matched regardless of case (see WordMatcher). */
+  keywords?: readonly string[];
   minRank: number;
-  /** Source of a RegExp matching keywords of lines that are only counted per message (case-insensitive too). */
-  counts?: string;
+  /** Words of lines that are only counted per message (regardless of case too). */
+  counts?: readonly string[];
 }
 
 /** Counts of one input's lines, merged into its InputReport. */
@@ -73,28 +74,25 @@ export function decodeChunk(b: Buffer): string {
   return b.toString(isAscii(b) ? 'latin1' : 'utf8');
 }
 
-interface Compiled {
-  full?: RegExp;
-  /** Full and counted keywords in one pattern, so most lines are scanned once. */
-  any?: RegExp;
-  /** `any` with the global flag, run once over a whole text rather than once per line. */
-  anyAll?: RegExp;
-}
 /**
- * Compiled patterns by their sources. Workers receive a fresh copy of the LineWant with every job,
- * so the key is the text: a RegExp made once warms up (tiers up to native code) once.
+ * Matchers by their words. Workers receive a fresh copy of the LineWant with every job, so the
+ * key is the words' text: a matcher is built once per set of words.
  */
-const compiled = new Map<string, Compiled>();
-function compile(want: LineWant): Compiled {
-  const key = `${want.keywords ?? ''}\u0000${want.counts ?? ''}`;
-  let c = compiled.get(key);
-  if (!c) {
+const compiled = new Map<string, WordMatcher | undefined>();
+/** The matcher of each LineWant object met (a job's copy is met once per 64 KiB piece). */
+const compiledFor = new WeakMap<LineWant, WordMatcher | null>();
+function compile(want: LineWant): WordMatcher | undefined {
+  const known = compiledFor.get(want);
+  if (known !== undefined) return known ?? undefined;
+  const key = `${want.keywords?.join('\u0000') ?? ''}\u0001${want.counts?.join('\u0000') ?? ''}`;
+  let m = compiled.get(key);
+  if (m === undefined && !compiled.has(key)) {
     if (compiled.size > 16) compiled.clear();
-    const full = want.keywords ? new RegExp(want.keywords, 'i') : undefined;
-    const any = want.counts ? new RegExp(want.keywords ? `${want.keywords}|${want.counts}` : want.counts, 'i') : full;
-    compiled.set(key, (c = { full, any, anyAll: any ? new RegExp(any.source, 'gi') : undefined }));
+    m = want.keywords?.length || want.counts?.length ? new WordMatcher(want.keywords ?? [], want.counts ?? []) : undefined;
+    compiled.set(key, m);
   }
-  return c;
+  compiledFor.set(want, m ?? null);
+  return m;
 }
 
 /** What a line asks of the line stage (NO_HEAD: no record is being read). */
@@ -190,9 +188,6 @@ export function processChunk(
  * aggregates counted ones per message. `joiner` returns the input's CRI joiner; without one (on
  * a worker thread) a CRI partial line stops processing so the caller can redo the text in order
  * on the engine thread.
- *
- * Keywords are searched once over the whole text, not line by line: one regex pass finds the
- * next line holding a keyword, and every line before it is only classified.
  */
 export function processText(
   text: string,
@@ -201,19 +196,13 @@ export function processText(
   shared?: Map<string, MessageCount>,
 ): LineOutcome {
   const { opts, want, tally, joiner, emit, emitLine } = cx;
-  const { full, any, anyAll } = compile(want);
+  const words = compile(want);
   const minRank = want.all ? -1 : want.minRank;
   const codes = new Int32Array(DETECTED_CODES);
   const counted = shared ?? new Map<string, MessageCount>();
   const out: LineOutcome = { counted: [] };
   const n = text.length;
   const linesBefore = tally.lines;
-  /**
-   * Where the next keyword match ends (n + 1: none left); valid while past the current line's
-   * start. Keywords hold no newline or CR, so a match lies within one line, and it is in the
-   * current line exactly when it ends by the line's end. (RegExp.test keeps no match object.)
-   */
-  let hitEnd = -1;
   // The record being read (the last line that is not a continuation) and the continuation lines
   // attached to it so far: text[attachFrom, contTo) after the record's line. Its fate is settled
   // when the next record (or the end of the text) comes.
@@ -257,7 +246,7 @@ export function processText(
     const lineStart = start;
     start = nl + 1;
     let end = nl;
-    /** The line is exactly text[lineStart, end): the whole-text keyword search applies to it. */
+    /** The line is exactly text[lineStart, end) (not cut, not joined). */
     let inText = true;
     if (end - lineStart > MAX_LINE_CHARS) {
       end = lineStart + MAX_LINE_CHARS;
@@ -302,19 +291,12 @@ export function processText(
     let fate = NONE;
     let line: string | undefined;
     if (RANK_OF_CODE[code]! >= minRank) fate = WANT;
-    else if (any !== undefined) {
-      if (inText) {
-        if (hitEnd <= lineStart) {
-          anyAll!.lastIndex = lineStart;
-          hitEnd = anyAll!.test(text) ? anyAll!.lastIndex : n + 1;
-        }
-        if (hitEnd <= end) line = raw ?? text.slice(lineStart, end);
-      } else {
+    else if (words !== undefined) {
+      const found = raw === undefined ? words.flags(text, lineStart, end) : words.flags(raw, 0, raw.length);
+      if (found !== 0) {
         line = raw ?? text.slice(lineStart, end);
-        if (!any.test(line)) line = undefined;
+        fate = (found & KEEP) !== 0 ? WANT : COUNT;
       }
-      // The first keyword found may be a counted one while a wanted one comes later in the line.
-      if (line !== undefined) fate = full !== undefined && (full === any || full.test(line)) ? WANT : COUNT;
     }
     if (IS_CONTINUATION_CODE[code] === 1) {
       // A line that continues the record before it goes with that record's event (bounded);
