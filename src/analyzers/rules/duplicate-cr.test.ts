@@ -599,3 +599,46 @@ describe('duplicate-cr: real excerpts of other shapes', () => {
     ]);
   });
 });
+
+describe('duplicate-cr: Tekton creation records and counts in the other order', () => {
+  // Lines in the shape of tekton-pipelines-controller's zap JSON ("Creating a new TaskRun object
+  // %s for pipeline task %s", knative.dev/key naming the PipelineRun); the names are made up.
+  const line = (ts: string, tr: string, task: string) =>
+    JSON.stringify({
+      level: 'info',
+      ts,
+      logger: 'tekton-pipelines-controller',
+      caller: 'pipelinerun/pipelinerun.go:759',
+      msg: `Creating a new TaskRun object ${tr} for pipeline task ${task}`,
+      'knative.dev/controller': 'github.com.tektoncd.pipeline.pkg.reconciler.pipelinerun.Reconciler',
+      'knative.dev/kind': 'tekton.dev.PipelineRun',
+      'knative.dev/key': 'ci/build-run-4xk2p',
+    });
+
+  it('one pipeline task with two TaskRuns at once is a warning; TaskRuns of different tasks made at once are not', () => {
+    const a = start();
+    feedLog(
+      a,
+      [
+        line('2026-11-20T10:00:00.100Z', 'build-run-4xk2p-lint-m964j', 'lint'),
+        line('2026-11-20T10:00:00.102Z', 'build-run-4xk2p-unit-tests-zzfkw', 'unit-tests'),
+        line('2026-11-20T10:00:00.350Z', 'build-run-4xk2p-unit-tests-b7q2d', 'unit-tests'),
+      ].join('\n'),
+    );
+    expect(a.flush().map((x) => [x.severity, x.confidence, x.variant, x.subject.kind, x.subject.name, x.metrics])).toEqual([
+      ['warning', 'medium', 'created-twice', 'TaskRun', 'build-run-4xk2p-unit-tests', { objects: 2, closePairs: 1, minGapMs: 248, creators: 1 }],
+    ]);
+  });
+
+  it('reads "expected exactly one …, found 2" as a self-report, and not "expected 1 …, found 1"', () => {
+    const a = start();
+    feedLog(
+      a,
+      [
+        'time="2026-11-20T10:00:00Z" level=error msg="expected exactly one Backup for schedule velero/nightly, found 2" controller=schedule key=velero/nightly',
+        'time="2026-11-20T10:05:00Z" level=info msg="expected 1 Restore for backup velero/nightly, found 1" controller=restore key=velero/other',
+      ].join('\n'),
+    );
+    expect(a.flush().map((x) => [x.severity, x.variant, x.subject.kind, x.subject.name])).toEqual([['warning', 'self-reported', 'Backup', 'velero/nightly']]);
+  });
+});

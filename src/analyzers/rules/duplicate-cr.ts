@@ -128,6 +128,8 @@ const SELF_MULTIPLE_RE =
   /\b(?:multiple|more than one)\b(.{0,80}?)\b(?:exist(?:s|ed)?|(?:were |was |are |is )?found|match(?:es|ed)?|can'?t pick|cannot pick|cannot choose|ambiguous)\b/i;
 /** "found 2 Xs, expected 1", "got 3 X (expected exactly one)". */
 const SELF_COUNT_RE = /\b(?:found|got|have|has|there are)\s+(\d+|two|three|several|multiple)\b(.{0,80}?)\bexpected\s+(?:1|one|only one|exactly one|a single)\b/i;
+/** The other order: "expected exactly one Backup for schedule x, found 2", "expected 1 … but got 3". */
+const SELF_COUNT_AFTER_RE = /\bexpected\s+(?:1|one|only one|exactly one|a single)\b(.{0,80}?)\b(?:found|got|but there (?:are|were))\s+(?:[2-9]|\d{2,}|two|three|several|multiple)\b/i;
 /** The kind a creation message names before its verb: "MachineSet created", "Job launched". */
 const KIND_BEFORE_VERB_RE = /\b([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[A-Z][a-z]{2,})\s+(?:created|creating|launched|submitted)\b/;
 
@@ -553,9 +555,10 @@ class DuplicateCr implements Analyzer {
    */
   private onSelfReport(e: LogEvent): void {
     const text = `${e.message} ${errorText(e)}`;
-    const m = SELF_MULTIPLE_RE.exec(text) ?? SELF_COUNT_RE.exec(text);
+    const after = SELF_COUNT_AFTER_RE.exec(text);
+    const m = SELF_MULTIPLE_RE.exec(text) ?? SELF_COUNT_RE.exec(text) ?? after;
     if (!m) return;
-    const about = (m === null ? '' : m[m.length - 1]) ?? '';
+    const about = (m === after ? m[1] : m[m.length - 1]) ?? '';
     // The kind named in the statement, in the singular ("multiple CertificateRequests were found").
     // Or a lower-case plural right after "multiple" ("multiple operatorgroups"), spelled as a known kind.
     const named = KIND_IN_RE.exec(about)?.[1] ?? KIND_IN_RE.exec(text.slice(m.index))?.[1] ?? /^\s*(?:matching\s+)?([a-z][a-z0-9]{3,}s)\b/.exec(about)?.[1];
@@ -591,7 +594,8 @@ class DuplicateCr implements Analyzer {
     if (e.time === undefined) return;
     const f = e.fields;
     const msg = e.message;
-    const m = /\b(?:created|creating|launched|submitted)\s+(?:new\s+|a\s+|the\s+)?([A-Za-z][A-Za-z0-9]*)?:?\s*"?([a-z0-9][a-z0-9.-]*[a-z0-9])?"?/i.exec(msg);
+    // "Created job a-1602880200", "Created pod: a-x7k2p", "Creating a new TaskRun object a-b-x7k2p for pipeline task b".
+    const m = /\b(?:created|creating|launched|submitted)\s+(?:(?:a|an|the|new)\s+)*([A-Za-z][A-Za-z0-9]*)?(?:\s+(?:object|resource|CR))?:?\s*"?([a-z0-9][a-z0-9.-]*[a-z0-9])?"?/i.exec(msg);
     let kind = strField(f, 'kind') ?? (m?.[1] && !/^(?:new|a|the|object|resource)$/i.test(m[1]) ? m[1] : undefined);
     let namespace = strField(f, 'namespace') || undefined;
     // The created name: a field named after the kind the message names ("MachineSet created"
@@ -622,7 +626,11 @@ class DuplicateCr implements Analyzer {
         if (!owner || v.length > owner.length) owner = v;
       }
     }
-    owner ??= GENERATED_SUFFIX_RE.exec(created)?.[1];
+    // The created name without its generated suffix when that is more specific (a TaskRun's
+    // PipelineRun and task, not only the PipelineRun a key field names).
+    // Below a known owner, a 5-character tail of generateName's alphabet is a suffix even without a digit.
+    const stripped = GENERATED_SUFFIX_RE.exec(created)?.[1] ?? (owner ? /^(.+)-[bcdfghjklmnpqrstvwxz2456789]{5}$/.exec(created)?.[1] : undefined);
+    if (stripped && (!owner || (stripped.length > owner.length && stripped.startsWith(`${owner}-`)))) owner = stripped;
     if (!owner) return;
     kind = kind ? this.slotKinds.get(kind.toLowerCase()) ?? kind.charAt(0).toUpperCase() + kind.slice(1) : 'Object';
     const made: Made = { name: created, at: e.time, res: 0, ev: { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw } };
@@ -993,8 +1001,8 @@ export const duplicateCr = defineRule({
       'The key is configurable for any kind in the config file under rules.duplicate-cr: dedupKeys: [{ kind, group, jsonPath | label | logField, clusterWide }] (jsonPath like spec.signalFingerprint, {.spec.x} or metadata.labels[\'a/b\']), plus raceWindowMs (default 5000) and suspectWindowMs (default 60000).',
       'Built-in keys of other operators, as data (BUILTIN_DEDUP_KEYS), apply to objects from dumps and the live API: cert-manager CertificateRequests by their owning Certificate and the cert-manager.io/certificate-revision annotation, Tekton TaskRuns by their PipelineRun and the tekton.dev/pipelineTask label, Jobs of a CronJob by the CronJob and the batch.kubernetes.io/cronjob-scheduled-timestamp annotation, Argo Workflows of a CronWorkflow by it and workflows.argoproj.io/scheduled-time, Cluster API MachineSets by their MachineDeployment and the machine-template-hash label, Velero Backups by the velero.io/schedule-name label and the time stamp in their names (<schedule>-<YYYYMMDDhhmmss>), OLM OperatorGroups by namespace (one per namespace). Such objects are done when their conditions or phase say so (Complete, Failed, Succeeded, Ready, Completed, PartiallyFailed). dedupKeys entries may combine owner: true, label, annotation, jsonPath and namePattern (a regular expression over the name whose first group is part of the key) into one key; an entry for a kind replaces the built-in key of that kind.',
       'The generic key (variant same-owner-spec), as data (GENERIC_KEY), for objects of kinds no key covers: the controlling owner (ownerReferences) and the template hash it stamped on the object (pod-template-hash, controller-revision-hash, machine-template-hash or any label or annotation whose name ends in hash), else a hash of the spec with replica counts and hash labels left out. Two live objects with one owner and one hash stand for one thing. It is generic, so it says so: a warning of medium confidence at most with a stamped hash (high when they were also made at once), an info note of low confidence with a computed spec hash (a warning only when they were made at once). Pods, Machines and other replicas of one template are never compared this way; a ReplicaSet scaled to zero is an old revision, not live. Besides the kinds of the keys, ReplicaSets and ControllerRevisions are read whole for it; other kinds arrive as their identity only.',
-      'The controller saying it itself is read too (variant self-reported): "Multiple matching CertificateRequest resources exist" with its key, "multiple CertificateRequests were found for the next revision", "found 2 Backups for schedule x, expected 1", "more than one … found" — in the message or in the error field. The kind is the one the statement names; the key is the record\'s key, request or namespace/name.',
-      'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p; controller-runtime\'s "MachineSet created" MachineSet="ns/md-x7k2p" MachineDeployment="ns/md") or in the message (Created job a-1602880200). The owner is the field whose value prefixes the created name, else the created name without its generated suffix. Objects of a keyed kind that carry no key (a `kubectl get` or `argo list` row, a Job without the scheduled-time annotation) count as creations of their owner too, timed by creationTimestamp or by their age as precisely as the age says (21s to the second, 1m only to the minute). Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice; two at once of a kind that stands one per owner and slot (the kinds of the keys), under generated names rather than time-stamped ones, are one too many.',
+      'The controller saying it itself is read too (variant self-reported): "Multiple matching CertificateRequest resources exist" with its key, "multiple CertificateRequests were found for the next revision", "found 2 Backups for schedule x, expected 1", "expected exactly one … , found 2", "more than one … found", "multiple operatorgroups, can\'t pick one" — in the message or in the error field. The kind is the one the statement names; the key is the record\'s key, request or namespace/name.',
+      'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p; controller-runtime\'s "MachineSet created" MachineSet="ns/md-x7k2p" MachineDeployment="ns/md") or in the message (Created job a-1602880200; Tekton\'s "Creating a new TaskRun object run-task-x7k2p for pipeline task task"). The owner is the created name without its generated suffix, or the field whose value prefixes the created name, whichever is more specific (a TaskRun\'s PipelineRun and task rather than the PipelineRun alone). Objects of a keyed kind that carry no key (a `kubectl get` or `argo list` row, a Job without the scheduled-time annotation) count as creations of their owner too, timed by creationTimestamp or by their age as precisely as the age says (21s to the second, 1m only to the minute). Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice; two at once of a kind that stands one per owner and slot (the kinds of the keys), under generated names rather than time-stamped ones, are one too many.',
       'The words are the rule\'s vocabulary: rules.duplicate-cr.vocabulary adds words to the lists creations and selfReports.',
     ],
     signals: [
