@@ -346,3 +346,50 @@ describe('stale-pending: bare counter lines and metrics dumps', () => {
     ]);
   });
 });
+
+describe('stale-pending: the number beside the words that name the amount', () => {
+  it('mongod\'s "(N connections now open)" among ports and ids: 1 → 4 connections never closed (nosqlclient/nosqlclient#82, exact finding)', () => {
+    const fs = run(
+      [
+        '2016-05-11T18:40:14.617+0000 [initandlisten] connection accepted from <ip>:39068 #1 (1 connection now open)',
+        '2016-05-11T18:40:14.636+0000 [conn1] end connection <ip>:39068 (0 connections now open)',
+        '2016-05-11T18:40:14.639+0000 [initandlisten] connection accepted from <ip>:39074 #2 (1 connection now open)',
+        '2016-05-11T18:40:40.463+0000 [initandlisten] connection accepted from <ip>:39654 #3 (2 connections now open)',
+        '2016-05-11T18:40:40.482+0000 [conn3] end connection <ip>:39654 (1 connection now open)',
+        '2016-05-11T18:40:40.490+0000 [initandlisten] connection accepted from <ip>:39656 #4 (2 connections now open)',
+        '2016-05-11T18:40:43.665+0000 [initandlisten] connection accepted from <ip>:39734 #5 (3 connections now open)',
+        '2016-05-11T18:40:49.691+0000 [initandlisten] connection accepted from <ip>:39868 #6 (4 connections now open)',
+      ].join('\n'),
+      'mongod.log',
+    );
+    expect(fs).toEqual([
+      {
+        rule: 'stale-pending',
+        severity: 'warning',
+        title: '"[initandlisten] connection accepted from <ip>:# ## (# connection now open)" only grows: 1 → 4',
+        subject: { kind: 'Counter', namespace: null, name: '[initandlisten] connection accepted from <ip>:# ## (# connection now open)', controller: null, origin: 'mongod.log' },
+        summary:
+          'The counter went from 1 to 4 over 35 s (4 observations, logged every 6 s, +5.13/min) and never returned to its baseline 1; it rose at 4 consecutive observations.',
+        metrics: { first: 1, last: 4, baseline: 1, observations: 4, rises: 3, slopePerMinute: 5.132, periodSeconds: 6 },
+        evidence: [1, 3, 4, 6, 7, 8].map((n) => expect.objectContaining({ source: `mongod.log:${n}` })),
+        firstSeen: '2016-05-11T18:40:14.617Z',
+        lastSeen: '2016-05-11T18:40:49.691Z',
+        confidence: 'medium',
+        signals: ['rising-series'],
+        variant: 'growing',
+      },
+    ]);
+  });
+
+  it('connections opened and closed one by one (12 → 13 → 12 …) are no finding', () => {
+    const lines = [28, 29, 31, 35, 36].flatMap((s, i) => [
+      `2018-11-14T17:10:${s}.729+0800 I NETWORK  [listener] connection accepted from 127.0.0.1:${1813 + i} #${8211258 + i} (13 connections now open)`,
+      `2018-11-14T17:10:${s}.730+0800 I NETWORK  [conn${8211258 + i}] end connection 127.0.0.1:${1813 + i} (12 connections now open)`,
+    ]);
+    expect(run(lines.join('\n'))).toEqual([]);
+  });
+
+  it('a number followed by a unit of time or size is not the amount', () => {
+    expect(run([5, 10, 20, 40].map((v, i) => `2026-11-20T08:0${i}:00Z worker 7: waited ${v} s for requests still pending on 10.0.0.1:443`).join('\n'))).toEqual([]);
+  });
+});

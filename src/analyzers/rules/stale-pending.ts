@@ -28,7 +28,7 @@ import { defineRule, vocabularyOption } from '../rule.js';
 export const STALE_PENDING_VOCABULARY = {
   counterWords: {
     about: 'words that make a number an amount held in flight (in a field name, a label or the message)',
-    words: ['pending', 'in-flight', 'in_flight', 'inflight', 'in flight', 'outstanding', 'tracked', 'held', 'orphan', 'unreleased', 'buffered', 'backlog', 'queued', 'waiting', 'in use', 'inuse', 'in_use', 'unacked', 'unacknowledged', 'active connections', 'activeconnections', 'open connections', 'busy'],
+    words: ['pending', 'in-flight', 'in_flight', 'inflight', 'in flight', 'outstanding', 'tracked', 'held', 'orphan', 'unreleased', 'buffered', 'backlog', 'queued', 'waiting', 'in use', 'inuse', 'in_use', 'unacked', 'unacknowledged', 'active connections', 'activeconnections', 'open connections', 'now open', 'busy'],
   },
   containerWords: {
     about: 'words naming something that holds items: with them a generic size/length/depth/count is the amount held',
@@ -78,6 +78,8 @@ interface Vocab {
   held: RegExp;
   failure: RegExp;
   metricCounter: RegExp;
+  /** A number just before the words naming the amount: "(51 connections now open)", "3 requests still pending". */
+  counterNumber: RegExp;
 }
 
 function vocabOf(extra: Extra = {}): Vocab {
@@ -90,9 +92,12 @@ function vocabOf(extra: Extra = {}): Vocab {
     held: new RegExp(`\\b(?:${alt('heldWords', extra)})`, 'i'),
     failure: new RegExp(`\\b(?:${alt('failureWords', extra)})`, 'i'),
     metricCounter: new RegExp(`(?:${wordsOf('metricCounterSuffixes', extra).map(escapeRe).join('|')})$`, 'i'),
+    counterNumber: new RegExp(`(?:^|[\\s(\\[])(\\d+)(?!\\s*${TIME_UNIT})\\s+(?:[A-Za-z][\\w-]*\\s+){0,2}(?:${alt('counterWords', extra)})\\b`, 'i'),
   };
 }
 
+/** Units after a number that make it a time or a size, not an amount held. */
+const TIME_UNIT = '(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|bytes?|[kmg]i?b)\\b';
 const DEFAULT_VOCAB = vocabOf();
 /** Fields that grow with time by nature and are never counters. */
 const TIMELIKE_FIELD = /(?:seconds|secs|sec|millis|duration|age|time|timestamp|latency|since|ago|elapsed|uptime|bytes)$/i;
@@ -187,6 +192,11 @@ function templateOf(message: string): string {
   return message.replace(/\d+/g, '#').slice(0, 160).trim();
 }
 
+/** The key of a template: "1 connection" and "2 connections" are one counter (the noun after a number loses its plural s). */
+function templateKey(template: string): string {
+  return template.replace(/#(\s+[A-Za-z]+?)s\b/g, '#$1');
+}
+
 /** What a message tells, computed once per distinct message. */
 interface MessageInfo {
   template: string;
@@ -235,7 +245,7 @@ function classifyField(k: string, v: Vocab = DEFAULT_VOCAB): FieldClass {
 /** One amount in a line: its field or label, its value, and the capacity after it (`5/10`). */
 type Amount = [field: string, value: number, capacity?: number];
 
-function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) => FieldClass): Amount[] {
+function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) => FieldClass, v: Vocab = DEFAULT_VOCAB): Amount[] {
   let out: Amount[] | undefined;
   const msgNames = info.counterWord || info.container;
   for (const k in e.fields) {
@@ -268,6 +278,12 @@ function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) =>
       // "connections in use 5/10": the message's only numbers are one N/CAPACITY.
       const frac = /(?:^|[\s(])(\d+)\s*\/\s*(\d+)(?=$|[\s,;)])/.exec(e.message);
       if (frac) out = [['#', Number(frac[1]), Number(frac[2])]];
+    }
+    if (out === undefined) {
+      // Among other numbers (addresses, ports, ids), the one just before the words naming the
+      // amount: mongod's "connection accepted from 10.0.0.5:39068 #6 (4 connections now open)".
+      const near = v.counterNumber.exec(e.message);
+      if (near) out = [['#', Number(near[1])]];
     }
   }
   return out ?? NONE;
@@ -360,7 +376,7 @@ class StalePending implements Analyzer {
       this.counts.acquisitionReleaseLines += n;
       this.tally(e, scope, info, n);
     }
-    const amounts = countersWith(e, info, this.fieldClass);
+    const amounts = countersWith(e, info, this.fieldClass, this.vocab);
     this.counts.counterObservations += amounts.length;
     for (const [field, v, cap] of amounts) this.observe(e, scope, info, field, v, cap);
     // Failure lines: error level, or the counted failure words (the same set with the line filter on or off).
@@ -411,7 +427,7 @@ class StalePending implements Analyzer {
       info.ids = new Map();
     }
     let id = info.ids!.get(field);
-    if (id === undefined) info.ids!.set(field, (id = `${scope}\u0000${info.template}\u0000${field}`));
+    if (id === undefined) info.ids!.set(field, (id = `${scope}\u0000${templateKey(info.template)}\u0000${field}`));
     this.record(id, scope, info.template, field, v, capacity, { v, t: e.time, e }, e.logger ?? e.origin, e.origin ?? e.source);
   }
 
@@ -652,7 +668,7 @@ export const stalePending = defineRule({
       'an in-flight/pending/tracked counter that only grows: acquisitions without releases, orphaned reservations, a "still tracked" count that never returns to its baseline',
     explanation: [
       'A component that reserves something (a stream slot, a lock, an engine) and releases it only on the success path leaks a reservation on every failure. Its pending / in-flight / tracked count climbs and never returns to its baseline, until capacity runs out and new work is refused — or retried in a storm against the same failing backend.',
-      'ctrlscope follows amounts held in flight in repeated log lines: a pending amount is a number that a gauge-like template repeats. It is a numeric field named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, buffered, backlog, queued, waiting, in use, unacked, active or open connections, busy; or a generic count/size/length/depth/fullness field when its own name, the message or the label names what holds the items (queue_length, workqueue_depth, "Buffer fullness"; a queue, a buffer, a backlog); or the same as `label: N` / `label=N` in the message\'s own words (rsyslog\'s "main Q: … size=N", "Query queue depth: N", "Inflight requests: N"); or the message\'s only standalone number when the message names what is counted (a number followed by a unit of time is a time). In `label: N/CAPACITY` the value is N and the capacity is remembered (Telegraf\'s "Buffer fullness: 220 / 1000000 metrics"). Bare counter lines count too: a line that is only a name and a number (`pending: 12`, `inflight 37`, `queue_length=120`) and Prometheus samples in a metrics dump (`workqueue_depth{name="x"} 42`, one series per name and label set, the scrapes in file order or by their `# scrape` time) when the name says it is an amount held; sample names ending in _total, _count, _sum, _bucket, _created or _info are counters, histograms or summaries and never count. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
+      'ctrlscope follows amounts held in flight in repeated log lines: a pending amount is a number that a gauge-like template repeats. It is a numeric field named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, buffered, backlog, queued, waiting, in use, unacked, active or open connections, busy; or a generic count/size/length/depth/fullness field when its own name, the message or the label names what holds the items (queue_length, workqueue_depth, "Buffer fullness"; a queue, a buffer, a backlog); or the same as `label: N` / `label=N` in the message\'s own words (rsyslog\'s "main Q: … size=N", "Query queue depth: N", "Inflight requests: N"); or the message\'s only standalone number when the message names what is counted, else the number just before the words that name it among other numbers (mongod\'s "connection accepted from 10.0.0.5:39068 #6 (4 connections now open)"; a number followed by a unit of time or size is not an amount); "1 connection" and "2 connections" are one message template. In `label: N/CAPACITY` the value is N and the capacity is remembered (Telegraf\'s "Buffer fullness: 220 / 1000000 metrics"). Bare counter lines count too: a line that is only a name and a number (`pending: 12`, `inflight 37`, `queue_length=120`) and Prometheus samples in a metrics dump (`workqueue_depth{name="x"} 42`, one series per name and label set, the scrapes in file order or by their `# scrape` time) when the name says it is an amount held; sample names ending in _total, _count, _sum, _bucket, _created or _info are counters, histograms or summaries and never count. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
       'Numbers that grow by nature are never an amount held: cumulative counters (*_total, total, processed, handled, sent, received, done, completed, enqueued, dropped, discarded, errors, retries, …), high-water marks and limits (max…, peak, watermark, capacity). Values logged within a second of each other are one burst and count once, with the last value (a channel filling for a moment, a high-water mark logged as it moves).',
       'Where the same log shows them, it pairs acquisitions with releases: messages that start with selected/acquired/reserved/allocated against released/started/finished/completed/removed ("Started" resolves a pending entry; for in-flight counters it is the acquisition), preferring the release whose verb a "Failed to …" line names ("Failed to start stream" ↔ "Started new stream"). Such failures are counted as paths that release nothing. Only the most frequent message of each side is used, since one action often logs two lines.',
     ],
