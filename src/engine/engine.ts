@@ -1,7 +1,7 @@
 // The engine: fans in source items, turns raw lines into events (building full events only for
 // lines some analyzer wants), routes each event by kind to the analyzers that consume it, and
 // isolates failures: a throwing analyzer becomes a reported problem while the others go on.
-import type { Event, EventKind, Level, LogEvent, LogFormat } from '../core/event.js';
+import type { Event, EventKind, Level, LogEvent, LogFormat, ObjectEvent } from '../core/event.js';
 import { LEVEL_RANK } from '../core/event.js';
 import type { Coverage, CoverageWindow, Finding, FindingDraft, InputReport, Report, RuleId, SourceCoverage, Unread } from '../core/finding.js';
 import { compareFindings } from '../core/finding.js';
@@ -9,7 +9,7 @@ import { redactDeep } from '../core/redact.js';
 import type { Analyzer, AnalyzerContext, AnalyzerDefinition } from '../analyzers/types.js';
 import { remediationFor } from '../analyzers/catalog.js';
 import { CriJoiner, parseLine, type ParseOptions } from '../parsers/index.js';
-import { parseDump, resourceEvents, type ParsedDump } from '../parsers/resources.js';
+import { parseDump, resourceEvents, type ParsedDump, type ParsedObject } from '../parsers/resources.js';
 import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceItem } from '../sources/types.js';
 import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 import { readAhead } from './read-ahead.js';
@@ -271,6 +271,7 @@ export class Engine {
     const opts = this.parseOptions(input);
     const { lines, lineNos } = r;
     for (let i = 0; i < lines.length; i++) this.route(parseLine(lines[i]!, lineNos[i]! + offset, opts));
+    if (r.objects) for (const o of r.objects) this.route(this.tableObject(o, offset, opts.source));
     if (r.counted) {
       for (const c of r.counted) {
         c.first.line += offset;
@@ -346,6 +347,14 @@ export class Engine {
     return { source: input.report.source, referenceYear: input.referenceYear ?? this.defaultYear, origin: input.origin };
   }
 
+  /** The event of an object read from a table amid log lines (`offset`: lines of its input before its chunk). */
+  private tableObject(o: ParsedObject, offset: number, source: string): ObjectEvent {
+    const ev: ObjectEvent = { kind: 'object', change: 'snapshot', object: o.object, source, partial: true };
+    if (o.line !== undefined) ev.line = o.line + offset;
+    if (this.now !== undefined) ev.time = this.now;
+    return ev;
+  }
+
   /** A parsed resource dump: its input's report, and its objects routed as events. */
   private applyResources(item: ResourcesItem, { parsed, lines }: ParsedDump): void {
     const rep = item.input.report;
@@ -364,9 +373,10 @@ export class Engine {
     };
     const tally = newTally();
     const emit = (ev: LogEvent) => this.route(ev);
+    const emitObject = (o: ParsedObject) => this.route(this.tableObject(o, 0, opts.source));
     const out = Array.isArray(lines)
-      ? processLines(lines, firstLine, { opts, want: this.want, tally, joiner, emit })
-      : processChunk(lines as Uint8Array, firstLine, { opts, want: this.want, tally, joiner, emit });
+      ? processLines(lines, firstLine, { opts, want: this.want, tally, joiner, emit, emitObject })
+      : processChunk(lines as Uint8Array, firstLine, { opts, want: this.want, tally, joiner, emit, emitObject });
     this.routeCounted(out.counted);
     this.mergeTally(input, tally);
   }

@@ -4,7 +4,7 @@
 // (see planner.ts), and a run reports the same either way. A job is decoded, classified and
 // counted; wanted lines come back as text with their line numbers within the job (the engine
 // parses them: cheaper than cloning parsed events across threads), counted lines per message.
-import { parseDump, type ParsedDump } from '../parsers/resources.js';
+import { parseDump, type ParsedDump, type ParsedObject } from '../parsers/resources.js';
 import { readLineRange, resourceText } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
@@ -34,6 +34,8 @@ export interface LineResult {
   lines?: string[];
   lineNos?: number[];
   counted?: MessageCount[];
+  /** Objects of tables amid the lines (line numbers within the chunk), when there were any. */
+  objects?: ParsedObject[];
   error?: string;
   /** The file range could not be read (an I/O problem with the input, not a bug). */
   readError?: string;
@@ -52,6 +54,9 @@ export interface LineSink {
   lines: string[];
   lineNos: number[];
   emitLine: (raw: string, line: number) => void;
+  /** Objects of tables amid the lines. */
+  objects: ParsedObject[];
+  emitObject: (o: ParsedObject) => void;
 }
 
 /** A sink whose arrays the caller empties (or replaces) between jobs. */
@@ -62,6 +67,10 @@ export function newSink(): LineSink {
     emitLine: (raw, line) => {
       sink.lines.push(raw);
       sink.lineNos.push(line);
+    },
+    objects: [],
+    emitObject: (o) => {
+      sink.objects.push(o);
     },
   };
   return sink;
@@ -89,6 +98,7 @@ export function runJob(job: LineJob, sink: LineSink): LineResult {
     const tally = newTally();
     sink.lines.length = 0;
     sink.lineNos.length = 0;
+    sink.objects.length = 0;
     // Counted lines' first events travel without their input's name (a long bundle path on
     // every event); the engine puts it back, so a job only needs the year.
     const opts = { source: '', referenceYear: job.referenceYear };
@@ -98,9 +108,11 @@ export function runJob(job: LineJob, sink: LineSink): LineResult {
     } catch (err) {
       return { id: job.id, readError: err instanceof Error ? err.message : String(err) };
     }
-    const out = processChunk(bytes, 1, { opts, want: job.want, tally, emit: emitNothing, emitLine: sink.emitLine });
+    const out = processChunk(bytes, 1, { opts, want: job.want, tally, emit: emitNothing, emitLine: sink.emitLine, emitObject: sink.emitObject });
     if (out.stoppedAt !== undefined) return { id: job.id, sequential: true, bytes: job.bytes };
-    return { id: job.id, tally, lines: sink.lines, lineNos: sink.lineNos, counted: out.counted };
+    const r: LineResult = { id: job.id, tally, lines: sink.lines, lineNos: sink.lineNos, counted: out.counted };
+    if (sink.objects.length) r.objects = sink.objects.slice();
+    return r;
   } catch (err) {
     return { id: job.id, error: err instanceof Error ? err.message : String(err), bytes: job.bytes };
   }

@@ -627,6 +627,8 @@ export class TableReader {
   /** Rows that did not line up with their header, and events tables skipped. */
   misaligned = 0;
   eventsTables = 0;
+  /** Whether the last line read was part of a table: a header, a markdown separator or a row read as an object. */
+  took = false;
   private cols: Column[] | undefined;
   private names: Set<string> | undefined;
   private events = false;
@@ -656,6 +658,13 @@ export class TableReader {
 
   /** Reads one line (1-based number `n`): the object its row stands for, if it is a row. */
   line(raw: string, n: number): ParsedObject | undefined {
+    this.took = false;
+    const o = this.read(raw, n);
+    if (o) this.took = true;
+    return o;
+  }
+
+  private read(raw: string, n: number): ParsedObject | undefined {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') {
       this.end();
@@ -673,6 +682,7 @@ export class TableReader {
       if (this.events) this.eventsTables++;
       this.bad = 0;
       this.headerlessOk = false;
+      this.took = true;
       return undefined;
     }
     const prompt = promptOf(line);
@@ -703,7 +713,10 @@ export class TableReader {
 
   private markdown(cells: string[], n: number): ParsedObject | undefined {
     if (this.md) {
-      if (isSeparator(cells)) return undefined;
+      if (isSeparator(cells)) {
+        this.took = true;
+        return undefined;
+      }
       if (cells.length !== this.md.length) {
         this.misaligned++;
         return undefined;
@@ -719,7 +732,10 @@ export class TableReader {
     if (this.mdPending && isSeparator(cells) && cells.length === this.mdPending.length) {
       const heads = this.mdPending.map((h) => h.toUpperCase());
       this.mdPending = undefined;
-      if (heads.includes('NAME')) this.md = heads;
+      if (heads.includes('NAME')) {
+        this.md = heads;
+        this.took = true;
+      }
       return undefined;
     }
     this.mdPending = cells;
