@@ -556,7 +556,8 @@ describe('duplicate-cr: real excerpts of other shapes', () => {
         'high',
         'created-twice',
         { kind: 'Workflow', namespace: null, name: 'test-cron-wf', controller: null },
-        ['same-owner', 'created-together', 'usual-period', 'one-per-slot', 'live-together'],
+        // The owner is read off the names only (no ownerReference in a table): no one-per-slot signal.
+        ['same-owner', 'created-together', 'usual-period', 'live-together'],
         { objects: 5, closePairs: 1, minGapMs: 1000, usualPeriodMs: 49000, creators: 1, live: 4 },
         undefined,
       ],
@@ -640,5 +641,20 @@ describe('duplicate-cr: Tekton creation records and counts in the other order', 
       ].join('\n'),
     );
     expect(a.flush().map((x) => [x.severity, x.variant, x.subject.kind, x.subject.name])).toEqual([['warning', 'self-reported', 'Backup', 'velero/nightly']]);
+  });
+});
+
+describe('duplicate-cr: creations of one owner read off names only', () => {
+  it('Workflows of one generateName submitted together, with nothing periodic about them, are an info note at most', () => {
+    const a = start();
+    const text = [
+      '$ argo list',
+      'NAME          STATUS      AGE   DURATION   PRIORITY',
+      'build-x7k2p   Running     12s   12s        0',
+      'build-b4n6q   Running     12s   12s        0',
+      'build-c8d9f   Running     13s   13s        0',
+    ].join('\n');
+    expect(feedDump(a, text, 'wf.txt')).toEqual([]);
+    expect(a.flush().map((x) => [x.severity, x.confidence, x.signals])).toEqual([['info', 'low', ['same-owner', 'created-together', 'live-together', 'recurring']]]);
   });
 });

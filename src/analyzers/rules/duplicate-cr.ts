@@ -228,6 +228,8 @@ interface Made {
   at: number;
   /** How coarse `at` is (ms): 0 for a log line's time, 1000 for creationTimestamp, a minute for an age of `5m`. */
   res: number;
+  /** The owner was named (a field, an ownerReference), not only read off the created name. */
+  ownerNamed: boolean;
   /** The object was seen and is live (not terminal, not deleted); undefined when only a log line tells of it. */
   live?: boolean;
   ev: Evidence;
@@ -469,7 +471,7 @@ class DuplicateCr implements Analyzer {
       res = rec.created % 1000 === 0 ? 1000 : 0;
     } else return;
     const live = !rec.deleted && !(rec.phase !== undefined && (TERMINAL_PHASES.has(rec.phase.toLowerCase()) || MORE_TERMINAL.has(rec.phase.toLowerCase())));
-    this.addCreation(rec.kind, owner, rec.namespace, relative, { name: rec.name, at, res, live, ev: rec.objEvidence }, source);
+    this.addCreation(rec.kind, owner, rec.namespace, relative, { name: rec.name, at, res, ownerNamed: !!ref?.name, live, ev: rec.objEvidence }, source);
   }
 
   private addCreation(kind: string, owner: string, namespace: string | undefined, relative: boolean, made: Made, creator: string): void {
@@ -619,11 +621,13 @@ class DuplicateCr implements Analyzer {
     if (!created) return;
     // The owner: the longest field value (without its namespace) that the created name starts with.
     let owner: string | undefined;
+    let ownerNamed = false;
     for (const raw of Object.values(f)) {
       if (typeof raw !== 'string') continue;
       const v = raw.slice(raw.lastIndexOf('/') + 1);
       if (v !== created && v.length >= 3 && created.startsWith(v) && /[-.]/.test(created.charAt(v.length))) {
         if (!owner || v.length > owner.length) owner = v;
+        ownerNamed = true;
       }
     }
     // The created name without its generated suffix when that is more specific (a TaskRun's
@@ -633,7 +637,7 @@ class DuplicateCr implements Analyzer {
     if (stripped && (!owner || (stripped.length > owner.length && stripped.startsWith(`${owner}-`)))) owner = stripped;
     if (!owner) return;
     kind = kind ? this.slotKinds.get(kind.toLowerCase()) ?? kind.charAt(0).toUpperCase() + kind.slice(1) : 'Object';
-    const made: Made = { name: created, at: e.time, res: 0, ev: { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw } };
+    const made: Made = { name: created, at: e.time, res: 0, ownerNamed, ev: { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw } };
     this.addCreation(kind, owner, namespace, false, made, pickString(f, CREATOR_FIELDS) ?? e.origin ?? e.source);
   }
 
@@ -711,9 +715,12 @@ class DuplicateCr implements Analyzer {
     const cycles = close.length;
     // A schedule started twice: the owner's usual period is far longer than the pair's gap.
     const periodic = period !== undefined && period >= 10 * Math.max(shortest, 1000);
-    // A kind that stands one per owner and slot, made under generated (random) names: two at once
-    // are two for one slot. Names stamped with different times are different slots.
-    const oneOff = this.slotKinds.has(o.kind.toLowerCase()) && close.every((i) => randomSuffix(made[i]!.name, o.owner) && randomSuffix(made[i + 1]!.name, o.owner));
+    // A kind that stands one per owner and slot, made under generated (random) names by an owner
+    // that was named (not only guessed from the names, which one template's many submissions
+    // share): two at once are two for one slot. Names stamped with different times are different slots.
+    const oneOff =
+      this.slotKinds.has(o.kind.toLowerCase()) &&
+      close.every((i) => [made[i]!, made[i + 1]!].every((x) => x.ownerNamed && randomSuffix(x.name, o.owner)));
     const liveTogether = close.some((i) => made[i]!.live === true && made[i + 1]!.live === true);
     const recurring = cycles >= 2;
     const support = [periodic, oneOff, liveTogether, recurring].filter(Boolean).length;
@@ -1002,12 +1009,12 @@ export const duplicateCr = defineRule({
       'Built-in keys of other operators, as data (BUILTIN_DEDUP_KEYS), apply to objects from dumps and the live API: cert-manager CertificateRequests by their owning Certificate and the cert-manager.io/certificate-revision annotation, Tekton TaskRuns by their PipelineRun and the tekton.dev/pipelineTask label, Jobs of a CronJob by the CronJob and the batch.kubernetes.io/cronjob-scheduled-timestamp annotation, Argo Workflows of a CronWorkflow by it and workflows.argoproj.io/scheduled-time, Cluster API MachineSets by their MachineDeployment and the machine-template-hash label, Velero Backups by the velero.io/schedule-name label and the time stamp in their names (<schedule>-<YYYYMMDDhhmmss>), OLM OperatorGroups by namespace (one per namespace). Such objects are done when their conditions or phase say so (Complete, Failed, Succeeded, Ready, Completed, PartiallyFailed). dedupKeys entries may combine owner: true, label, annotation, jsonPath and namePattern (a regular expression over the name whose first group is part of the key) into one key; an entry for a kind replaces the built-in key of that kind.',
       'The generic key (variant same-owner-spec), as data (GENERIC_KEY), for objects of kinds no key covers: the controlling owner (ownerReferences) and the template hash it stamped on the object (pod-template-hash, controller-revision-hash, machine-template-hash or any label or annotation whose name ends in hash), else a hash of the spec with replica counts and hash labels left out. Two live objects with one owner and one hash stand for one thing. It is generic, so it says so: a warning of medium confidence at most with a stamped hash (high when they were also made at once), an info note of low confidence with a computed spec hash (a warning only when they were made at once). Pods, Machines and other replicas of one template are never compared this way; a ReplicaSet scaled to zero is an old revision, not live. Besides the kinds of the keys, ReplicaSets and ControllerRevisions are read whole for it; other kinds arrive as their identity only.',
       'The controller saying it itself is read too (variant self-reported): "Multiple matching CertificateRequest resources exist" with its key, "multiple CertificateRequests were found for the next revision", "found 2 Backups for schedule x, expected 1", "expected exactly one … , found 2", "more than one … found", "multiple operatorgroups, can\'t pick one" — in the message or in the error field. The kind is the one the statement names; the key is the record\'s key, request or namespace/name.',
-      'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p; controller-runtime\'s "MachineSet created" MachineSet="ns/md-x7k2p" MachineDeployment="ns/md") or in the message (Created job a-1602880200; Tekton\'s "Creating a new TaskRun object run-task-x7k2p for pipeline task task"). The owner is the created name without its generated suffix, or the field whose value prefixes the created name, whichever is more specific (a TaskRun\'s PipelineRun and task rather than the PipelineRun alone). Objects of a keyed kind that carry no key (a `kubectl get` or `argo list` row, a Job without the scheduled-time annotation) count as creations of their owner too, timed by creationTimestamp or by their age as precisely as the age says (21s to the second, 1m only to the minute). Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice; two at once of a kind that stands one per owner and slot (the kinds of the keys), under generated names rather than time-stamped ones, are one too many.',
+      'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p; controller-runtime\'s "MachineSet created" MachineSet="ns/md-x7k2p" MachineDeployment="ns/md") or in the message (Created job a-1602880200; Tekton\'s "Creating a new TaskRun object run-task-x7k2p for pipeline task task"). The owner is the created name without its generated suffix, or the field whose value prefixes the created name, whichever is more specific (a TaskRun\'s PipelineRun and task rather than the PipelineRun alone). Objects of a keyed kind that carry no key (a `kubectl get` or `argo list` row, a Job without the scheduled-time annotation) count as creations of their owner too, timed by creationTimestamp or by their age as precisely as the age says (21s to the second, 1m only to the minute). Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice; two at once of a kind that stands one per owner and slot (the kinds of the keys), under generated names rather than time-stamped ones, from an owner a field or ownerReference names (not one only read off the names, which the many submissions of one template share), are one too many.',
       'The words are the rule\'s vocabulary: rules.duplicate-cr.vocabulary adds words to the lists creations and selfReports.',
     ],
     signals: [
       'same-key, live-together — objects that share a dedup key and are live at once (critical on their own: the objects cannot be wrong).',
-      'created-together — creations of one key or one owner within raceWindowMs; usual-period — the owner otherwise creates one far less often; one-per-slot — the kind stands one per owner and slot and both names are generated; live-together — both are live now; recurring — it happened at more than one schedule.',
+      'created-together — creations of one key or one owner within raceWindowMs; usual-period — the owner otherwise creates one far less often; one-per-slot — the kind stands one per owner and slot, the owner is named in a field or ownerReference and both names are generated; live-together — both are live now; recurring — it happened at more than one schedule.',
       'same-owner with same-template-hash or same-spec — the generic key: one controlling owner, one template hash (stamped by the owner, or computed from the spec).',
       'controller-says-so — the controller itself reports more than one object for a key; repeated — in three or more lines or two different messages.',
       'Confidence: high for live duplicates, a controller that keeps saying so, or two creations at once that two further signals confirm; medium for one clear signal, and for the generic key with a stamped hash; low for two quick creations with nothing to compare them with, or a computed spec hash alone (an info note only).',
