@@ -216,6 +216,26 @@ describe('reconcile-burst: a hot loop on one object', () => {
     ]);
   });
 
+  it('reads operator-sdk 0.x records: "[Start]/[End] Reconciling" with Request.Namespace and Request.Name (sky-big/pulsar-operator#14)', () => {
+    const f = feed([
+      '{"level":"info","ts":1592892018.312422,"logger":"controller_pulsarcluster","msg":"[Start] Reconciling PulsarCluster","Request.Namespace":"myco-test","Request.Name":"datastream"}',
+      '{"level":"info","ts":1592892018.312858,"logger":"controller_pulsarcluster","msg":"Setting spec default settings for pulsar-cluster","Request.Namespace":"myco-test","Request.Name":"datastream"}',
+      '{"level":"info","ts":1592892018.5309837,"logger":"controller_pulsarcluster","msg":"[End] Reconciling PulsarCluster","Request.Namespace":"myco-test","Request.Name":"datastream"}',
+      '{"level":"info","ts":1592892018.5320263,"logger":"controller_pulsarcluster","msg":"[Start] Reconciling PulsarCluster","Request.Namespace":"myco-test","Request.Name":"datastream"}',
+    ]);
+    expect(f.map((x) => [x.severity, x.confidence, x.title, x.subject, x.signals, x.metrics])).toEqual([
+      [
+        'info',
+        'low',
+        'Hot loop: myco-test/datastream reconciled 2 times, every 220 ms',
+        { kind: 'Object', namespace: 'myco-test', name: 'datastream', controller: 'controller_pulsarcluster' },
+        ['same-object', 'short-gaps', 'restart-after-finish'],
+        { reconciles: 2, periodMs: 220, spanSeconds: 0.2, perMinute: 272.7 },
+      ],
+    ]);
+    expect(f[0]!.summary).toContain('one starting 2 ms after the previous one finished');
+  });
+
   it('does not count a start long after a finish, nor a retry after a failed reconcile, as a restart', () => {
     const argo = (ms: number, msg: string) => `time="${at(ms).replace('.000Z', 'Z')}" level=info msg="${msg}" application=argocd/guestbook`;
     // A requeue three minutes later is the usual resync.

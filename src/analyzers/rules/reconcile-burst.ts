@@ -42,12 +42,12 @@ export const VOCABULARY = {
   },
   starts: {
     about: 'how a reconcile announces its start when the controller logs no reconcile id (the start of the message)',
-    words: ['Reconciling', 'Reconcile started', 'Starting reconcil', 'Refreshing app status'],
+    words: ['Reconciling', 'Reconcile started', 'Starting reconcil', 'Start reconcil', '[Start] Reconcil', 'Refreshing app status'],
   },
   ends: {
     about:
       'how a reconcile announces that it finished (the start of the message): the same object started again within 50 ms of finishing is a reconcile that triggered the next',
-    words: ['Reconciliation completed', 'Reconciliation finished', 'Reconcile succeeded', 'Reconcile successful', 'Successfully reconciled', 'Reconciled', 'Finished syncing', 'Successfully synced'],
+    words: ['Reconciliation completed', 'Reconciliation finished', 'Reconcile succeeded', 'Reconcile successful', 'Successfully reconciled', 'Reconciled', 'End reconcil', '[End] Reconcil', 'Finished syncing', 'Successfully synced'],
     // Every word holds a marker, which keeps the line already.
     prefilter: 'none',
   },
@@ -58,6 +58,16 @@ export const VOCABULARY = {
   keyFields: {
     about: 'fields that name the object being reconciled, besides namespace and name',
     words: ['knative.dev/key', 'key', 'request', 'req', 'NamespacedName', 'application'],
+    prefilter: 'none',
+  },
+  nameFields: {
+    about: "fields that hold the reconciled object's name, with namespaceFields its namespace (operator-sdk before 1.0 logged Request.Name and Request.Namespace)",
+    words: ['name', 'Request.Name'],
+    prefilter: 'none',
+  },
+  namespaceFields: {
+    about: "fields that hold the reconciled object's namespace",
+    words: ['namespace', 'Request.Namespace'],
     prefilter: 'none',
   },
   triggers: {
@@ -277,6 +287,8 @@ class ReconcileBurst implements Analyzer {
   private readonly statusRe: RegExp;
   private readonly idFields: readonly string[];
   private readonly keyFields: readonly string[];
+  private readonly nameFields: readonly string[];
+  private readonly namespaceFields: readonly string[];
 
   constructor(ctx: AnalyzerContext) {
     const w = ctx.options['windowSeconds'];
@@ -288,6 +300,8 @@ class ReconcileBurst implements Analyzer {
     this.statusRe = wordsRe(VOCABULARY.statusWrites, extra['statusWrites']);
     this.idFields = [...VOCABULARY.idFields.words, ...(extra['idFields'] ?? [])];
     this.keyFields = [...VOCABULARY.keyFields.words, ...(extra['keyFields'] ?? [])];
+    this.nameFields = [...VOCABULARY.nameFields.words, ...(extra['nameFields'] ?? [])];
+    this.namespaceFields = [...VOCABULARY.namespaceFields.words, ...(extra['namespaceFields'] ?? [])];
   }
 
   /** What this rule read (the report's coverage). */
@@ -341,8 +355,8 @@ class ReconcileBurst implements Analyzer {
         owner.droppedRecs++;
         return;
       }
-      const name = strField(f, 'name');
-      const ns = strField(f, 'namespace');
+      const name = this.first(f, this.nameFields);
+      const ns = this.first(f, this.namespaceFields);
       rec = {
         first: t,
         last: t,
@@ -391,10 +405,19 @@ class ReconcileBurst implements Analyzer {
       const v = strField(f, k);
       if (v) return v;
     }
-    const name = strField(f, 'name');
+    const name = this.first(f, this.nameFields);
     if (name) {
-      const ns = strField(f, 'namespace');
+      const ns = this.first(f, this.namespaceFields);
       return ns ? `${ns}/${name}` : name;
+    }
+    return undefined;
+  }
+
+  /** The value of the first of these fields the record has. */
+  private first(f: Record<string, FieldValue>, keys: readonly string[]): string | undefined {
+    for (const k of keys) {
+      const v = strField(f, k);
+      if (v) return v;
     }
     return undefined;
   }
@@ -419,7 +442,7 @@ class ReconcileBurst implements Analyzer {
     if (!h) {
       if (this.hot.size >= MAX_HOT_KEYS) return;
       const kind = strField(e.fields, 'controllerKind') ?? strField(e.fields, 'knative.dev/kind') ?? strField(e.fields, 'kind');
-      h = { controller, key, kind, namespace: strField(e.fields, 'namespace') ?? key.split('/').slice(-2, -1)[0], tracks: new Map(), statusWrites: 0, first: evOf(e), restarts: 0 };
+      h = { controller, key, kind, namespace: this.first(e.fields, this.namespaceFields) ?? key.split('/').slice(-2, -1)[0], tracks: new Map(), statusWrites: 0, first: evOf(e), restarts: 0 };
       this.hot.set(hk, h);
     } else {
       // Refresh the entry's place: the least recently active object is the first one dropped.
@@ -484,7 +507,7 @@ class ReconcileBurst implements Analyzer {
     let s = this.storms.get(ctrl);
     if (!s) {
       if (this.storms.size >= 1000) return;
-      s = { kind: strField(e.fields, 'controllerKind'), namespace: strField(e.fields, 'namespace') };
+      s = { kind: strField(e.fields, 'controllerKind'), namespace: this.first(e.fields, this.namespaceFields) };
       this.storms.set(ctrl, s);
     }
     const start = t - (t % this.windowMs);
@@ -493,8 +516,8 @@ class ReconcileBurst implements Analyzer {
       s.cur = { start, ids: 0, keys: new Set(), ev: evOf(e) };
     }
     s.cur.ids++;
-    const name = strField(e.fields, 'name');
-    if (name && s.cur.keys.size < 10_000) s.cur.keys.add(`${strField(e.fields, 'namespace') ?? ''}/${name}`);
+    const name = this.first(e.fields, this.nameFields);
+    if (name && s.cur.keys.size < 10_000) s.cur.keys.add(`${this.first(e.fields, this.namespaceFields) ?? ''}/${name}`);
   }
 
   private closeStorm(s: Storm): void {
@@ -638,7 +661,7 @@ class ReconcileBurst implements Analyzer {
     // controllers) have a short median gap too, but not a short 90th percentile.
     const p90 = percentile(tr.gaps, 0.9);
     // Thin: three reconciles of one object seconds apart, or two within the same few milliseconds.
-    const thin = (tr.n >= 3 && p90 <= 5_000) || (tr.n === 2 && p90 <= 50);
+    const thin = (tr.n >= 3 && p90 <= 5_000) || (tr.n === 2 && p90 <= 50) || h.restarts > 0;
     const sustained = tr.n >= 10 && spanMs >= 60_000 && p90 <= 5_000;
     const minutes = tr.n >= 100 && spanMs >= 300_000 && p90 <= 5_000;
     if (!thin && !sustained) return undefined;
@@ -675,7 +698,7 @@ class ReconcileBurst implements Analyzer {
           ? `${h.controller} started reconciling ${h.key} again ${every} after a reconcile of it finished${h.restarts > 1 ? ` (${h.restarts} times)` : ''}`
           : `${h.controller} reconciled ${h.key} ${tr.n} times in ${over}, a median of ${every} apart${perMinute !== undefined ? ` (${perMinute} a minute)` : ''}`) +
         (severity === 'info'
-          ? `: if that goes on, each reconcile is triggering the next (a hot loop)${h.statusWrites ? `; it wrote its status ${h.statusWrites} times` : ''}. Too few to be sure; a longer log would confirm or clear it.`
+          ? `${h.restarts && !restarted ? `, one starting ${h.restartGapMs! < 1 ? '< 1 ms' : `${Math.round(h.restartGapMs!)} ms`} after the previous one finished` : ''}: if that goes on, each reconcile is triggering the next (a hot loop)${h.statusWrites ? `; it wrote its status ${h.statusWrites} times` : ''}. Too few to be sure; a longer log would confirm or clear it.`
           : h.statusWrites
             ? `, writing its status ${h.statusWrites} times: each write triggers the next reconcile.`
             : ': each reconcile triggers the next.'),
@@ -774,7 +797,7 @@ export const reconcileBurst = defineRule({
       'one trigger fans out into N reconciles that each process all N objects (N² work), or any reconcile storm far above the object count',
     explanation: [
       'A watch on a shared input (a ConfigMap or Secret) that maps every change to one request per object, while each reconcile processes every object anyway, does N reconciles × N objects = N² work for a single change: API calls, metric queries and status writes multiply, and the queue is busy for minutes.',
-      'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid) or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name. The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, ends, idFields, keyFields, triggers and statusWrites.',
+      'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid) or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name (namespace/name, operator-sdk\'s Request.Namespace/Request.Name). The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, ends, idFields, keyFields, triggers and statusWrites.',
       'Fan-out: ctrlscope finds a trigger — a ConfigMap or Secret change, "requeueing all", "enqueueing all", "Triggering reconciliation for all <Kind> … count=N" — and opens a window (60 s, option windowSeconds). Every reconcile that starts in it is attributed to the trigger: a distinct reconcile id, or a start line ("Reconciling …") when the controller logs no ids. The objects one reconcile touches are the distinct values of any field that names things inside it — a variant, pool, node or shard field alike (errors, durations, times and ids are left out) — or a count=N field. N is the trigger\'s count, else the larger of the distinct requests and the objects per reconcile.',
       'Hot loop: one object reconciled again and again, each reconcile (usually its own status write, which bumps the resourceVersion and comes back as a watch event) triggering the next. Reconciles of one object are counted per input as distinct reconcile ids, else as its most frequent marker line (so a start and an end line count once); the finding gives the count, the median period, the rate per minute and the span, and how many status writes of the same object were seen. Nearly every gap must be short (the 90th percentile), so start-up bursts separated by pauses do not count. A reconcile of the same object that starts within 50 ms of one that said it finished (the lists starts and ends: Argo CD\'s "Reconciliation completed" followed by "Refreshing app status", the Helm operator\'s "Reconciled release" followed by "Reconciling") counts as two back-to-back reconciles even when the log shows each line only once.',
       'It reports N (objects), the reconciles, the median objects per reconcile, the total operations and the window from the trigger to the last attributed line.',
