@@ -529,6 +529,10 @@ describe('duplicate-cr: the generic key (same owner, same template hash)', () =>
     expect(far[0]!.subject.name).toMatch(/^Shop\/main @ spec [0-9a-f]{12}$/);
     const together = run([widget('main-widget-a', '2026-11-20T10:00:00Z'), widget('main-widget-b', '2026-11-20T10:00:01Z')]);
     expect(together.map((x) => [x.severity, x.confidence, x.signals])).toEqual([['warning', 'medium', ['same-owner', 'same-spec', 'live-together', 'created-together']]]);
+    // A Ready condition means live here (for a CertificateRequest it would mean done).
+    const ready = (w: KubeObject): KubeObject => ({ ...w, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    const readyPair = run([ready(widget('main-widget-a', '2026-11-20T10:00:00Z')), ready(widget('main-widget-b', '2026-11-20T10:00:01Z'))]);
+    expect(readyPair.map((x) => [x.severity, x.metrics['live']])).toEqual([['warning', 2]]);
     // A different spec is a different thing.
     expect(run([widget('main-widget-a', '2026-11-20T10:00:00Z'), { ...widget('main-widget-b', '2026-11-20T10:00:01Z'), spec: { size: 4, colour: 'red' } }])).toEqual([]);
   });

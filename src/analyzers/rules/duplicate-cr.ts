@@ -431,7 +431,11 @@ class DuplicateCr implements Analyzer {
     // a ReplicaSet scaled to zero is an old revision kept for rollback.
     const replicas = (o.spec as { replicas?: unknown } | undefined)?.replicas;
     const phase =
-      status.overallPhase ?? status.phase ?? (spec.owner ? phaseOfConditions(status.conditions) : undefined) ?? (spec.generic && replicas === 0 ? 'ScaledDown' : undefined);
+      status.overallPhase ??
+      status.phase ??
+      // (For the generic key a Ready condition means live, not done: conditions are not read.)
+      (spec.owner && !spec.generic ? phaseOfConditions(status.conditions) : undefined) ??
+      (spec.generic && replicas === 0 ? 'ScaledDown' : undefined);
     if (typeof phase === 'string' && phase !== '') rec.phase = phase;
     const created = parseTime(o.metadata?.creationTimestamp);
     if (created !== undefined) {
@@ -482,7 +486,12 @@ class DuplicateCr implements Analyzer {
       o = { kind, owner, namespace, creators: new Set(), relative, made: [] };
       this.ownerCreations.set(k, o);
     }
-    if (o.made.some((x) => x.name === made.name)) return;
+    // The same object again (a watch update, a log line and a table row): keep its first time, follow its state.
+    const prev = o.made.find((x) => x.name === made.name);
+    if (prev) {
+      if (made.live !== undefined) prev.live = made.live;
+      return;
+    }
     if (o.made.length < 10_000) o.made.push(made);
     o.creators.add(creator);
   }
