@@ -236,6 +236,17 @@ describe('reconcile-burst: a hot loop on one object', () => {
     expect(f[0]!.summary).toContain('one starting 2 ms after the previous one finished');
   });
 
+  it('the config extends the finish words and the name fields', () => {
+    const lines = [
+      'time=2026-11-20T10:00:00.000Z level=info msg="Done reconciling widget" obj=w1',
+      'time=2026-11-20T10:00:00.010Z level=info msg="Reconciling widget" obj=w1',
+    ];
+    expect(feed(lines)).toEqual([]);
+    expect(feed(lines, { vocabulary: { ends: ['Done reconciling'], nameFields: ['obj'] } }).map((x) => [x.severity, x.title])).toEqual([
+      ['info', 'Hot loop: w1 reconciled again 10 ms after it finished'],
+    ]);
+  });
+
   it('does not count a start long after a finish, nor a retry after a failed reconcile, as a restart', () => {
     const argo = (ms: number, msg: string) => `time="${at(ms).replace('.000Z', 'Z')}" level=info msg="${msg}" application=argocd/guestbook`;
     // A requeue three minutes later is the usual resync.

@@ -318,6 +318,18 @@ describe('stale-pending: bare counter lines and metrics dumps', () => {
     expect(prom(text)).toEqual([]);
   });
 
+  it('the config adds counter endings for metric names', () => {
+    const text = 'pending_seen 1\npending_seen 5\npending_seen 9\npending_seen 12';
+    expect(prom(text).map((f) => [f.severity, f.subject.name])).toEqual([['warning', 'pending_seen']]);
+    const a: Analyzer = stalePending.create({ options: { vocabulary: { metricCounterSuffixes: ['_seen'] } } });
+    const r = new PromReader('m.prom');
+    text.split('\n').forEach((l, i) => {
+      const ev = r.line(l, i + 1);
+      if (ev) a.onEvent(ev);
+    });
+    expect(a.flush()).toEqual([]);
+  });
+
   it('a single snapshot, or a gauge that falls back, is no finding', () => {
     expect(prom('workqueue_depth{name="a"} 111\nworkqueue_depth{name="b"} 81')).toEqual([]);
     expect(prom('queue_length 5\nqueue_length 9\nqueue_length 14\nqueue_length 3\nqueue_length 8')).toEqual([]);
