@@ -32,7 +32,7 @@ const NETWORK_OPERATOR = [
 
 describe('continuation lines', () => {
   it('go with their record: a keyword only the dump holds makes the record wanted, whole', () => {
-    const { events, tally } = run(NETWORK_OPERATOR, { all: false, minRank: 4, keywords: ['NoOperConfig'] });
+    const { events, tally } = run(NETWORK_OPERATOR, { all: false, minRank: 4, groups: [{ keywords: ['NoOperConfig'] }] });
     expect(events).toHaveLength(1);
     const [e] = events;
     expect(e).toMatchObject({ line: 1, format: 'klog', level: 'info', message: 'Set ClusterOperator conditions:' });

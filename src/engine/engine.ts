@@ -11,7 +11,8 @@ import { remediationFor } from '../analyzers/catalog.js';
 import { CriJoiner, parseLine, type ParseOptions } from '../parsers/index.js';
 import { parseDump, resourceEvents, type ParsedDump, type ParsedObject } from '../parsers/resources.js';
 import type { BytesItem, InputHandle, LinesItem, ResourcesItem, Source, SourceItem } from '../sources/types.js';
-import { newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
+import { EVERY, newTally, processChunk, processLines, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
+import { MAX_GROUPS, type WordGroup } from './word-matcher.js';
 import { readAhead } from './read-ahead.js';
 import { InlineStage, type LineResult, type LineStage } from './line-job.js';
 import { readLineRange, resourceText } from './file-range.js';
@@ -73,6 +74,8 @@ interface Running {
   failed?: string;
   /** Events delivered: the rule's coverage when its analyzer does not say what it saw. */
   events: number;
+  /** Its bit in a wanted line's mask: its group of words in LineWant.groups (see buildWant). */
+  bit: number;
 }
 
 /** A range of a plain file, read and processed by a worker. */
@@ -128,7 +131,7 @@ export class Engine {
     for (const def of opts.analyzers) {
       if (rules && !rules.has(def.rule)) continue;
       const ctx: AnalyzerContext = { now: opts.now, options: opts.ruleOptions?.[def.rule] ?? {} };
-      const r: Running = { def, ctx, analyzer: undefined as unknown as Analyzer, events: 0 };
+      const r: Running = { def, ctx, analyzer: undefined as unknown as Analyzer, events: 0, bit: EVERY };
       try {
         r.analyzer = def.create(ctx);
       } catch (err) {
@@ -248,7 +251,7 @@ export class Engine {
     if (r.error) {
       this.problems.push(`line worker failed on a chunk of ${input.report.source}: ${r.error}; the chunk was analysed on the main thread. This is a bug in ctrlscope; please report it.`);
     }
-    if (r.sequential || r.error || this.sequential.has(input) || !r.tally || !r.lines || !r.lineNos) {
+    if (r.sequential || r.error || this.sequential.has(input) || !r.tally || !r.lines || !r.lineNos || !r.masks) {
       if (r.sequential) this.sequential.add(input);
       if (item.type === 'bytes') {
         // The bytes may have been moved to the worker; it gave them back.
@@ -270,7 +273,8 @@ export class Engine {
     const offset = input.report.lines;
     const opts = this.parseOptions(input);
     const { lines, lineNos } = r;
-    for (let i = 0; i < lines.length; i++) this.route(parseLine(lines[i]!, lineNos[i]! + offset, opts));
+    const masks = r.masks!;
+    for (let i = 0; i < lines.length; i++) this.route(parseLine(lines[i]!, lineNos[i]! + offset, opts), masks[i]!);
     if (r.objects) for (const o of r.objects) this.route(this.tableObject(o, offset, opts.source));
     if (r.counted) {
       for (const c of r.counted) {
@@ -372,7 +376,7 @@ export class Engine {
       return j;
     };
     const tally = newTally();
-    const emit = (ev: LogEvent) => this.route(ev);
+    const emit = (ev: LogEvent, mask: number) => this.route(ev, mask);
     const emitObject = (o: ParsedObject) => this.route(this.tableObject(o, 0, opts.source));
     const out = Array.isArray(lines)
       ? processLines(lines, firstLine, { opts, want: this.want, tally, joiner, emit, emitObject })
@@ -393,7 +397,7 @@ export class Engine {
       const opts = this.parseOptions(input);
       for (const run of joiner.flush()) {
         const tally = newTally();
-        const out = processLines([run.raw], run.line, { opts, want: this.want, tally, emit: (ev) => this.route(ev) });
+        const out = processLines([run.raw], run.line, { opts, want: this.want, tally, emit: (ev, mask) => this.route(ev, mask) });
         this.routeCounted(out.counted);
         // Its chunks were counted when read (as continuations): the first one is the record.
         tally.lines = 0;
@@ -410,7 +414,8 @@ export class Engine {
     }
   }
 
-  private route(ev: Event): void {
+  /** Delivers an event to the analyzers that consume its kind; a log line only to those in `mask` (see buildWant). */
+  private route(ev: Event, mask = EVERY): void {
     const t = ev.time;
     if (t !== undefined) {
       if (this.spanFrom === undefined || t < this.spanFrom) this.spanFrom = t;
@@ -426,7 +431,7 @@ export class Engine {
     const list = this.byKind.get(ev.kind);
     if (!list) return;
     for (const r of list) {
-      if (r.failed) continue;
+      if (r.failed || (r.bit & mask) === 0) continue;
       r.events++;
       try {
         r.analyzer.onEvent(ev);
@@ -580,24 +585,28 @@ function wholeObjectKinds(list: Running[]): string[] | undefined {
   return [...kinds];
 }
 
+/**
+ * What the line stage keeps for the log analyzers: each analyzer's words as its own group, and
+ * its bit in the mask a wanted line comes with, so that a line goes only to the analyzers whose
+ * words it holds (the interest each one declares is all it needs: the prefilter contract test
+ * holds every analyzer to it). Lines at or above the lowest level asked for go to all of them.
+ */
 function buildWant(list: Running[]): LineWant {
   let all = false;
   let minRank = Infinity;
-  const words = new Set<string>();
-  const counts = new Set<string>();
-  for (const r of list) {
+  const groups: WordGroup[] = [];
+  list.forEach((r, g) => {
+    r.bit = g < MAX_GROUPS ? 1 << g : 1 << (MAX_GROUPS - 1);
     const i = r.def.interestFor?.(r.ctx.options) ?? r.def.interest;
     if (!i) {
       all = true;
-      continue;
+      groups.push({ keywords: [] });
+      return;
     }
-    for (const k of i.keywords) words.add(k);
-    for (const k of i.countKeywords ?? []) counts.add(k);
+    groups.push({ keywords: i.keywords, counts: i.countKeywords });
     if (i.minLevel) minRank = Math.min(minRank, LEVEL_RANK[i.minLevel as Level]);
-  }
-  for (const k of words) counts.delete(k);
-  const asList = (set: Set<string>) => (set.size ? [...set] : undefined);
-  return { all, minRank, keywords: asList(words), counts: asList(counts) };
+  });
+  return { all, minRank, groups };
 }
 
 /**

@@ -33,6 +33,8 @@ export interface LineResult {
   /** The wanted lines, as text, and their line numbers within the chunk (the engine parses them). */
   lines?: string[];
   lineNos?: number[];
+  /** Who wants each line (see LineContext.emit). */
+  masks?: number[];
   counted?: MessageCount[];
   /** Objects of tables amid the lines (line numbers within the chunk), when there were any. */
   objects?: ParsedObject[];
@@ -53,7 +55,8 @@ export interface LineResult {
 export interface LineSink {
   lines: string[];
   lineNos: number[];
-  emitLine: (raw: string, line: number) => void;
+  masks: number[];
+  emitLine: (raw: string, line: number, mask: number) => void;
   /** Objects of tables amid the lines. */
   objects: ParsedObject[];
   emitObject: (o: ParsedObject) => void;
@@ -64,9 +67,11 @@ export function newSink(): LineSink {
   const sink: LineSink = {
     lines: [],
     lineNos: [],
-    emitLine: (raw, line) => {
+    masks: [],
+    emitLine: (raw, line, mask) => {
       sink.lines.push(raw);
       sink.lineNos.push(line);
+      sink.masks.push(mask);
     },
     objects: [],
     emitObject: (o) => {
@@ -99,6 +104,7 @@ export function runJob(job: LineJob, sink: LineSink): LineResult {
     sink.lines.length = 0;
     sink.lineNos.length = 0;
     sink.objects.length = 0;
+    sink.masks.length = 0;
     // Counted lines' first events travel without their input's name (a long bundle path on
     // every event); the engine puts it back, so a job only needs the year.
     const opts = { source: '', referenceYear: job.referenceYear };
@@ -110,7 +116,7 @@ export function runJob(job: LineJob, sink: LineSink): LineResult {
     }
     const out = processChunk(bytes, 1, { opts, want: job.want, tally, emit: emitNothing, emitLine: sink.emitLine, emitObject: sink.emitObject });
     if (out.stoppedAt !== undefined) return { id: job.id, sequential: true, bytes: job.bytes };
-    const r: LineResult = { id: job.id, tally, lines: sink.lines, lineNos: sink.lineNos, counted: out.counted };
+    const r: LineResult = { id: job.id, tally, lines: sink.lines, lineNos: sink.lineNos, masks: sink.masks, counted: out.counted };
     if (sink.objects.length) r.objects = sink.objects.slice();
     return r;
   } catch (err) {
@@ -143,6 +149,7 @@ export class InlineStage implements LineStage {
     if (r.lines) {
       this.sink.lines = [];
       this.sink.lineNos = [];
+      this.sink.masks = [];
     }
     return Promise.resolve(r);
   }

@@ -67,7 +67,7 @@ describe('LinePool', () => {
     // Jobs answered, then the pool is left open: the process must end by itself.
     const out = withPool(`
       const p = new LinePool(2);
-      const want = { all: false, minRank: 4, keywords: ['Pending'] };
+      const want = { all: false, minRank: 4, groups: [{ keywords: ['Pending'] }] };
       const r = await p.submit({ bytes: Buffer.from('x\\nI0118 14:11:54.123456       1 f.go:1] "Pending work" n=3\\n'), want, source: '', referenceYear: 2026 });
       console.log(JSON.stringify([r.tally.lines, r.lines, r.lineNos]));`);
     // The wanted line comes back as text with its line number in the chunk; the engine parses it.
@@ -77,7 +77,7 @@ describe('LinePool', () => {
   it('moves a chunk that owns its buffer to the worker, and gets it back when the chunk must be redone in order', () => {
     const out = withPool(`
       const p = new LinePool(1);
-      const want = { all: false, minRank: 4, keywords: ['Pending'] };
+      const want = { all: false, minRank: 4, groups: [{ keywords: ['Pending'] }] };
       const text = '2025-11-02T11:00:00.000000001Z stdout P 2025/11/02 11:00:00 WARN Pending streams still \\n';
       const bytes = Buffer.alloc(Buffer.byteLength(text)); // unpooled: the view owns its buffer
       bytes.write(text);
@@ -93,7 +93,7 @@ describe('LinePool', () => {
   it('answers a job whose bytes are a view into a larger buffer, leaving that buffer in place (copied, not moved)', () => {
     const out = withPool(`
       const p = new LinePool(1);
-      const want = { all: false, minRank: 4, keywords: ['Pending'] };
+      const want = { all: false, minRank: 4, groups: [{ keywords: ['Pending'] }] };
       const big = Buffer.alloc(256 << 10, 0x78); // a 256 KiB inflated chunk of which a member is a slice
       const line = 'I0118 14:11:54.123456       1 f.go:1] "Pending work" n=3\\n';
       big.write(line, 1000);

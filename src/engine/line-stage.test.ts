@@ -3,7 +3,7 @@ import type { LogEvent } from '../core/event.js';
 import { newTally, processChunk, processLines, type LineWant } from './line-stage.js';
 
 const opts = { source: 'test.log', referenceYear: 2025 };
-const want: LineWant = { all: false, minRank: 4, keywords: ['Pending', 'econcil'], counts: ['Started'] };
+const want: LineWant = { all: false, minRank: 4, groups: [{ keywords: ['Pending', 'econcil'], counts: ['Started'] }] };
 
 function run(text: string, w = want) {
   const tally = newTally();

@@ -10,7 +10,7 @@ import {
 } from '../parsers/index.js';
 import { TableReader, type ParsedObject } from '../parsers/resources.js';
 import { MAX_LINE_CHARS } from '../sources/types.js';
-import { KEEP, WordMatcher } from './word-matcher.js';
+import { COUNT_SHIFT, KEEP, WordMatcher, type WordGroup } from './word-matcher.js';
 
 /**
  * Which lines deserve a full parse: every line, those at or above a level, or those with a
@@ -19,12 +19,17 @@ import { KEEP, WordMatcher } from './word-matcher.js';
  */
 export interface LineWant {
   all: boolean;
-  /** Words that make a line wanted, matched regardless of case (see WordMatcher). */
-  keywords?: readonly string[];
   minRank: number;
-  /** Words of lines that are only counted per message (regardless of case too). */
-  counts?: readonly string[];
+  /**
+   * The words of each analyzer (group g: bit `1 << g` of a wanted line's mask), matched
+   * regardless of case (see WordMatcher): its kept words make a line wanted, its counted words
+   * make it counted per message, or go with it when another group wants it.
+   */
+  groups?: readonly WordGroup[];
 }
+
+/** The mask of a line every analyzer receives (at or above the level, or nothing filtered). */
+export const EVERY = -1;
 
 /** Counts of one input's lines, merged into its InputReport. */
 export interface LineTally {
@@ -85,11 +90,12 @@ const compiledFor = new WeakMap<LineWant, WordMatcher | null>();
 function compile(want: LineWant): WordMatcher | undefined {
   const known = compiledFor.get(want);
   if (known !== undefined) return known ?? undefined;
-  const key = `${want.keywords?.join('\u0000') ?? ''}\u0001${want.counts?.join('\u0000') ?? ''}`;
+  const groups = want.groups ?? [];
+  const key = groups.map((g) => `${g.keywords.join('\u0000')}\u0001${g.counts?.join('\u0000') ?? ''}`).join('\u0002');
   let m = compiled.get(key);
   if (m === undefined && !compiled.has(key)) {
     if (compiled.size > 16) compiled.clear();
-    m = want.keywords?.length || want.counts?.length ? new WordMatcher(want.keywords ?? [], want.counts ?? []) : undefined;
+    m = groups.some((g) => g.keywords.length || g.counts?.length) ? new WordMatcher(groups) : undefined;
     compiled.set(key, m);
   }
   compiledFor.set(want, m ?? null);
@@ -121,15 +127,16 @@ export interface LineContext {
   joiner?: () => CriJoiner;
   /**
    * Receives each wanted line, in order: its text and line number (the line stage does not parse
-   * it), or, without `emitLine`, its parsed event through `emit`.
+   * it), or, without `emitLine`, its parsed event through `emit`; with the mask of the groups
+   * (LineWant.groups) that want it, EVERY for all of them.
    */
-  emit: (e: LogEvent) => void;
+  emit: (e: LogEvent, mask: number) => void;
   /**
    * Set on worker threads: wanted lines go back to the engine as text, which parses them there.
    * Cloning a parsed event across threads costs more than parsing its line again (2.8 against
    * 1.7 µs an event, measured on the benchmark bundle's reconcile lines).
    */
-  emitLine?: (raw: string, line: number) => void;
+  emitLine?: (raw: string, line: number, mask: number) => void;
   /**
    * Receives the objects of tables amid the lines (`kubectl get`, `-o wide`, `argo list`,
    * markdown tables pasted between log lines), read from the lines no format recognised. Absent:
@@ -219,6 +226,8 @@ export function processText(
   // attached to it so far: text[attachFrom, contTo) after the record's line. Its fate is settled
   // when the next record (or the end of the text) comes.
   let headFate = NO_HEAD;
+  /** Who wants the record (its mask and its continuation lines'), when its fate is WANT. */
+  let headMask = 0;
   let head = 0;
   let headEnd = 0;
   /** The record's text when it is not text[head, headEnd) (cut at MAX_LINE_CHARS, or CRI-joined). */
@@ -230,9 +239,9 @@ export function processText(
   // Tables of objects amid the lines: only lines no format took are read for them.
   let inTable = cx.tables !== undefined;
   let tableLines = 0;
-  const want1 = (line: string, ln: number): void => {
-    if (emitLine) emitLine(line, ln);
-    else emit(parseLine(line, ln, opts));
+  const want1 = (line: string, ln: number, mask: number): void => {
+    if (emitLine) emitLine(line, ln, mask);
+    else emit(parseLine(line, ln, opts), mask);
   };
   // Counted lines need only their message; the first of each message is parsed whole. Lines
   // from different origins (compose services, kubectl's pods) in one input are kept apart;
@@ -246,12 +255,12 @@ export function processText(
     else out.counted.push({ count: 1, first: parseLine(line, ln, opts) });
   };
   // (The record's state is passed in, not shared with this closure: the loop keeps it in registers.)
-  const closeHead = (fate: number, own: string, ln: number, attachFrom: number, contTo: number, inText: boolean, head: number, headEnd: number): void => {
+  const closeHead = (fate: number, mask: number, own: string, ln: number, attachFrom: number, contTo: number, inText: boolean, head: number, headEnd: number): void => {
     if (fate === COUNT) count1(own, ln, inText, head, headEnd);
-    else if (contTo < 0) want1(own, ln);
+    else if (contTo < 0) want1(own, ln, mask);
     else {
       const block = own + text.slice(attachFrom, contTo);
-      want1(block.includes('\r') ? block.replace(/\r\n/g, '\n') : block, ln);
+      want1(block.includes('\r') ? block.replace(/\r\n/g, '\n') : block, ln, mask);
     }
   };
   let i = 0;
@@ -319,14 +328,19 @@ export function processText(
       }
     }
     // What the line asks for: its event (WANT), a count of its message (COUNT), or nothing.
+    // A wanted line goes to the groups whose words it holds, kept or counted (EVERY: to all).
     let fate = NONE;
+    let mask = 0;
     let line: string | undefined;
-    if (RANK_OF_CODE[code]! >= minRank) fate = WANT;
-    else if (words !== undefined) {
+    if (RANK_OF_CODE[code]! >= minRank) {
+      fate = WANT;
+      mask = EVERY;
+    } else if (words !== undefined) {
       const found = raw === undefined ? words.flags(text, lineStart, end) : words.flags(raw, 0, raw.length);
       if (found !== 0) {
         line = raw ?? text.slice(lineStart, end);
         fate = (found & KEEP) !== 0 ? WANT : COUNT;
+        mask = (found | (found >>> COUNT_SHIFT)) & KEEP;
       }
     }
     if (IS_CONTINUATION_CODE[code] === 1) {
@@ -336,18 +350,22 @@ export function processText(
       if (headFate !== NO_HEAD && inText && attached < MAX_ATTACHED_LINES && end - attachFrom <= MAX_ATTACHED_CHARS) {
         attached++;
         contTo = end;
-        if (fate !== NONE) headFate = WANT;
+        if (fate !== NONE) {
+          headFate = WANT;
+          headMask |= mask;
+        }
         continue;
       }
-      if (headFate > NONE) closeHead(headFate, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
+      if (headFate > NONE) closeHead(headFate, headMask, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
       headFate = NO_HEAD;
-      if (fate === WANT) want1(line ?? raw ?? text.slice(lineStart, end), ln);
+      if (fate === WANT) want1(line ?? raw ?? text.slice(lineStart, end), ln, mask);
       else if (fate === COUNT) count1(line!, ln, inText, lineStart, end);
       continue;
     }
     // A record: the one before it is complete.
-    if (headFate > NONE) closeHead(headFate, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
+    if (headFate > NONE) closeHead(headFate, headMask, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
     headFate = fate;
+    headMask = mask;
     head = lineStart;
     headEnd = end;
     headRaw = inText ? undefined : raw;
@@ -356,7 +374,7 @@ export function processText(
     attached = 0;
     contTo = -1;
   }
-  if (headFate > NONE) closeHead(headFate, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
+  if (headFate > NONE) closeHead(headFate, headMask, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
   foldCodes(codes, tally);
   if (tableLines > 0) {
     // A table's header and rows were read, as objects: recognised, not unparsed.

@@ -1,30 +1,45 @@
-// The line stage's keyword search: which of two word sets a line holds, in one pass over its
+// The line stage's keyword search: which rules' words a line holds, in one pass over its
 // characters. Every line of a scan goes through it, so it is an automaton (Aho-Corasick, compiled
 // to a table) rather than a RegExp alternation: irregexp tries the alternatives one after another
 // at each position, and with the hundred-odd words the rules' vocabularies give, that cost grew
 // with every word added; the table costs the same for any number of words.
 
-/** A line holds a word that makes it wanted whole. */
-export const KEEP = 1;
-/** A line holds a word of a line that is only counted per message. */
-export const COUNT = 2;
+/** Groups of words told apart (a group's bits: `1 << g` for its kept words, `COUNT_SHIFT` above for its counted ones). */
+export const MAX_GROUPS = 15;
+/** Where a group's bit for its counted words is: `1 << (COUNT_SHIFT + g)`. */
+export const COUNT_SHIFT = 15;
+/** The bits of every group's kept words. */
+export const KEEP = (1 << MAX_GROUPS) - 1;
+
+/** The words of one group: those that make a line wanted whole, and those that only count it. */
+export interface WordGroup {
+  keywords: readonly string[];
+  counts?: readonly string[];
+}
 
 /**
- * Finds whether a line holds a `keep` word, a `count` word, or neither. Words are plain
- * substrings matched regardless of case, as a RegExp with the `i` flag matches them: a letter
- * meets both its cases, and any other character itself.
+ * Finds which groups' words a line holds, kept and counted apart. Words are plain substrings
+ * matched regardless of case, as a RegExp with the `i` flag matches them: a letter meets both its
+ * cases, and any other character itself. Groups past MAX_GROUPS share the last group's bits.
  */
 export class WordMatcher {
   /** Character class of each UTF-16 code unit (0: in no word). */
   private readonly cls = new Uint8Array(65536);
   /**
-   * The automaton: entry of (state, class) is the next state's row offset shifted left by two,
-   * or'ed with what a match ending there means (KEEP, COUNT). Row offset = state × classes.
+   * The automaton: entry of (state, class) is the next state's row offset (state × classes)
+   * shifted left by one, or'ed with 1 when a word ends there.
    */
   private readonly delta: Int32Array;
+  /** The group bits of the words that end at each state, by row offset. */
+  private readonly outs: Int32Array;
 
-  constructor(keep: readonly string[], count: readonly string[]) {
-    const words: [string, number][] = [...keep.map((w): [string, number] => [w, KEEP]), ...count.map((w): [string, number] => [w, COUNT])].filter(([w]) => w !== '');
+  constructor(groups: readonly WordGroup[]) {
+    const words: [string, number][] = [];
+    groups.forEach((g, i) => {
+      const bit = Math.min(i, MAX_GROUPS - 1);
+      for (const w of g.keywords) if (w) words.push([w, 1 << bit]);
+      for (const w of g.counts ?? []) if (w) words.push([w, 1 << (COUNT_SHIFT + bit)]);
+    });
     // Classes: one per character of the words, shared by a letter's cases (as the `i` flag of a
     // RegExp without `u` does it: never between an ASCII and a non-ASCII character).
     let classes = 1;
@@ -76,25 +91,27 @@ export class WordMatcher {
         }
       }
     }
+    if (next.length * classes >= 1 << 29) throw new RangeError('too many keywords for the line filter');
     this.delta = new Int32Array(next.length * classes);
+    this.outs = new Int32Array(next.length * classes);
     for (let s = 0; s < next.length; s++) {
+      this.outs[s * classes] = out[s]!;
       for (let k = 0; k < classes; k++) {
         const t = next[s]![k]!;
-        this.delta[s * classes + k] = ((t * classes) << 2) | out[t]!;
+        this.delta[s * classes + k] = ((t * classes) << 1) | (out[t] !== 0 ? 1 : 0);
       }
     }
   }
 
-  /** KEEP, COUNT (or both) for what text[start, end) holds; 0 for neither. Stops at the first KEEP word. */
+  /** The group bits of the words text[start, end) holds (0: none). */
   flags(text: string, start: number, end: number): number {
-    const { cls, delta } = this;
+    const { cls, delta, outs } = this;
     let e = 0;
     let f = 0;
     for (let i = start; i < end; i++) {
-      e = delta[(e >> 2) + cls[text.charCodeAt(i)]!]!;
-      f |= e;
-      if ((f & KEEP) !== 0) return f & 3;
+      e = delta[(e >> 1) + cls[text.charCodeAt(i)]!]!;
+      if ((e & 1) !== 0) f |= outs[e >> 1]!;
     }
-    return f & 3;
+    return f;
   }
 }
