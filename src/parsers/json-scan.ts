@@ -4,6 +4,7 @@
 // slog lines) with at most one space between tokens. Sound rather than complete: whatever they
 // accept, JSON.parse accepts with the same meaning; anything else (deeper nesting, other
 // whitespace, an escaped key, invalid JSON) is refused and callers fall back to JSON.parse.
+import { MESSAGE_KEYS } from './keys.js';
 import { unquote } from './util.js';
 
 /** Whitespace between tokens: at most one space (Go encoders write none, Python's json one); other whitespace is refused. */
@@ -18,16 +19,20 @@ const FLAT_ARRAY = `\\[${WS}(?:${PRIM}${WS}(?:,${WS}${PRIM}${WS})*)?\\]`;
 const VALUE = `(?:${PRIM}|${FLAT_OBJECT}|${FLAT_ARRAY})`;
 /** A top-level key without escapes (an escaped key could spell `msg`). */
 const KEY = '"[^"\\\\\\x00-\\x1f]*"';
-/** A top-level key without escapes that is neither `msg` nor `message`. */
-const OTHER_KEY = '"(?!(?:msg|message)")[^"\\\\\\x00-\\x1f]*"';
+/** The message keys of the well-known keys table (keys.ts), as a regular expression alternation. */
+const MESSAGE_ALT = MESSAGE_KEYS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+/** The message keys, quoted, as searched in a line. */
+const QUOTED_MESSAGE_KEYS = MESSAGE_KEYS.map((k) => `"${k}"`);
+/** A top-level key without escapes that is no message key. */
+const OTHER_KEY = `"(?!(?:${MESSAGE_ALT})")[^"\\\\\\x00-\\x1f]*"`;
 const MEMBER = `${KEY}${WS}:${WS}${VALUE}${WS}`;
 const OTHER_MEMBER = `${OTHER_KEY}${WS}:${WS}${VALUE}${WS}`;
 
-/** From `{` up to the value of the first top-level `msg`/`message` member (lastIndex: the value's start). */
-const TO_MESSAGE = new RegExp(`\\{${WS}(?:${OTHER_MEMBER},${WS})*"(?:msg|message)"${WS}:${WS}`, 'y');
+/** From `{` up to the value of the first top-level message member (lastIndex: the value's start). */
+const TO_MESSAGE = new RegExp(`\\{${WS}(?:${OTHER_MEMBER},${WS})*"(?:${MESSAGE_ALT})"${WS}:${WS}`, 'y');
 /** A JSON string (lastIndex: just past its closing quote). */
 const STRING = new RegExp(STR, 'y');
-/** The rest of an object after the message's value, with no second `msg`/`message` key, to the end of the text. */
+/** The rest of an object after the message's value, with no second message key, to the end of the text. */
 const REST = new RegExp(`${WS}(?:,${WS}${OTHER_MEMBER})*\\}${WS}$`, 'y');
 /** A whole object (with optional surrounding whitespace), to the end of the text. */
 const OBJECT = new RegExp(`${WS}\\{${WS}(?:${MEMBER}(?:,${WS}${MEMBER})*)?\\}${WS}$`, 'y');
@@ -48,16 +53,15 @@ export function isJsonObject(s: string, i: number, end: number): boolean {
 
 /**
  * The message of the JSON log object that is all of s from p (s[p] === '{'), as zap-json's
- * fromObject picks it: of the top-level `msg` and `message` members, in order of first
- * appearance, the first whose value is a string; '' when there is none. Returns undefined when
- * it cannot tell cheaply (not matched by the patterns above, a non-string message value, a second
- * top-level `msg`/`message` key): use JSON.parse then.
+ * fromObject picks it: of the top-level members whose key is a message key of the well-known
+ * keys table (`msg`, `message`, hclog's `@message`), the first; '' when there is none. Returns
+ * undefined when it cannot tell cheaply (not matched by the patterns above, a non-string message
+ * value, a second top-level message key): use JSON.parse then.
  */
 export function jsonMessage(s: string, p: number): string | undefined {
-  if (s.indexOf('"@message"', p) >= 0) return undefined; // hclog's message key: keys.ts decides
   TO_MESSAGE.lastIndex = p;
   if (!TO_MESSAGE.test(s)) {
-    if (s.indexOf('"msg"', p) >= 0 || s.indexOf('"message"', p) >= 0) return undefined;
+    for (const k of QUOTED_MESSAGE_KEYS) if (s.indexOf(k, p) >= 0) return undefined;
     // No message key anywhere: '' if the line is a valid object.
     OBJECT.lastIndex = p;
     return OBJECT.test(s) ? '' : undefined;

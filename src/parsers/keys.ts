@@ -30,8 +30,17 @@ export const WELL_KNOWN_KEYS: Readonly<Record<string, number>> = Object.freeze({
   caller: K_CALLER, source: K_CALLER, '@caller': K_CALLER,
 });
 
-/** Keys holding the level, in the order detectors look for them. */
-export const LEVEL_KEYS: readonly string[] = ['level', 'lvl', 'severity', '@level'];
+/** The keys of one role, in the table's order. */
+function keysOf(role: number): readonly string[] {
+  return Object.freeze(Object.keys(WELL_KNOWN_KEYS).filter((k) => WELL_KNOWN_KEYS[k] === role));
+}
+
+/** Keys holding the time, the level, the message, the logger and the caller, in the table's order (detectors look for them in it). */
+export const TIME_KEYS = keysOf(K_TIME);
+export const LEVEL_KEYS = keysOf(K_LEVEL);
+export const MESSAGE_KEYS = keysOf(K_MESSAGE);
+export const LOGGER_KEYS = keysOf(K_LOGGER);
+export const CALLER_KEYS = keysOf(K_CALLER);
 
 /**
  * Keys some structured formats use for what the analyzers read under another name: Knative's
@@ -44,35 +53,11 @@ export const FIELD_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   'knative.dev/traceid': 'reconcileID',
 });
 
-/** Role of key k (K_OTHER for any other key). */
+const ROLES: ReadonlyMap<string, number> = new Map(Object.entries(WELL_KNOWN_KEYS));
+
+/** Role of key k (K_OTHER for any other key), from the table. */
 export function keyRole(k: string): number {
-  switch (k) {
-    case 'ts':
-    case 'time':
-    case 'timestamp':
-    case '@timestamp':
-    case 't':
-      return K_TIME;
-    case 'level':
-    case 'lvl':
-    case 'severity':
-    case '@level':
-      return K_LEVEL;
-    case 'msg':
-    case 'message':
-    case '@message':
-      return K_MESSAGE;
-    case 'logger':
-    case '@module':
-      return K_LOGGER;
-    case 'name':
-      return K_NAME;
-    case 'caller':
-    case 'source':
-    case '@caller':
-      return K_CALLER;
-  }
-  return K_OTHER;
+  return ROLES.get(k) ?? K_OTHER;
 }
 
 /** A time value (RFC 3339 string, or epoch seconds/ms number) as epoch ms; NaN if it is none. */

@@ -3,7 +3,7 @@
 // dispatch by first character, the `format` and `wrapper` names in reports, the sample lines the
 // property tests and the line workers' warm-up use: all derive from that list.
 //
-// ## Adding a log format (two files)
+// ## Adding a log format (two files: src/parsers/formats/<name>.ts and <name>.test.ts, no other)
 //
 // 1. Write `src/parsers/formats/<name>.ts`, exporting `format: LineFormat` (or `wrapper:
 //    LineWrapper` for something that wraps other lines, like a prefix). Give it real sample lines
@@ -11,7 +11,7 @@
 //    URL). The folder is read at startup (and by the bundler at build time): nothing else
 //    needs registering. Helpers to reuse: `./util.js` (levels, timestamps, quoted strings,
 //    key=value runs), `./keys.js` (the well-known keys of structured formats: time, level,
-//    message, logger, caller), `./json-scan.js`.
+//    message, logger, caller; take them from there, never spell them), `./json-scan.js`.
 // 2. Write `src/parsers/formats/<name>.test.ts`: parse each real sample and check what a user
 //    would rely on (time, level, message, fields), plus near misses that must NOT be taken.
 //    `samples.test.ts` already checks, for every registered module, that each sample is detected

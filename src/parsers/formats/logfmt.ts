@@ -2,7 +2,7 @@
 // and slog's TextHandler. The well-known keys (time, level, message, logger, caller) are keys.ts's.
 // This module is the pattern for a registered format: the module with its samples, and its test.
 import type { FieldValue } from '../../core/event.js';
-import { fromObject, LEVEL_KEYS } from '../keys.js';
+import { fromObject, LEVEL_KEYS, MESSAGE_KEYS } from '../keys.js';
 import type { LineFormat } from '../registry.js';
 import { L_UNKNOWN, V, isKeyStart, keyEnd, matchLevel, pairs, scanValue, skipToken, valueEnd, type Parsed } from '../util.js';
 
@@ -53,18 +53,28 @@ export function parse(s: string, p: number, end: number, out: Parsed): void {
   fromObject(all, out, true);
 }
 
+/** Per message key (keys.ts's MESSAGE_KEYS): the order it first appeared in (-1: not yet) and where its last value starts. */
+const M_ORDER = new Int32Array(MESSAGE_KEYS.length);
+const M_VALUE = new Int32Array(MESSAGE_KEYS.length);
+
+/** Index in MESSAGE_KEYS of the key s[j, k), -1 if it is none. */
+function messageKeyAt(s: string, j: number, k: number): number {
+  for (let i = 0; i < MESSAGE_KEYS.length; i++) {
+    const key = MESSAGE_KEYS[i]!;
+    if (key.length === k - j && s.startsWith(key, j)) return i;
+  }
+  return -1;
+}
+
 /**
  * The message parse() sets, without building the fields: walks the pairs as util.pairs does
- * (unquoted keys) and decodes only the value of whichever of `msg`/`message` appears first (its
- * last value, as the field map keeps it). Undefined when a `__proto__` key would make the field
- * map unusual: use parse() then.
+ * (unquoted keys) and decodes only the value of whichever message key of keys.ts appears first
+ * (its last value, as the field map keeps it). Undefined when a `__proto__` key would make the
+ * field map unusual: use parse() then.
  */
 export function message(s: string, p: number, end: number): string | undefined {
   let order = 0;
-  let msgOrder = -1;
-  let msgValue = -1; // start of the last value; -1: the empty value at the very end
-  let messageOrder = -1;
-  let messageValue = -1;
+  M_ORDER.fill(-1);
   let j = p;
   while (j < end) {
     let c = s.charCodeAt(j);
@@ -80,26 +90,20 @@ export function message(s: string, p: number, end: number): string | undefined {
       j = skipToken(s, k, end); // not a pair
       continue;
     }
-    const klen = k - j;
-    let which = 0; // 1: msg, 2: message
-    if (klen === 3 && s.startsWith('msg', j)) which = 1;
-    else if (klen === 7 && s.startsWith('message', j)) which = 2;
-    else if (klen === 9 && s.startsWith('__proto__', j)) return undefined;
-    const v = k + 1 >= end ? -1 : k + 1;
-    if (which === 1) {
-      if (msgOrder < 0) msgOrder = order++;
-      msgValue = v;
-    } else if (which === 2) {
-      if (messageOrder < 0) messageOrder = order++;
-      messageValue = v;
+    if (k - j === 9 && s.startsWith('__proto__', j)) return undefined;
+    const which = messageKeyAt(s, j, k);
+    const v = k + 1 >= end ? -1 : k + 1; // -1: the empty value at the very end
+    if (which >= 0) {
+      if (M_ORDER[which]! < 0) M_ORDER[which] = order++;
+      M_VALUE[which] = v;
     }
     if (v < 0) break;
     j = valueEnd(s, v, end);
   }
-  let v: number;
-  if (msgOrder >= 0 && (messageOrder < 0 || msgOrder < messageOrder)) v = msgValue;
-  else if (messageOrder >= 0) v = messageValue;
-  else return '';
+  let first = -1;
+  for (let i = 0; i < MESSAGE_KEYS.length; i++) if (M_ORDER[i]! >= 0 && (first < 0 || M_ORDER[i]! < M_ORDER[first]!)) first = i;
+  if (first < 0) return '';
+  const v = M_VALUE[first]!;
   if (v < 0) return '';
   scanValue(s, v, end);
   const value = V.value;
