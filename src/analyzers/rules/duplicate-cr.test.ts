@@ -508,6 +508,9 @@ describe('duplicate-cr: the generic key (same owner, same template hash)', () =>
   it('a rollout (old ReplicaSet scaled to zero, new hash), another owner, and Pods of one ReplicaSet are no duplicates', () => {
     expect(run([rs('web-5d8f7c9b4', '5d8f7c9b4', 0, '2026-11-19T10:00:00Z'), rs('web-6c4b8d7f5', '6c4b8d7f5', 3, '2026-11-20T10:00:00Z')])).toEqual([]);
     expect(run([rs('web-5d8f7c9b4', '5d8f7c9b4', 3, '2026-11-20T10:00:00Z'), rs('api-5d8f7c9b4', '5d8f7c9b4', 3, '2026-11-20T10:00:00Z', 'api')])).toEqual([]);
+    // Mid-rollout, both ReplicaSets live and sharing a config-hash label their template copied: the pod-template-hash decides.
+    const withConfig = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, labels: { 'config-hash': 'c0ffee', ...o.metadata!.labels } } });
+    expect(run([withConfig(rs('web-5d8f7c9b4', '5d8f7c9b4', 2, '2026-11-19T10:00:00Z')), withConfig(rs('web-6c4b8d7f5', '6c4b8d7f5', 2, '2026-11-20T10:00:00Z'))])).toEqual([]);
     const pod = (name: string): KubeObject => ({
       apiVersion: 'v1',
       kind: 'Pod',

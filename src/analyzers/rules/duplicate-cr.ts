@@ -1175,10 +1175,14 @@ function genericKey(o: KubeObject): { key: string; via: 'label' | 'spec' } | und
   const ref = controllerRef(o);
   if (!ref?.name) return undefined;
   const owner = `${ref.kind ?? 'Owner'}/${ref.name}`;
-  for (const bag of [o.metadata?.labels, o.metadata?.annotations]) {
-    if (!bag) continue;
-    for (const [k, v] of Object.entries(bag)) {
-      if (typeof v === 'string' && v !== '' && (HASH_LABELS.has(k) || HASH_NAME_RE.test(k))) return { key: `${owner} @ ${k}=${v}`, via: 'label' };
+  // The well-known template hashes first: a ReplicaSet may also carry a `config-hash` label its
+  // pod template copied, which stays the same across revisions.
+  for (const known of [true, false]) {
+    for (const bag of [o.metadata?.labels, o.metadata?.annotations]) {
+      if (!bag) continue;
+      for (const [k, v] of Object.entries(bag)) {
+        if (typeof v === 'string' && v !== '' && (known ? HASH_LABELS.has(k) : HASH_NAME_RE.test(k))) return { key: `${owner} @ ${k}=${v}`, via: 'label' };
+      }
     }
   }
   const spec = (o as { spec?: unknown }).spec;
