@@ -665,3 +665,24 @@ describe('duplicate-cr: creations of one owner read off names only', () => {
     expect(a.flush().map((x) => [x.severity, x.confidence, x.signals])).toEqual([['info', 'low', ['same-owner', 'created-together', 'live-together', 'recurring']]]);
   });
 });
+
+describe('duplicate-cr: kinds named after their owner', () => {
+  it('two CertificateRequests of one Certificate made 2 s apart in a kubectl table are a warning; a day apart, nothing', () => {
+    const table = (ages: [string, string]) =>
+      [
+        '$ kubectl get certificaterequests -n web',
+        'NAME             APPROVED   DENIED   READY   ISSUER        AGE',
+        `site-tls-x7k2p   True                False   letsencrypt   ${ages[0]}`,
+        `site-tls-b4n6q   True                False   letsencrypt   ${ages[1]}`,
+      ].join('\n');
+    const a = start();
+    expect(feedDump(a, table(['41s', '43s']), 'crs.txt')).toEqual([]);
+    expect(a.flush().map((x) => [x.severity, x.confidence, x.subject.kind, x.subject.name, x.signals])).toEqual([
+      // Neither is Ready yet: both live.
+      ['warning', 'high', 'CertificateRequest', 'site-tls', ['same-owner', 'created-together', 'one-per-slot', 'live-together']],
+    ]);
+    const b = start();
+    feedDump(b, table(['41s', '25h']), 'crs.txt');
+    expect(b.flush()).toEqual([]);
+  });
+});

@@ -94,6 +94,16 @@ export const GENERIC_KEY = {
   kinds: ['ReplicaSet', 'ControllerRevision'],
 } as const;
 
+/**
+ * Kinds whose controller names each object after its owner (generateName `<owner>-`): cert-manager
+ * CertificateRequests after their Certificate, Tekton TaskRuns after their PipelineRun and task,
+ * Cluster API MachineSets after their MachineDeployment. Their name without the generated suffix
+ * names the owner as surely as an ownerReference. (Not Workflows or Jobs: one template's many
+ * submissions share a generateName.)
+ */
+export const NAMED_AFTER_OWNER_KINDS: readonly string[] = ['CertificateRequest', 'TaskRun', 'MachineSet'];
+const NAMED_AFTER_OWNER: ReadonlySet<string> = new Set(NAMED_AFTER_OWNER_KINDS.map((k) => k.toLowerCase()));
+
 /** Phases after which an object no longer stands for its key (case-insensitive). */
 export const TERMINAL_PHASES: ReadonlySet<string> = new Set(['completed', 'failed', 'timedout', 'skipped', 'cancelled', 'canceled']);
 
@@ -475,7 +485,7 @@ class DuplicateCr implements Analyzer {
       res = rec.created % 1000 === 0 ? 1000 : 0;
     } else return;
     const live = !rec.deleted && !(rec.phase !== undefined && (TERMINAL_PHASES.has(rec.phase.toLowerCase()) || MORE_TERMINAL.has(rec.phase.toLowerCase())));
-    this.addCreation(rec.kind, owner, rec.namespace, relative, { name: rec.name, at, res, ownerNamed: !!ref?.name, live, ev: rec.objEvidence }, source);
+    this.addCreation(rec.kind, owner, rec.namespace, relative, { name: rec.name, at, res, ownerNamed: !!ref?.name || NAMED_AFTER_OWNER.has(rec.kind.toLowerCase()), live, ev: rec.objEvidence }, source);
   }
 
   private addCreation(kind: string, owner: string, namespace: string | undefined, relative: boolean, made: Made, creator: string): void {
@@ -646,7 +656,7 @@ class DuplicateCr implements Analyzer {
     if (stripped && (!owner || (stripped.length > owner.length && stripped.startsWith(`${owner}-`)))) owner = stripped;
     if (!owner) return;
     kind = kind ? this.slotKinds.get(kind.toLowerCase()) ?? kind.charAt(0).toUpperCase() + kind.slice(1) : 'Object';
-    const made: Made = { name: created, at: e.time, res: 0, ownerNamed, ev: { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw } };
+    const made: Made = { name: created, at: e.time, res: 0, ownerNamed: ownerNamed || NAMED_AFTER_OWNER.has(kind.toLowerCase()), ev: { source: `${e.source}:${e.line}`, time: iso(e.time), text: e.raw } };
     this.addCreation(kind, owner, namespace, false, made, pickString(f, CREATOR_FIELDS) ?? e.origin ?? e.source);
   }
 
@@ -1018,7 +1028,7 @@ export const duplicateCr = defineRule({
       'Built-in keys of other operators, as data (BUILTIN_DEDUP_KEYS), apply to objects from dumps and the live API: cert-manager CertificateRequests by their owning Certificate and the cert-manager.io/certificate-revision annotation, Tekton TaskRuns by their PipelineRun and the tekton.dev/pipelineTask label, Jobs of a CronJob by the CronJob and the batch.kubernetes.io/cronjob-scheduled-timestamp annotation, Argo Workflows of a CronWorkflow by it and workflows.argoproj.io/scheduled-time, Cluster API MachineSets by their MachineDeployment and the machine-template-hash label, Velero Backups by the velero.io/schedule-name label and the time stamp in their names (<schedule>-<YYYYMMDDhhmmss>), OLM OperatorGroups by namespace (one per namespace). Such objects are done when their conditions or phase say so (Complete, Failed, Succeeded, Ready, Completed, PartiallyFailed). dedupKeys entries may combine owner: true, label, annotation, jsonPath and namePattern (a regular expression over the name whose first group is part of the key) into one key; an entry for a kind replaces the built-in key of that kind.',
       'The generic key (variant same-owner-spec), as data (GENERIC_KEY), for objects of kinds no key covers: the controlling owner (ownerReferences) and the template hash it stamped on the object (pod-template-hash, controller-revision-hash, machine-template-hash or any label or annotation whose name ends in hash), else a hash of the spec with replica counts and hash labels left out. Two live objects with one owner and one hash stand for one thing. It is generic, so it says so: a warning of medium confidence at most with a stamped hash (high when they were also made at once), an info note of low confidence with a computed spec hash (a warning only when they were made at once). Pods, Machines and other replicas of one template are never compared this way; a ReplicaSet scaled to zero is an old revision, not live. Besides the kinds of the keys, ReplicaSets and ControllerRevisions are read whole for it; other kinds arrive as their identity only.',
       'The controller saying it itself is read too (variant self-reported): "Multiple matching CertificateRequest resources exist" with its key, "multiple CertificateRequests were found for the next revision", "found 2 Backups for schedule x, expected 1", "expected exactly one … , found 2", "more than one … found", "multiple operatorgroups, can\'t pick one" — in the message or in the error field. The kind is the one the statement names; the key is the record\'s key, request or namespace/name.',
-      'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p; controller-runtime\'s "MachineSet created" MachineSet="ns/md-x7k2p" MachineDeployment="ns/md") or in the message (Created job a-1602880200; Tekton\'s "Creating a new TaskRun object run-task-x7k2p for pipeline task task"). The owner is the created name without its generated suffix, or the field whose value prefixes the created name, whichever is more specific (a TaskRun\'s PipelineRun and task rather than the PipelineRun alone). Objects of a keyed kind that carry no key (a `kubectl get` or `argo list` row, a Job without the scheduled-time annotation) count as creations of their owner too, timed by creationTimestamp or by their age as precisely as the age says (21s to the second, 1m only to the minute). Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice; two at once of a kind that stands one per owner and slot (the kinds of the keys), under generated names rather than time-stamped ones, from an owner a field or ownerReference names (not one only read off the names, which the many submissions of one template share), are one too many.',
+      'Creation records in other words and shapes (variant created-twice): Created, Creating, Launched, Submitted or an Event\'s SuccessfulCreate, with the created object and its owner in fields (jobName=a launchedJobName=a-x7k2p; controller-runtime\'s "MachineSet created" MachineSet="ns/md-x7k2p" MachineDeployment="ns/md") or in the message (Created job a-1602880200; Tekton\'s "Creating a new TaskRun object run-task-x7k2p for pipeline task task"). The owner is the created name without its generated suffix, or the field whose value prefixes the created name, whichever is more specific (a TaskRun\'s PipelineRun and task rather than the PipelineRun alone). Objects of a keyed kind that carry no key (a `kubectl get` or `argo list` row, a Job without the scheduled-time annotation) count as creations of their owner too, timed by creationTimestamp or by their age as precisely as the age says (21s to the second, 1m only to the minute). Creations of one owner closer together than raceWindowMs, while the owner usually creates one far less often, are one schedule or event started twice; two at once of a kind that stands one per owner and slot (the kinds of the keys), under generated names rather than time-stamped ones, from an owner a field or ownerReference names, or whose controller names them after it (CertificateRequests, TaskRuns, MachineSets: NAMED_AFTER_OWNER_KINDS), are one too many; an owner only read off the names of other kinds (the many submissions of one Workflow template share a prefix) needs the usual period.',
       'The words are the rule\'s vocabulary: rules.duplicate-cr.vocabulary adds words to the lists creations and selfReports.',
     ],
     signals: [
