@@ -41,6 +41,7 @@ export interface LogEvent {
    * followed it (indented struct dumps, Go and Java stack traces, `, Header: map[…]`), they come
    * after it, one per `\n`, as read, at most MAX_ATTACHED_LINES lines and MAX_ATTACHED_CHARS
    * characters: an analyzer matching `raw` sees them, and evidence quoting `raw` shows them.
+   * (Those the line stage reads in the same 64 KiB piece of the input as the record.)
    */
   raw: string;
 }
