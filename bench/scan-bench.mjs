@@ -4,6 +4,9 @@
 //
 //   npm run bench                 # 200 MB and 1000 MB generated logs
 //   npm run bench -- 50 200       # other sizes, in MB
+//   BENCH_AGAINST=../other/dist/cli/ctrlscope.js npm run bench -- 200
+//                                 # beside another build: rounds alternate grep, that build,
+//                                 # this one (the machine is shared: compare within a round)
 //
 // Inputs come from ../shared/tools/gen-log.mjs (mixed klog / zap JSON / zap console / slog, with
 // four planted incidents) and are cached in bench/out/. Peak RSS is read with GNU time. Each scan
@@ -26,11 +29,12 @@ if (!existsSync(gen)) {
 }
 mkdirSync(out, { recursive: true });
 
-/** Runs a command under GNU time; returns wall seconds, peak RSS in MiB and stdout. */
+
+/** Runs a command under GNU time; returns wall seconds, CPU seconds (user + system), peak RSS in MiB and stdout. */
 function timed(cmd, args) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const [wall, rssKb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { wall, rssMiB: rssKb / 1024, stdout: r.stdout, status: r.status };
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const [wall, user, sys, rssKb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wall, cpu: user + sys, rssMiB: rssKb / 1024, stdout: r.stdout, status: r.status };
 }
 const best = (n, f) => Array.from({ length: n }, f).sort((a, b) => a.wall - b.wall)[0];
 /** Runs f n times: the best and the median run, and the highest peak RSS of all (the machine is noisy). */
@@ -38,6 +42,42 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 function sample(f) {
   const all = Array.from({ length: RUNS }, f).sort((a, b) => a.wall - b.wall);
   return { ...all[0], median: all[all.length >> 1].wall, rssMiB: Math.max(...all.map((r) => r.rssMiB)) };
+}
+
+const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+const against = process.env.BENCH_AGAINST;
+if (against) {
+  // Alternating rounds: grep -c '' (its output written to a file), the other build, this build.
+  const rows = [];
+  for (const mb of sizes) {
+    const file = join(out, `gen-${mb}.log`);
+    if (!existsSync(file)) execFileSync('node', [gen, file, String(mb)], { stdio: 'inherit' });
+    const runs = { grep: [], against: [], this: [] };
+    for (let i = 0; i < RUNS; i++) {
+      const g = timed('sh', ['-c', `grep -c '' '${file}' > '${join(out, 'grep.out')}'`]);
+      runs.grep.push(g);
+      for (const [k, c] of [['against', resolve(against)], ['this', cli]]) {
+        const r = timed('node', [c, 'scan', file, '-o', 'json']);
+        if (r.status !== 0) throw new Error(`${k}: scan exited ${r.status}`);
+        runs[k].push(r);
+      }
+    }
+    const g = median(runs.grep.map((r) => r.wall));
+    for (const [k, rs] of Object.entries(runs)) {
+      const w = median(rs.map((r) => r.wall));
+      rows.push({
+        sizeMB: mb,
+        build: k === 'against' ? against : k === 'this' ? 'this build' : "grep -c ''",
+        'wall s (rounds)': rs.map((r) => r.wall.toFixed(2)).join(' '),
+        'median s': w.toFixed(2),
+        'x grep': (w / g).toFixed(1),
+        'CPU s median': median(rs.map((r) => r.cpu)).toFixed(2),
+        'peak RSS MiB': Math.max(...rs.map((r) => r.rssMiB)).toFixed(0),
+      });
+    }
+  }
+  console.table(rows);
+  process.exit(0);
 }
 
 const rows = [];
