@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultWorkers, likelyLarge } from './planner.js';
+import { defaultWorkers, likelyLarge, plannedWorkers } from './planner.js';
 
 /** A sparse file of `size` bytes (no disk space used). */
 function sparse(path: string, size: number): string {
@@ -24,6 +24,33 @@ describe('defaultWorkers', () => {
     // One core: still one worker, as before (the engine's thread and it share the core).
     expect(defaultWorkers(['must-gather.tar.xz'], 1)).toBe(1);
     expect(defaultWorkers(['app.log.gz'], 1)).toBe(1);
+  });
+
+  it('starts one worker for a folder of many small files', () => {
+    expect(defaultWorkers(['must-gather/'], 8, true)).toBe(1);
+    expect(defaultWorkers(['must-gather/'], 1, true)).toBe(1);
+  });
+});
+
+describe('plannedWorkers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctrlscope-plan-'));
+
+  it('gives a large folder of files under 1 MiB one worker, and one of large files two', () => {
+    const small = join(dir, 'small');
+    for (let i = 0; i < 80; i++) {
+      mkdirSync(join(small, `ns-${i}`), { recursive: true });
+      sparse(join(small, `ns-${i}`, 'current.log'), 900 << 10);
+    }
+    const trees = new Map();
+    expect(plannedWorkers([small], trees, 8)).toEqual({ workers: 1, smallFiles: true });
+    expect(trees.get(small)).toHaveLength(80);
+    const large = join(dir, 'large');
+    mkdirSync(large);
+    for (let i = 0; i < 4; i++) sparse(join(large, `${i}.log`), 20 << 20);
+    expect(plannedWorkers([large], undefined, 8)).toEqual({ workers: 2, smallFiles: false });
+    // Small files beside a larger share of large ones: the workers read the large ones in parallel.
+    expect(plannedWorkers([small, large], undefined, 8)).toEqual({ workers: 2, smallFiles: false });
+    expect(plannedWorkers([join(small, 'ns-0')], undefined, 8)).toEqual({ workers: 0, smallFiles: true });
   });
 });
 

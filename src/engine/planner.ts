@@ -6,6 +6,7 @@
 // else starts worker threads.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { unpackedSize } from '../sources/size.js';
 import { walkTree, type TreeFile } from '../sources/walk.js';
 import { InlineStage, type LineStage } from './line-job.js';
@@ -18,6 +19,24 @@ import type { AnalyzeOptions, AnalyzeResult } from './run.js';
  * more than it saves (README, Performance).
  */
 export const PARALLEL_FROM_BYTES = 64 << 20;
+
+/**
+ * Files under this size are a job each, or less. A folder whose bytes lie mostly in such files (a
+ * must-gather: tens of thousands of small logs and YAML dumps) keeps this thread busy listing,
+ * sniffing and accounting for every file, and one worker keeps up with it (README, Performance).
+ */
+export const SMALL_FILE_BYTES = 1 << 20;
+
+/**
+ * How far a heap may grow past what survived its last full collection before the next one, in
+ * per cent, on a large folder of small files (see SMALL_FILE_BYTES). V8's own choice grows with
+ * the machine's memory, up to four times what survived: there this thread keeps tens of
+ * megabytes live (a report per file, the rules' state), and its heap reached three to four times
+ * that, most of the scan's peak RSS. A fifth more costs more collections of a heap that is small
+ * and mostly garbage, which are cheap. The setting is the process's (the worker started after it shares it); on one large log
+ * it only cost the workers CPU, so it is left alone there (README, Performance).
+ */
+export const HEAP_GROWING_PERCENT = 20;
 
 /** What the planner decided for one scan. */
 export interface ScanPlan {
@@ -35,8 +54,36 @@ export interface ScanPlan {
  */
 export function planScan(paths: readonly string[], workers?: number): ScanPlan {
   const trees = new Map<string, TreeFile[]>();
-  const n = workers ?? (likelyLarge(paths, trees) ? defaultWorkers(paths) : 0);
+  let n = workers;
+  if (n === undefined) {
+    const plan = plannedWorkers(paths, trees);
+    n = plan.workers;
+    if (n > 0 && plan.smallFiles) limitHeapGrowth();
+  }
   return { stage: n > 0 ? new LinePool(n) : new InlineStage(), fileItems: n > 0, trees };
+}
+
+/**
+ * The worker threads for `paths` on a machine of `cores` (0: inline): defaultWorkers for inputs of
+ * PARALLEL_FROM_BYTES or more; `smallFiles` when most of those bytes are in folders' files under
+ * SMALL_FILE_BYTES. Folders listed on the way are left in `trees`.
+ */
+export function plannedWorkers(paths: readonly string[], trees?: Map<string, TreeFile[]>, cores = availableParallelism()): { workers: number; smallFiles: boolean } {
+  const size = sizeUp(paths, trees);
+  const smallFiles = size.smallFileBytes * 2 > size.bytes;
+  return { workers: size.bytes >= PARALLEL_FROM_BYTES ? defaultWorkers(paths, cores, smallFiles) : 0, smallFiles };
+}
+
+let heapGrowthLimited = false;
+/**
+ * Sets HEAP_GROWING_PERCENT once per process (worker threads started later share it), unless
+ * the user chose a value in NODE_OPTIONS or on node's command line.
+ */
+function limitHeapGrowth(): void {
+  if (heapGrowthLimited) return;
+  heapGrowthLimited = true;
+  if ([...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a))) return;
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
 /**
@@ -61,23 +108,40 @@ export async function scan(paths: readonly string[], opts: Omit<AnalyzeOptions, 
  * scan to reuse (a must-gather has thousands of folders; see walkTree).
  */
 export function likelyLarge(paths: readonly string[], trees?: Map<string, TreeFile[]>): boolean {
-  let total = 0;
+  return sizeUp(paths, trees, PARALLEL_FROM_BYTES).bytes >= PARALLEL_FROM_BYTES;
+}
+
+/** What the planner's look at the inputs found. */
+interface Sizing {
+  /** Bytes the inputs give to the line stage (compressed files count by what they unpack to). */
+  bytes: number;
+  /** Of those, the bytes in files of folders smaller than SMALL_FILE_BYTES each. */
+  smallFileBytes: number;
+}
+
+/** Sizes up `paths` (see likelyLarge), stopping once `enough` bytes are counted. */
+function sizeUp(paths: readonly string[], trees?: Map<string, TreeFile[]>, enough = Infinity): Sizing {
+  const size: Sizing = { bytes: 0, smallFileBytes: 0 };
   for (const p of paths) {
     if (p === '-') continue;
     try {
       const st = statSync(p);
-      if (st.isFile()) total += unpackedSize(p, st.size);
+      if (st.isFile()) size.bytes += unpackedSize(p, st.size);
       else if (st.isDirectory()) {
         const files = walkTree(p);
         trees?.set(p, files);
-        for (const f of files) total += unpackedSize(f.path, f.size);
+        for (const f of files) {
+          const n = unpackedSize(f.path, f.size);
+          size.bytes += n;
+          if (n < SMALL_FILE_BYTES) size.smallFileBytes += n;
+        }
       }
     } catch {
       // Unreadable paths are reported by the scan.
     }
-    if (total >= PARALLEL_FROM_BYTES) return true;
+    if (size.bytes >= enough) break;
   }
-  return false;
+  return size;
 }
 
 /** Archive names: this thread unpacks and splits their members itself (see defaultWorkers). */
@@ -88,9 +152,12 @@ const ARCHIVE_NAME_RE = /\.(?:tar|tgz|tar\.gz|tar\.xz|txz|zip)$/i;
  * fewer on a small machine. On an archive this thread is busy the whole scan (inflating is on
  * the thread pool, but reading tar headers, splitting members into chunks and feeding the
  * workers is here), so it keeps a core for itself; elsewhere (plain logs, .gz, directories) the
- * workers read the data and this thread mostly waits (README, Performance).
+ * workers read the data and this thread mostly waits. Folders of `smallFiles` (see
+ * SMALL_FILE_BYTES) get one worker: this thread is the busy one there, and a second worker only
+ * added its heap to the peak RSS (README, Performance).
  */
-export function defaultWorkers(paths: readonly string[] = [], cores = availableParallelism()): number {
+export function defaultWorkers(paths: readonly string[] = [], cores = availableParallelism(), smallFiles = false): number {
+  if (smallFiles) return 1;
   const archive = paths.some((p) => ARCHIVE_NAME_RE.test(p));
   return Math.max(0, Math.min(2, archive ? Math.max(1, cores - 1) : cores));
 }
