@@ -106,13 +106,14 @@ export async function runCheck(paths: string[], flags: CheckFlags, io: Io): Prom
     { rules, ...window, ruleOptions: ruleOptionsOf(config), redact: flags.redact !== false, prefilter: flags.prefilter !== false },
     () => Promise.all([import('../report/index.js'), import('../report/shorten.js')]),
   );
-  const [{ renderReport }, { outputWidth }] = loaded;
+  const [{ renderReport, renderReportChunks }, { outputWidth }] = loaded;
   const redact = flags.redact !== false;
 
   const checked = gate.applyGate(report, { failOn, rules, config, baseline, now: Date.now(), failOnBlind: flags.failOnBlind });
   if (flags.writeBaseline) await writeOut(flags.writeBaseline, renderReport('json', checked, { redact }), 'baseline');
   for (const w of writes) await writeOut(w.file, renderReport(w.format, checked, { failOn, redact }), `${w.format} report`);
-  io.stdout.write(renderReport(flags.output ?? 'text', checked, { color: useColor(io.stdout, io.env), failOn, redact, width: outputWidth(io.stdout, io.env), brief: flags.brief }));
+  const opts = { color: useColor(io.stdout, io.env), failOn, redact, width: outputWidth(io.stdout, io.env), brief: flags.brief };
+  for (const chunk of renderReportChunks(flags.output ?? 'text', checked, opts)) io.stdout.write(chunk);
   for (const p of checked.problems ?? []) if (p.startsWith('suppression at ')) io.stderr.write(`ctrlscope: warning: ${p}\n`);
   const missing = [...unreadable, ...nothingRead(checked)];
   if (missing.length) {

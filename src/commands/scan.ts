@@ -67,8 +67,9 @@ export async function runScan(paths: string[], flags: AnalysisFlags & LogEngineF
     { rules, ...bounds, redact: flags.redact !== false, prefilter: flags.prefilter !== false, ...(extra ? { extra } : {}) },
     () => Promise.all([import('../report/index.js'), import('../report/shorten.js')]),
   );
-  const [{ renderReport }, { outputWidth }] = loaded;
-  io.stdout.write(renderReport(flags.output ?? 'text', report, { color: useColor(io.stdout, io.env), redact: flags.redact !== false, width: outputWidth(io.stdout, io.env), brief: flags.brief }));
+  const [{ renderReportChunks }, { outputWidth }] = loaded;
+  const opts = { color: useColor(io.stdout, io.env), redact: flags.redact !== false, width: outputWidth(io.stdout, io.env), brief: flags.brief };
+  for (const chunk of renderReportChunks(flags.output ?? 'text', report, opts)) io.stdout.write(chunk);
   const missing = [...unreadable, ...nothingRead(report)];
   if (missing.length) {
     io.stderr.write(unreadableError(missing).message + '\n');

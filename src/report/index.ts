@@ -2,7 +2,7 @@
 import type { Report } from '../core/finding.js';
 import { UserError } from '../core/errors.js';
 import { redactDeep } from '../core/redact.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonChunks } from './json.js';
 import { renderJunit, type JunitOptions } from './junit.js';
 import { renderMarkdown, type MarkdownOptions } from './markdown.js';
 import { renderSarif } from './sarif.js';
@@ -28,6 +28,16 @@ export type RenderOptions = TextOptions &
  */
 export function renderReport<R extends Report>(format: string, report: R, opts: RenderOptions = {}): string {
   return renderFormat(format, opts.redact === false ? report : redactDeep(report), opts);
+}
+
+/**
+ * renderReport's text in pieces, for writing a piece at a time: JSON is made entry by entry (the
+ * report of a large must-gather lists tens of thousands of files), redacted the same way; other
+ * formats come whole.
+ */
+export function* renderReportChunks<R extends Report>(format: string, report: R, opts: RenderOptions = {}): Generator<string> {
+  if (format === 'json') yield* renderJsonChunks(report, opts.redact === false ? (v) => v : redactDeep);
+  else yield renderReport(format, report, opts);
 }
 
 function renderFormat(format: string, report: Report, opts: RenderOptions): string {
