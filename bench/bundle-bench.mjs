@@ -20,7 +20,8 @@
 // Likewise, when ../shared/real-data/must-gather-metal.tar.xz is there, `metal-copies-MB`: that
 // whole real must-gather (3 605 files in 95 MB: logs, YAML, journald host logs, HTML) unpacked,
 // with its namespaces copied until the bundle weighs MB. It is the shape whose memory grew with
-// size (many files per megabyte), so its peak RSS is the one to watch against 256 MiB.
+// size (many files per megabyte), so its peak RSS is the one to watch against 256 MiB (issue 14:
+// a 600 MB one, `node bench/bundle-bench.mjs 600`). Set BENCH_ONLY=metal to scan only that row.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -41,7 +42,8 @@ if (!gen || !existsSync(gen)) {
 const dir = join(out, `bundle-${mb}`);
 const image = join(dir, 'quay-io-example-must-gather-sha256-bench');
 const tgz = join(out, `bundle-${mb}.tar.gz`);
-if (!existsSync(join(dir, 'timestamp'))) {
+const onlyMetal = process.env.BENCH_ONLY === 'metal';
+if (!onlyMetal && !existsSync(join(dir, 'timestamp'))) {
   process.stderr.write(`building a ${mb} MB must-gather in ${dir}…\n`);
   for (let p = 0; p < PODS; p++) {
     const logs = join(image, `namespaces/ns-${p % 3}/pods/controller-${p}-7d9f8b6c5d-x2k4p/manager/manager/logs`);
@@ -55,7 +57,7 @@ if (!existsSync(join(dir, 'timestamp'))) {
   writeFileSync(join(image, 'timestamp'), '2026-11-20 14:00:00.000000000 +0000 UTC m=+0.1\n2026-11-20 14:00:05.000000000 +0000 UTC m=+5.1\n');
   writeFileSync(join(dir, 'timestamp'), '2026-11-20 13:59:59.000000000 +0000 UTC m=+0.2\n2026-11-20 14:00:06.000000000 +0000 UTC m=+6.2\n');
 }
-if (!existsSync(tgz)) {
+if (!onlyMetal && !existsSync(tgz)) {
   process.stderr.write(`packing ${tgz}…\n`);
   const tar = await import('tar');
   await tar.c({ gzip: true, file: tgz, cwd: out, portable: true }, [`bundle-${mb}`]);
@@ -145,14 +147,14 @@ function metalCopies() {
   return mdir;
 }
 
-const bytes = du(dir);
 const rows = [];
-const real = await realCopies();
-const forms = [
-  ['directory', dir, bytes],
-  ['tar.gz', tgz, bytes],
-  ...(real ? [['real-copies dir', real.rdir, du(real.rdir)], ['real-copies tar.gz', real.rtgz, du(real.rdir)]] : []),
-];
+const forms = [];
+if (!onlyMetal) {
+  const bytes = du(dir);
+  const real = await realCopies();
+  forms.push(['directory', dir, bytes], ['tar.gz', tgz, bytes]);
+  if (real) forms.push(['real-copies dir', real.rdir, du(real.rdir)], ['real-copies tar.gz', real.rtgz, du(real.rdir)]);
+}
 const metal = metalCopies();
 if (metal) forms.push(['metal-copies dir', metal, du(metal)]);
 for (const [form, target, bytes] of forms) {
@@ -181,7 +183,7 @@ for (const [form, target, bytes] of forms) {
   });
 }
 console.table(rows);
-const ok = rows.slice(0, 2).every((r) => Number(r['scan MB/s']) >= 100 && Number(r['peak RSS MiB']) <= 256);
-console.log(`target ≥ 100 MB/s and ≤ 256 MiB RSS for both forms of the generated bundle: ${ok ? 'met' : 'NOT met'}`);
+const ok = !onlyMetal && rows.slice(0, 2).every((r) => Number(r['scan MB/s']) >= 100 && Number(r['peak RSS MiB']) <= 256);
+if (!onlyMetal) console.log(`target ≥ 100 MB/s and ≤ 256 MiB RSS for both forms of the generated bundle: ${ok ? 'met' : 'NOT met'}`);
 const m = rows.find((r) => r.form === 'metal-copies dir');
-if (m) console.log(`peak RSS of a ${m['unpacked MB']} MB must-gather directory of must-gather-metal copies: ${m['peak RSS MiB']} MiB (target ≤ 256)`);
+if (m) console.log(`peak RSS of a ${m['unpacked MB']} MB must-gather directory of must-gather-metal copies: ${m['peak RSS MiB']} MiB (target ≤ 256 MiB at any size: ${Number(m['peak RSS MiB']) <= 256 ? 'met' : 'NOT met'})`);
