@@ -36,6 +36,11 @@ export interface AnalyzerContext {
   now?: number;
   /** Per-rule options from the config file (thresholds, dedup keys); analyzers validate their own. */
   options: Record<string, unknown>;
+  /**
+   * The rules this run has (undefined: every rule). A rule that leaves a signal to another one
+   * (stale-pending leaves a named workqueue_depth series to queue-leak) keeps it when that one is off.
+   */
+  rules?: readonly RuleId[];
 }
 
 /** One running analyzer: fresh state per run. */

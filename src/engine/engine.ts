@@ -128,9 +128,10 @@ export class Engine {
     this.redact = opts.redact ?? true;
     this.stage = opts.stage;
     this.windowAnchor = opts.windowAnchor;
+    const running = opts.analyzers.map((d) => d.rule).filter((r) => !rules || rules.has(r));
     for (const def of opts.analyzers) {
       if (rules && !rules.has(def.rule)) continue;
-      const ctx: AnalyzerContext = { now: opts.now, options: opts.ruleOptions?.[def.rule] ?? {} };
+      const ctx: AnalyzerContext = { now: opts.now, options: opts.ruleOptions?.[def.rule] ?? {}, rules: running };
       const r: Running = { def, ctx, analyzer: undefined as unknown as Analyzer, events: 0, bit: EVERY };
       try {
         r.analyzer = def.create(ctx);

@@ -11,6 +11,7 @@ import { PromReader } from '../../parsers/prometheus.js';
 import { newInput } from '../../sources/types.js';
 import { errorClassOf, failureOf, parseGoDuration, queueLeak, statusOf } from './queue-leak.js';
 import { parseLine } from '../../parsers/index.js';
+import { ANALYZERS } from '../index.js';
 
 const TESTDATA = fileURLToPath(new URL('../testdata/', import.meta.url));
 
@@ -343,5 +344,72 @@ describe('queue-leak: the failure-requeue cycle logged by the controller itself'
     expect(f.map((x) => [x.severity, x.subject.name, x.metrics])).toEqual([
       ['info', 'v1beta1.metrics.k8s.io', { windowSeconds: 30, failures: 3, windows: 1, controllers: 2, requeues: 2 }],
     ]);
+  });
+});
+
+describe('a growing workqueue is one finding: queue-leak owns workqueue_depth, stale-pending leaves it', () => {
+  /** Four scrapes of one client-go queue, a minute apart: its depth only grows, its adds with it. */
+  const scrape = (min: number, depth: number, adds: number) =>
+    [
+      `# scrape 2026-11-20T08:0${min}:00Z`,
+      `workqueue_depth{name="certificates"} ${depth}`,
+      `workqueue_adds_total{name="certificates"} ${adds}`,
+      `workqueue_queue_duration_seconds_count{name="certificates"} ${adds}`,
+      `workqueue_longest_running_processor_seconds{name="certificates"} ${min * 60}`,
+    ].join('\n');
+  const dump = (depths: number[]) => depths.map((d, i) => scrape(i, d, 100 * (i + 1))).join('\n');
+
+  /** Every rule of the project on the dump, as `scan` runs them. */
+  function allRules(text: string): Finding[] {
+    const engine = new Engine({ analyzers: ANALYZERS });
+    const r = new PromReader('m.prom');
+    const events: Event[] = [];
+    text.split('\n').forEach((l, i) => {
+      const ev = r.line(l, i + 1);
+      if (ev) events.push(ev);
+    });
+    engine.ingest({ type: 'events', input: newInput('m.prom', 'metrics'), events });
+    return engine.findings();
+  }
+
+  it('depth 42 → 50 → 61 → 77: one queue-leak warning with both signals (exact finding)', () => {
+    const fs = allRules(dump([42, 50, 61, 77]));
+    expect(fs.map(({ id: _id, ...f }) => f)).toEqual([
+      {
+        rule: 'queue-leak',
+        severity: 'warning',
+        title: 'Workqueue certificates is not draining',
+        subject: { kind: 'WorkQueue', namespace: null, name: 'certificates', controller: null },
+        summary: 'workqueue certificates: depth keeps rising (42 → 77); it rose at 4 snapshots in a row and never fell.',
+        metrics: { depthFirst: 42, depthLast: 77, depthMax: 77, snapshots: 4, depthSlopePerMinute: 11.6, windowSeconds: 180 },
+        evidence: [
+          { source: 'm.prom:2', time: '2026-11-20T08:00:00Z', text: 'workqueue_depth{name="certificates"} 42' },
+          { source: 'm.prom:17', time: '2026-11-20T08:03:00Z', text: 'workqueue_depth{name="certificates"} 77' },
+        ],
+        firstSeen: '2026-11-20T08:00:00Z',
+        lastSeen: '2026-11-20T08:03:00Z',
+        confidence: 'high',
+        signals: ['depth-trend', 'depth-never-falls'],
+        variant: 'queue-not-draining',
+        remediation: expect.any(Object),
+      },
+    ]);
+  });
+
+  it('a low depth that never falls (2 → 3 → 5 → 8) is still reported, once, by queue-leak', () => {
+    const fs = allRules(dump([2, 3, 5, 8]));
+    expect(fs.map((f) => [f.rule, f.severity, f.subject.name, f.summary, f.signals])).toEqual([
+      ['queue-leak', 'warning', 'certificates', 'workqueue certificates: depth rose at 4 snapshots in a row and never fell (2 → 8).', ['depth-never-falls']],
+    ]);
+  });
+
+  it('with queue-leak off, stale-pending still reports the depth series', () => {
+    const a = ANALYZERS.find((d) => d.rule === 'stale-pending')!.create({ options: {}, rules: ['stale-pending'] });
+    const r = new PromReader('m.prom');
+    dump([42, 50, 61, 77]).split('\n').forEach((l, i) => {
+      const ev = r.line(l, i + 1);
+      if (ev) a.onEvent(ev);
+    });
+    expect(a.flush().map((f) => [f.rule, f.severity, f.subject.name])).toEqual([['stale-pending', 'warning', 'workqueue_depth{name="certificates"}']]);
   });
 });

@@ -113,6 +113,20 @@ interface Failure {
   requeueOnly: boolean;
 }
 
+/** The queue a client-go workqueue sample is about: its `name` label (older exporters: `queue`, `controller`). */
+function workqueueName(labels: Readonly<Record<string, string>>): string | undefined {
+  return labels['name'] || labels['queue'] || labels['controller'] || undefined;
+}
+
+/**
+ * Whether queue-leak follows this sample as the depth of a named workqueue. stale-pending leaves
+ * such a series to queue-leak, which reads it beside the queue's retries and unfinished work and
+ * also reports a depth that never falls: one finding per queue.
+ */
+export function readsWorkqueueDepth(e: MetricEvent): boolean {
+  return e.name === 'workqueue_depth' && workqueueName(e.labels) !== undefined;
+}
+
 /** Per-queue samples of the client-go workqueue metrics. */
 interface QueueSeries {
   subject: Subject;
@@ -774,7 +788,7 @@ class QueueLeak implements Analyzer {
       : undefined;
     if (!which || !Number.isFinite(e.value)) return;
     this.counts.workqueueSamples++;
-    const name = e.labels['name'] ?? e.labels['queue'] ?? e.labels['controller'];
+    const name = workqueueName(e.labels);
     if (!name) return;
     const inst = e.labels['instance'] ?? e.labels['pod'] ?? '';
     const key = `${name}|${inst}`;
@@ -1032,6 +1046,20 @@ class QueueLeak implements Analyzer {
         reasons.push(`depth keeps rising (${first} → ${last})`);
         signals.push('depth-trend');
       }
+      // The amount-held view (stale-pending's, which leaves workqueue_depth to this rule): a depth
+      // that rose at four or more snapshots in a row and never fell is not draining, however low.
+      let rises = 0;
+      let drops = 0;
+      for (let i = 1; i < d.length; i++) {
+        if (d[i]!.v > d[i - 1]!.v) rises++;
+        else if (d[i]!.v < d[i - 1]!.v) drops++;
+      }
+      if (rises >= 3 && drops === 0 && last > first) {
+        sev = Math.max(sev, 2);
+        if (!signals.includes('depth-trend')) reasons.push(`depth rose at ${rises + 1} snapshots in a row and never fell (${first} → ${last})`);
+        else reasons.push(`it rose at ${rises + 1} snapshots in a row and never fell`);
+        signals.push('depth-never-falls');
+      }
     }
     const rd = deltas(q.retries);
     const ad = deltas(q.adds);
@@ -1245,14 +1273,14 @@ export const queueLeak = defineRule({
     ],
     severity: [
       'critical: failures per window grow for at least three consecutive windows to at least 4× the first and at least 8 (1 → 2 → 4 → 8); or a 401/403 is retried in at least 5 windows (10+ failures) and faster than backoff allows in at least 2 of them; from metrics, depth rising across snapshots to ≥ 100 and ≥ 4× its start, retries per interval growing three times in a row to ≥ 4× (and ≥ 8), or unfinished work above 600 s and growing in every snapshot.',
-      'warning: growth over two consecutive windows (to ≥ 8 and ≥ 4×); a 401/403 retried in at least 3 windows (5+ failures); excess over backoff plus one resync (3+ early failures) in at least 2 windows with 10+ failures; a newer reconcile of a key starting while an older one still logs, twice or more; from metrics, depth rising to ≥ 10, retries ≥ 50 and at least half of all adds, or unfinished work above 60 s growing in every snapshot.',
+      'warning: growth over two consecutive windows (to ≥ 8 and ≥ 4×); a 401/403 retried in at least 3 windows (5+ failures); excess over backoff plus one resync (3+ early failures) in at least 2 windows with 10+ failures; a newer reconcile of a key starting while an older one still logs, twice or more; from metrics, depth rising to ≥ 10, depth rising at four or more snapshots in a row without a fall (at any level), retries ≥ 50 and at least half of all adds, or unfinished work above 60 s growing in every snapshot.',
       'audit logs: warning when one object gets at least 30 requests and 10× the median of its peers; critical at 100× and at least one request a second.',
       'info (thin evidence, never a warning on its own): one or more failures of a key with an error that cannot heal and no success since (401/403, certificate, unknown host, an API not served); three or more failures of a key in a row with no success between, across at least two resync windows or with the controller logging the requeue of the key twice or more ("Rate Limited Requeue"; anywhere, when the lines carry no time); a key failed 10 times or more in at least two windows within what the rate limiter allows; several controllers each failing a few times on one object (an APIService failed by the availability and OpenAPI controllers), as one note for the object; one overlapping reconcile; or (single metrics snapshot) retries ≥ 1000 and at least half of all adds.',
       'A warning or critical finding about errors that cannot heal applies to all of these classes, not only 401/403.',
     ],
     signals: [
       'keyed-failures: failure records that name the key; requeue-records: records saying the key was requeued; cannot-heal: the error is one retrying cannot fix; window-growth: failures per resync window grow; backoff-excess: failures come sooner than per-item backoff plus one resync allows; overlapping-reconciles: a newer reconcile of the key starts while an older one still logs.',
-      'From metrics: depth-trend, retry-ratio, retries-growth, unfinished-work. From audit logs: hot-object.',
+      'From metrics: depth-trend, depth-never-falls (the depth rose at four or more snapshots in a row without a fall; stale-pending leaves a named workqueue_depth series to this rule, so a growing queue is one finding), retry-ratio, retries-growth, unfinished-work. From audit logs: hot-object.',
       'confidence: high for critical findings and when two or more reasons agree; medium for a warning with one reason, or errors that cannot heal seen three or more times in two windows; low for thin evidence.',
     ],
     variants: [
@@ -1271,7 +1299,7 @@ export const queueLeak = defineRule({
       'optimistic-concurrency conflicts ("the object has been modified"): the next attempt heals them by design; they make no note on their own',
       'a retry held back by its own backoff (the kubelet\'s "Error syncing pod" with CrashLoopBackOff or ImagePullBackOff): that is the limiter working',
       'a key that keeps failing at the rate limiter\'s pace (one retry plus one resync per window) — info only',
-      'a queue whose depth stays low (below 10), or a single metrics snapshot (no trend)',
+      'a queue whose depth stays low (below 10) and falls back now and then, or a single metrics snapshot (no trend)',
     ],
     remediation: {
       summary: 'Stop re-adding a key that is already queued, processing or backing off, and do not retry errors that cannot heal.',

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FindingDraft } from '../../core/finding.js';
-import { SEVERITY_RANK } from '../../core/finding.js';
+import { SEVERITY_RANK, type RuleId } from '../../core/finding.js';
 import { analyzePaths } from '../../engine/run.js';
 import { parseLine } from '../../parsers/index.js';
 import { PromReader } from '../../parsers/prometheus.js';
@@ -267,8 +267,8 @@ describe('stale-pending: N/CAPACITY as the message\'s only numbers', () => {
 
 describe('stale-pending: bare counter lines and metrics dumps', () => {
   /** Feeds Prometheus text (or bare `name value` lines) through the exposition reader, as a metrics input is read. */
-  const prom = (text: string, source = 'm.prom') => {
-    const a: Analyzer = stalePending.create({ options: {} });
+  const prom = (text: string, source = 'm.prom', rules?: RuleId[]) => {
+    const a: Analyzer = stalePending.create({ options: {}, rules });
     const r = new PromReader(source);
     text.split('\n').forEach((l, i) => {
       const ev = r.line(l, i + 1);
@@ -277,7 +277,7 @@ describe('stale-pending: bare counter lines and metrics dumps', () => {
     return a.flush() as (FindingDraft & { confidence?: string; signals?: string[] })[];
   };
 
-  it('a gauge sample that only grows across scrapes is a warning; the counters beside it never count (exact finding)', () => {
+  it('a gauge sample that only grows across scrapes is a warning; the counters beside it never count (exact finding, queue-leak off)', () => {
     const scrape = (min: number, depth: number, adds: number) =>
       [
         `# scrape 2026-11-20T08:0${min}:00Z`,
@@ -286,7 +286,13 @@ describe('stale-pending: bare counter lines and metrics dumps', () => {
         `workqueue_queue_duration_seconds_count{name="certificates"} ${adds}`,
         `workqueue_longest_running_processor_seconds{name="certificates"} ${min * 60}`,
       ].join('\n');
-    const fs = prom([scrape(0, 42, 100), scrape(1, 50, 200), scrape(2, 61, 300), scrape(3, 77, 400)].join('\n'));
+    const text = [scrape(0, 42, 100), scrape(1, 50, 200), scrape(2, 61, 300), scrape(3, 77, 400)].join('\n');
+    // With queue-leak on, a named queue's depth is its (one finding per queue: queue-leak.test.ts).
+    expect(prom(text)).toEqual([]);
+    expect(prom(text, 'm.prom', ['queue-leak', 'stale-pending'])).toEqual([]);
+    // A series with no queue name is no workqueue of queue-leak's: read here.
+    expect(prom(text.replace(/\{name="certificates"\}/g, '')).map((f) => [f.severity, f.subject.name])).toEqual([['warning', 'workqueue_depth']]);
+    const fs = prom(text, 'm.prom', ['stale-pending']);
     expect(fs).toEqual([
       {
         rule: 'stale-pending',
@@ -331,7 +337,7 @@ describe('stale-pending: bare counter lines and metrics dumps', () => {
   });
 
   it('a single snapshot, or a gauge that falls back, is no finding', () => {
-    expect(prom('workqueue_depth{name="a"} 111\nworkqueue_depth{name="b"} 81')).toEqual([]);
+    expect(prom('workqueue_depth{name="a"} 111\nworkqueue_depth{name="b"} 81', 'm.prom', ['stale-pending'])).toEqual([]);
     expect(prom('queue_length 5\nqueue_length 9\nqueue_length 14\nqueue_length 3\nqueue_length 8')).toEqual([]);
   });
 

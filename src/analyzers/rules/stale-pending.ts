@@ -19,6 +19,7 @@ import { numField } from '../../core/event.js';
 import type { Evidence, FindingDraft } from '../../core/finding.js';
 import type { Analyzer, AnalyzerContext } from '../types.js';
 import { defineRule, vocabularyOption } from '../rule.js';
+import { readsWorkqueueDepth } from './queue-leak.js';
 
 /**
  * The words stale-pending matches, as data: one list per purpose, extendable from the config
@@ -331,9 +332,13 @@ class StalePending implements Analyzer {
     return c;
   };
 
+  /** Whether queue-leak runs: it then owns the depth series of named workqueues (one finding per queue). */
+  private readonly queueLeakOwnsDepth: boolean;
+
   constructor(ctx?: AnalyzerContext) {
     const extra = ctx ? vocabularyOption(ctx.options) : undefined;
     this.vocab = extra ? vocabOf(extra) : DEFAULT_VOCAB;
+    this.queueLeakOwnsDepth = ctx?.rules === undefined || ctx.rules.includes('queue-leak');
   }
   private droppedCounters = 0;
   private droppedTemplates = 0;
@@ -433,13 +438,15 @@ class StalePending implements Analyzer {
 
   /**
    * A Prometheus sample, or a bare `name value` line read as one (`pending: 12`, `inflight 37`,
-   * `workqueue_depth{name="x"} 42`): a series whose name says it is an amount held is observed
+   * `queue_length{queue="x"} 42`): a series whose name says it is an amount held is observed
    * like a logged counter, one series per name and label set. Counters, histograms and summaries
    * (`*_total`, `*_count`, `*_bucket` …) and names that are times or cumulative never count.
    */
   private onMetric(e: MetricEvent): void {
     const v = e.value;
     if (!Number.isInteger(v) || v < 0) return;
+    // A client-go queue's depth is queue-leak's, read there with its retries and unfinished work.
+    if (this.queueLeakOwnsDepth && readsWorkqueueDepth(e)) return;
     const name = e.name.replace(/:+$/, '');
     if (this.vocab.metricCounter.test(name) || this.fieldClass(name) !== 1) return;
     const keys = Object.keys(e.labels).sort();
@@ -668,7 +675,7 @@ export const stalePending = defineRule({
       'an in-flight/pending/tracked counter that only grows: acquisitions without releases, orphaned reservations, a "still tracked" count that never returns to its baseline',
     explanation: [
       'A component that reserves something (a stream slot, a lock, an engine) and releases it only on the success path leaks a reservation on every failure. Its pending / in-flight / tracked count climbs and never returns to its baseline, until capacity runs out and new work is refused — or retried in a storm against the same failing backend.',
-      'ctrlscope follows amounts held in flight in repeated log lines: a pending amount is a number that a gauge-like template repeats. It is a numeric field named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, buffered, backlog, queued, waiting, in use, unacked, active or open connections, busy; or a generic count/size/length/depth/fullness field when its own name, the message or the label names what holds the items (queue_length, workqueue_depth, "Buffer fullness"; a queue, a buffer, a backlog); or the same as `label: N` / `label=N` in the message\'s own words (rsyslog\'s "main Q: … size=N", "Query queue depth: N", "Inflight requests: N"); or the message\'s only standalone number when the message names what is counted, else the number just before the words that name it among other numbers (mongod\'s "connection accepted from 10.0.0.5:39068 #6 (4 connections now open)"; a number followed by a unit of time or size is not an amount); "1 connection" and "2 connections" are one message template. In `label: N/CAPACITY` the value is N and the capacity is remembered (Telegraf\'s "Buffer fullness: 220 / 1000000 metrics"). Bare counter lines count too: a line that is only a name and a number (`pending: 12`, `inflight 37`, `queue_length=120`) and Prometheus samples in a metrics dump (`workqueue_depth{name="x"} 42`, one series per name and label set, the scrapes in file order or by their `# scrape` time) when the name says it is an amount held; sample names ending in _total, _count, _sum, _bucket, _created or _info are counters, histograms or summaries and never count. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
+      'ctrlscope follows amounts held in flight in repeated log lines: a pending amount is a number that a gauge-like template repeats. It is a numeric field named like pending, in-flight/inflight, outstanding, tracked, held, orphaned, unreleased, buffered, backlog, queued, waiting, in use, unacked, active or open connections, busy; or a generic count/size/length/depth/fullness field when its own name, the message or the label names what holds the items (queue_length, workqueue_depth, "Buffer fullness"; a queue, a buffer, a backlog); or the same as `label: N` / `label=N` in the message\'s own words (rsyslog\'s "main Q: … size=N", "Query queue depth: N", "Inflight requests: N"); or the message\'s only standalone number when the message names what is counted, else the number just before the words that name it among other numbers (mongod\'s "connection accepted from 10.0.0.5:39068 #6 (4 connections now open)"; a number followed by a unit of time or size is not an amount); "1 connection" and "2 connections" are one message template. In `label: N/CAPACITY` the value is N and the capacity is remembered (Telegraf\'s "Buffer fullness: 220 / 1000000 metrics"). Bare counter lines count too: a line that is only a name and a number (`pending: 12`, `inflight 37`, `queue_length=120`) and Prometheus samples in a metrics dump (`workqueue_depth{name="x"} 42`, one series per name and label set, the scrapes in file order or by their `# scrape` time) when the name says it is an amount held; sample names ending in _total, _count, _sum, _bucket, _created or _info are counters, histograms or summaries and never count. A client-go workqueue_depth series of a named queue is left to queue-leak when that rule runs, which reports a growing queue once, beside its retries and unfinished work. A counter is one message template plus field name, per input and pod. It reports the first and last value, the baseline (first value), the slope per minute and the logging period.',
       'Numbers that grow by nature are never an amount held: cumulative counters (*_total, total, processed, handled, sent, received, done, completed, enqueued, dropped, discarded, errors, retries, …), high-water marks and limits (max…, peak, watermark, capacity). Values logged within a second of each other are one burst and count once, with the last value (a channel filling for a moment, a high-water mark logged as it moves).',
       'Where the same log shows them, it pairs acquisitions with releases: messages that start with selected/acquired/reserved/allocated against released/started/finished/completed/removed ("Started" resolves a pending entry; for in-flight counters it is the acquisition), preferring the release whose verb a "Failed to …" line names ("Failed to start stream" ↔ "Started new stream"). Such failures are counted as paths that release nothing. Only the most frequent message of each side is used, since one action often logs two lines.',
     ],
