@@ -14,6 +14,10 @@ async function main(): Promise<number> {
   const viaKubectl = /kubectl-ctrlscope(\.js)?$/.test(process.argv[1] ?? '');
   const program = buildProgram(io);
   if (viaKubectl) program.name('kubectl ctrlscope');
+  program.hook('preAction', (_program, action) => {
+    const name = action.name();
+    followsForever = name === 'serve' || (name === 'watch' && !action.opts().once);
+  });
   try {
     await program.parseAsync(process.argv);
     return io.exitCode;
@@ -48,9 +52,14 @@ function internalError(what: string | undefined, err: unknown): number {
 let settled = false;
 process.exitCode = EXIT.internal;
 
-// A closed pipe (`ctrlscope scan … | head`) is not an error.
+// A closed pipe (`ctrlscope check … | head`) ends the output, not the run, and is not an error.
+// A command that ends by itself (scan, check, watch --once, …) finishes with nothing more written
+// and exits with its own code: a CI gate run as `check … -o json | head` with pipefail must still
+// fail on its findings, not pass because its reader stopped reading. A command that follows for
+// ever (watch, serve) has nobody left to show anything to and exits 0, as `tail -f | head` does.
+let followsForever = false;
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
+  if (err.code === 'EPIPE' && followsForever) process.exit(0);
 });
 
 process.on('uncaughtException', (err) => {

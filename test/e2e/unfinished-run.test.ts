@@ -2,7 +2,7 @@
 // (`npm run build` first) on archives that hold a gzipped member expanding past the 1 GiB limit
 // for a bundle, next to a log with a critical finding, and on a run whose analysis is made to
 // wait for ever: the first must fail the gate with the bomb listed, the second must exit 3.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -115,5 +115,31 @@ describe('a run whose analysis never finishes', { timeout: 30_000 }, () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('ctrlscope: internal error: the run ended before the analysis finished');
+  });
+});
+
+/** Runs the CLI with its stdout a pipe whose reading end is closed at once (`… | head -c0`). */
+function withClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('a reader that stops reading', { timeout: 60_000 }, () => {
+  it('does not turn a failing gate into a pass: `check … -o json | head` exits 1', async () => {
+    const r = await withClosedStdout(['check', LEAKING, '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ctrlscope check: failed');
+    expect(r.stderr).not.toContain('internal error');
+  });
+
+  it('a scan with nothing to fail on still exits 0', async () => {
+    const r = await withClosedStdout(['scan', LEAKING, '-o', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('internal error');
   });
 });
