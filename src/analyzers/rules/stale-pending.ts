@@ -212,6 +212,11 @@ interface MessageInfo {
   /** Counter ids of this template by field, in the scope `idScope` (see StalePending.observe). */
   ids?: Map<string, string>;
   idScope?: string;
+  /**
+   * Where the amount in the message's own words lies, the same for every message of this key
+   * (see amountRuns): PAIRS, or the digit runs of the value and the capacity (none: no amount).
+   */
+  runs?: readonly number[];
 }
 
 /** How a field name is treated: 0 never a counter, 1 a counter, 2 a counter when the message names one. */
@@ -258,6 +263,13 @@ function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) =>
     if (v === undefined || !Number.isInteger(v) || v < 0) continue;
     (out ??= []).push(frac ? [k, v, Number(frac[2])] : [k, v]);
   }
+  if (out === undefined && info.runs !== undefined && info.runs !== PAIRS) {
+    // The message's amount, read where the key says it lies (see amountRuns).
+    const runs = info.runs;
+    if (runs.length === 0) return NONE;
+    const value = digitRun(e.message, runs[0]!);
+    return runs.length === 1 ? [['#', value]] : [['#', value, digitRun(e.message, runs[1]!)]];
+  }
   if (out === undefined && PAIR_HINT.test(e.message)) {
     // `label: N`, `label=N`, `label: N/CAPACITY` in the message's own words.
     for (const m of e.message.matchAll(PAIR_RE)) {
@@ -277,7 +289,7 @@ function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) =>
       if (num) out = [['#', Number(num[1])]];
     } else if (digitGroups === 2) {
       // "connections in use 5/10": the message's only numbers are one N/CAPACITY.
-      const frac = /(?:^|[\s(])(\d+)\s*\/\s*(\d+)(?=$|[\s,;)])/.exec(e.message);
+      const frac = FRACTION_RE.exec(e.message);
       if (frac) out = [['#', Number(frac[1]), Number(frac[2])]];
     }
     if (out === undefined) {
@@ -291,6 +303,51 @@ function countersWith(e: LogEvent, info: MessageInfo, fieldClass: (k: string) =>
 }
 
 const NONE: Amount[] = [];
+/** A standalone N/CAPACITY. */
+const FRACTION_RE = /(?:^|[\s(])(\d+)\s*\/\s*(\d+)(?=$|[\s,;)])/;
+/** The runs of a message whose amounts are its `label: N` pairs, read from each message. */
+const PAIRS: readonly number[] = [-1];
+
+/**
+ * Where countersWith finds the amount of a message that no field holds one for, worked out once
+ * from the message's key (its digit runs each made one `0`): PAIRS when it may hold `label: N`
+ * pairs, else the digit runs (0-based) holding the value and the capacity, or none. Every matcher
+ * involved treats a digit run as it treats one digit (`\d+` bounded by non-digits, `\w`, `\b`),
+ * so it finds the same runs in the key as in each message of that key; that holds for the default
+ * vocabulary, whose words hold no digits (custom ones take the full path).
+ */
+function amountRuns(key: string, info: MessageInfo, v: Vocab): readonly number[] {
+  if (PAIR_HINT.test(key)) return PAIRS;
+  if (!info.counterWord) return [];
+  const digitGroups = digitGroupsIn(key);
+  if (digitGroups === 1) {
+    if (STANDALONE_NUMBER_RE.test(key)) return [0];
+  } else if (digitGroups === 2) {
+    if (FRACTION_RE.test(key)) return [0, 1];
+  }
+  const near = v.counterNumber.exec(key);
+  if (!near) return [];
+  // The run starts the match, or follows its one-character prefix; in the key each run is one digit.
+  const at = near.index + (isDigitCode(key.charCodeAt(near.index)) ? 0 : 1);
+  let k = 0;
+  for (let i = 0; i < at; i++) if (isDigitCode(key.charCodeAt(i))) k++;
+  return [k];
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The value of the k-th (0-based) run of ASCII digits in `s`. */
+function digitRun(s: string, k: number): number {
+  for (let i = 0; i < s.length; ) {
+    while (i < s.length && !isDigitCode(s.charCodeAt(i))) i++;
+    const from = i;
+    while (i < s.length && isDigitCode(s.charCodeAt(i))) i++;
+    if (k-- === 0) return Number(s.slice(from, i));
+  }
+  return NaN;
+}
 /** A standalone number not followed by a unit of time. */
 const STANDALONE_NUMBER_RE = /(?:^|[\s:=(])(\d+)(?=$|[\s,;)])(?!\s*(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?)\b)/i;
 const DIGITS_RE = /\d+/g;
@@ -375,6 +432,7 @@ class StalePending implements Analyzer {
     let info = this.messages.get(key);
     if (info === undefined) {
       info = classifyMessage(key, this.vocab);
+      if (this.vocab === DEFAULT_VOCAB) info.runs = amountRuns(key, info, this.vocab);
       if (this.messages.size < MAX_CACHED) this.messages.set(key, info);
     }
     if (info.cls) {
