@@ -5,7 +5,7 @@
 import { LEVEL_RANK, MAX_ATTACHED_CHARS, MAX_ATTACHED_LINES, type LogEvent } from '../core/event.js';
 import { isAscii } from 'node:buffer';
 import {
-  CriJoiner, DETECTED_CODES, W_CRI, W_MASK, detectCode, detectCodeAt, detected, isCriPartial, messageAt, messageOf, parseLine, roleOf,
+  CriJoiner, DETECTED_CODES, W_CRI, W_MASK, detectCode, detectCodeAt, detected, isCriPartial, messageAt, messageDetected, messageOf, parseLine, roleOf,
   wrap, type ParseOptions,
 } from '../parsers/index.js';
 import { TableReader, type ParsedObject } from '../parsers/resources.js';
@@ -236,6 +236,10 @@ export function processText(
   let attachFrom = 0;
   let attached = 0;
   let contTo = -1;
+  /** The counted record's message, read as it was classified, and its origin name's place (see count1). */
+  let headMsg: string | undefined;
+  let headNameStart = -1;
+  let headNameEnd = -1;
   // Tables of objects amid the lines: only lines no format took are read for them.
   let inTable = cx.tables !== undefined;
   let tableLines = 0;
@@ -246,17 +250,24 @@ export function processText(
   // Counted lines need only their message; the first of each message is parsed whole. Lines
   // from different origins (compose services, kubectl's pods) in one input are kept apart;
   // messageAt / messageOf scanned this line's wrapper last, so `wrap` describes it.
-  const count1 = (line: string, ln: number, inText: boolean, lineStart: number, end: number): void => {
-    const msg = inText ? messageAt(text, lineStart, end) : messageOf(line);
-    const key = wrap.nameEnd < 0 ? msg : `${(inText ? text : line).slice(wrap.nameStart, wrap.nameEnd)}\u0000${msg}`;
+  // `known`: the message, read when the line was classified (see messageDetected), and where
+  // the wrapper's origin name lies then.
+  const count1 = (line: string, ln: number, inText: boolean, lineStart: number, end: number, known?: string, nameStart = -1, nameEnd = -1): void => {
+    let msg = known;
+    if (msg === undefined) {
+      msg = inText ? messageAt(text, lineStart, end) : messageOf(line);
+      nameStart = wrap.nameStart;
+      nameEnd = wrap.nameEnd;
+    }
+    const key = nameEnd < 0 ? msg : `${(inText ? text : line).slice(nameStart, nameEnd)}\u0000${msg}`;
     const c = counted.get(key);
     if (c) c.count++;
     else if (counted.size < MAX_COUNTED_MESSAGES) counted.set(key, { count: 1, first: parseLine(line, ln, opts) });
     else out.counted.push({ count: 1, first: parseLine(line, ln, opts) });
   };
   // (The record's state is passed in, not shared with this closure: the loop keeps it in registers.)
-  const closeHead = (fate: number, mask: number, own: string, ln: number, attachFrom: number, contTo: number, inText: boolean, head: number, headEnd: number): void => {
-    if (fate === COUNT) count1(own, ln, inText, head, headEnd);
+  const closeHead = (fate: number, mask: number, own: string, ln: number, attachFrom: number, contTo: number, inText: boolean, head: number, headEnd: number, msg: string | undefined, nameStart: number, nameEnd: number): void => {
+    if (fate === COUNT) count1(own, ln, inText, head, headEnd, msg, nameStart, nameEnd);
     else if (contTo < 0) want1(own, ln, mask);
     else {
       const block = own + text.slice(attachFrom, contTo);
@@ -343,6 +354,16 @@ export function processText(
         mask = (found | (found >>> COUNT_SHIFT)) & KEEP;
       }
     }
+    // A counted line's message is read now, from what classifying it found (nothing has been
+    // classified since): reading it when its record is complete would classify it again.
+    let msg: string | undefined;
+    let nameStart = -1;
+    let nameEnd = -1;
+    if (fate === COUNT && inText && (code & W_MASK) !== W_CRI && IS_UNKNOWN_CODE[code] === 0) {
+      msg = messageDetected(text, lineStart, end);
+      nameStart = wrap.nameStart;
+      nameEnd = wrap.nameEnd;
+    }
     if (IS_CONTINUATION_CODE[code] === 1) {
       // A line that continues the record before it goes with that record's event (bounded);
       // its keywords make the record wanted. One with no record before it in this text, or past
@@ -356,25 +377,28 @@ export function processText(
         }
         continue;
       }
-      if (headFate > NONE) closeHead(headFate, headMask, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
+      if (headFate > NONE) closeHead(headFate, headMask, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd, headMsg, headNameStart, headNameEnd);
       headFate = NO_HEAD;
       if (fate === WANT) want1(line ?? raw ?? text.slice(lineStart, end), ln, mask);
-      else if (fate === COUNT) count1(line!, ln, inText, lineStart, end);
+      else if (fate === COUNT) count1(line!, ln, inText, lineStart, end, msg, nameStart, nameEnd);
       continue;
     }
     // A record: the one before it is complete.
-    if (headFate > NONE) closeHead(headFate, headMask, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
+    if (headFate > NONE) closeHead(headFate, headMask, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd, headMsg, headNameStart, headNameEnd);
     headFate = fate;
     headMask = mask;
     head = lineStart;
     headEnd = end;
     headRaw = inText ? undefined : raw;
     headLn = ln;
+    headMsg = msg;
+    headNameStart = nameStart;
+    headNameEnd = nameEnd;
     attachFrom = nl;
     attached = 0;
     contTo = -1;
   }
-  if (headFate > NONE) closeHead(headFate, headMask, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd);
+  if (headFate > NONE) closeHead(headFate, headMask, headRaw ?? text.slice(head, headEnd), headLn, attachFrom, contTo, headRaw === undefined, head, headEnd, headMsg, headNameStart, headNameEnd);
   foldCodes(codes, tally);
   if (tableLines > 0) {
     // A table's header and rows were read, as objects: recognised, not unparsed.

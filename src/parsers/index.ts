@@ -147,6 +147,7 @@ export function detectCodeAt(text: string, start: number, end: number): number {
   try {
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
     const p = scanWrapper(text, start, end);
+    wrapEndAt = p;
     const inner = wrap.text;
     return ((inner === undefined ? detectInner(text, p, end) : detectInner(inner, p, inner.length)) << W_BITS) | wrap.kind;
   } catch {
@@ -275,6 +276,41 @@ export function messageAt(text: string, start: number, end: number): string {
     wrap.nameEnd += start;
   }
   return m;
+}
+
+/** Where the wrapper of the line detectCodeAt classified last ends (see messageDetected). */
+let wrapEndAt = 0;
+
+/**
+ * messageAt of the line text[start, end) that detectCodeAt classified last, read from what that
+ * classification found instead of finding it again (the line stage counts lines this way, as it
+ * meets them). Only for a line no other line was classified after, nor one of an unknown format.
+ */
+export function messageDetected(text: string, start: number, end: number): string {
+  try {
+    let e = end;
+    if (e > start && text.charCodeAt(e - 1) === 13) e--;
+    const p = wrapEndAt;
+    const s = wrap.text ?? text;
+    if (wrap.text === undefined) {
+      if (e - p > 4 && text.charCodeAt(p + 4) === 47 && isDigit(text.charCodeAt(p))) {
+        const r = slogText.detect(text, p, e);
+        if (r >= 0) return slogText.message(text, p, e, r >> 3 === 0);
+      }
+    } else e = s.length;
+    const q = innerStart;
+    const i = MATCH.format;
+    if (q < e && i >= 0) {
+      const f = LINE_FORMATS[i]!;
+      if (f.message !== undefined) {
+        const m = f.bounded ? f.message(s, q, e, MATCH.variant) : f.message(s.slice(q, e), 0, e - q, MATCH.variant);
+        if (m !== undefined) return m;
+      }
+    }
+  } catch {
+    // the full path below keeps messageAt's own safety net
+  }
+  return messageAt(text, start, end);
 }
 
 /** messageOf without the safety net: undefined when the line needs the full parser. */
