@@ -36,12 +36,20 @@ const STRING = new RegExp(STR, 'y');
 const REST = new RegExp(`${WS}(?:,${WS}${OTHER_MEMBER})*\\}${WS}$`, 'y');
 /** A whole object (with optional surrounding whitespace), to the end of the text. */
 const OBJECT = new RegExp(`${WS}\\{${WS}(?:${MEMBER}(?:,${WS}${MEMBER})*)?\\}${WS}$`, 'y');
+/**
+ * OBJECT without the anchor: for a line inside a larger text, a match that ends exactly at the
+ * line's end says the same of the line (the pattern looks at nothing past what it matched).
+ */
+const OBJECT_AT = new RegExp(`${WS}\\{${WS}(?:${MEMBER}(?:,${WS}${MEMBER})*)?\\}${WS}`, 'y');
 
 /** Whether s[i, end) is, as JSON.parse reads it, a JSON object; falls back to JSON.parse when the pattern refuses. */
 export function isJsonObject(s: string, i: number, end: number): boolean {
   if (end === s.length) {
     OBJECT.lastIndex = i;
     if (OBJECT.test(s)) return true;
+  } else {
+    OBJECT_AT.lastIndex = i;
+    if (OBJECT_AT.test(s) && OBJECT_AT.lastIndex === end) return true;
   }
   try {
     const v = JSON.parse(s.slice(i, end)) as unknown;
