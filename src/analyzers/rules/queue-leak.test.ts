@@ -106,6 +106,20 @@ describe('queue-leak findings in detail', () => {
     expect(f[0]!.metrics).toMatchObject({ failures: 20, windows: 10 });
   });
 
+  it('the same steady failures logged by three processes (HA replicas, or one log read thrice): each retries on its own schedule, no backoff excess', () => {
+    const dir = join(TESTDATA, 'queue-leak', 'neg-cri-klog-steady-at-limiter-pace');
+    const lines = readFileSync(join(dir, 'kube-apiserver.log'), 'utf8').split('\n').filter(Boolean);
+    const read = (pods: string[]) => {
+      const engine = new Engine({ analyzers: [queueLeak], rules: ['queue-leak'] });
+      for (const pod of pods) engine.ingest({ type: 'lines', input: newInput(`${pod}/kube-apiserver.log`, 'log', { referenceYear: 2026 }), lines, firstLine: 1 });
+      return engine.findings().map((x) => [x.severity, x.variant, x.metrics['failures'], x.metrics['windows'], x.metrics['excessWindows']]);
+    };
+    expect(read(['kube-apiserver-master-0'])).toEqual([['info', 'rate-limited-retries', 20, 10, undefined]]);
+    // Interleaved as one process, two of every three failures came at once with another: that
+    // read as re-adds beyond the rate limiter, a backoff-excess warning.
+    expect(read(['kube-apiserver-master-0', 'kube-apiserver-master-1', 'kube-apiserver-master-2'])).toEqual([['info', 'rate-limited-retries', 60, 10, undefined]]);
+  });
+
   it('reads the growth of a controller-runtime key from zap console lines in a CRI wrapper', () => {
     const f = runCase('queue-leak', join(TESTDATA, 'queue-leak', 'zap-console-cri-reconciler-growth'));
     expect(f).toHaveLength(1);

@@ -16,6 +16,18 @@ import { defineRule, vocabularyOption } from '../rule.js';
 
 /** Distinct keys (and queues) tracked at once; the least recently updated is dropped beyond it. */
 export const MAX_KEYS = 10_000;
+/** Processes (inputs) followed per key; failures from further ones share one backoff model. */
+const MAX_PROCESSES_PER_KEY = 8;
+
+/** One process's retry schedule of a key. */
+interface Backoff {
+  /** Requeues in the current failure streak (client-go's NumRequeues). */
+  requeues: number;
+  lastFail: number;
+  /** The last resync window it failed in, and its failures there that came before their backoff. */
+  win: number;
+  winEarly: number;
+}
 /** Resync period assumed when no `Starting reflector` line names one. */
 export const DEFAULT_PERIOD_MS = 30_000;
 const BACKOFF_BASE_MS = 5;
@@ -61,12 +73,14 @@ interface KeyState {
   statusCode?: number;
   first: number;
   last: number;
-  /** Requeues in the current failure streak (client-go's NumRequeues). */
-  requeues: number;
-  lastFail: number;
+  /**
+   * The backoff model of each process that logged failures of the key (by input: a file, a pod's
+   * container): a workqueue and its rate limiter live in one process, so the HA replicas of a
+   * controller, or the same log read twice, each retry on their own schedule.
+   */
+  backoff: Map<string, Backoff>;
   curWin: number;
   curCount: number;
-  curEarly: number;
   curEv?: Evidence;
   windows: number;
   excessWindows: number;
@@ -648,11 +662,9 @@ class QueueLeak implements Analyzer {
       lastAuthWin: NaN,
       first: e.time ?? 0,
       last: e.time ?? 0,
-      requeues: 0,
-      lastFail: NaN,
+      backoff: new Map(),
       curWin: NaN,
       curCount: 0,
-      curEarly: 0,
       windows: 0,
       excessWindows: 0,
       runStart: NaN,
@@ -717,27 +729,32 @@ class QueueLeak implements Analyzer {
       st.lastHealWin = w;
     }
     // Backoff model: a failure sooner than half the expected delay was not a scheduled retry.
+    const proc = st.backoff.has(e.source) || st.backoff.size < MAX_PROCESSES_PER_KEY ? e.source : '';
+    let bk = st.backoff.get(proc);
+    if (!bk) st.backoff.set(proc, (bk = { requeues: 0, lastFail: NaN, win: NaN, winEarly: 0 }));
     let early = false;
-    if (!Number.isNaN(st.lastFail)) {
-      const gap = t - st.lastFail;
-      const exp = expectedDelay(st.requeues, st.capMs);
-      if (gap > 2 * exp + st.period) st.requeues = 0; // healed in between, a new streak
+    if (!Number.isNaN(bk.lastFail)) {
+      const gap = t - bk.lastFail;
+      const exp = expectedDelay(bk.requeues, st.capMs);
+      if (gap > 2 * exp + st.period) bk.requeues = 0; // healed in between, a new streak
       else if (gap < 0.5 * exp) early = true;
     }
-    st.requeues++;
-    if (t >= (Number.isNaN(st.lastFail) ? -Infinity : st.lastFail)) st.lastFail = t;
-    if (w === st.curWin) {
-      st.curCount++;
-      if (early) st.curEarly++;
-      return;
-    }
+    bk.requeues++;
+    if (t >= (Number.isNaN(bk.lastFail) ? -Infinity : bk.lastFail)) bk.lastFail = t;
     if (w < st.curWin) return; // out-of-order line: counted in totals only
-    if (!Number.isNaN(st.curWin)) this.closeWindow(st);
-    st.curWin = w;
-    st.curCount = 1;
-    st.curEarly = early ? 1 : 0;
-    st.curEv = evOf(e);
-    st.windows++;
+    if (w === st.curWin) st.curCount++;
+    else {
+      if (!Number.isNaN(st.curWin)) this.closeWindow(st);
+      st.curWin = w;
+      st.curCount = 1;
+      st.curEv = evOf(e);
+      st.windows++;
+    }
+    if (bk.win !== w) {
+      bk.win = w;
+      bk.winEarly = 0;
+    }
+    if (early) bk.winEarly++;
   }
 
   /** Folds the current window into the growth run and excess tally. */
@@ -1152,7 +1169,10 @@ function windowClose(st: KeyState): { growth: { run: number[]; runStart: number;
     runEv = ev ? [ev] : [];
   }
   // One early (unscheduled) failure per window is the resync; two more is the allowance's slack.
-  return { growth: { run, runStart, runEv }, excess: st.curEarly - 1 >= 2 };
+  // Counted per process: each replica of a controller has its own queue, resync and backoff.
+  let excess = false;
+  for (const bk of st.backoff.values()) if (bk.win === st.curWin && bk.winEarly - 1 >= 2) excess = true;
+  return { growth: { run, runStart, runEv }, excess };
 }
 
 /** Whether growth run a beats b: more steps, then a larger last/first ratio. */
@@ -1279,7 +1299,7 @@ export const queueLeak = defineRule({
       'A warning or critical finding about errors that cannot heal applies to all of these classes, not only 401/403.',
     ],
     signals: [
-      'keyed-failures: failure records that name the key; requeue-records: records saying the key was requeued; cannot-heal: the error is one retrying cannot fix; window-growth: failures per resync window grow; backoff-excess: failures come sooner than per-item backoff plus one resync allows; overlapping-reconciles: a newer reconcile of the key starts while an older one still logs.',
+      'keyed-failures: failure records that name the key; requeue-records: records saying the key was requeued; cannot-heal: the error is one retrying cannot fix; window-growth: failures per resync window grow; backoff-excess: failures come sooner than per-item backoff plus one resync allows, in one process (each replica, each input, has its own queue and backoff); overlapping-reconciles: a newer reconcile of the key starts while an older one still logs.',
       'From metrics: depth-trend, depth-never-falls (the depth rose at four or more snapshots in a row without a fall; stale-pending leaves a named workqueue_depth series to this rule, so a growing queue is one finding), retry-ratio, retries-growth, unfinished-work. From audit logs: hot-object.',
       'confidence: high for critical findings and when two or more reasons agree; medium for a warning with one reason, or errors that cannot heal seen three or more times in two windows; low for thin evidence.',
     ],
