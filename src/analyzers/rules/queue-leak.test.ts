@@ -427,3 +427,25 @@ describe('a growing workqueue is one finding: queue-leak owns workqueue_depth, s
     expect(a.flush().map((f) => [f.rule, f.severity, f.subject.name])).toEqual([['stale-pending', 'warning', 'workqueue_depth{name="certificates"}']]);
   });
 });
+
+describe('queue-leak: one failure told twice by one process is one failure', () => {
+  // Real lines of must-gather-metal (provenance in the fixtures' README.md).
+  const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/errors-told-twice/', import.meta.url));
+  const read = (file: string) => {
+    const engine = new Engine({ analyzers: [queueLeak], rules: ['queue-leak'] });
+    const lines = readFileSync(join(FIXTURES, file), 'utf8').split('\n').filter(Boolean);
+    engine.ingest({ type: 'lines', input: newInput(file, 'log'), lines, firstLine: 1 });
+    return engine.findings();
+  };
+
+  it('OLM\'s own error and controller-runtime\'s "Reconciler error" for each return: 10 failures, not 20, and no excess window', () => {
+    const f = read('olm-operator.log');
+    expect(f.map((x) => [x.severity, x.variant, x.subject.namespace, x.subject.name, x.metrics])).toEqual([
+      ['info', 'rate-limited-retries', 'cfe-test-namespace', 'projectrequestlimits.v0.0.1', { windowSeconds: 30, failures: 10, windows: 2 }],
+    ]);
+  });
+
+  it('"Syncing … failed" then "sync … failed: …" in the same microseconds, twice in five minutes: two failures, not a note', () => {
+    expect(read('cluster-monitoring-operator.log')).toEqual([]);
+  });
+});

@@ -27,7 +27,11 @@ interface Backoff {
   /** The last resync window it failed in, and its failures there that came before their backoff. */
   win: number;
   winEarly: number;
+  /** The message of its last counted failure of the key, while a second telling of it may follow. */
+  lastMessage: string;
 }
+/** Two failure records of a key closer than this are one failure (the rate limiter's base delay). */
+const SAME_FAILURE_MS = 5;
 /** Resync period assumed when no `Starting reflector` line names one. */
 export const DEFAULT_PERIOD_MS = 30_000;
 const BACKOFF_BASE_MS = 5;
@@ -697,6 +701,20 @@ class QueueLeak implements Analyzer {
     }
     // A retry held back by its own backoff (CrashLoopBackOff) is the limiter working: not counted.
     if (fail.cls === 'backoff') return;
+    const proc = st.backoff.has(e.source) || st.backoff.size < MAX_PROCESSES_PER_KEY ? e.source : '';
+    let bk = st.backoff.get(proc);
+    if (!bk) st.backoff.set(proc, (bk = { requeues: 0, lastFail: NaN, win: NaN, winEarly: 0, lastMessage: '' }));
+    // One failure told twice: an operator logs its error, then controller-runtime logs
+    // "Reconciler error" for the same return, within the same millisecond or so. A differently
+    // worded record of the key from the same process within 5 ms (the rate limiter's base delay)
+    // right after a counted failure is that failure's second telling: counted once. Only one
+    // record pairs with each failure, so a burst of real re-adds (an event handler's Add while
+    // the key is processed) is still counted record by record.
+    const t0 = e.time;
+    const told = bk.lastMessage;
+    bk.lastMessage = '';
+    if (t0 !== undefined && told !== '' && told !== e.message && t0 >= bk.lastFail && t0 - bk.lastFail < SAME_FAILURE_MS) return;
+    bk.lastMessage = e.message;
     st.failures++;
     const code = statusOf(fail.text);
     if (code !== undefined) st.statusCode = code;
@@ -729,9 +747,6 @@ class QueueLeak implements Analyzer {
       st.lastHealWin = w;
     }
     // Backoff model: a failure sooner than half the expected delay was not a scheduled retry.
-    const proc = st.backoff.has(e.source) || st.backoff.size < MAX_PROCESSES_PER_KEY ? e.source : '';
-    let bk = st.backoff.get(proc);
-    if (!bk) st.backoff.set(proc, (bk = { requeues: 0, lastFail: NaN, win: NaN, winEarly: 0 }));
     let early = false;
     if (!Number.isNaN(bk.lastFail)) {
       const gap = t - bk.lastFail;
