@@ -1,7 +1,7 @@
 // Shape checks shared by the text formats that lead with a time stamp or a level word: where an
 // ISO 8601 or Go `log` stamp ends, and the level code of an upper-case level word. Shapes only:
 // parseIso / parseSlash validate the digits when a parser reads the time.
-import { L_UNKNOWN, T, isDigit, matchLevel, parseIso, type Parsed } from './util.js';
+import { L_UNKNOWN, T, isDigit, matchLevel, parseIso, parseSlash, type Parsed } from './util.js';
 
 /**
  * Index just past an ISO 8601 date-time at i — `YYYY-MM-DD[T ]hh:mm:ss[(.|,)frac][Z|±hh[:]mm]` —
@@ -120,14 +120,14 @@ export function bracketName(s: string, i: number, end: number): number {
  */
 export function stampedParsers(
   recognise: (s: string, p: number, end: number) => unknown,
-  g: { readonly stamp: number },
+  g: { readonly stamp: number; readonly slash?: boolean },
   body: (s: string, end: number, out: Parsed | undefined) => string,
 ): { parse: (s: string, p: number, end: number, out: Parsed) => void; message: (s: string, p: number, end: number) => string } {
   return {
     parse(s, p, end, out) {
       recognise(s, p, end);
       if (g.stamp >= 0) {
-        const t = parseIso(s, g.stamp);
+        const t = g.slash ? parseSlash(s, g.stamp) : parseIso(s, g.stamp);
         if (!Number.isNaN(t)) {
           out.time = t;
           out.coarse = !T.frac;

@@ -5,8 +5,8 @@
 // and `INFO: …` after a time stamp as shell entrypoints print it. A bracketed name at the start
 // of the message (`[core]`, `[mgmt-auth-crtb-controller]`) and CoreDNS's `plugin/NAME: ` become
 // the logger.
-import { L_DEBUG, L_UNKNOWN, T, isDigit, matchLevel, parseIso, parseSlash, type Parsed } from '../util.js';
-import { bracketName, isUpper, isoEnd, slashEnd, trimRight, upperEnd, upperLevel } from '../stamp.js';
+import { L_DEBUG, L_UNKNOWN, T, isDigit, matchLevel, parseSlash, type Parsed } from '../util.js';
+import { bracketName, isUpper, isoEnd, slashEnd, stampedParsers, trimRight, upperEnd, upperLevel } from '../stamp.js';
 import type { LineFormat } from '../registry.js';
 
 /** Format name in reports. */
@@ -125,24 +125,8 @@ function body(s: string, end: number, out: Parsed | undefined): string {
   return s.slice(m, e);
 }
 
-/** Parses a line detect() accepted. */
-export function parse(s: string, p: number, end: number, out: Parsed): void {
-  shape(s, p, end);
-  if (G.stamp >= 0) {
-    const t = G.slash ? parseSlash(s, G.stamp) : parseIso(s, G.stamp);
-    if (!Number.isNaN(t)) {
-      out.time = t;
-      out.coarse = !T.frac;
-    }
-  }
-  out.message = body(s, end, out);
-}
-
-/** The message parse() sets. */
-export function message(s: string, p: number, end: number): string {
-  shape(s, p, end);
-  return body(s, end, undefined);
-}
+/** Parses a line detect() accepted, and the message parse() sets. */
+export const { parse, message } = stampedParsers(shape, G, body);
 
 /** A Go `log` stamp with no level word at p (`2021/09/14 14:27:44 provider.go:128: …`): the message start, or -1. */
 function plainStart(s: string, p: number, end: number): number {
@@ -189,8 +173,8 @@ const goLog: LineFormat = {
   first: (c) => (c >= 48 && c <= 57) || c === 91 || (c >= 65 && c <= 90),
   bounded: true,
   detect,
-  parse: (s, p, end, out) => parse(s, p, end, out),
-  message: (s, p, end) => message(s, p, end),
+  parse,
+  message,
   samples,
 };
 

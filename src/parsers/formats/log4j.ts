@@ -217,7 +217,7 @@ export const format: LineFormat = {
   first: (c) => (c >= 48 && c <= 57) || c === 91 || (c >= 65 && c <= 90),
   bounded: true,
   detect,
-  parse: (s, p, end, out) => parse(s, p, end, out),
-  message: (s, p, end) => message(s, p, end),
+  parse,
+  message,
   samples,
 };

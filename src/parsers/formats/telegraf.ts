@@ -1,8 +1,8 @@
 // Telegraf and other InfluxData agents: `2020-05-26T11:13:11Z E! [inputs.kibana]: Error in plugin: …`
 // — a one-letter level with `!` (E error, W warning, I info, D debug), after an RFC 3339 stamp (or
 // a Go `log` stamp in releases before 1.5, or none). The plugin in brackets becomes the logger.
-import { L_DEBUG, L_ERROR, L_INFO, L_WARN, T, isDigit, parseIso, parseSlash, type Parsed } from '../util.js';
-import { bracketName, isoEnd, slashEnd, trimRight } from '../stamp.js';
+import { L_DEBUG, L_ERROR, L_INFO, L_WARN, isDigit, type Parsed } from '../util.js';
+import { bracketName, isoEnd, slashEnd, stampedParsers, trimRight } from '../stamp.js';
 import type { LineFormat } from '../registry.js';
 
 /** Format name in reports. */
@@ -69,24 +69,8 @@ function body(s: string, end: number, out: Parsed | undefined): string {
   return s.slice(m, e);
 }
 
-/** Parses a line detect() accepted. */
-export function parse(s: string, p: number, end: number, out: Parsed): void {
-  detect(s, p, end);
-  if (G.stamp >= 0) {
-    const t = G.slash ? parseSlash(s, G.stamp) : parseIso(s, G.stamp);
-    if (!Number.isNaN(t)) {
-      out.time = t;
-      out.coarse = !T.frac;
-    }
-  }
-  out.message = body(s, end, out);
-}
-
-/** The message parse() sets. */
-export function message(s: string, p: number, end: number): string {
-  detect(s, p, end);
-  return body(s, end, undefined);
-}
+/** Parses a line detect() accepted, and the message parse() sets. */
+export const { parse, message } = stampedParsers(detect, G, body);
 
 /** telegraf, for the registry. */
 export const format: LineFormat = {
@@ -95,7 +79,7 @@ export const format: LineFormat = {
   first: (c) => (c >= 48 && c <= 57) || c === 69 || c === 87 || c === 73 || c === 68, // digits E W I D
   bounded: true,
   detect,
-  parse: (s, p, end, out) => parse(s, p, end, out),
-  message: (s, p, end) => message(s, p, end),
+  parse,
+  message,
   samples,
 };

@@ -146,7 +146,7 @@ export const format: LineFormat = {
   first: (c) => (c >= 48 && c <= 57) || c === 32 || (c >= 65 && c <= 90),
   bounded: true,
   detect: (s, p, end) => detect(s, p, end),
-  parse: (s, p, end, out) => parse(s, p, end, out),
-  message: (s, p, end) => message(s, p, end),
+  parse,
+  message,
   samples,
 };

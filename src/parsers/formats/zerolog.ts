@@ -107,7 +107,7 @@ export const format: LineFormat = {
   first: (c) => (c >= 48 && c <= 57) || c === 73 || c === 87 || c === 69 || c === 68 || c === 84 || c === 70 || c === 80,
   bounded: true,
   detect: (s, p, end) => detect(s, p, end),
-  parse: (s, p, end, out) => parse(s, p, end, out),
-  message: (s, p, end) => message(s, p, end),
+  parse,
+  message,
   samples,
 };
