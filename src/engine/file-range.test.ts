@@ -32,6 +32,25 @@ describe('readLineRange', () => {
     }
   });
 
+  it('reads into one reused buffer when given a scratch, with the same lines for every range size', () => {
+    for (let step = 1; step <= text.length + 1; step++) {
+      const scratch = {};
+      const parts: string[] = [];
+      for (let s = 0; s < text.length; s += step) parts.push(readLineRange(path, s, Math.min(text.length, s + step), scratch).toString('utf8'));
+      expect(parts).toEqual(byRanges(path, text.length, step));
+    }
+    // A larger range than the scratch holds grows it; a smaller one reads into the same memory.
+    const scratch: { buf?: Buffer } = {};
+    expect(readLineRange(path, 0, 3, scratch).toString()).toBe('alpha\n');
+    const first = scratch.buf!;
+    expect(readLineRange(path, 0, text.length, scratch).toString()).toBe(text);
+    const grown = scratch.buf!;
+    expect(grown.length).toBeGreaterThanOrEqual(first.length);
+    const again = readLineRange(path, 6, 7, scratch);
+    expect(again.toString()).toBe('be\n');
+    expect(again.buffer).toBe(grown.buffer);
+  });
+
   it('reads a range that starts a line from that line, and one that starts mid-line from the next', () => {
     expect(readLineRange(path, 0, 3).toString()).toBe('alpha\n');
     expect(readLineRange(path, 6, 7).toString()).toBe('be\n');

@@ -5,7 +5,7 @@
 // counted; wanted lines come back as text with their line numbers within the job (the engine
 // parses them: cheaper than cloning parsed events across threads), counted lines per message.
 import { parseDump, type ParsedDump, type ParsedObject } from '../parsers/resources.js';
-import { readLineRange, resourceText } from './file-range.js';
+import { readLineRange, resourceText, type RangeScratch } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
 
 /** A chunk to process: bytes, or a range of a plain file that the stage reads itself. */
@@ -81,6 +81,9 @@ export function newSink(): LineSink {
   return sink;
 }
 
+/** The range buffer of this thread's jobs (runJob is done with a range's bytes when it returns). */
+const scratch: RangeScratch = {};
+
 /** The `emit` of jobs whose wanted lines go to a sink (one function, shared with the worker's warm-up). */
 export function emitNothing(): void {}
 
@@ -110,7 +113,7 @@ export function runJob(job: LineJob, sink: LineSink): LineResult {
     const opts = { source: '', referenceYear: job.referenceYear };
     let bytes: Uint8Array;
     try {
-      bytes = job.file ? readLineRange(job.file.path, job.file.start, job.file.end) : job.bytes!;
+      bytes = job.file ? readLineRange(job.file.path, job.file.start, job.file.end, scratch) : job.bytes!;
     } catch (err) {
       return { id: job.id, readError: err instanceof Error ? err.message : String(err) };
     }
