@@ -327,6 +327,56 @@ describe('queue-leak: keys in brackets and in logfmt-like pairs of lines no pars
   });
 });
 
+describe('queue-leak: keys and reasons in the words of Java operators and OpenShift controllers', () => {
+  it.each([
+    [
+      // https://github.com/quarkiverse/quarkus-operator-sdk/issues/465 (comment by juangon, 2023-01-02): JOSDK's ResourceID.
+      "2023-01-02 18:00:49,355 ERROR [io.jav.ope.pro.eve.ReconciliationDispatcher] (ReconcilerExecutor-teis-app-controller-287) Error during event processing ExecutionScope{ resource id: ResourceID{name='teis-app-proactivanet', namespace='teis-proactivanet-soriana-demo'}, version: 803492499} failed.: io.javaoperatorsdk.operator.AggregatedOperatorException: Exception(s) during workflow execution. Details:",
+      { kind: 'Key', namespace: 'teis-proactivanet-soriana-demo', name: 'teis-app-proactivanet', controller: 'ReconciliationDispatcher' },
+      'other',
+    ],
+    [
+      // https://github.com/openshift/installer/issues/925 (description): the first phrase names a kind, the key comes after "will be retried".
+      'I1216 16:26:42.671189       1 create_dockercfg_secrets.go:291] error syncing service, it will be retried kube-system/pvc-protection-controller: serviceaccounts "pvc-protection-controller" is forbidden: User "system:serviceaccount:openshift-infra:serviceaccount-pull-secrets-controller" cannot update serviceaccounts in the namespace "kube-system": no RBAC policy matched',
+      { kind: 'Key', namespace: 'kube-system', name: 'pvc-protection-controller', controller: 'create_dockercfg_secrets.go' },
+      'auth',
+    ],
+    [
+      // The same issue: `<key> failed with : …`, a space before the colon.
+      'E1216 16:26:42.730611       1 serviceaccounts_controller.go:180] openshift-core-operators failed with : [serviceaccounts is forbidden: User "system:serviceaccount:openshift-infra:serviceaccount-controller" cannot create serviceaccounts in the namespace "openshift-core-operators": no RBAC policy matched]',
+      { kind: 'Key', namespace: null, name: 'openshift-core-operators', controller: 'serviceaccounts_controller.go' },
+      'auth',
+    ],
+  ])('%s', (line, subject, cls) => {
+    const f = failureOf(parseLine(line, 1, opts));
+    expect(f?.subject).toEqual(subject);
+    expect(f?.cls).toBe(cls);
+  });
+
+  const run = (lines: string[]) => {
+    const a = queueLeak.create({ options: {} });
+    lines.forEach((l, i) => a.onEvent(parseLine(l, i + 1, opts)));
+    return a.flush() as (FindingDraft & { confidence?: string; variant?: string })[];
+  };
+  // https://github.com/apache/flink-kubernetes-operator/pull/577 (comment by gyfora, 2023-04-27), its first two lines.
+  const failure = "[ERROR][flink/basic-example] Error during event processing ExecutionScope{ resource id: ResourceID{name='basic-example', namespace='flink'}, version: 1791281} failed.";
+  const exception =
+    'io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: PUT at: https://10.96.0.1:443/apis/flink.apache.org/v1beta1/namespaces/flink/flinkdeployments/basic-example. Message: Forbidden!Configured service account doesn\'t have access. Service account may have been revoked. flinkdeployments.flink.apache.org "basic-example" is forbidden: User "system:serviceaccount:default:flink-operator" cannot update resource "flinkdeployments" in API group "flink.apache.org" in the namespace "flink".';
+
+  it('the exception on the line after a failure record is its reason: a Forbidden one makes the note of an error retrying cannot heal', () => {
+    const f = run([failure, exception]);
+    expect(f.map((x) => [x.severity, x.subject, x.variant, x.metrics])).toEqual([
+      ['info', { kind: 'Key', namespace: 'flink', name: 'basic-example', controller: null }, 'auth-retry', { windowSeconds: 30, failures: 1, windows: 0, cannotHealErrors: 1, statusCode: 403 }],
+    ]);
+    expect(f[0]!.title).toBe('workqueue fails on Key flink/basic-example with an error retrying cannot heal');
+  });
+
+  it('the failure alone, or the exception two lines below it, says nothing of its reason: no note', () => {
+    expect(run([failure])).toEqual([]);
+    expect(run([failure, '    at io.fabric8.kubernetes.client.KubernetesClientException.copyAsCause(KubernetesClientException.java:238)', exception])).toEqual([]);
+  });
+});
+
 describe('queue-leak: a retry held back by its own backoff is the limiter working', () => {
   it('a crash-looping pod the kubelet syncs every 10 s makes no finding', () => {
     const a = queueLeak.create({ options: {} });

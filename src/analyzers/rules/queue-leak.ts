@@ -164,7 +164,7 @@ interface Sample {
 const MAX_SAMPLES = 4096;
 
 const APISERVICE_RE = /^v\d+(?:(?:alpha|beta)\d+)?\.[a-z0-9][a-z0-9.-]*$/;
-const FAILED_WITH_RE = /^"?([^\s"]+) failed with: /;
+const FAILED_WITH_RE = /^"?([^\s"]+) failed with ?: /;
 /** `… "v1beta1.metrics.k8s.io" failed with: …` (kube-aggregator's OpenAPI controller and others). */
 const QUOTED_FAILED_RE = /(["'`])([\w.:-]+(?:\/[\w.:-]+)?)\1\s+failed\b/;
 /** `action for item <key>: Rate Limited Requeue`, `key=<key>`, `Re-queuing item "<key>"`. */
@@ -173,6 +173,14 @@ const ITEM_KEY_RE = /\b(?:item|key)(?:=|:\s*|\s+)(?:(["'`])([\w.:-]+(?:\/[\w.:-]
 const SYNC_NAMED_FAILED_RE = /\bsync(?:ing)?\s+["'`]?([\w.:-]+(?:\/[\w.:-]+)?)["'`]?\s+failed\b/i;
 /** kopf and other Python operators put the object in brackets: `[ERROR   ] [ns/name] Handler 'x' failed`. */
 const BRACKET_KEY_RE = /\[([\w.-]+\/[\w.:-]+)\]/;
+/** Java Operator SDK names the object as `ResourceID{name='x', namespace='y'}` in every layout. */
+const RESOURCE_ID_RE = /\bResourceID\{name='([\w.:-]+)', namespace='([\w.-]*)'\}/;
+/**
+ * A Java exception (or its cause) as the first line of a trace: `io.fabric8…KubernetesClientException:
+ * Failure executing: PUT … Forbidden`. On the line right after a failure record it is that
+ * failure's reason (Java operators log "Error during event processing …" and the exception below).
+ */
+const EXCEPTION_HEAD_RE = /^(?:Caused by: )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:Exception|Error):\s/;
 /**
  * The record names its controller in words: wrangler's `… handler cluster-deploy: …`, library-go's
  * `"StaticResourceController" controller failed to sync "key"`.
@@ -275,11 +283,16 @@ export const QUEUE_LEAK_VOCABULARY = {
     words: ['failed with: ', 'econcil', 'rror syncing', 'ailed to sync', 'rror processing', 'ailed to process', 'rror handling', 'ERROR'],
   },
   requeues: { about: 'records saying a key goes back to its queue', words: ['equeu', 'e-queu'] },
+  causes: {
+    about: "a Java exception heading a trace (`…KubernetesClientException: … Forbidden`): on the line right after a failure record it is the failure's reason",
+    words: ['Exception: '],
+  },
   syncPhrases: {
     about: 'phrases after which a failure record names its key ("error syncing \'ns/name\'")',
     words: [
       'error syncing', 'failed to sync', 'failed syncing', 'error processing', 'failed to process', 'error reconciling', 'failed to reconcile',
       'error handling', 'failed to handle', 'failure syncing', 'failure processing', 're-queuing item', 'requeuing item', 'requeueing item',
+      'will be retried',
     ],
     prefilter: 'none',
   },
@@ -356,7 +369,7 @@ export function matchersOf(extra: Readonly<Record<string, readonly string[]>> = 
     keep: [...wordsOf('failures', extra), ...wordsOf('requeues', extra)],
     failureWord: anyRe('failureWords', extra),
     requeue: new RegExp(`${anyRe('requeues', extra).source}`, 'i'),
-    syncKey: new RegExp(`(?:${phrases})\\s+(?:(?:key|item|object)\\s+)?(?:(["'\u0060])(${KEY_TOKEN})\\1|(${KEY_TOKEN}))(?=[:,;\\s]|$)`, 'i'),
+    syncKey: new RegExp(`(?:${phrases})\\s+(?:(?:key|item|object)\\s+)?(?:(["'\u0060])(${KEY_TOKEN})\\1|(${KEY_TOKEN}))(?=[:,;\\s]|$)`, 'gi'),
     success: anyRe('successes', extra),
     classes: [
       ['backoff', anyRe('backoffErrors', extra)],
@@ -391,10 +404,20 @@ function messageKeyRaw(msg: string, m: Matchers): { key: string; quoted: boolean
   if (x) return { key: x[1]!, quoted: true };
   x = BRACKET_KEY_RE.exec(msg);
   if (x) return { key: x[1]!, quoted: false };
+  x = RESOURCE_ID_RE.exec(msg);
+  if (x) return { key: x[2] ? `${x[2]}/${x[1]!}` : x[1]!, quoted: true };
   x = QUOTED_FAILED_RE.exec(msg);
   if (x) return { key: x[2]!, quoted: true };
-  x = m.syncKey.exec(msg);
-  if (x) return x[2] ? { key: x[2], quoted: true } : { key: x[3]!, quoted: false };
+  // A phrase may be followed by a word that is no key ("error syncing service, it will be
+  // retried ns/name:"): the first phrase followed by a key-like token wins.
+  let first: { key: string; quoted: boolean } | undefined;
+  m.syncKey.lastIndex = 0;
+  while ((x = m.syncKey.exec(msg))) {
+    const k = x[2] ? { key: x[2], quoted: true } : { key: x[3]!, quoted: false };
+    if (keyLike(k.key.replace(/[:.]+$/, ''), k.quoted)) return k;
+    first ??= k;
+  }
+  if (first) return first;
   x = ITEM_KEY_RE.exec(msg);
   if (x) return x[2] ? { key: x[2], quoted: true } : { key: x[3]!, quoted: false };
   x = SYNC_NAMED_FAILED_RE.exec(msg);
@@ -603,8 +626,19 @@ class QueueLeak implements Analyzer {
     return { ...this.counts };
   }
 
+  /** The last counted failure record, whose next line may be its exception (the reason it failed). */
+  private lastFailure?: { source: string; line: number; st: KeyState; cls: ErrorClass };
+
   private onLog(e: LogEvent): void {
     const msg = e.message;
+    const lf = this.lastFailure;
+    if (lf && e.source === lf.source && e.line === lf.line + 1) {
+      this.lastFailure = undefined;
+      if (EXCEPTION_HEAD_RE.test(msg)) {
+        this.onCause(lf, msg, e.time);
+        return;
+      }
+    }
     if (msg.startsWith('Starting reflector')) {
       const m = REFLECTOR_RE.exec(msg);
       const period = m ? parseGoDuration(m[2]!) : undefined;
@@ -617,7 +651,10 @@ class QueueLeak implements Analyzer {
     const fail = failureOf(e, this.matchers);
     if (fail) {
       this.counts.failureRecords++;
+      const before = this.keys.get(fail.key)?.failures ?? 0;
       this.onFailure(fail, e);
+      const st = this.keys.get(fail.key);
+      this.lastFailure = st && st.failures > before ? { source: e.source, line: e.line, st, cls: fail.cls } : undefined;
       return;
     }
     const ok = successOf(e, this.matchers);
@@ -770,6 +807,35 @@ class QueueLeak implements Analyzer {
       bk.winEarly = 0;
     }
     if (early) bk.winEarly++;
+  }
+
+  /**
+   * The exception on the line after a failure record is its reason: when the record's own text
+   * did not say, and the exception is one retrying cannot heal (a fabric8 `Forbidden!`, a 401),
+   * the failure counts as such, in its resync window.
+   */
+  private onCause(lf: { st: KeyState; cls: ErrorClass }, text: string, t: number | undefined): void {
+    if (CANNOT_HEAL.has(lf.cls)) return;
+    const cls = errorClassOf(text, this.matchers);
+    if (!CANNOT_HEAL.has(cls)) return;
+    const st = lf.st;
+    st.healless++;
+    st.healClass = cls;
+    const code = statusOf(text);
+    if (code !== undefined) st.statusCode = code;
+    if (t === undefined) return;
+    const w = Math.floor((t - st.phase) / st.period);
+    if (code === 401 || code === 403) {
+      st.authErrors++;
+      if (w !== st.lastAuthWin) {
+        st.authWindows++;
+        st.lastAuthWin = w;
+      }
+    }
+    if (w !== st.lastHealWin) {
+      st.healWindows++;
+      st.lastHealWin = w;
+    }
   }
 
   /** Folds the current window into the growth run and excess tally. */
@@ -1300,7 +1366,7 @@ export const queueLeak = defineRule({
     explanation: [
       'client-go workqueues deduplicate a key only while it waits in the queue. A controller that calls Add or AddRateLimited from a periodic resync, an event handler and its own failure path puts the key back while it is still backing off or being processed, so each resync window adds another copy and its retries: failures per window grow 1, 2, 4, 8.',
       'Errors that cannot heal make it worse: every retry fails the same way, forever, and each one costs an API call or a backend request. They are 401 Unauthorized and 403 Forbidden (also "Bad credentials"), certificate and TLS errors (x509: expired, signed by an unknown authority, not valid for the name), host names that do not resolve ("no such host"), and an API the server does not serve ("the server could not find the requested resource", "no matches for kind": a removed group or version).',
-      'From logs ctrlscope reads per-key failure records, by structure before words: a keyed failure is a record at error level, or worded as a failure or a requeue, that names an object key. The key comes from a key field (key, knative.dev/key, request, object, item), name/namespace fields, the controller-runtime object ref, a quoted key after a sync phrase ("error syncing \'ns/name\'", "failed to sync \"key\"", "Re-queuing item \"ns/name\""), kube-aggregator\'s "<key> failed with: …" (plain klog, the structured "Unhandled Error" err="…" form and the OpenAPI controller\'s "loading OpenAPI spec for \"<key>\" failed with"; subject APIService), "item <key>" or "key=<key>" in a requeue record, "Sync <key> failed", and the JSON fields of a line no parser could read (a JSON line cut short). So controller-runtime\'s "Reconciler error", Knative\'s "Reconcile error" with knative.dev/key, wrangler\'s "error syncing \'key\': handler X: …, requeuing", cert-manager\'s "re-queuing item due to error processing" and library-go\'s "\"X\" controller failed to sync" all count. The controller is the controller or knative.dev/controller field, a wrangler handler, a quoted controller name, the logger, or the source file. List/watch and leader-election failures name no queued key and are left out. Records saying a key was handled ("Successfully synced", "Reconcile succeeded") end its failure streak. Lines with a reconcileID show which reconcile of a key is in flight.',
+      'From logs ctrlscope reads per-key failure records, by structure before words: a keyed failure is a record at error level, or worded as a failure or a requeue, that names an object key. The key comes from a key field (key, knative.dev/key, request, object, item), name/namespace fields, the controller-runtime object ref, a quoted key after a sync phrase ("error syncing \'ns/name\'", "failed to sync \"key\"", "Re-queuing item \"ns/name\""), kube-aggregator\'s "<key> failed with: …" (plain klog, the structured "Unhandled Error" err="…" form and the OpenAPI controller\'s "loading OpenAPI spec for \"<key>\" failed with"; subject APIService), "item <key>" or "key=<key>" in a requeue record, "Sync <key> failed", "it will be retried <key>:", Java Operator SDK\'s ResourceID{name=\'x\', namespace=\'y\'}, and the JSON fields of a line no parser could read (a JSON line cut short). A Java exception on the line right after a failure record ("…KubernetesClientException: … Forbidden") is that failure\'s reason. So controller-runtime\'s "Reconciler error", Knative\'s "Reconcile error" with knative.dev/key, wrangler\'s "error syncing \'key\': handler X: …, requeuing", cert-manager\'s "re-queuing item due to error processing" and library-go\'s "\"X\" controller failed to sync" all count. The controller is the controller or knative.dev/controller field, a wrangler handler, a quoted controller name, the logger, or the source file. List/watch and leader-election failures name no queued key and are left out. Records saying a key was handled ("Successfully synced", "Reconcile succeeded") end its failure streak. Lines with a reconcileID show which reconcile of a key is in flight.',
       'Failures are counted per key in resync windows: the period of "Starting reflector *v1.<Kind> (30s)" for that kind, aligned to the time the reflector started, else 30 s aligned to the clock. Each failure is checked against a model of per-item exponential backoff (5 ms doubling per requeue, capped at 30 s for kube-aggregator and 1000 s otherwise): a failure sooner than half the expected delay was not a scheduled retry. One such early failure per window is the resync; more is excess.',
       'From Prometheus samples (text exposition, one or many snapshots) it reads, per queue `name` label: the workqueue_depth trend (a least-squares slope over snapshots, never rate() on a gauge), workqueue_adds_total against workqueue_retries_total, the growth of retries per interval, and workqueue_unfinished_work_seconds growth (a stuck worker).',
       'From Kubernetes audit logs (audit.k8s.io/v1) it finds request amplification: one object read or written far more often than the other objects of its resource (at least 30 requests and 10× their median), the footprint of a key re-processed in a loop; leader-election Leases, renewed every few seconds by design, are left out.',

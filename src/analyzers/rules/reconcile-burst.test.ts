@@ -172,6 +172,23 @@ describe('reconcile-burst: a hot loop on one object', () => {
     ]);
   });
 
+  it("counts Strimzi's reconciliations by their number: a Kafka whose status update starts the next one is noted", () => {
+    // strimzi/strimzi-kafka-operator#10576 ("Reconciliation occurs repeatedly"), as published.
+    const lines = [
+      '2024-09-12 19:26:29 INFO  AbstractOperator:264 - Reconciliation #4622(watch) Kafka(prod/eventing): Kafka eventing will be checked for creation or modification',
+      '2024-09-12 19:26:30 INFO  AbstractOperator:510 - Reconciliation #4630(watch) Kafka(prod/eventing): Kafka eventing in namespace prod was MODIFIED',
+      '2024-09-12 19:26:30 INFO  CrdOperator:123 - Reconciliation #4622(watch) Kafka(prod/eventing): Status of Kafka eventing in namespace prod has been updated',
+      '2024-09-12 19:26:30 INFO  AbstractOperator:264 - Reconciliation #4623(watch) Kafka(prod/eventing): Kafka eventing will be checked for creation or modification',
+      '2024-09-12 19:26:30 INFO  AbstractOperator:536 - Reconciliation #4622(watch) Kafka(prod/eventing): reconciled',
+    ];
+    expect(feed(lines).map((x) => [x.severity, x.variant, x.confidence, x.subject, x.metrics])).toEqual([
+      ['info', 'hot-loop', 'low', { kind: 'Kafka', namespace: 'prod', name: 'eventing', controller: 'AbstractOperator' }, { reconciles: 3, periodMs: 500, spanSeconds: 1, perMinute: 120 }],
+    ]);
+    // A timer reconciliation every two minutes (strimzi#4471) is the operator's period: nothing.
+    const timer = [4854, 4855, 4856, 4857].map((n, i) => `2021-02-26 06:${String(43 + 2 * i).padStart(2, '0')}:06 INFO  AbstractOperator:318 - Reconciliation #${n}(timer) Kafka(default/tom-kafka): reconciled`);
+    expect(feed(timer)).toEqual([]);
+  });
+
   it('is a warning when it goes on for a minute, critical for minutes; a status write per reconcile raises the confidence', () => {
     const line = (ms: number, i: number, msg = 'Reconciling') =>
       `${at(ms)}\tINFO\tcontrollers.Widget\t${msg}\t{"controller": "widget", "controllerKind": "Widget", "namespace": "demo", "name": "w-1", "reconcileID": "r-${i}"}`;

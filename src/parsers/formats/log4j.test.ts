@@ -16,8 +16,18 @@ describe('log4j / logback / Quarkus layouts', () => {
       logger: 'AbstractOperator',
       caller: 'AbstractOperator:318',
       message: 'Reconciliation #4854(timer) Kafka(default/tom-kafka): reconciled',
-      fields: {},
+      fields: { reconciliation: '4854', trigger: 'timer', kind: 'Kafka', namespace: 'default', name: 'tom-kafka' },
     });
+  });
+
+  it("Strimzi's reconciliation prefix names the reconciliation and its object; other messages keep no such fields", () => {
+    // https://github.com/strimzi/strimzi-kafka-operator/issues/10576 (description by wSedlacek, 2024-09-12).
+    const watch = view('2024-09-12 19:26:30 INFO  CrdOperator:123 - Reconciliation #4622(watch) Kafka(prod/eventing): Status of Kafka eventing in namespace prod has been updated');
+    expect(watch.fields).toEqual({ reconciliation: '4622', trigger: 'watch', kind: 'Kafka', namespace: 'prod', name: 'eventing' });
+    expect(watch.message).toBe('Reconciliation #4622(watch) Kafka(prod/eventing): Status of Kafka eventing in namespace prod has been updated');
+    // https://github.com/strimzi/strimzi-kafka-operator/issues/2715 (comment by carlobongiovanni, 2020-03-19).
+    expect(view('2020-03-19 08:35:36 INFO  ClusterOperator:125 - Triggering periodic reconciliation for namespace *...').fields).toEqual({});
+    expect(view('2020-03-19 08:35:36 INFO  ClusterOperator:125 - Reconciliation #35 started').fields).toEqual({});
   });
 
   it('log4j %d %p %c:%L - %m', () => {

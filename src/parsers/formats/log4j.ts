@@ -6,7 +6,10 @@
 // - logback default:        `11:20:19.705 [ReconcilerExecutor-hivemq-controller-524] INFO  c.h.p.o.h.Handler - msg`
 //                           (no date: the wrapper's time, if any, stands in), and with a date before the thread
 // - Kafka / Kafka Connect:  `[2023-05-01 22:47:59,990] INFO WorkerSinkTask{id=http-sink-0} … (org.apache.kafka.connect.runtime.WorkerSinkTask:310)`
-// The thread goes to the field `thread`, `Class:line` to the caller.
+// The thread goes to the field `thread`, `Class:line` to the caller. Strimzi's reconciliation
+// prefix (`Reconciliation #4622(watch) Kafka(prod/eventing): …`, on every line of one
+// reconciliation) stays in the message and gives the fields reconciliation (its number), trigger,
+// kind, namespace and name.
 import { L_UNKNOWN, isDigit, type Parsed } from '../util.js';
 import { isUpper, isoEnd, skipSpaces, trimRight, upperEnd, upperLevel, stampedParsers } from '../stamp.js';
 import type { LineFormat } from '../registry.js';
@@ -207,8 +210,27 @@ function body(s: string, end: number, out: Parsed | undefined): string {
   return s.slice(m, e);
 }
 
+/** `Reconciliation #N(trigger) Kind(namespace/name): ` at the start of a message. */
+const STRIMZI_RE = /^Reconciliation #(\d+)\(([^)\s]*)\) ([A-Z][A-Za-z0-9]*)\(([^)/\s]*)\/([^)\s]+)\):/;
+
+/** The message, with Strimzi's reconciliation prefix read into fields when `out` is given. */
+function bodyWithPrefix(s: string, end: number, out: Parsed | undefined): string {
+  const msg = body(s, end, out);
+  if (out !== undefined && msg.startsWith('Reconciliation #')) {
+    const m = STRIMZI_RE.exec(msg);
+    if (m) {
+      out.fields.reconciliation = m[1]!;
+      out.fields.trigger = m[2]!;
+      out.fields.kind = m[3]!;
+      if (m[4]) out.fields.namespace = m[4];
+      out.fields.name = m[5]!;
+    }
+  }
+  return msg;
+}
+
 /** Parses a line detect() accepted, and the message it sets. */
-export const { parse, message } = stampedParsers(shape, G, body);
+export const { parse, message } = stampedParsers(shape, G, bodyWithPrefix);
 
 /** Java layouts, for the registry. */
 export const format: LineFormat = {
