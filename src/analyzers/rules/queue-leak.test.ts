@@ -347,6 +347,13 @@ describe('queue-leak: keys and reasons in the words of Java operators and OpenSh
       { kind: 'Key', namespace: null, name: 'openshift-core-operators', controller: 'serviceaccounts_controller.go' },
       'auth',
     ],
+    [
+      // https://github.com/crossplane-contrib/provider-upjet-aws/issues/611 (description): Crossplane logs its managed
+      // reconciler's failures at debug, with an error field; a cluster-scoped request is `/name`.
+      '1.6789884239407005e+09\tDEBUG\tprovider-aws\tCannot connect to provider\t{"controller": "managed/cognitoidp.aws.upbound.io/v1beta1, kind=userpool", "request": "/alper-0", "uid": "d054dcd6-d6bf-439d-8ed9-e5398370fa25", "version": "13954", "external-name": "", "error": "cannot get terraform setup: failed to retrieve aws credentials from aws config: failed to refresh cached credentials, failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, RequestID: bde8d269-2dec-4dd5-b8bf-b46880e1ab85, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"}',
+      { kind: 'Object', namespace: null, name: 'alper-0', controller: 'managed/cognitoidp.aws.upbound.io/v1beta1, kind=userpool' },
+      'auth',
+    ],
   ])('%s', (line, subject, cls) => {
     const f = failureOf(parseLine(line, 1, opts));
     expect(f?.subject).toEqual(subject);

@@ -257,7 +257,9 @@ function objectRef(f: Record<string, FieldValue>, keyFields: readonly string[] =
     if (n) return { namespace: strField(ref, 'namespace') ?? null, name: n };
   }
   for (const k of keyFields) {
-    const v = f[k];
+    let v = f[k];
+    // controller-runtime writes the request of a cluster-scoped object as `/name` (an empty namespace).
+    if (typeof v === 'string' && v.charCodeAt(0) === 47) v = v.slice(1);
     if (typeof v === 'string' && KEY_RE.test(v)) {
       const slash = v.indexOf('/');
       return slash >= 0 ? { namespace: v.slice(0, slash), name: v.slice(slash + 1) } : { namespace: null, name: v };
@@ -279,8 +281,10 @@ export const QUEUE_LEAK_VOCABULARY = {
   failures: {
     about: 'per-key failure records below error level: sync, process, reconcile and requeue wording of client-go, controller-runtime, Knative, wrangler, cert-manager and kube-aggregator',
     // Kept whole by the line filter, which matches case-sensitively; 'ERROR' lets through the level
-    // token of lines no parser reads (kopf's `[ERROR   ]`, Rancher's `[ERROR]`).
-    words: ['failed with: ', 'econcil', 'rror syncing', 'ailed to sync', 'rror processing', 'ailed to process', 'rror handling', 'ERROR'],
+    // token of lines no parser reads (kopf's `[ERROR   ]`, Rancher's `[ERROR]`); '"error":' a JSON
+    // error field below error level (Crossplane logs its managed reconciler's failures at debug:
+    // `Cannot connect to provider {"request": "/name", "error": "…"}`).
+    words: ['failed with: ', 'econcil', 'rror syncing', 'ailed to sync', 'rror processing', 'ailed to process', 'rror handling', 'ERROR', '"error":'],
   },
   requeues: { about: 'records saying a key goes back to its queue', words: ['equeu', 'e-queu'] },
   causes: {
