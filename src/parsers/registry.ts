@@ -297,14 +297,7 @@ const W_NEXT: Int8Array[][] = LINE_WRAPPERS.map((_, prev) =>
  * could change the answer.
  */
 export function scanWrapper(s: string, start: number, end: number): number {
-  wrap.kind = W_NONE;
-  wrap.tsStart = -1;
-  wrap.tsWrapper = -1;
-  wrap.tsText = undefined;
-  wrap.nameStart = start;
-  wrap.nameEnd = -1;
-  wrap.partial = false;
-  wrap.text = undefined;
+  resetWrap(start);
   const c0 = s.charCodeAt(start);
   if (c0 >= 48 && c0 <= 57 && DIGIT_FAST) {
     // The kubelet's CRI and kubectl's --timestamps prefixes: most lines of pod logs.
@@ -321,6 +314,49 @@ export function scanWrapper(s: string, start: number, end: number): number {
     if (W_NEXT[code]![c < 128 ? c : 128]!.length === 0) return (wrap.start = q);
     return scanFrom(s, q, end, code, 1, false);
   }
+  if (c0 === 32 || c0 === 9 || c0 === 62) return scanMargin(s, start, end);
+  return scanFrom(s, start, end, -1, 0, false);
+}
+
+function resetWrap(start: number): void {
+  wrap.kind = W_NONE;
+  wrap.tsStart = -1;
+  wrap.tsWrapper = -1;
+  wrap.tsText = undefined;
+  wrap.nameStart = start;
+  wrap.nameEnd = -1;
+  wrap.partial = false;
+  wrap.text = undefined;
+}
+
+/** Widest margin read before a line's wrappers. */
+const MAX_MARGIN = 16;
+
+/**
+ * A line pasted with a margin: indented (a markdown code block, a terminal's or an editor's
+ * margin) or quoted (`> ` of a reply in an issue or a mail, nested `> > `, then maybe indented).
+ * Wrappers after the margin are the line's own (a pod log pasted as an indented block keeps its
+ * timestamps and pod names). Without one, an indented line is left to the inner formats (it
+ * continues the record before it unless a record follows the indent, see parsers/index.ts), and a
+ * quoted line is read from after its quote marks.
+ */
+function scanMargin(s: string, start: number, end: number): number {
+  let q = start;
+  for (let c = s.charCodeAt(q); c === 62 && q < start + MAX_MARGIN; c = s.charCodeAt(q)) {
+    q++;
+    if (s.charCodeAt(q) === 32) q++;
+  }
+  const quoted = q;
+  while (q < end && q < quoted + MAX_MARGIN && (s.charCodeAt(q) === 32 || s.charCodeAt(q) === 9)) q++;
+  if (q < end && q > start) {
+    const c = s.charCodeAt(q);
+    if (W_FIRST[c < 128 ? c : 128]!.length !== 0) {
+      const p = scanFrom(s, q, end, -1, 0, false);
+      if (wrap.kind !== W_NONE) return p;
+      resetWrap(start);
+    }
+  }
+  if (quoted > start) return (wrap.start = quoted);
   return scanFrom(s, start, end, -1, 0, false);
 }
 

@@ -31,8 +31,28 @@ describe('zap console with spaces for tabs', () => {
     });
   });
 
-  it('cosi runtime: no time column', () => {
+  it("controller-runtime's development logger: zap's epoch-seconds time", () => {
     expect(view(samples[2]!)).toEqual({
+      format: 'zap-console',
+      wrapper: 'none',
+      level: 'error',
+      time: '2023-05-09T15:50:19.559Z',
+      message: 'Reconciler error',
+      fields: {
+        controller: 'repository',
+        controllerGroup: 'settings.github.com',
+        controllerKind: 'Repository',
+        repository: { name: 'test-repo-delete', namespace: 'default' },
+        namespace: 'default',
+        name: 'test-repo-delete',
+        reconcileID: 'f1038b55-0332-442f-885f-62acb053e3ae',
+        error: 'failed to get repo: GET https://api.github.com/repos/delete: 401 Bad credentials []',
+      },
+    });
+  });
+
+  it('cosi runtime: no time column', () => {
+    expect(view(samples[3]!)).toEqual({
       format: 'zap-console',
       wrapper: 'none',
       level: 'error',
@@ -53,5 +73,8 @@ describe('zap console with spaces for tabs', () => {
   it('near misses: a Java layout pads its level with one or two spaces; a level word alone', () => {
     expect(detectLine('2024-01-01T12:00:00.123Z stdout F 2024-01-01 12:00:00 INFO  Operator:94 - Started').format).toBe('log4j');
     expect(detectLine('ERROR   something').format).toBe('unknown');
+    // A number that names no time between 2000 and 2100, or without a fraction, is no zap stamp.
+    expect(detectLine('3.14  ERROR   Reconciler error        {"a": 1}').format).toBe('unknown');
+    expect(detectLine('1683647419  ERROR   Reconciler error        {"a": 1}').format).toBe('unknown');
   });
 });
