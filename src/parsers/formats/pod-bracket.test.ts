@@ -53,6 +53,30 @@ describe('pod name in brackets (kubetail)', () => {
     expect(view(line)).toMatchObject({ origin: 'foo-221420571-tatcd', message: '64 bytes from 74.125.130.139: seq=177 ttl=47 time=2.001 ms' });
   });
 
+  it("Pebble's `TIME [service] ` before zap console with epoch seconds (Charmed Kubeflow)", () => {
+    // https://github.com/kubeflow/notebooks/issues/62 (description): `kubectl logs` of a Juju
+    // charm's workload container, whose Pebble service manager writes `TIME [service] line`.
+    const line = '2024-10-01T13:07:25.847Z [jupyter-controller] 1.7277880458479142e+09\tERROR\tcontroller.notebook\tReconciler error\t{"reconciler group": "kubeflow.org", "reconciler kind": "Notebook", "name": "mini-notebook-gpu", "namespace": "<REDACTED>", "error": "Operation cannot be fulfilled on notebooks.kubeflow.org \\"mini-notebook-gpu\\": the object has been modified; please apply your changes to the latest version and try again"}';
+    expect(view(line)).toEqual({
+      format: 'zap-console',
+      wrapper: 'timestamp', // the outermost wrapper names the line
+      level: 'error',
+      time: '2024-10-01T13:07:25.847Z',
+      origin: 'jupyter-controller',
+      logger: 'controller.notebook',
+      message: 'Reconciler error',
+      fields: {
+        'reconciler group': 'kubeflow.org',
+        'reconciler kind': 'Notebook',
+        name: 'mini-notebook-gpu',
+        namespace: '<REDACTED>',
+        error: 'Operation cannot be fulfilled on notebooks.kubeflow.org "mini-notebook-gpu": the object has been modified; please apply your changes to the latest version and try again',
+      },
+    });
+    // A bracketed name before a number that is no zap time stays text.
+    expect(detectLine('[cert-manager] 3.5 certificates renewed').wrapper).toBe('none');
+  });
+
   it('zap JSON and logfmt behind a StatefulSet pod', () => {
     expect(detectLine('[my-operator-0] {"level":"error","ts":1625968332.269727,"msg":"Reconciler error"}')).toEqual({ format: 'zap-json', wrapper: 'pod-bracket', level: 'error' });
     expect(detectLine('[prometheus-k8s-1] level=warn ts=2021-08-03T09:24:28.536Z msg=x')).toEqual({ format: 'logfmt', wrapper: 'pod-bracket', level: 'warning' });

@@ -95,13 +95,30 @@ function generated(s: string, i: number, j: number): boolean {
   return len <= 5;
 }
 
-/** Whether s[i..] starts a log record: an RFC 3339 or Go `log` time stamp, a klog header `Lmmdd hh:`, or `{"`. */
+/**
+ * Whether s[i..] starts a log record: an RFC 3339 or Go `log` time stamp, zap's epoch-seconds
+ * time before a tab, a klog header `Lmmdd hh:`, or `{"`.
+ */
 function startsRecord(s: string, i: number, end: number): boolean {
   if (i >= end) return false;
   const c = s.charCodeAt(i);
   if (c === 123) return s.charCodeAt(i + 1) === 34;
-  if (isDigit(c)) return (s.charCodeAt(i + 10) === 84 && isoEnd(s, i, end) > 0) || slashEnd(s, i, end) > 0;
+  if (isDigit(c)) return (s.charCodeAt(i + 10) === 84 && isoEnd(s, i, end) > 0) || slashEnd(s, i, end) > 0 || epochTab(s, i, end);
   return (c === 73 || c === 87 || c === 69 || c === 70) && end - i > 9 && isDigit(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 4)) && s.charCodeAt(i + 5) === 32 && s.charCodeAt(i + 8) === 58;
+}
+
+/** Whether s[i..] is zap's epoch-seconds time (`1.7277880458479142e+09`, `1625968332.269727`) and a tab. */
+function epochTab(s: string, i: number, end: number): boolean {
+  let k = i;
+  const lim = Math.min(end, i + 26);
+  while (k < lim && isDigit(s.charCodeAt(k))) k++;
+  if (k === i || s.charCodeAt(k) !== 46) return false;
+  for (k++; k < lim; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 9) return true;
+    if (!(isDigit(c) || c === 101 || c === 43 || c === 45)) return false; // digits, e, +, -
+  }
+  return false;
 }
 
 /** Where the escape sequences (and the space before them) that end the line start, or end. */
