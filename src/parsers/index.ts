@@ -14,7 +14,8 @@
 //   when a wrapper gave it a time (free text with a timestamp).
 // - a line that continues the record before it (indented dumps, stack traces) is `continuation`,
 //   as is a line with nothing after its wrapper; an indented line holding a record of a known
-//   format (pasted with a margin or a `| ` border) is that record.
+//   format (pasted with a margin or a `| ` border) is that record; one of the Events section of
+//   a pasted `kubectl describe` is `unknown` (a table row, read as an Event by the table reader).
 // - origin: the compose service name or kubectl's `pod/container` when there is one, else
 //   `opts.origin`.
 // - a trailing `\r` is stripped (also from `raw`).
@@ -24,6 +25,7 @@ import {
   F_CONTINUATION, F_PLAIN, F_UNKNOWN, FORMAT_NAMES, IS_CONTINUATION, LINE_FORMATS, MATCH,
   W_BITS, W_CRI, W_MASK, W_NONE, WRAPPER_NAMES, detectFormat, scanWrapper, wrap, wrapperTime,
 } from './registry.js';
+import { describeEventsLine } from './kubectl-events.js';
 import * as slogText from './slog-text.js';
 import { L_UNKNOWN, LEVELS, isDigit, type Ctx, type Parsed } from './util.js';
 import { rfc3339Prefix } from './wrappers.js';
@@ -108,6 +110,11 @@ function indentedRecord(s: string, p: number, end: number, r: number): number {
   if (s.charCodeAt(q) === 124 && s.charCodeAt(q + 1) === 32) q += 2; // a `| ` border
   const c = s.charCodeAt(q);
   if (q < end && c !== 32 && c !== 9) {
+    // The Events section of a pasted `kubectl describe`: rows of a table, read as Events.
+    if (describeEventsLine(s, q, end)) {
+      MATCH.format = -1;
+      return UNKNOWN;
+    }
     const r2 = detectFormat(s, q, end);
     if (r2 >= 0 && IS_CONTINUATION[r2 >> 3] !== 1) {
       innerStart = q;

@@ -199,11 +199,27 @@ describe('parseResources: kubectl tables', () => {
     expect(byFile.objects[0]!.object.kind).toBe('RemediationRequest');
   });
 
-  it('recognises an events table and skips it with a note', () => {
-    const ev = 'LAST SEEN   TYPE      REASON               OBJECT                   MESSAGE\n4m24s       Normal    RemediationCreated   remediationrequest/rr-1   accepted\n';
+  it('reads an events table as Event objects', () => {
+    const ev = 'LAST SEEN   TYPE      REASON               OBJECT                    MESSAGE\n4m24s       Normal    RemediationCreated   remediationrequest/rr-1   accepted\n';
     expect(parseResources(ev, 'events.txt')).toEqual({
-      objects: [],
-      problems: ['events.txt: events table: skipped (events are not analysed from tables; use `kubectl get events -o yaml` for object-level detail)'],
+      objects: [
+        {
+          line: 2,
+          partial: true,
+          object: {
+            apiVersion: 'v1',
+            kind: 'Event',
+            metadata: {},
+            involvedObject: { kind: 'remediationrequest', name: 'rr-1' },
+            type: 'Normal',
+            reason: 'RemediationCreated',
+            message: 'accepted',
+            count: 1,
+            table: { 'LAST SEEN': '4m24s', TYPE: 'Normal', REASON: 'RemediationCreated', OBJECT: 'remediationrequest/rr-1', MESSAGE: 'accepted', lastSeenSeconds: 264, firstSeenSeconds: 264 },
+          },
+        },
+      ],
+      problems: [],
       kind: 'events-table',
     });
   });
@@ -258,11 +274,11 @@ describe.skipIf(!existsSync(REAL))('parseResources on the real kubernaut evidenc
     ]);
   });
 
-  it('rr-dedup-working-events.txt: an events table, skipped with a note', () => {
+  it('rr-dedup-working-events.txt: an events table, read as six Events (details in kubectl-events.test.ts)', () => {
     const r = parseResources(readFileSync(join(REAL, 'rr-dedup-working-events.txt'), 'utf8'), 'events.txt');
     expect(r.kind).toBe('events-table');
-    expect(r.objects).toEqual([]);
-    expect(r.problems[0]).toContain('events table: skipped');
+    expect(r.objects.map((o) => o.object.kind)).toEqual(['Event', 'Event', 'Event', 'Event', 'Event', 'Event']);
+    expect(r.problems).toEqual([]);
   });
 
   it('rr-recreated-after-terminal.txt: ten rows of the -o wide table with their phases', () => {

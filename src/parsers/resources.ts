@@ -1,13 +1,14 @@
 // Resource dumps → Kubernetes objects: multi-document YAML, `kind: List` / `*List`, JSON objects
 // and lists, and `kubectl get` tables (plain or `-o wide`, with or without a NAMESPACE column).
 // Table rows become best-effort partial objects (name, namespace, phase, age → creation time).
-// `kubectl get events` tables are recognised and skipped with a note. Never throws on bad input:
-// what cannot be read is listed in `problems`.
+// `kubectl get events` tables and the Events section of `kubectl describe` become Event objects
+// (kubectl-events.ts). Never throws on bad input: what cannot be read is listed in `problems`.
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
 import type { Event, KubeObject, LogEvent } from '../core/event.js';
 import { detectLine, parseLine } from './index.js';
 import { identities } from './resource-identity.js';
+import { eventFromCells, eventRowAlone, isDescribeEventsHeader, isDescribeEventsRule, isEventsColumns } from './kubectl-events.js';
 
 let yamlLib: typeof JsYaml | undefined;
 /** js-yaml, loaded on first use: scans of logs alone never pay for loading it. */
@@ -451,9 +452,8 @@ function parseTable(body: string, source: string, opts: ParseResourcesOptions): 
   const header = lines[0]!;
   const cols = columnsOf(header);
   const names = new Set(cols.map((c) => c.name));
-  if (names.has('LAST SEEN') || (names.has('REASON') && names.has('OBJECT') && names.has('MESSAGE'))) {
-    return { objects: [], problems: [`${source}: events table: skipped (events are not analysed from tables; use \`kubectl get events -o yaml\` for object-level detail)`], kind: 'events-table' };
-  }
+  // Events tables (and tables after them) are read row by row as Event objects.
+  if (isEventsColumns(names)) return tablesIn(body, source, opts);
   const objects: ParsedObject[] = [];
   const problems: string[] = [];
   const known = KNOWN_TABLES.find((t) => t.columns.every((c) => names.has(c)));
@@ -610,6 +610,9 @@ function promptOf(line: string): Prompt | undefined {
   return undefined;
 }
 
+/** `Name:  x`, `Namespace:  y`, `Kind:  Issuer` at the margin of `kubectl describe` output. */
+const DESCRIBE_FIELD_RE = /^(Name|Namespace|Kind):\s+([\w.:-]+)\s*$/;
+
 /** Phases and statuses a headerless row's cells may carry. */
 const PHASE_WORDS = /^(?:Pending|Running|Succeeded|Failed|Unknown|Completed|Error|CrashLoopBackOff|ImagePullBackOff|ErrImagePull|ContainerCreating|Terminating|Init:\S+|Evicted|OOMKilled|Ready|NotReady|Blocked|TimedOut|Skipped)$/;
 
@@ -624,7 +627,7 @@ const PHASE_WORDS = /^(?:Pending|Running|Succeeded|Failed|Unknown|Completed|Erro
  * does not fit ends the table, so log lines never become objects.
  */
 export class TableReader {
-  /** Rows that did not line up with their header, and events tables skipped. */
+  /** Rows that did not line up with their header, and events tables (`kubectl get events`, describe Events sections) read. */
   misaligned = 0;
   eventsTables = 0;
   /** Whether the last line read was part of a table: a header, a markdown separator or a row read as an object. */
@@ -639,6 +642,8 @@ export class TableReader {
   private headerlessOk = false;
   private bad = 0;
   private readonly fileHint: { kind: string; apiVersion?: string } | undefined;
+  /** The object a `kubectl describe` above names (`Name:`, `Namespace:`, `Kind:` at the margin): what its Events section is about. */
+  private described: { name?: string; namespace?: string; kind?: string } = {};
 
   constructor(source: string, private readonly now?: number) {
     this.fileHint = kindFromFileName(source);
@@ -674,16 +679,28 @@ export class TableReader {
     if (md) return this.markdown(md, n);
     this.md = undefined;
     this.mdPending = undefined;
-    const header = listHeader(line);
+    // The Events section of `kubectl describe`: `Type  Reason  Age  From  Message`, then dashes.
+    const describe = isDescribeEventsHeader(line);
+    const header = describe ? columnsOf(line).map((c) => ({ ...c, name: c.name.toUpperCase() })) : listHeader(line);
     if (header) {
       this.cols = header;
       this.names = new Set(header.map((c) => c.name));
-      this.events = this.names.has('LAST SEEN') || (this.names.has('REASON') && this.names.has('OBJECT') && this.names.has('MESSAGE'));
+      this.events = describe || isEventsColumns(this.names);
       if (this.events) this.eventsTables++;
       this.bad = 0;
       this.headerlessOk = false;
       this.took = true;
       return undefined;
+    }
+    if (this.events && isDescribeEventsRule(line)) {
+      this.took = true;
+      return undefined;
+    }
+    const field = DESCRIBE_FIELD_RE.exec(line);
+    if (field) {
+      if (field[1] === 'Name') this.described = { name: field[2]! };
+      else if (field[1] === 'Namespace') this.described.namespace = field[2]!;
+      else this.described.kind = field[2]!;
     }
     const prompt = promptOf(line);
     if (prompt) {
@@ -693,13 +710,52 @@ export class TableReader {
       return undefined;
     }
     if (this.cols) return this.row(line, n);
+    // An events row pasted without its header (`kubectl get events | grep …`, one describe row).
+    const alone = eventRowAlone(line);
+    if (alone) {
+      const ev = this.event(alone);
+      if (ev) return { object: ev, line: n, partial: true };
+    }
     if (this.headerlessOk) return this.headerless(line, n);
     return undefined;
   }
 
+  /** An Event read from a row, about the described object when the row names none. */
+  private event(cells: Record<string, string>): KubeObject | undefined {
+    const ev = eventFromCells(cells, this.now);
+    if (ev && !ev.involvedObject && this.described.name) {
+      const d = this.described;
+      ev.involvedObject = { ...(d.kind ? { kind: d.kind } : {}), name: d.name, ...(d.namespace ? { namespace: d.namespace } : {}) };
+    }
+    return ev;
+  }
+
+  /** A row of an events table: the Event it prints. */
+  private eventRow(line: string, n: number): ParsedObject | undefined {
+    const cols = this.cols!;
+    let ev = this.event(cellsOf(line, cols));
+    if (!ev) {
+      // Cells that do not sit under their header: split at runs of spaces, the message taking the rest.
+      const parts = line.trim().split(/ {2,}|\t+/);
+      const last = cols.length - 1;
+      if (parts.length >= cols.length && (parts.length === cols.length || cols[last]!.name === 'MESSAGE')) {
+        const cells: Record<string, string> = {};
+        cols.forEach((c, i) => (cells[c.name] = i < last ? parts[i]! : parts.slice(last).join('  ')));
+        ev = this.event(cells);
+      }
+    }
+    if (!ev) {
+      this.misaligned++;
+      if (++this.bad >= 2) this.end();
+      return undefined;
+    }
+    this.bad = 0;
+    return { object: ev, line: n, partial: true };
+  }
+
   private row(line: string, n: number): ParsedObject | undefined {
     const cols = this.cols!;
-    if (this.events) return undefined;
+    if (this.events) return this.eventRow(line, n);
     let cells: Record<string, string> | undefined = cellsOf(line, cols);
     if (!cells.NAME || /\s/.test(cells.NAME) || (cells.NAMESPACE !== undefined && /\s/.test(cells.NAMESPACE))) cells = cellsBySplit(line, cols);
     if (!cells || !cells.NAME || !/^[\w.:/@-]+$/.test(cells.NAME)) {
@@ -808,10 +864,10 @@ export function tablesIn(text: string, source: string, opts: ParseResourcesOptio
     if (o) objects.push(o);
   }
   const problems: string[] = [];
-  if (reader.eventsTables) problems.push(`${source}: events table: skipped (events are not analysed from tables; use \`kubectl get events -o yaml\` for object-level detail)`);
   if (reader.misaligned) problems.push(`${source}: ${reader.misaligned} table row(s) did not line up with the header and were skipped`);
   if (!objects.length && !problems.length) problems.push(`${source}: table has a header but no rows`);
-  const out: ParsedResources = { objects, problems, kind: objects.length === 0 && reader.eventsTables ? 'events-table' : 'table' };
+  const onlyEvents = reader.eventsTables > 0 && objects.every((o) => o.object.kind === 'Event');
+  const out: ParsedResources = { objects, problems, kind: onlyEvents ? 'events-table' : 'table' };
   if (logs.length) out.logs = logs;
   return out;
 }
