@@ -189,6 +189,26 @@ describe('reconcile-burst: a hot loop on one object', () => {
     expect(feed(timer)).toEqual([]);
   });
 
+  it("reads cert-manager's work-queue markers, and gaps of a log listed newest first", () => {
+    // cert-manager/cert-manager#2601 ("Too much logs", turn 10): a log viewer's rows, newest first.
+    const row = (t: string, klog: string, msg: string, key: string) =>
+      `2020-05-18T${t}Z | pool-pk55kk4qf-984d | cert-manager-controller | I0518 ${klog}       1 controller.go:144] cert-manager/controller/certificates "msg"="${msg}" "key"="${key}"`;
+    const lines = [
+      row('08:10:03.097', '08:10:03.095223', 'finished processing work item', 'default/dada-card.com'),
+      row('08:10:02.892', '08:10:02.891190', 'finished processing work item', 'default/kali-vcards.com'),
+      row('08:10:02.291', '08:10:02.290819', 'finished processing work item', 'default/dada-card.com'),
+      row('08:10:02.288', '08:10:02.288080', 'finished processing work item', 'default/dada-card.com'),
+    ];
+    expect(feed(lines).map((x) => [x.severity, x.variant, x.subject, x.metrics])).toEqual([
+      [
+        'info',
+        'hot-loop',
+        { kind: 'Object', namespace: 'default', name: 'dada-card.com', controller: 'cert-manager/controller/certificates' },
+        { reconciles: 3, periodMs: 404, spanSeconds: 0.8, perMinute: 148.7 },
+      ],
+    ]);
+  });
+
   it('is a warning when it goes on for a minute, critical for minutes; a status write per reconcile raises the confidence', () => {
     const line = (ms: number, i: number, msg = 'Reconciling') =>
       `${at(ms)}\tINFO\tcontrollers.Widget\t${msg}\t{"controller": "widget", "controllerKind": "Widget", "namespace": "demo", "name": "w-1", "reconcileID": "r-${i}"}`;

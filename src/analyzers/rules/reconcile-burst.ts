@@ -37,17 +37,17 @@ const COUNT_RE = /\bcount[=:]\s*"?(\d+)/;
 export const VOCABULARY = {
   markers: {
     about:
-      'reconcile markers of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, Reconciled release), Knative and Tekton (Reconcile succeeded/failed), kube-rs (reconciling object), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced), kopf (Handler \'…\' succeeded), operator-sdk Ansible operators (ansible-runner exited)',
-    words: ['reconcil', 'finished syncing', 'successfully synced', "handler '", "timer '", 'ansible-runner exited', 'refreshing app status'],
+      'reconcile markers of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, Reconciled release), Knative and Tekton (Reconcile succeeded/failed), kube-rs (reconciling object), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced), cert-manager\'s work queue (syncing item, finished processing work item), kopf (Handler \'…\' succeeded), operator-sdk Ansible operators (ansible-runner exited)',
+    words: ['reconcil', 'finished syncing', 'successfully synced', 'syncing item', 'processing work item', "handler '", "timer '", 'ansible-runner exited', 'refreshing app status'],
   },
   starts: {
     about: 'how a reconcile announces its start when the controller logs no reconcile id (the start of the message)',
-    words: ['Reconciling', 'Reconcile started', 'Starting reconcil', 'Start reconcil', '[Start] Reconcil', 'Refreshing app status'],
+    words: ['Reconciling', 'Reconcile started', 'Starting reconcil', 'Start reconcil', '[Start] Reconcil', 'Refreshing app status', 'syncing item'],
   },
   ends: {
     about:
       'how a reconcile announces that it finished (the start of the message): the same object started again within 50 ms of finishing is a reconcile that triggered the next',
-    words: ['Reconciliation completed', 'Reconciliation finished', 'Reconcile succeeded', 'Reconcile successful', 'Successfully reconciled', 'Reconciled', 'End reconcil', '[End] Reconcil', 'Finished syncing', 'Successfully synced'],
+    words: ['Reconciliation completed', 'Reconciliation finished', 'Reconcile succeeded', 'Reconcile successful', 'Successfully reconciled', 'Reconciled', 'End reconcil', '[End] Reconcil', 'Finished syncing', 'Successfully synced', 'finished processing work item'],
     // Every word holds a marker, which keeps the line already.
     prefilter: 'none',
   },
@@ -170,7 +170,9 @@ interface Track {
   n: number;
   first: number;
   last: number;
-  /** Start-to-start gaps in ms, the most recent MAX_GAPS. */
+  /** The time of the previous reconcile in input order (a log viewer's export lists the newest first). */
+  prev: number;
+  /** Start-to-start gaps in ms between reconciles next to each other in the input, the most recent MAX_GAPS. */
   gaps: number[];
 }
 
@@ -249,11 +251,12 @@ function loggerTail(logger: string | undefined): string | undefined {
 function tick(tracks: Map<string, Track>, name: string, t: number): void {
   const tr = tracks.get(name);
   if (!tr) {
-    if (tracks.size < 16) tracks.set(name, { n: 1, first: t, last: t, gaps: [] });
+    if (tracks.size < 16) tracks.set(name, { n: 1, first: t, last: t, prev: t, gaps: [] });
     return;
   }
   tr.n++;
-  tr.gaps.push(Math.max(0, t - tr.last));
+  tr.gaps.push(Math.abs(t - tr.prev));
+  tr.prev = t;
   if (tr.gaps.length > MAX_GAPS) tr.gaps.splice(0, tr.gaps.length - MAX_GAPS);
   if (t > tr.last) tr.last = t;
   if (t < tr.first) tr.first = t;
@@ -652,7 +655,7 @@ class ReconcileBurst implements Analyzer {
     // One finish and the next start in the same instant are two reconciles of the object, even
     // when the log shows each of them only once.
     const restarted = h.restarts > 0 && h.restartSpan !== undefined && (!tr || tr.n < 2);
-    if (restarted) tr = { n: h.restarts + 1, first: h.restartSpan!.first, last: h.restartSpan!.last, gaps: Array<number>(h.restarts).fill(h.restartGapMs ?? 0) };
+    if (restarted) tr = { n: h.restarts + 1, first: h.restartSpan!.first, last: h.restartSpan!.last, prev: h.restartSpan!.last, gaps: Array<number>(h.restarts).fill(h.restartGapMs ?? 0) };
     if (!tr || tr.n < 2) return undefined;
     const gap = median(tr.gaps);
     const spanMs = tr.last - tr.first;
@@ -797,7 +800,7 @@ export const reconcileBurst = defineRule({
       'one trigger fans out into N reconciles that each process all N objects (N² work), or any reconcile storm far above the object count',
     explanation: [
       'A watch on a shared input (a ConfigMap or Secret) that maps every change to one request per object, while each reconcile processes every object anyway, does N reconciles × N objects = N² work for a single change: API calls, metric queries and status writes multiply, and the queue is busy for minutes.',
-      'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid, Strimzi\'s "Reconciliation #N(trigger) Kind(namespace/name):") or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name (namespace/name, operator-sdk\'s Request.Namespace/Request.Name). The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, ends, idFields, keyFields, triggers and statusWrites.',
+      'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid, Strimzi\'s "Reconciliation #N(trigger) Kind(namespace/name):") or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced), cert-manager\'s work queue (syncing item, finished processing work item) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name (namespace/name, operator-sdk\'s Request.Namespace/Request.Name). The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, ends, idFields, keyFields, triggers and statusWrites.',
       'Fan-out: ctrlscope finds a trigger — a ConfigMap or Secret change, "requeueing all", "enqueueing all", "Triggering reconciliation for all <Kind> … count=N" — and opens a window (60 s, option windowSeconds). Every reconcile that starts in it is attributed to the trigger: a distinct reconcile id, or a start line ("Reconciling …") when the controller logs no ids. The objects one reconcile touches are the distinct values of any field that names things inside it — a variant, pool, node or shard field alike (errors, durations, times and ids are left out) — or a count=N field. N is the trigger\'s count, else the larger of the distinct requests and the objects per reconcile.',
       'Hot loop: one object reconciled again and again, each reconcile (usually its own status write, which bumps the resourceVersion and comes back as a watch event) triggering the next. Reconciles of one object are counted per input as distinct reconcile ids, else as its most frequent marker line (so a start and an end line count once); the finding gives the count, the median period, the rate per minute and the span, and how many status writes of the same object were seen. Nearly every gap must be short (the 90th percentile), so start-up bursts separated by pauses do not count. A reconcile of the same object that starts within 50 ms of one that said it finished (the lists starts and ends: Argo CD\'s "Reconciliation completed" followed by "Refreshing app status", the Helm operator\'s "Reconciled release" followed by "Reconciling") counts as two back-to-back reconciles even when the log shows each line only once.',
       'It reports N (objects), the reconciles, the median objects per reconcile, the total operations and the window from the trigger to the last attributed line.',
