@@ -90,3 +90,20 @@ describe('origins within one input', () => {
     ]);
   });
 });
+
+describe('terminal colours', () => {
+  it('classifies and emits a coloured line as the line without its colours, wherever it lies in the text', () => {
+    // Khoa280703/comacode:plans/reports/debugger-260109-0841-slow-connection-double-framing-bug.md@82f8600a9e3b1049b34aee732652e88bae8dcc54:
+    // Rust tracing whose escape characters a paste lost; one line with and one without ESC.
+    const eaten = '[2m2026-01-09T01:44:34.008953Z[0m [31mERROR[0m [2mhostagent::quic_server[0m[2m:[0m Failed to decode message: Invalid message format: Buffer too small for payload';
+    const esc = eaten.replace(/\[(\d)/g, '\x1b[$1');
+    const plain = 'I1102 10:00:00.000000       1 q.go:1] "nothing here" n=1';
+    const text = [plain, eaten, plain, esc, plain].join('\n');
+    const { tally, events } = run(text);
+    expect(tally).toMatchObject({ lines: 5, recognised: 5, unparsed: 0, formats: { klog: 3, tracing: 2 } });
+    expect(events.map((e) => [e.line, e.level, e.logger, e.raw])).toEqual([
+      [2, 'error', 'hostagent::quic_server', '2026-01-09T01:44:34.008953Z ERROR hostagent::quic_server: Failed to decode message: Invalid message format: Buffer too small for payload'],
+      [4, 'error', 'hostagent::quic_server', '2026-01-09T01:44:34.008953Z ERROR hostagent::quic_server: Failed to decode message: Invalid message format: Buffer too small for payload'],
+    ]);
+  });
+});

@@ -5,8 +5,8 @@
 import { LEVEL_RANK, MAX_ATTACHED_CHARS, MAX_ATTACHED_LINES, type LogEvent } from '../core/event.js';
 import { isAscii } from 'node:buffer';
 import {
-  CriJoiner, DETECTED_CODES, W_CRI, W_MASK, detectCode, detectCodeAt, detected, isCriPartial, messageAt, messageDetected, messageOf, parseLine, roleOf,
-  wrap, type ParseOptions,
+  CriJoiner, DETECTED_CODES, W_CRI, W_MASK, detectCode, detectCodeAt, detected, hasColours, isCriPartial, messageAt, messageDetected, messageOf, parseLine, roleOf,
+  withoutColours, wrap, type ParseOptions,
 } from '../parsers/index.js';
 import { TableReader, type ParsedObject } from '../parsers/resources.js';
 import { MAX_LINE_CHARS } from '../sources/types.js';
@@ -243,6 +243,11 @@ export function processText(
   // Tables of objects amid the lines: only lines no format took are read for them.
   let inTable = cx.tables !== undefined;
   let tableLines = 0;
+  // Lines with terminal colours are read without them (see withoutColours); most texts have none.
+  // Where the next escape character and the next ESC-less reset lie (-1: none left): each is
+  // searched again only once the lines pass it.
+  let nextEsc = text.indexOf('\x1b');
+  let nextReset = text.indexOf('[0m');
   const want1 = (line: string, ln: number, mask: number): void => {
     if (emitLine) emitLine(line, ln, mask);
     else emit(parseLine(line, ln, opts), mask);
@@ -300,6 +305,17 @@ export function processText(
     // Most lines are only classified and counted: they are looked at where they lie in the
     // text, and sliced out only when an event is made of them.
     let raw = inText ? undefined : text.slice(lineStart, end);
+    if (nextEsc >= 0 || nextReset >= 0) {
+      if (nextEsc >= 0 && nextEsc < lineStart) nextEsc = text.indexOf('\x1b', lineStart);
+      if (nextReset >= 0 && nextReset < lineStart) nextReset = text.indexOf('[0m', lineStart);
+      if ((nextEsc >= 0 && nextEsc < nl) || (nextReset >= 0 && nextReset < nl)) {
+        raw ??= text.slice(lineStart, end);
+        if (hasColours(raw)) {
+          raw = withoutColours(raw);
+          inText = false;
+        }
+      }
+    }
     let ln = firstLine + i;
     let code = raw === undefined ? detectCodeAt(text, lineStart, end) : detectCode(raw);
     if ((code & W_MASK) === W_CRI) {

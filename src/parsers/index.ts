@@ -126,6 +126,37 @@ function indentedRecord(s: string, p: number, end: number, r: number): number {
   return r;
 }
 
+/**
+ * Terminal colours in a line: escape sequences (`ESC[32m`, `ESC(B`, `ESC]…BEL`) as a program writes
+ * them when it colours its output, redirected to a file or not (Rust `tracing` does by default,
+ * so do zap's colour level encoders and logrus with forced colours); and the same sequences with
+ * their ESC lost, as lines pasted into issues show them (`[2m2023-…Z[0m [32m INFO[0m …`), taken
+ * only when a reset (`[0m`) says the line had them.
+ */
+const ESC_SEQUENCE = /\x1b(?:\[[0-9;?]*[A-Za-z]|\([A-Z0-9]|\][^\x07\x1b]*(?:\x07|\x1b\\))/g;
+const EATEN_SEQUENCE = /\[\d{1,3}(?:;\d{1,3})*m/g;
+
+/** Whether the line text[start, end) holds terminal colours (see withoutColours). */
+export function hasColours(text: string, start = 0, end = text.length): boolean {
+  const e = text.indexOf('\x1b', start);
+  if (e >= 0 && e < end) return true;
+  const r = text.indexOf('[0m', start);
+  return r >= 0 && r < end;
+}
+
+/** A line that ends with a colour sequence (a reset after the text, and maybe a space before it). */
+const ENDS_COLOURED = /(?:\x1b(?:\[[0-9;?]*[A-Za-z]|\([A-Z0-9])|\[\d{1,3}(?:;\d{1,3})*m)$/;
+
+/**
+ * The line without its terminal colours: what a terminal shows of it. A reset that ends the line
+ * goes with the spaces before it (kubetail appends ` ESC(B ESC[m` to each line it colours).
+ */
+export function withoutColours(line: string): string {
+  let out = line.includes('\x1b') ? line.replace(ESC_SEQUENCE, '') : line;
+  if (out.includes('[0m')) out = out.replace(EATEN_SEQUENCE, '');
+  return out !== line && ENDS_COLOURED.test(line) ? out.trimEnd() : out;
+}
+
 /** Length of s without one trailing `\r`. */
 function lineEnd(s: string): number {
   const n = s.length;
@@ -202,6 +233,7 @@ function parseFormat(fmt: number, s: string, p: number, end: number): void {
 }
 
 function parseInner(text: string, line: number, opts: ParseOptions): LogEvent {
+  if (hasColours(text)) text = withoutColours(text);
   // A record's text may carry the lines that continue it after a newline: the first line is parsed.
   const nl = text.indexOf('\n');
   const raw = nl < 0 ? text : text.slice(0, nl);
@@ -322,6 +354,7 @@ export function messageDetected(text: string, start: number, end: number): strin
 
 /** messageOf without the safety net: undefined when the line needs the full parser. */
 function messageInner(text: string): string | undefined {
+  if (hasColours(text)) text = withoutColours(text);
   const nl = text.indexOf('\n');
   const raw = nl < 0 ? text : text.slice(0, nl);
   const end0 = lineEnd(raw);
