@@ -11,6 +11,7 @@ import { PromReader } from '../../parsers/prometheus.js';
 import { newInput } from '../../sources/types.js';
 import { errorClassOf, failureOf, parseGoDuration, queueLeak, statusOf } from './queue-leak.js';
 import { parseLine } from '../../parsers/index.js';
+import { parseResources, resourceEvents } from '../../parsers/resources.js';
 import { ANALYZERS } from '../index.js';
 
 const TESTDATA = fileURLToPath(new URL('../testdata/', import.meta.url));
@@ -504,5 +505,113 @@ describe('queue-leak: one failure told twice by one process is one failure', () 
 
   it('"Syncing … failed" then "sync … failed: …" in the same microseconds, twice in five minutes: two failures, not a note', () => {
     expect(read('cluster-monitoring-operator.log')).toEqual([]);
+  });
+});
+
+describe('queue-leak: a controller\'s Event repeating an error retrying cannot heal', () => {
+  const CORPUS = fileURLToPath(new URL('../../../test/real-world/', import.meta.url));
+  const scanLines = (file: string, text: string): Finding[] => {
+    const engine = new Engine({ analyzers: [queueLeak] });
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    engine.ingest({ type: 'lines', input: newInput(file, 'log', { referenceYear: 2026 }), lines, firstLine: 1 });
+    return engine.findings();
+  };
+  const scanDump = (yaml: string): Finding[] => {
+    const engine = new Engine({ analyzers: [queueLeak] });
+    const events = resourceEvents(parseResources(yaml, 'events.yaml'), 'events.yaml');
+    engine.ingest({ type: 'events', input: newInput('events.yaml', 'resources'), events });
+    return engine.findings();
+  };
+  /** A core/v1 Event as `kubectl get events -o yaml` prints it. */
+  const eventYaml = (o: { component: string; reason: string; message: string; count: number; first: string; last: string; kind?: string; name?: string }): string =>
+    [
+      'apiVersion: v1',
+      'kind: EventList',
+      'items:',
+      '- apiVersion: v1',
+      '  kind: Event',
+      '  metadata:',
+      `    name: ${o.name ?? 'web-6d4cf56db6'}.17f0a1b2c3d4e5f6`,
+      '    namespace: shop',
+      '  involvedObject:',
+      `    kind: ${o.kind ?? 'ReplicaSet'}`,
+      `    name: ${o.name ?? 'web-6d4cf56db6'}`,
+      '    namespace: shop',
+      `  reason: ${o.reason}`,
+      `  message: '${o.message}'`,
+      '  source:',
+      `    component: ${o.component}`,
+      `  count: ${o.count}`,
+      `  firstTimestamp: "${o.first}"`,
+      `  lastTimestamp: "${o.last}"`,
+      '  type: Warning',
+      '',
+    ].join('\n');
+
+  it('cert-manager#6673 (a describe row): ErrInitIssuer 403 ×44 over 3h12m is a warning with the row as evidence', () => {
+    const file = join(CORPUS, 'queue-leak/cert-manager-issuer-token-forbidden/describe-issuer.txt');
+    const [f, ...rest] = scanLines('describe-issuer.txt', readFileSync(file, 'utf8'));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({
+      rule: 'queue-leak',
+      severity: 'warning',
+      title: 'cert-manager-issuers keeps retrying on an error retrying cannot heal (ErrInitIssuer ×44 over 3h9m)',
+      subject: { kind: 'Event', namespace: null, name: 'ErrInitIssuer', controller: 'cert-manager-issuers' },
+      summary: 'Event ErrInitIssuer from cert-manager-issuers repeated 44 times over 3h9m, about every 4m: a 403, which retrying cannot heal, retried all along.',
+      metrics: { eventCount: 44, spanSeconds: 11359, meanGapSeconds: 264, statusCode: 403 },
+      confidence: 'medium',
+      signals: ['event-repeats', 'cannot-heal'],
+      variant: 'auth-retry',
+    });
+    expect(f!.evidence).toHaveLength(1);
+    expect(f!.evidence[0]!.source).toBe('describe-issuer.txt:1');
+    expect(f!.evidence[0]!.text).toMatch(/^Warning {2}ErrInitIssuer {2}2m41s \(x44 over 3h12m\) {2}cert-manager-issuers {2}Error initializing issuer: /);
+  });
+
+  it('an Event object from a dump: FailedCreate forbidden ×107 over 9h is a warning of high confidence, with its times', () => {
+    const yaml = eventYaml({ component: 'replicaset-controller', reason: 'FailedCreate', message: 'Error creating: pods "web-6d4cf56db6-" is forbidden: unable to validate against any security context constraint: []', count: 107, first: '2020-11-24T01:00:00Z', last: '2020-11-24T10:00:00Z' });
+    const [f, ...rest] = scanDump(yaml);
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({
+      severity: 'warning',
+      title: 'replicaset-controller keeps retrying ReplicaSet shop/web-6d4cf56db6 on an error retrying cannot heal (FailedCreate ×107 over 9h)',
+      subject: { kind: 'ReplicaSet', namespace: 'shop', name: 'web-6d4cf56db6', controller: 'replicaset-controller' },
+      metrics: { eventCount: 107, spanSeconds: 32400, meanGapSeconds: 306, statusCode: 403 },
+      firstSeen: '2020-11-24T01:00:00Z',
+      lastSeen: '2020-11-24T10:00:00Z',
+      confidence: 'high',
+      evidence: [
+        {
+          source: 'events.yaml:4',
+          time: '2020-11-24T10:00:00Z',
+          text: 'Warning FailedCreate count=107 firstTimestamp=2020-11-24T01:00:00Z lastTimestamp=2020-11-24T10:00:00Z source=replicaset-controller involvedObject=ReplicaSet shop/web-6d4cf56db6: Error creating: pods "web-6d4cf56db6-" is forbidden: unable to validate against any security context constraint: []',
+        },
+      ],
+    });
+  });
+
+  it('an x509 error ×8 over 25 minutes: an info note (too short a run for a warning)', () => {
+    const yaml = eventYaml({ component: 'knative-serving-controller', reason: 'InternalError', message: 'x509: certificate signed by unknown authority', count: 8, first: '2024-01-01T10:00:00Z', last: '2024-01-01T10:25:00Z', kind: 'Revision', name: 'hello-00001' });
+    expect(scanDump(yaml).map((f) => [f.severity, f.variant, f.metrics])).toEqual([['info', 'cannot-heal', { eventCount: 8, spanSeconds: 1500, meanGapSeconds: 214 }]]);
+  });
+
+  it.each([
+    ['a bootstrap burst (must-gather-metal: FailedCreate forbidden ×11 in 5 s)', { component: 'replicaset-controller', reason: 'FailedCreate', message: 'Error creating: pods "cluster-version-operator-6665686f4d-" is forbidden: infrastructure.config.openshift.io "cluster" not found', count: 11, first: '2021-09-14T14:06:33Z', last: '2021-09-14T14:06:38Z' }],
+    ['the kubelet (FailedMount forbidden ×300 over 2 days): its pod workers are no controller workqueue', { component: 'kubelet', reason: 'FailedMount', message: 'MountVolume.SetUp failed for volume "token" : secrets "token" is forbidden: User "system:node:n1" cannot get resource "secrets"', count: 300, first: '2024-01-01T00:00:00Z', last: '2024-01-03T00:00:00Z', kind: 'Pod', name: 'web-1' }],
+    ['no steady pace (×25 over 3 days: once in three hours)', { component: 'replicaset-controller', reason: 'FailedCreate', message: 'Error creating: pods "web-" is forbidden: exceeded quota', count: 25, first: '2024-01-01T00:00:00Z', last: '2024-01-04T00:00:00Z' }],
+    ['an error that heals (a timeout ×200 over 10 h)', { component: 'replicaset-controller', reason: 'FailedCreate', message: 'Error creating: Timeout: request did not complete within requested timeout', count: 200, first: '2024-01-01T00:00:00Z', last: '2024-01-01T10:00:00Z' }],
+  ])('none for %s', (_what, o) => {
+    expect(scanDump(eventYaml(o))).toEqual([]);
+  });
+
+  it('a Normal Event, and a Warning read through a table without SOURCE whose reason is the kubelet\'s, are none', () => {
+    const text = [
+      'LAST SEEN             TYPE      REASON        OBJECT             MESSAGE',
+      '3m (x300 over 2d)     Warning   FailedMount   pod/web-1          MountVolume.SetUp failed for volume "token" : secrets "token" is forbidden',
+      '3m (x300 over 2d)     Normal    Sync          ingress/web        Scheduled for sync: forbidden path /admin',
+      '',
+    ].join('\n');
+    expect(scanLines('events.txt', text)).toEqual([]);
   });
 });

@@ -4,10 +4,13 @@
 // `Starting reflector *v1.X (30s)` line, else 30 s) and compared with a model of client-go's
 // per-item exponential backoff (5 ms doubling, capped) plus one resync per window. From
 // Prometheus samples, each queue's workqueue_depth trend (a least-squares slope over snapshots),
-// adds vs retries, retries growth and workqueue_unfinished_work_seconds growth are read.
+// adds vs retries, retries growth and workqueue_unfinished_work_seconds growth are read. From
+// Kubernetes Events (dumps, `kubectl get events` tables, describe Events sections), a controller's
+// Warning that repeats an error retrying cannot heal, often and steadily over hours, is the same
+// retry loop told by the API server's event aggregation.
 // State is per key and bounded (MAX_KEYS, least recently failed key dropped first).
 import { queueLeakRemediation } from '../remediation.js';
-import type { AuditEvent, Event, FieldValue, LogEvent, MetricEvent } from '../../core/event.js';
+import type { AuditEvent, Event, FieldValue, KubeObject, LogEvent, MetricEvent, ObjectEvent } from '../../core/event.js';
 import { strField } from '../../core/event.js';
 import type { Evidence, FindingDraft, Severity, Subject } from '../../core/finding.js';
 import { AuditStatsCollector, type HotObject } from '../audit-stats.js';
@@ -115,6 +118,128 @@ interface KeyState {
   /** Time of the first and last failure (undefined when the lines carry no time). */
   firstFail?: number;
   lastFailT?: number;
+}
+
+/**
+ * A controller's Event that repeats an error retrying cannot heal. The API server's event
+ * recorder folds repeats of one event into its count, and its spam filter lets one source write
+ * about one object 25 times at once and then once every 5 minutes; client-go's default
+ * controller rate limiter retries a failing key at least every 1000 s. A key retried forever
+ * therefore shows as an Event whose count keeps rising at least every 20 minutes for as long as
+ * the error lasts. Measured on a healthy cluster's must-gather (5 171 Events): its repeated
+ * Warnings that cannot heal come at bootstrap, 11 in 5 s, and its highest counts are 88 in 52 s
+ * (an operator's ConfigMissing) and 58 in 14 min (kubelet probes).
+ */
+export const EVENT_LIMITS = {
+  /** Count and span (s) of a warning: retried all along for an hour or more. */
+  warnCount: 20,
+  warnSpanS: 3600,
+  /** Count and span (s) of an info note. */
+  infoCount: 5,
+  infoSpanS: 600,
+  /** Longest mean gap (s) between repeats for a steady retry (the limiter's cap, 1000 s, and the recorder's 5 min). */
+  maxGapS: 1200,
+  /** Count and span (s) at which an event alone makes a warning of high confidence. */
+  strongCount: 100,
+  strongSpanS: 6 * 3600,
+};
+
+/**
+ * Event sources and reasons that are not a controller's workqueue: the kubelet's pod workers
+ * (probes, image pulls, container back-off, mounts, sandboxes) retry on their own schedule. A
+ * table without a SOURCE column names no component: the kubelet's reasons are told apart by
+ * name (pkg/kubelet/events).
+ */
+const KUBELET_COMPONENTS = new Set(['kubelet']);
+const KUBELET_REASONS = new Set([
+  'Created', 'Started', 'Failed', 'Killing', 'Preempting', 'BackOff', 'ExceededGracePeriod', 'FailedKillPod', 'FailedCreatePodContainer',
+  'NetworkNotReady', 'Pulling', 'Pulled', 'InspectFailed', 'ErrImageNeverPull', 'Unhealthy', 'ProbeWarning', 'ProbeError', 'FailedSync',
+  'FailedValidation', 'FailedPostStartHook', 'FailedPreStopHook', 'FailedMount', 'FailedMapVolume', 'AlreadyMountedVolume',
+  'SuccessfulMountVolume', 'FailedCreatePodSandBox', 'FailedPodSandBoxStatus', 'SandboxChanged', 'HostPortConflict', 'NodeNotReady',
+  'NodeReady', 'Rebooted', 'ContainerGCFailed', 'ImageGCFailed', 'FailedNodeAllocatableEnforcement', 'Evicted', 'OOMKilling',
+]);
+
+/** What queue-leak reads of one Event. */
+interface EventFacts {
+  component: string | null;
+  reason: string;
+  message: string;
+  count: number;
+  /** Epoch ms of the first and last time, when the Event carries them. */
+  first?: number;
+  last?: number;
+  /** Seconds from first to last: from the times, else from a table's ages. */
+  spanS?: number;
+  subject: Subject;
+  cls: ErrorClass;
+  evidence: Evidence;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const rec = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const timeOf = (v: unknown): number | undefined => {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+};
+
+/** A duration in kubectl's words: `9h`, `3h9m`, `52s`. */
+function humanSpan(s: number): string {
+  if (s < 120) return `${Math.round(s)}s`;
+  if (s < 3 * 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 48 * 3600) {
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    return m ? `${h}h${m}m` : `${h}h`;
+  }
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  return h ? `${d}d${h}h` : `${d}d`;
+}
+
+/**
+ * The facts of a Warning Event (core/v1 or events.k8s.io/v1) that a controller wrote about an
+ * error retrying cannot heal; undefined for any other Event, and for the kubelet's.
+ */
+export function eventFacts(o: KubeObject, source: string, line: number | undefined, m: Matchers = DEFAULT_MATCHERS): EventFacts | undefined {
+  if (o.kind !== 'Event' || o.type !== 'Warning') return undefined;
+  const reason = str(o.reason);
+  if (!reason) return undefined;
+  const src = rec(o.source) ?? rec(o.deprecatedSource);
+  const component = str(src?.component) ?? str(o.reportingController) ?? str(o.reportingComponent) ?? null;
+  if (component !== null ? KUBELET_COMPONENTS.has(component) : KUBELET_REASONS.has(reason)) return undefined;
+  const message = str(o.message) ?? str(o.note) ?? '';
+  const cls = errorClassOf(message, m);
+  if (!CANNOT_HEAL.has(cls)) return undefined;
+  const series = rec(o.series);
+  const count = num(series?.count) ?? num(o.count) ?? num(o.deprecatedCount) ?? 1;
+  const first = timeOf(o.firstTimestamp) ?? timeOf(o.deprecatedFirstTimestamp) ?? timeOf(o.eventTime);
+  const last = timeOf(series?.lastObservedTime) ?? timeOf(o.lastTimestamp) ?? timeOf(o.deprecatedLastTimestamp) ?? first;
+  const table = rec(o.table);
+  let spanS = first !== undefined && last !== undefined ? Math.max(0, (last - first) / 1000) : undefined;
+  const firstAgo = num(table?.firstSeenSeconds);
+  const lastAgo = num(table?.lastSeenSeconds);
+  if (spanS === undefined && firstAgo !== undefined && lastAgo !== undefined) spanS = Math.max(0, firstAgo - lastAgo);
+  const ref = rec(o.involvedObject) ?? rec(o.regarding) ?? {};
+  const namespace = str(ref.namespace) ?? str(o.metadata?.namespace) ?? null;
+  // A describe Events section pasted without its object's name: the subject is the event itself.
+  const name = str(ref.name);
+  const subject: Subject = name ? { kind: str(ref.kind) ?? 'Object', namespace, name, controller: component } : { kind: 'Event', namespace, name: reason, controller: component };
+  // A table row is shown as kubectl printed it; an object by its fields.
+  const seen = table ? str(table['LAST SEEN']) ?? str(table.AGE) : undefined;
+  const text = seen !== undefined
+    ? `Warning  ${reason}  ${seen}  ${component ?? ''}  ${name ? `${subject.kind}/${name}  ` : ''}${message}`.replace(/ {4}/g, '  ')
+    : `Warning ${reason} count=${count}${first !== undefined ? ` firstTimestamp=${rfc3339(first)}` : ''}${last !== undefined ? ` lastTimestamp=${rfc3339(last)}` : ''} source=${component ?? '-'} involvedObject=${subject.kind} ${namespace ? `${namespace}/` : ''}${subject.name}: ${message}`;
+  const facts: EventFacts = {
+    component, reason, message, count, subject, cls,
+    evidence: { source: line !== undefined ? `${source}:${line}` : source, time: rfc3339(last), text },
+  };
+  if (first !== undefined) facts.first = first;
+  if (last !== undefined) facts.last = last;
+  if (spanS !== undefined) facts.spanS = spanS;
+  return facts;
 }
 
 /** What a finding says about how sure it is, and which signals agreed (additive to the contract). */
@@ -615,7 +740,10 @@ class QueueLeak implements Analyzer {
   private readonly audit = new AuditStatsCollector();
 
   /** What this rule read (the report's coverage). */
-  private readonly counts = { failureRecords: 0, reconcileRecords: 0, reflectorStarts: 0, workqueueSamples: 0, auditRequests: 0 };
+  private readonly counts = { failureRecords: 0, reconcileRecords: 0, reflectorStarts: 0, workqueueSamples: 0, auditRequests: 0, events: 0 };
+
+  /** Warning Events about errors that cannot heal, per source component, object and reason: the one with the highest count. */
+  private readonly healless = new Map<string, EventFacts>();
 
   onEvent(e: Event): void {
     if (e.kind === 'log') this.onLog(e);
@@ -623,7 +751,23 @@ class QueueLeak implements Analyzer {
     else if (e.kind === 'audit') {
       this.counts.auditRequests++;
       this.audit.add(e);
-    }
+    } else if (e.kind === 'object' && e.object.kind === 'Event') this.onEventObject(e);
+  }
+
+  /** Events are read whole; other objects are not read. */
+  objectKinds(): readonly string[] {
+    return ['event'];
+  }
+
+  private onEventObject(e: ObjectEvent): void {
+    this.counts.events++;
+    const f = eventFacts(e.object, e.source, e.line, this.matchers);
+    if (!f) return;
+    const k = `${f.component ?? ''}|${f.subject.kind}|${f.subject.namespace ?? ''}/${f.subject.name}|${f.reason}`;
+    const had = this.healless.get(k);
+    if (had && had.count >= f.count) return;
+    if (!had && this.healless.size >= MAX_KEYS) return;
+    this.healless.set(k, f);
   }
 
   seen(): Record<string, number> {
@@ -943,6 +1087,10 @@ class QueueLeak implements Analyzer {
     for (const [obj, sts] of pooled) {
       if (sts.length < 2 || reported.has(obj)) continue;
       const d = this.objectFinding(sts);
+      if (d) out.push(d);
+    }
+    for (const f of this.healless.values()) {
+      const d = eventFinding(f);
       if (d) out.push(d);
     }
     for (const q of this.queues.values()) {
@@ -1319,6 +1467,40 @@ function round(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
+/**
+ * A controller's Event repeating an error retrying cannot heal, often and steadily: warning when
+ * it came back at least every 20 minutes for an hour or more (20+ times), info for a shorter run
+ * (5+ times over 10 minutes). A burst (bootstrap, a rollout) is none.
+ */
+export function eventFinding(f: EventFacts, L = EVENT_LIMITS): Draft | undefined {
+  const span = f.spanS;
+  if (span === undefined || f.count < L.infoCount || span < L.infoSpanS) return undefined;
+  const gap = span / (f.count - 1);
+  if (gap > L.maxGapS) return undefined;
+  const warn = f.count >= L.warnCount && span >= L.warnSpanS;
+  const strong = f.count >= L.strongCount && span >= L.strongSpanS;
+  const s = f.subject;
+  const what = s.namespace ? `${s.namespace}/${s.name}` : s.name;
+  const who = f.component ?? 'a controller';
+  const kind = f.cls === 'auth' ? `a ${statusOf(f.message) ?? '401/403'}` : f.cls === 'tls' ? 'a certificate (TLS) error' : f.cls === 'host' ? 'a host name that does not resolve' : 'an API the server does not serve';
+  return {
+    rule: 'queue-leak',
+    severity: warn ? 'warning' : 'info',
+    title: `${who} keeps retrying ${s.kind === 'Event' ? '' : `${s.kind} ${what} `}on an error retrying cannot heal (${f.reason} ×${f.count} over ${humanSpan(span)})`,
+    subject: s,
+    summary:
+      `${s.kind === 'Event' ? '' : `${what}: `}Event ${f.reason} from ${who} repeated ${f.count} times over ${humanSpan(span)}, about every ${humanSpan(gap)}: ` +
+      `${kind}, which retrying cannot heal, retried ${warn ? 'all along' : 'again and again'}${warn ? '' : ' (a shorter run than a warning needs)'}.`,
+    metrics: { eventCount: f.count, spanSeconds: Math.round(span), meanGapSeconds: Math.round(gap), ...(f.cls === 'auth' && statusOf(f.message) !== undefined ? { statusCode: statusOf(f.message)! } : {}) },
+    evidence: [f.evidence],
+    firstSeen: rfc3339(f.first),
+    lastSeen: rfc3339(f.last),
+    confidence: warn ? (strong ? 'high' : 'medium') : 'low',
+    signals: ['event-repeats', 'cannot-heal'],
+    variant: f.cls === 'auth' ? 'auth-retry' : 'cannot-heal',
+  };
+}
+
 /** Leader-election locks are renewed every few seconds by design: never a hot loop. */
 const LOCK_RESOURCES = new Set(['coordination.k8s.io/leases', 'leases']);
 
@@ -1373,6 +1555,7 @@ export const queueLeak = defineRule({
       'From logs ctrlscope reads per-key failure records, by structure before words: a keyed failure is a record at error level, or worded as a failure or a requeue (Crossplane\'s debug records with an error field included), that names an object key (a cluster-scoped request written /name included). The key comes from a key field (key, knative.dev/key, request, object, item), name/namespace fields, the controller-runtime object ref, a quoted key after a sync phrase ("error syncing \'ns/name\'", "failed to sync \"key\"", "Re-queuing item \"ns/name\""), kube-aggregator\'s "<key> failed with: …" (plain klog, the structured "Unhandled Error" err="…" form and the OpenAPI controller\'s "loading OpenAPI spec for \"<key>\" failed with"; subject APIService), "item <key>" or "key=<key>" in a requeue record, "Sync <key> failed", "it will be retried <key>:", Java Operator SDK\'s ResourceID{name=\'x\', namespace=\'y\'}, and the JSON fields of a line no parser could read (a JSON line cut short). A Java exception on the line right after a failure record ("…KubernetesClientException: … Forbidden") is that failure\'s reason. So controller-runtime\'s "Reconciler error", Knative\'s "Reconcile error" with knative.dev/key, wrangler\'s "error syncing \'key\': handler X: …, requeuing", cert-manager\'s "re-queuing item due to error processing" and library-go\'s "\"X\" controller failed to sync" all count. The controller is the controller or knative.dev/controller field, a wrangler handler, a quoted controller name, the logger, or the source file. List/watch and leader-election failures name no queued key and are left out. Records saying a key was handled ("Successfully synced", "Reconcile succeeded") end its failure streak. Lines with a reconcileID show which reconcile of a key is in flight.',
       'Failures are counted per key in resync windows: the period of "Starting reflector *v1.<Kind> (30s)" for that kind, aligned to the time the reflector started, else 30 s aligned to the clock. Each failure is checked against a model of per-item exponential backoff (5 ms doubling per requeue, capped at 30 s for kube-aggregator and 1000 s otherwise): a failure sooner than half the expected delay was not a scheduled retry. One such early failure per window is the resync; more is excess.',
       'From Prometheus samples (text exposition, one or many snapshots) it reads, per queue `name` label: the workqueue_depth trend (a least-squares slope over snapshots, never rate() on a gauge), workqueue_adds_total against workqueue_retries_total, the growth of retries per interval, and workqueue_unfinished_work_seconds growth (a stuck worker).',
+      'From Kubernetes Events (Event objects in dumps and bundles, core/v1 and events.k8s.io/v1; `kubectl get events` tables; the Events section of `kubectl describe`) it reads a controller\'s Warning that repeats an error retrying cannot heal (the same words as above): the API server folds the repeats of one event into its count, from its first to its last time (`74s (x107 over 9h)` in kubectl\'s words). The event recorder lets one source write about one object 25 times at once and then once every 5 minutes, and the default controller rate limiter retries a failing key at least every 1000 s, so a key retried forever shows as a count that keeps rising at least every 20 minutes for as long as the error lasts. Events from the kubelet (probes, image pulls, container back-off, mounts, sandboxes; told by their source, or by reason where a table has no SOURCE column) are its pod workers, not a controller\'s workqueue, and are never read this way.',
       'From Kubernetes audit logs (audit.k8s.io/v1) it finds request amplification: one object read or written far more often than the other objects of its resource (at least 30 requests and 10× their median), the footprint of a key re-processed in a loop; leader-election Leases, renewed every few seconds by design, are left out.',
       'State is bounded: at most 10 000 keys and queues are tracked; the least recently updated is dropped first and the number dropped is reported as metrics.droppedKeys.',
     ],
@@ -1380,11 +1563,13 @@ export const queueLeak = defineRule({
       'critical: failures per window grow for at least three consecutive windows to at least 4× the first and at least 8 (1 → 2 → 4 → 8); or a 401/403 is retried in at least 5 windows (10+ failures) and faster than backoff allows in at least 2 of them; from metrics, depth rising across snapshots to ≥ 100 and ≥ 4× its start, retries per interval growing three times in a row to ≥ 4× (and ≥ 8), or unfinished work above 600 s and growing in every snapshot.',
       'warning: growth over two consecutive windows (to ≥ 8 and ≥ 4×); a 401/403 retried in at least 3 windows (5+ failures); excess over backoff plus one resync (3+ early failures) in at least 2 windows with 10+ failures; a newer reconcile of a key starting while an older one still logs, twice or more; from metrics, depth rising to ≥ 10, depth rising at four or more snapshots in a row without a fall (at any level), retries ≥ 50 and at least half of all adds, or unfinished work above 60 s growing in every snapshot.',
       'audit logs: warning when one object gets at least 30 requests and 10× the median of its peers; critical at 100× and at least one request a second.',
+      'Events: warning when a controller\'s Warning about an error retrying cannot heal repeated at least 20 times over at least an hour, on average at least every 20 minutes (high confidence at 100 times over 6 hours); info for at least 5 times over 10 minutes at that pace. A burst (11 times in 5 s while a cluster boots) and a count spread thinly over days are not reported; an Event alone is never critical (its count cannot show retries faster than backoff).',
       'info (thin evidence, never a warning on its own): one or more failures of a key with an error that cannot heal and no success since (401/403, certificate, unknown host, an API not served); three or more failures of a key in a row with no success between, across at least two resync windows or with the controller logging the requeue of the key twice or more ("Rate Limited Requeue"; anywhere, when the lines carry no time); a key failed 10 times or more in at least two windows within what the rate limiter allows; several controllers each failing a few times on one object (an APIService failed by the availability and OpenAPI controllers), as one note for the object; one overlapping reconcile; or (single metrics snapshot) retries ≥ 1000 and at least half of all adds.',
       'A warning or critical finding about errors that cannot heal applies to all of these classes, not only 401/403.',
     ],
     signals: [
       'keyed-failures: failure records that name the key; requeue-records: records saying the key was requeued; cannot-heal: the error is one retrying cannot fix; window-growth: failures per resync window grow; backoff-excess: failures come sooner than per-item backoff plus one resync allows, in one process (each replica, each input, has its own queue and backoff); overlapping-reconciles: a newer reconcile of the key starts while an older one still logs.',
+      'From Events: event-repeats (with cannot-heal): a controller\'s Warning repeated steadily over a long span.',
       'From metrics: depth-trend, depth-never-falls (the depth rose at four or more snapshots in a row without a fall; stale-pending leaves a named workqueue_depth series to this rule, so a growing queue is one finding), retry-ratio, retries-growth, unfinished-work. From audit logs: hot-object.',
       'confidence: high for critical findings and when two or more reasons agree; medium for a warning with one reason, or errors that cannot heal seen three or more times in two windows; low for thin evidence.',
     ],
@@ -1403,6 +1588,7 @@ export const queueLeak = defineRule({
       'a key that fails a few times and then passes (a backoff burst within one window that does not come back, such as 13 failures in 3 s, is not reported)',
       'optimistic-concurrency conflicts ("the object has been modified"): the next attempt heals them by design; they make no note on their own',
       'a retry held back by its own backoff (the kubelet\'s "Error syncing pod" with CrashLoopBackOff or ImagePullBackOff): that is the limiter working',
+      'Events from the kubelet, however often they repeat (probe failures, image pulls, BackOff of containers, FailedMount): its pod workers are not a controller\'s workqueue; and Normal events',
       'a key that keeps failing at the rate limiter\'s pace (one retry plus one resync per window) — info only',
       'a queue whose depth stays low (below 10) and falls back now and then, or a single metrics snapshot (no trend)',
     ],
@@ -1436,7 +1622,7 @@ export const queueLeak = defineRule({
     /** Failures of one key before an info finding (default 10). */
     infoFailures: positiveInt().optional(),
   }),
-  consumes: ['log', 'metric', 'audit'],
+  consumes: ['log', 'metric', 'audit', 'object'],
   vocabulary: {
     ...QUEUE_LEAK_VOCABULARY,
     reflectors: { about: 'reflector starts, which give the resync period of a kind', words: ['Starting reflector'] },
