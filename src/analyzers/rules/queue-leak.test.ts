@@ -9,7 +9,7 @@ import { SEVERITY_RANK } from '../../core/finding.js';
 import { Engine } from '../../engine/engine.js';
 import { PromReader } from '../../parsers/prometheus.js';
 import { newInput } from '../../sources/types.js';
-import { errorClassOf, failureOf, parseGoDuration, queueLeak, statusOf } from './queue-leak.js';
+import { errorClassOf, failureOf, parseGoDuration, queueLeak, statusOf, traceCauses } from './queue-leak.js';
 import { parseLine } from '../../parsers/index.js';
 import { parseResources, resourceEvents } from '../../parsers/resources.js';
 import { ANALYZERS } from '../index.js';
@@ -377,6 +377,25 @@ describe('queue-leak: keys and reasons in the words of Java operators and OpenSh
       ['info', { kind: 'Key', namespace: 'flink', name: 'basic-example', controller: null }, 'auth-retry', { windowSeconds: 30, failures: 1, windows: 0, cannotHealErrors: 1, statusCode: 403 }],
     ]);
     expect(f[0]!.title).toBe('workqueue fails on Key flink/basic-example with an error retrying cannot heal');
+  });
+
+  it("the trace attached to a record gives its reason, behind a log viewer's border and grep's `--` too", () => {
+    // https://github.com/strimzi/strimzi-kafka-operator/issues/1055 (description), its first three lines and last frame.
+    const lines = [
+      '2018-11-01 07:27:44 ERROR AbstractAssemblyOperator:244 - Reconciliation #0(watch) Kafka(proj/kafka): createOrUpdate failed',
+      '--',
+      '  | io.fabric8.kubernetes.client.KubernetesClientException: Got unexpected POST status code 403: Forbidden',
+      '  | at java.lang.Thread.run(Thread.java:748) [?:1.8.0_181]',
+    ];
+    const e = new Engine({ analyzers: [queueLeak], rules: ['queue-leak'] });
+    e.ingest({ type: 'lines', input: newInput('co.log', 'log', { referenceYear: 2026 }), lines, firstLine: 1 });
+    expect(e.findings().map((x) => [x.severity, x.subject, x.metrics])).toEqual([
+      ['info', { kind: 'Kafka', namespace: 'proj', name: 'kafka', controller: 'AbstractAssemblyOperator' }, { windowSeconds: 30, failures: 1, windows: 1, cannotHealErrors: 1, statusCode: 403 }],
+    ]);
+    expect(traceCauses('Error during event processing … failed.\n\tat a.B.c(B.java:1)\nCaused by: io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: PATCH … Forbidden')).toBe(
+      'Caused by: io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: PATCH … Forbidden',
+    );
+    expect(traceCauses('one line only')).toBe('');
   });
 
   it('the failure alone, or the exception two lines below it, says nothing of its reason: no note', () => {

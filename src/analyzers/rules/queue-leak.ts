@@ -306,6 +306,26 @@ const RESOURCE_ID_RE = /\bResourceID\{name='([\w.:-]+)', namespace='([\w.-]*)'\}
  * failure's reason (Java operators log "Error during event processing …" and the exception below).
  */
 const EXCEPTION_HEAD_RE = /^(?:Caused by: )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:Exception|Error):\s/;
+/** A line's margin as pasted: blanks and a log viewer's `| ` border. */
+const MARGIN_RE = /^[\s|]+/;
+/** A line of punctuation only, such as grep's `--` between matches: it separates nothing from a trace. */
+const SEPARATOR_RE = /^[-=*_.~#\s]*$/;
+
+/**
+ * The exception heads among the lines attached to a record (its trace: `…Exception: msg`,
+ * `Caused by: …`), joined: what the trace says the failure was. At most 64 lines are looked at.
+ */
+export function traceCauses(raw: string): string {
+  let nl = raw.indexOf('\n');
+  let out = '';
+  for (let n = 0; nl >= 0 && n < 64; n++) {
+    const next = raw.indexOf('\n', nl + 1);
+    const line = raw.slice(nl + 1, next < 0 ? raw.length : next).replace(MARGIN_RE, '');
+    if (EXCEPTION_HEAD_RE.test(line)) out += out ? ` ${line}` : line;
+    nl = next;
+  }
+  return out;
+}
 /**
  * The record names its controller in words: wrangler's `… handler cluster-deploy: …`, library-go's
  * `"StaticResourceController" controller failed to sync "key"`.
@@ -561,7 +581,7 @@ function keyLike(key: string, quoted: boolean): boolean {
 
 /** The kind a record names for its object (controller-runtime, Knative, older operator-sdk fields). */
 function kindOf(f: Record<string, FieldValue>, name: string): string {
-  const k = strField(f, 'controllerKind') ?? strField(f, 'reconciler kind') ?? strField(f, 'knative.dev/kind');
+  const k = strField(f, 'controllerKind') ?? strField(f, 'reconciler kind') ?? strField(f, 'knative.dev/kind') ?? strField(f, 'kind');
   if (k) return k.slice(k.lastIndexOf('.') + 1) || k;
   return APISERVICE_RE.test(name) ? 'APIService' : 'Object';
 }
@@ -612,7 +632,10 @@ export function failureOf(e: LogEvent, m: Matchers = DEFAULT_MATCHERS): Failure 
   const requeue = m.requeue.test(msg);
   if (!errorLevel && !requeue && !m.failureWord.test(msg)) return undefined;
   if (REFLECTOR_FAIL_RE.test(msg)) return undefined;
-  const text = err ? `${msg} ${err}` : msg;
+  // A Java operator's reason is often in the trace attached below the record (`Caused by: …`).
+  const causes = e.raw.length > msg.length ? traceCauses(e.raw) : '';
+  const base = err ? `${msg} ${err}` : msg;
+  const text = causes ? `${base} ${causes}` : base;
   const cls = errorClassOf(text, m);
   // 1. The record's fields name the object.
   const ref = objectRef(f, m.keyFields);
@@ -782,9 +805,18 @@ class QueueLeak implements Analyzer {
     const lf = this.lastFailure;
     if (lf && e.source === lf.source && e.line === lf.line + 1) {
       this.lastFailure = undefined;
-      if (EXCEPTION_HEAD_RE.test(msg)) {
-        this.onCause(lf, msg, e.time);
+      const head = msg.replace(MARGIN_RE, '');
+      if (EXCEPTION_HEAD_RE.test(head)) {
+        this.onCause(lf, `${head} ${traceCauses(e.raw)}`, e.time);
         return;
+      }
+      // grep's `--` between the record and its trace: the trace attached to the separator is the record's.
+      if (SEPARATOR_RE.test(msg)) {
+        const causes = traceCauses(e.raw);
+        if (causes) {
+          this.onCause(lf, causes, e.time);
+          return;
+        }
       }
     }
     if (msg.startsWith('Starting reflector')) {
@@ -1552,7 +1584,7 @@ export const queueLeak = defineRule({
     explanation: [
       'client-go workqueues deduplicate a key only while it waits in the queue. A controller that calls Add or AddRateLimited from a periodic resync, an event handler and its own failure path puts the key back while it is still backing off or being processed, so each resync window adds another copy and its retries: failures per window grow 1, 2, 4, 8.',
       'Errors that cannot heal make it worse: every retry fails the same way, forever, and each one costs an API call or a backend request. They are 401 Unauthorized and 403 Forbidden (also "Bad credentials"), certificate and TLS errors (x509: expired, signed by an unknown authority, not valid for the name), host names that do not resolve ("no such host"), and an API the server does not serve ("the server could not find the requested resource", "no matches for kind": a removed group or version).',
-      'From logs ctrlscope reads per-key failure records, by structure before words: a keyed failure is a record at error level, or worded as a failure or a requeue (Crossplane\'s debug records with an error field included), that names an object key (a cluster-scoped request written /name included). The key comes from a key field (key, knative.dev/key, request, object, item), name/namespace fields, the controller-runtime object ref, a quoted key after a sync phrase ("error syncing \'ns/name\'", "failed to sync \"key\"", "Re-queuing item \"ns/name\""), kube-aggregator\'s "<key> failed with: …" (plain klog, the structured "Unhandled Error" err="…" form and the OpenAPI controller\'s "loading OpenAPI spec for \"<key>\" failed with"; subject APIService), "item <key>" or "key=<key>" in a requeue record, "Sync <key> failed", "it will be retried <key>:", Java Operator SDK\'s ResourceID{name=\'x\', namespace=\'y\'}, and the JSON fields of a line no parser could read (a JSON line cut short). A Java exception on the line right after a failure record ("…KubernetesClientException: … Forbidden") is that failure\'s reason. So controller-runtime\'s "Reconciler error", Knative\'s "Reconcile error" with knative.dev/key, wrangler\'s "error syncing \'key\': handler X: …, requeuing", cert-manager\'s "re-queuing item due to error processing" and library-go\'s "\"X\" controller failed to sync" all count. The controller is the controller or knative.dev/controller field, a wrangler handler, a quoted controller name, the logger, or the source file. List/watch and leader-election failures name no queued key and are left out. Records saying a key was handled ("Successfully synced", "Reconcile succeeded") end its failure streak. Lines with a reconcileID show which reconcile of a key is in flight.',
+      'From logs ctrlscope reads per-key failure records, by structure before words: a keyed failure is a record at error level, or worded as a failure or a requeue (Crossplane\'s debug records with an error field included), that names an object key (a cluster-scoped request written /name included). The key comes from a key field (key, knative.dev/key, request, object, item), name/namespace fields, the controller-runtime object ref, a quoted key after a sync phrase ("error syncing \'ns/name\'", "failed to sync \"key\"", "Re-queuing item \"ns/name\""), kube-aggregator\'s "<key> failed with: …" (plain klog, the structured "Unhandled Error" err="…" form and the OpenAPI controller\'s "loading OpenAPI spec for \"<key>\" failed with"; subject APIService), "item <key>" or "key=<key>" in a requeue record, "Sync <key> failed", "it will be retried <key>:", Java Operator SDK\'s ResourceID{name=\'x\', namespace=\'y\'}, and the JSON fields of a line no parser could read (a JSON line cut short). A Java exception in the trace attached to a failure record ("Caused by: …"), or on the line right after it (past a grep `--`), is that failure\'s reason ("…KubernetesClientException: … Forbidden"). So controller-runtime\'s "Reconciler error", Knative\'s "Reconcile error" with knative.dev/key, wrangler\'s "error syncing \'key\': handler X: …, requeuing", cert-manager\'s "re-queuing item due to error processing" and library-go\'s "\"X\" controller failed to sync" all count. The controller is the controller or knative.dev/controller field, a wrangler handler, a quoted controller name, the logger, or the source file. List/watch and leader-election failures name no queued key and are left out. Records saying a key was handled ("Successfully synced", "Reconcile succeeded") end its failure streak. Lines with a reconcileID show which reconcile of a key is in flight.',
       'Failures are counted per key in resync windows: the period of "Starting reflector *v1.<Kind> (30s)" for that kind, aligned to the time the reflector started, else 30 s aligned to the clock. Each failure is checked against a model of per-item exponential backoff (5 ms doubling per requeue, capped at 30 s for kube-aggregator and 1000 s otherwise): a failure sooner than half the expected delay was not a scheduled retry. One such early failure per window is the resync; more is excess.',
       'From Prometheus samples (text exposition, one or many snapshots) it reads, per queue `name` label: the workqueue_depth trend (a least-squares slope over snapshots, never rate() on a gauge), workqueue_adds_total against workqueue_retries_total, the growth of retries per interval, and workqueue_unfinished_work_seconds growth (a stuck worker).',
       'From Kubernetes Events (Event objects in dumps and bundles, core/v1 and events.k8s.io/v1; `kubectl get events` tables; the Events section of `kubectl describe`) it reads a controller\'s Warning that repeats an error retrying cannot heal (the same words as above): the API server folds the repeats of one event into its count, from its first to its last time (`74s (x107 over 9h)` in kubectl\'s words). The event recorder lets one source write about one object 25 times at once and then once every 5 minutes, and the default controller rate limiter retries a failing key at least every 1000 s, so a key retried forever shows as a count that keeps rising at least every 20 minutes for as long as the error lasts. Events from the kubelet (probes, image pulls, container back-off, mounts, sandboxes; told by their source, or by reason where a table has no SOURCE column) are its pod workers, not a controller\'s workqueue, and are never read this way.',
