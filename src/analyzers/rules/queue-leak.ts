@@ -14,6 +14,7 @@ import type { AuditEvent, Event, FieldValue, KubeObject, LogEvent, MetricEvent, 
 import { strField } from '../../core/event.js';
 import type { Evidence, FindingDraft, Severity, Subject } from '../../core/finding.js';
 import { AuditStatsCollector, type HotObject } from '../audit-stats.js';
+import { eventFacts, eventKey, humanSpan, type EventFacts } from '../event-facts.js';
 import type { Analyzer, AnalyzerContext } from '../types.js';
 import { defineRule, vocabularyOption } from '../rule.js';
 
@@ -121,9 +122,9 @@ interface KeyState {
 }
 
 /**
- * A controller's Event that repeats an error retrying cannot heal. The API server's event
- * recorder folds repeats of one event into its count, and its spam filter lets one source write
- * about one object 25 times at once and then once every 5 minutes; client-go's default
+ * A controller's Event that repeats an error retrying cannot heal. client-go's event recorder,
+ * in the controller, folds repeats of one event into its count, and by default its spam filter
+ * lets one source write about one object 25 times at once and then once every 5 minutes; the default
  * controller rate limiter retries a failing key at least every 1000 s. A key retried forever
  * therefore shows as an Event whose count keeps rising at least every 20 minutes for as long as
  * the error lasts. Measured on a healthy cluster's must-gather (5 171 Events): its repeated
@@ -144,102 +145,16 @@ export const EVENT_LIMITS = {
   strongSpanS: 6 * 3600,
 };
 
-/**
- * Event sources and reasons that are not a controller's workqueue: the kubelet's pod workers
- * (probes, image pulls, container back-off, mounts, sandboxes) retry on their own schedule. A
- * table without a SOURCE column names no component: the kubelet's reasons are told apart by
- * name (pkg/kubelet/events).
- */
-const KUBELET_COMPONENTS = new Set(['kubelet']);
-const KUBELET_REASONS = new Set([
-  'Created', 'Started', 'Failed', 'Killing', 'Preempting', 'BackOff', 'ExceededGracePeriod', 'FailedKillPod', 'FailedCreatePodContainer',
-  'NetworkNotReady', 'Pulling', 'Pulled', 'InspectFailed', 'ErrImageNeverPull', 'Unhealthy', 'ProbeWarning', 'ProbeError', 'FailedSync',
-  'FailedValidation', 'FailedPostStartHook', 'FailedPreStopHook', 'FailedMount', 'FailedMapVolume', 'AlreadyMountedVolume',
-  'SuccessfulMountVolume', 'FailedCreatePodSandBox', 'FailedPodSandBoxStatus', 'SandboxChanged', 'HostPortConflict', 'NodeNotReady',
-  'NodeReady', 'Rebooted', 'ContainerGCFailed', 'ImageGCFailed', 'FailedNodeAllocatableEnforcement', 'Evicted', 'OOMKilling',
-]);
+/** A Warning a controller (not the kubelet) wrote about an error retrying cannot heal, with its class. */
+type HealFacts = EventFacts & { cls: ErrorClass };
 
-/** What queue-leak reads of one Event. */
-interface EventFacts {
-  component: string | null;
-  reason: string;
-  message: string;
-  count: number;
-  /** Epoch ms of the first and last time, when the Event carries them. */
-  first?: number;
-  last?: number;
-  /** Seconds from first to last: from the times, else from a table's ages. */
-  spanS?: number;
-  subject: Subject;
-  cls: ErrorClass;
-  evidence: Evidence;
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const rec = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
-const timeOf = (v: unknown): number | undefined => {
-  const s = str(v);
-  if (s === undefined) return undefined;
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : t;
-};
-
-/** A duration in kubectl's words: `9h`, `3h9m`, `52s`. */
-function humanSpan(s: number): string {
-  if (s < 120) return `${Math.round(s)}s`;
-  if (s < 3 * 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 48 * 3600) {
-    const h = Math.floor(s / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    return m ? `${h}h${m}m` : `${h}h`;
-  }
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  return h ? `${d}d${h}h` : `${d}d`;
-}
-
-/**
- * The facts of a Warning Event (core/v1 or events.k8s.io/v1) that a controller wrote about an
- * error retrying cannot heal; undefined for any other Event, and for the kubelet's.
- */
-export function eventFacts(o: KubeObject, source: string, line: number | undefined, m: Matchers = DEFAULT_MATCHERS): EventFacts | undefined {
+/** The facts of an Event that queue-leak reads (see HealFacts); undefined for any other. */
+export function healFacts(o: KubeObject, source: string, line: number | undefined, m: Matchers = DEFAULT_MATCHERS): HealFacts | undefined {
   if (o.kind !== 'Event' || o.type !== 'Warning') return undefined;
-  const reason = str(o.reason);
-  if (!reason) return undefined;
-  const src = rec(o.source) ?? rec(o.deprecatedSource);
-  const component = str(src?.component) ?? str(o.reportingController) ?? str(o.reportingComponent) ?? null;
-  if (component !== null ? KUBELET_COMPONENTS.has(component) : KUBELET_REASONS.has(reason)) return undefined;
-  const message = str(o.message) ?? str(o.note) ?? '';
-  const cls = errorClassOf(message, m);
-  if (!CANNOT_HEAL.has(cls)) return undefined;
-  const series = rec(o.series);
-  const count = num(series?.count) ?? num(o.count) ?? num(o.deprecatedCount) ?? 1;
-  const first = timeOf(o.firstTimestamp) ?? timeOf(o.deprecatedFirstTimestamp) ?? timeOf(o.eventTime);
-  const last = timeOf(series?.lastObservedTime) ?? timeOf(o.lastTimestamp) ?? timeOf(o.deprecatedLastTimestamp) ?? first;
-  const table = rec(o.table);
-  let spanS = first !== undefined && last !== undefined ? Math.max(0, (last - first) / 1000) : undefined;
-  const firstAgo = num(table?.firstSeenSeconds);
-  const lastAgo = num(table?.lastSeenSeconds);
-  if (spanS === undefined && firstAgo !== undefined && lastAgo !== undefined) spanS = Math.max(0, firstAgo - lastAgo);
-  const ref = rec(o.involvedObject) ?? rec(o.regarding) ?? {};
-  const namespace = str(ref.namespace) ?? str(o.metadata?.namespace) ?? null;
-  // A describe Events section pasted without its object's name: the subject is the event itself.
-  const name = str(ref.name);
-  const subject: Subject = name ? { kind: str(ref.kind) ?? 'Object', namespace, name, controller: component } : { kind: 'Event', namespace, name: reason, controller: component };
-  // A table row is shown as kubectl printed it; an object by its fields.
-  const seen = table ? str(table['LAST SEEN']) ?? str(table.AGE) : undefined;
-  const text = seen !== undefined
-    ? `Warning  ${reason}  ${seen}  ${component ?? ''}  ${name ? `${subject.kind}/${name}  ` : ''}${message}`.replace(/ {4}/g, '  ')
-    : `Warning ${reason} count=${count}${first !== undefined ? ` firstTimestamp=${rfc3339(first)}` : ''}${last !== undefined ? ` lastTimestamp=${rfc3339(last)}` : ''} source=${component ?? '-'} involvedObject=${subject.kind} ${namespace ? `${namespace}/` : ''}${subject.name}: ${message}`;
-  const facts: EventFacts = {
-    component, reason, message, count, subject, cls,
-    evidence: { source: line !== undefined ? `${source}:${line}` : source, time: rfc3339(last), text },
-  };
-  if (first !== undefined) facts.first = first;
-  if (last !== undefined) facts.last = last;
-  if (spanS !== undefined) facts.spanS = spanS;
-  return facts;
+  const f = eventFacts(o, source, line);
+  if (!f || f.kubelet) return undefined;
+  const cls = errorClassOf(f.message, m);
+  return CANNOT_HEAL.has(cls) ? { ...f, cls } : undefined;
 }
 
 /** What a finding says about how sure it is, and which signals agreed (additive to the contract). */
@@ -766,7 +681,7 @@ class QueueLeak implements Analyzer {
   private readonly counts = { failureRecords: 0, reconcileRecords: 0, reflectorStarts: 0, workqueueSamples: 0, auditRequests: 0, events: 0 };
 
   /** Warning Events about errors that cannot heal, per source component, object and reason: the one with the highest count. */
-  private readonly healless = new Map<string, EventFacts>();
+  private readonly healless = new Map<string, HealFacts>();
 
   onEvent(e: Event): void {
     if (e.kind === 'log') this.onLog(e);
@@ -784,9 +699,9 @@ class QueueLeak implements Analyzer {
 
   private onEventObject(e: ObjectEvent): void {
     this.counts.events++;
-    const f = eventFacts(e.object, e.source, e.line, this.matchers);
+    const f = healFacts(e.object, e.source, e.line, this.matchers);
     if (!f) return;
-    const k = `${f.component ?? ''}|${f.subject.kind}|${f.subject.namespace ?? ''}/${f.subject.name}|${f.reason}`;
+    const k = eventKey(f);
     const had = this.healless.get(k);
     if (had && had.count >= f.count) return;
     if (!had && this.healless.size >= MAX_KEYS) return;
@@ -1504,7 +1419,7 @@ function round(x: number, digits: number): number {
  * it came back at least every 20 minutes for an hour or more (20+ times), info for a shorter run
  * (5+ times over 10 minutes). A burst (bootstrap, a rollout) is none.
  */
-export function eventFinding(f: EventFacts, L = EVENT_LIMITS): Draft | undefined {
+export function eventFinding(f: HealFacts, L = EVENT_LIMITS): Draft | undefined {
   const span = f.spanS;
   if (span === undefined || f.count < L.infoCount || span < L.infoSpanS) return undefined;
   const gap = span / (f.count - 1);
@@ -1587,7 +1502,7 @@ export const queueLeak = defineRule({
       'From logs ctrlscope reads per-key failure records, by structure before words: a keyed failure is a record at error level, or worded as a failure or a requeue (Crossplane\'s debug records with an error field included), that names an object key (a cluster-scoped request written /name included). The key comes from a key field (key, knative.dev/key, request, object, item), name/namespace fields, the controller-runtime object ref, a quoted key after a sync phrase ("error syncing \'ns/name\'", "failed to sync \"key\"", "Re-queuing item \"ns/name\""), kube-aggregator\'s "<key> failed with: …" (plain klog, the structured "Unhandled Error" err="…" form and the OpenAPI controller\'s "loading OpenAPI spec for \"<key>\" failed with"; subject APIService), "item <key>" or "key=<key>" in a requeue record, "Sync <key> failed", "it will be retried <key>:", Java Operator SDK\'s ResourceID{name=\'x\', namespace=\'y\'}, and the JSON fields of a line no parser could read (a JSON line cut short). A Java exception in the trace attached to a failure record ("Caused by: …"), or on the line right after it (past a grep `--`), is that failure\'s reason ("…KubernetesClientException: … Forbidden"). So controller-runtime\'s "Reconciler error", Knative\'s "Reconcile error" with knative.dev/key, wrangler\'s "error syncing \'key\': handler X: …, requeuing", cert-manager\'s "re-queuing item due to error processing" and library-go\'s "\"X\" controller failed to sync" all count. The controller is the controller or knative.dev/controller field, a wrangler handler, a quoted controller name, the logger, or the source file. List/watch and leader-election failures name no queued key and are left out. Records saying a key was handled ("Successfully synced", "Reconcile succeeded") end its failure streak. Lines with a reconcileID show which reconcile of a key is in flight.',
       'Failures are counted per key in resync windows: the period of "Starting reflector *v1.<Kind> (30s)" for that kind, aligned to the time the reflector started, else 30 s aligned to the clock. Each failure is checked against a model of per-item exponential backoff (5 ms doubling per requeue, capped at 30 s for kube-aggregator and 1000 s otherwise): a failure sooner than half the expected delay was not a scheduled retry. One such early failure per window is the resync; more is excess.',
       'From Prometheus samples (text exposition, one or many snapshots) it reads, per queue `name` label: the workqueue_depth trend (a least-squares slope over snapshots, never rate() on a gauge), workqueue_adds_total against workqueue_retries_total, the growth of retries per interval, and workqueue_unfinished_work_seconds growth (a stuck worker).',
-      'From Kubernetes Events (Event objects in dumps and bundles, core/v1 and events.k8s.io/v1; `kubectl get events` tables; the Events section of `kubectl describe`) it reads a controller\'s Warning that repeats an error retrying cannot heal (the same words as above): the API server folds the repeats of one event into its count, from its first to its last time (`74s (x107 over 9h)` in kubectl\'s words). The event recorder lets one source write about one object 25 times at once and then once every 5 minutes, and the default controller rate limiter retries a failing key at least every 1000 s, so a key retried forever shows as a count that keeps rising at least every 20 minutes for as long as the error lasts. Events from the kubelet (probes, image pulls, container back-off, mounts, sandboxes; told by their source, or by reason where a table has no SOURCE column) are its pod workers, not a controller\'s workqueue, and are never read this way.',
+      'From Kubernetes Events (Event objects in dumps and bundles, core/v1 and events.k8s.io/v1; `kubectl get events` tables; the Events section of `kubectl describe`) it reads a controller\'s Warning that repeats an error retrying cannot heal (the same words as above): the controller\'s event recorder (client-go\'s) folds the repeats of one event into its count, from its first to its last time (`74s (x107 over 9h)` in kubectl\'s words). By default it lets one source write about one object 25 times at once and then once every 5 minutes, and the default controller rate limiter retries a failing key at least every 1000 s, so a key retried forever shows as a count that keeps rising at least every 20 minutes for as long as the error lasts. Events from the kubelet (probes, image pulls, container back-off, mounts, sandboxes; told by their source, or by reason where a table has no SOURCE column) are its pod workers, not a controller\'s workqueue, and are never read this way.',
       'From Kubernetes audit logs (audit.k8s.io/v1) it finds request amplification: one object read or written far more often than the other objects of its resource (at least 30 requests and 10× their median), the footprint of a key re-processed in a loop; leader-election Leases, renewed every few seconds by design, are left out.',
       'State is bounded: at most 10 000 keys and queues are tracked; the least recently updated is dropped first and the number dropped is reported as metrics.droppedKeys.',
     ],

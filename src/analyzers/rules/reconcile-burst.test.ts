@@ -344,3 +344,43 @@ describe('reconcile-burst: the objects one reconcile touches', () => {
     expect(a.flush().map((x) => [x.severity, x.variant, x.metrics['objectsPerReconcile'], x.metrics['operations']])).toEqual([['warning', 'fan-out', 8, 64]]);
   });
 });
+
+describe('reconcile-burst: a controller\'s Normal event about one object repeated in a loop', () => {
+  const CORPUS = fileURLToPath(new URL('../../../test/real-world/', import.meta.url));
+  const scanText = (file: string, text: string): Finding[] => {
+    const engine = new Engine({ analyzers: [reconcileBurst] });
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    engine.ingest({ type: 'lines', input: newInput(file, 'log', { referenceYear: 2026 }), lines, firstLine: 1 });
+    return engine.findings();
+  };
+
+  it('ingress-nginx#10050: "Scheduled for sync" ×25 555 over 41h, every 5.8 s, is a hot-loop warning with the row as evidence', () => {
+    const text = readFileSync(join(CORPUS, 'reconcile-burst/ingress-nginx-sync-events-x25555/describe-ingress-events.txt'), 'utf8');
+    expect(scanText('describe.txt', text)).toMatchObject([
+      {
+        rule: 'reconcile-burst',
+        severity: 'warning',
+        title: 'Hot loop: nginx-ingress-controller wrote Sync 25555 times in 40h59m, every 5.8 s',
+        subject: { kind: 'Event', namespace: null, name: 'Sync', controller: 'nginx-ingress-controller' },
+        summary:
+          'nginx-ingress-controller wrote the Normal event Sync ("Scheduled for sync") 25555 times over 40h59m, on average every 5.8 s: it acts on the object again and again, each change triggering the next (a hot loop; two controllers writing the same object\'s status do this).',
+        metrics: { eventCount: 25555, spanSeconds: 147594, meanGapSeconds: 5.8, perMinute: 10.4 },
+        evidence: [{ source: 'describe.txt:3', text: 'Normal  Sync  6s (x25555 over 41h)  nginx-ingress-controller  Scheduled for sync' }],
+        confidence: 'medium',
+        signals: ['event-repeats', 'same-object'],
+        variant: 'hot-loop',
+      },
+    ]);
+  });
+
+  it.each([
+    ['ingress-nginx#6506: ×7 over 59m, a sync per change', '  Normal  Sync    10m (x7 over 59m)  nginx-ingress-controller  Scheduled for sync'],
+    ['an operator flapping its status during install (must-gather-metal\'s highest: ×34 in 104 s)', '  Normal  OperatorStatusChanged  2m (x34 over 4m)  console-operator-status-controller-statussyncer_console  Status for clusteroperator/console changed'],
+    ['a CronJob creating a Job every minute for a day (×1440, every 60 s)', '  Normal  SuccessfulCreate  20s (x1440 over 24h)  cronjob-controller  Created job nightly-28401'],
+    ['the kubelet pulling an image again and again', '  Normal  Pulled  5s (x500 over 30m)  kubelet  Container image "nginx" already present on machine'],
+    ['a Warning (queue-leak\'s, not a reconcile)', '  Warning  FailedSync  5s (x500 over 30m)  some-controller  error syncing'],
+  ])('none for %s', (_what, row) => {
+    expect(scanText('describe.txt', `${row}\n`)).toEqual([]);
+  });
+});

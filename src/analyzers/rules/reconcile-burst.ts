@@ -7,6 +7,8 @@
 // inside it is attributed to the trigger, with the distinct object names it logs (fields such as
 // `variant`, `object`, `target`, `*Name`) or its `count=N`. From Prometheus samples:
 // controller_runtime_reconcile_total increments per interval, compared with the object count.
+// From Kubernetes Events: a controller's Normal event about one object repeated in a loop (many
+// times, seconds apart, for minutes or hours) is the hot loop as the event recorder counted it.
 // Memory is bounded: reconcile ids are remembered in an LRU of MAX_IDS, objects per reconcile and
 // reconciles per trigger are capped.
 import { reconcileBurstRemediation } from '../remediation.js';
@@ -14,6 +16,7 @@ import type { Event, FieldValue, LogEvent, MetricEvent, ObjectEvent } from '../.
 import { numField, strField } from '../../core/event.js';
 import type { Evidence, FindingDraft, Remediation, Severity, Subject } from '../../core/finding.js';
 import type { Analyzer, AnalyzerContext } from '../types.js';
+import { eventFacts, eventKey, humanSpan, type EventFacts } from '../event-facts.js';
 import { vocabularyOption, wordsRe, type Vocabulary } from '../rule.js';
 import { defineRule } from '../rule.js';
 
@@ -197,6 +200,48 @@ interface Hot {
 }
 
 const MAX_HOT_KEYS = 10_000;
+
+/**
+ * A controller's Normal event about one object, repeated in a loop: at least 100 times over at
+ * least 10 minutes, on average at least every 15 s. The event recorder counts at most what the
+ * controller did (it may drop repeats), so the loop ran at least that fast. From real data: a
+ * healthy cluster's highest Normal counts are an operator's status flapping during install (34
+ * in 104 s, must-gather-metal) and ingress-nginx's "Scheduled for sync" 7 times in an hour
+ * (ingress-nginx#6506); ingress controllers fighting over an Ingress's status wrote it 25 555
+ * times in 41 hours (ingress-nginx#10050), every 5.8 s.
+ */
+export const EVENT_LOOP = { minCount: 100, minSpanS: 600, maxGapS: 15 };
+
+/** The hot-loop finding of a Normal event repeated in a loop (see EVENT_LOOP); undefined below it. */
+export function eventLoopFinding(f: EventFacts, L = EVENT_LOOP): FindingDraft | undefined {
+  const span = f.spanS;
+  if (span === undefined || f.count < L.minCount || span < L.minSpanS) return undefined;
+  const gap = span / (f.count - 1);
+  if (gap > L.maxGapS) return undefined;
+  const s = f.subject;
+  const what = s.namespace ? `${s.namespace}/${s.name}` : s.name;
+  const who = f.component ?? 'a controller';
+  const every = gap < 10 ? `${Math.round(gap * 10) / 10} s` : `${Math.round(gap)} s`;
+  return {
+    rule: 'reconcile-burst',
+    severity: 'warning',
+    title: f.named
+      ? `Hot loop: ${who} wrote ${f.reason} about ${what} ${f.count} times in ${humanSpan(span)}, every ${every}`
+      : `Hot loop: ${who} wrote ${f.reason} ${f.count} times in ${humanSpan(span)}, every ${every}`,
+    subject: s,
+    remediation: HOT_LOOP_REMEDIATION,
+    summary:
+      `${who} wrote the Normal event ${f.reason} (${JSON.stringify(f.message.slice(0, 120))})${f.named ? ` about ${s.kind} ${what}` : ''} ${f.count} times over ${humanSpan(span)}, on average every ${every}: ` +
+      'it acts on the object again and again, each change triggering the next (a hot loop; two controllers writing the same object\'s status do this).',
+    metrics: { eventCount: f.count, spanSeconds: Math.round(span), meanGapSeconds: Math.round(gap * 10) / 10, perMinute: Math.round((f.count - 1) / (span / 60) * 10) / 10 },
+    evidence: [f.evidence],
+    firstSeen: rfc3339(f.first),
+    lastSeen: rfc3339(f.last),
+    confidence: 'medium',
+    signals: ['event-repeats', 'same-object'],
+    variant: 'hot-loop',
+  };
+}
 const MAX_GAPS = 2_000;
 
 function rfc3339(ms: number | undefined): string | undefined {
@@ -308,7 +353,10 @@ class ReconcileBurst implements Analyzer {
   }
 
   /** What this rule read (the report's coverage). */
-  private readonly counts = { reconcileRecords: 0, triggers: 0, reconcileSamples: 0, objects: 0 };
+  private readonly counts = { reconcileRecords: 0, triggers: 0, reconcileSamples: 0, objects: 0, events: 0 };
+
+  /** Normal Events of controllers, per component, object and reason: the one with the highest count. */
+  private readonly repeats = new Map<string, EventFacts>();
 
   onEvent(e: Event): void {
     if (e.kind === 'log') this.onLog(e);
@@ -531,6 +579,7 @@ class ReconcileBurst implements Analyzer {
   }
 
   private onObject(e: ObjectEvent): void {
+    if (e.object.kind === 'Event') this.onEventObject(e);
     const kind = e.object.kind?.toLowerCase();
     const name = e.object.metadata?.name;
     if (!kind || !name) return;
@@ -559,9 +608,21 @@ class ReconcileBurst implements Analyzer {
     s.line ??= { source: e.line !== undefined ? `${e.source}:${e.line}` : e.source, time: rfc3339(e.time), text: `${e.name}{controller="${ctrl}",result="${result}"} ${e.value}` };
   }
 
-  /** Objects are only counted per kind, by namespace and name. */
+  /** Events are read whole; other objects are only counted per kind, by namespace and name. */
   objectKinds(): readonly string[] {
-    return [];
+    return ['event'];
+  }
+
+  private onEventObject(e: ObjectEvent): void {
+    this.counts.events++;
+    if (e.object.type !== 'Normal') return;
+    const f = eventFacts(e.object, e.source, e.line);
+    if (!f || f.kubelet || f.count < EVENT_LOOP.minCount) return;
+    const k = eventKey(f);
+    const had = this.repeats.get(k);
+    if (had && had.count >= f.count) return;
+    if (!had && this.repeats.size >= MAX_HOT_KEYS) return;
+    this.repeats.set(k, f);
   }
 
   flush(): FindingDraft[] {
@@ -593,6 +654,11 @@ class ReconcileBurst implements Analyzer {
       // An info note on a controller that already has a louder finding adds nothing.
       if (d.severity === 'info' && (loudHot.has(d.subject.controller) || stormy.has(d.subject.controller ?? ''))) continue;
       out.push(d);
+    }
+
+    for (const f of this.repeats.values()) {
+      const d = eventLoopFinding(f);
+      if (d) out.push(d);
     }
 
     for (const [key, s] of this.series) {
@@ -803,6 +869,7 @@ export const reconcileBurst = defineRule({
       'A reconcile is any record with a reconcile id (reconcileID, reconcile_id, knative.dev/traceid, Strimzi\'s "Reconciliation #N(trigger) Kind(namespace/name):") or a reconcile marker, in the words of every ecosystem: controller-runtime and operator-sdk (Reconciling, Reconcile successful, the Helm operator\'s Reconciled release), Knative and Tekton (Reconcile succeeded / Reconcile failed, with knative.dev/key), kube-rs (reconciling object, object.ref), Java Operator SDK (Reconciling resource), Argo CD (Refreshing app status, Reconciliation completed, with application=), "Starting/Finish … reconcile loop", client-go controllers (Finished syncing, Successfully synced), cert-manager\'s work queue (syncing item, finished processing work item) and kopf (Handler \'…\' succeeded). The object is the record\'s key field (knative.dev/key, key, request) or its namespace and name (namespace/name, operator-sdk\'s Request.Namespace/Request.Name). The words are the rule\'s vocabulary: rules.reconcile-burst.vocabulary in the config file adds words to the lists markers, starts, ends, idFields, keyFields, triggers and statusWrites.',
       'Fan-out: ctrlscope finds a trigger — a ConfigMap or Secret change, "requeueing all", "enqueueing all", "Triggering reconciliation for all <Kind> … count=N" — and opens a window (60 s, option windowSeconds). Every reconcile that starts in it is attributed to the trigger: a distinct reconcile id, or a start line ("Reconciling …") when the controller logs no ids. The objects one reconcile touches are the distinct values of any field that names things inside it — a variant, pool, node or shard field alike (errors, durations, times and ids are left out) — or a count=N field. N is the trigger\'s count, else the larger of the distinct requests and the objects per reconcile.',
       'Hot loop: one object reconciled again and again, each reconcile (usually its own status write, which bumps the resourceVersion and comes back as a watch event) triggering the next. Reconciles of one object are counted per input as distinct reconcile ids, else as its most frequent marker line (so a start and an end line count once); the finding gives the count, the median period, the rate per minute and the span, and how many status writes of the same object were seen. Nearly every gap must be short (the 90th percentile), so start-up bursts separated by pauses do not count. A reconcile of the same object that starts within 50 ms of one that said it finished (the lists starts and ends: Argo CD\'s "Reconciliation completed" followed by "Refreshing app status", the Helm operator\'s "Reconciled release" followed by "Reconciling") counts as two back-to-back reconciles even when the log shows each line only once.',
+      'Hot loop from Kubernetes Events (Event objects in dumps and bundles, `kubectl get events` tables, the Events section of `kubectl describe`): a controller\'s Normal event about one object that its event recorder counted at least 100 times over at least 10 minutes, on average at least every 15 s (ingress controllers fighting over an Ingress\'s status: "Scheduled for sync" `(x25555 over 41h)`). The recorder may drop repeats but never adds any, so the loop ran at least that fast. The kubelet\'s events (pulls, container starts) are not reconciles; Warnings are queue-leak\'s.',
       'It reports N (objects), the reconciles, the median objects per reconcile, the total operations and the window from the trigger to the last attributed line.',
       'Without a trigger it flags a storm: 100 or more reconciles of one controller in a window and at least 10 per distinct object. From Prometheus samples it compares the per-interval increase of controller_runtime_reconcile_total (summed over result labels) with the object count (objects of the matching kind in the input) and with the usual increase.',
       'Memory is bounded: reconcile ids are kept in an LRU of 10 000, reconciles per trigger and objects per reconcile are capped at 5 000.',
@@ -812,6 +879,7 @@ export const reconcileBurst = defineRule({
       'fan-out — at least N/2 reconciles attributed to the trigger, each touching at least N/2 objects; n-squared — total operations ≥ N²/2.',
       'reconcile-rate, per-object-rate — a storm: ≥ 100 reconciles of one controller in a window, ≥ 10 per object.',
       'reconcile-total-jump, object-count, usual-increase — from metrics: the interval\'s increase of controller_runtime_reconcile_total against the object count and the usual increase.',
+      'event-repeats, same-object — a hot loop told by a Normal Event\'s count and span.',
       'same-object, short-gaps, sustained, for-minutes, status-write, restart-after-finish — a hot loop: one object, nearly every gap short, for a minute, for minutes, with status writes of the object, started again within 50 ms of a finished reconcile.',
       'Confidence: high when the signals leave no doubt (N² work; a hot loop for minutes, or for a minute with status writes); medium for one clear signal (fan-out below N², a storm, a hot loop for a minute); low for thin evidence (a few quick reconciles of one object), which is never more than an info note.',
     ],
@@ -823,7 +891,7 @@ export const reconcileBurst = defineRule({
     ],
     severity: [
       'critical: N ≥ 20, at least N/2 reconciles each touching at least N/2 objects (median), and total operations ≥ N²/2 within the window; from metrics, an interval with ≥ N²/2 reconciles when the object count N ≥ 20 is known; a hot loop of ≥ 100 reconciles over ≥ 5 minutes with 90 % of the gaps ≤ 5 s.',
-      'warning: the same shape with N ≥ 5 (or fewer operations); a storm of ≥ 100 reconciles at ≥ 10 per object in one window; from metrics, an interval with ≥ 100 reconciles and ≥ 10× both the object count and the usual increase; a hot loop of ≥ 10 reconciles over ≥ 60 s with 90 % of the gaps ≤ 5 s.',
+      'warning: the same shape with N ≥ 5 (or fewer operations); a storm of ≥ 100 reconciles at ≥ 10 per object in one window; from metrics, an interval with ≥ 100 reconciles and ≥ 10× both the object count and the usual increase; a hot loop of ≥ 10 reconciles over ≥ 60 s with 90 % of the gaps ≤ 5 s; a controller\'s Normal Event about one object repeated ≥ 100 times over ≥ 10 minutes, on average at least every 15 s (an Event alone is never critical: its count hides the gaps).',
       'info (low confidence): three or more reconciles of one object with 90 % of the gaps ≤ 5 s, or two in the same 50 ms (a start within 50 ms of a finish included), when the log is too short to see whether it goes on (at most one such note per controller).',
     ],
     notFlagged: [
@@ -831,6 +899,7 @@ export const reconcileBurst = defineRule({
       'one sentinel reconcile that processes all objects once after a trigger',
       'a trigger line followed by no reconciles (a ConfigMap reloaded in place)',
       'a periodic requeue (RequeueAfter of 30 s or more), and bursts of reconciles of one object at start-up separated by pauses',
+      'a Normal Event repeated at a slower pace (a CronJob\'s Job every minute, an Ingress synced at each change) or for a short while (an operator\'s status flapping during install: 34 times in 104 s), and the kubelet\'s events',
     ],
     remediation: {
       summary: 'Enqueue one request for a shared trigger, not one per object.',
