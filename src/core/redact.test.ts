@@ -29,8 +29,16 @@ describe('redact: one detector per row', () => {
       '{"level":"error","msg":"Reconciler error","controller":"remediationrequest","key":"default/rr-1","error":"conflict"}',
       'I1206 10:00:00.000000 1 controller.go:100] "Reconciling" key="kube-system/coredns" author=bob',
       '    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUM=',
+      // cert-manager's Event in https://github.com/cert-manager/cert-manager/issues/6673 (test/real-world/queue-leak/cert-manager-issuer-token-forbidden)
+      '  Warning  ErrInitIssuer  2m41s (x44 over 3h12m)  cert-manager-issuers  Error initializing issuer: while requesting a Vault token using the Kubernetes auth: while requesting a token for the service account istio-system/ca-renewer: serviceaccounts "ca-renewer" is forbidden',
     ];
     for (const line of lines) expect(redact(line)).toBe(line);
+  });
+
+  it('still masks a credential after a bare `auth` key', () => {
+    expect(redact('auth=dXNlcjpwYXNz')).toBe('auth=***');
+    expect(redact('auth: hunter2')).toBe('auth: ***');
+    expect(redact('auth: "s3cret"')).toBe('auth: ***');
   });
 
   it('completes on a 1 MiB line built to make the key patterns backtrack', () => {

@@ -45,6 +45,13 @@ const SECRET_HINT = /pass|secret|token|key|credential|auth|cookie|session/i;
 
 /** Keys that name where a secret is kept, not the secret: `--tls-private-key-file=/etc/k`, `tokenPath: …`. */
 const POINTER_KEY_RE = /(?:[_-]?(?:file|path|dir|ref|name|len|length|count|type|id_?ref|secret_?name|secretRef))$/i;
+/**
+ * `auth` is also a word of prose (`using the Kubernetes auth: while requesting a token`): after that
+ * bare key, a value of lower-case letters alone is a word, not a credential (docker config and
+ * basic-auth values are base64, mixed case or with digits).
+ */
+const AUTH_PROSE_RE = /^auth$/i;
+const PROSE_WORD_RE = /^[a-z]+$/;
 /** Go type names (`*v1.Secret: failed to list`), which precede error text, not a value. */
 const GO_TYPE_KEY_RE = /^v\d\w*\./;
 /** The same, for header-like keys whose value runs to the end of the field (scheme and token, or several cookies). */
@@ -206,7 +213,8 @@ export const DETECTORS: readonly Detector[] = [
     masks: 'values of secret keys as `key=value` or `key: value`, quoted or not (`password=`, `token:`, `client_secret=`, `?access_token=`, `private_key=`, `credentials=`)',
     hint: SECRET_HINT,
     re: new RegExp(String.raw`(\b${KEY})(\s*[=:]\s*)(?!\s*(?:\[|["']?[\w-]{0,12}\*\*\*))("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&"'}\]]+)`, 'gi'),
-    replace: (m, key: string, sep: string) => (POINTER_KEY_RE.test(key) || GO_TYPE_KEY_RE.test(key) ? m : `${key}${sep}${MASK}`),
+    replace: (m, key: string, sep: string, value: string) =>
+      POINTER_KEY_RE.test(key) || GO_TYPE_KEY_RE.test(key) || (AUTH_PROSE_RE.test(key) && PROSE_WORD_RE.test(value)) ? m : `${key}${sep}${MASK}`,
   },
   {
     id: 'high-entropy',
