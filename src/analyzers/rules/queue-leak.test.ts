@@ -355,6 +355,12 @@ describe('queue-leak: keys and reasons in the words of Java operators and OpenSh
       { kind: 'Object', namespace: null, name: 'alper-0', controller: 'managed/cognitoidp.aws.upbound.io/v1beta1, kind=userpool' },
       'auth',
     ],
+    [
+      // https://github.com/argoproj/argo-workflows/issues/4534 (comment by YasukeXXX): the object an action failed on, quoted after the verb.
+      'time="2020-11-17T01:18:48.443Z" level=warning msg="Failed to get pod \'delightful-tiger\': pods \\"delightful-tiger\\" is forbidden: User \\"system:serviceaccount:default:default\\" cannot get resource \\"pods\\" in API group \\"\\" in the namespace \\"default\\""',
+      { kind: 'Key', namespace: null, name: 'delightful-tiger', controller: null },
+      'auth',
+    ],
   ])('%s', (line, subject, cls) => {
     const f = failureOf(parseLine(line, 1, opts));
     expect(f?.subject).toEqual(subject);
@@ -370,6 +376,12 @@ describe('queue-leak: keys and reasons in the words of Java operators and OpenSh
   const failure = "[ERROR][flink/basic-example] Error during event processing ExecutionScope{ resource id: ResourceID{name='basic-example', namespace='flink'}, version: 1791281} failed.";
   const exception =
     'io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: PUT at: https://10.96.0.1:443/apis/flink.apache.org/v1beta1/namespaces/flink/flinkdeployments/basic-example. Message: Forbidden!Configured service account doesn\'t have access. Service account may have been revoked. flinkdeployments.flink.apache.org "basic-example" is forbidden: User "system:serviceaccount:default:flink-operator" cannot update resource "flinkdeployments" in API group "flink.apache.org" in the namespace "flink".';
+
+  it("RBAC's own sentence names a resource type, not an object: no key from it", () => {
+    // must-gather-metal: the kubelet's event recorder, rejected by the API server.
+    const f = failureOf(parseLine('E0914 14:29:30.384025       1 event.go:264] Server rejected event \'&v1.Event{}\': \'events is forbidden: User "system:serviceaccount:x:y" cannot create resource "events" in API group "" in the namespace "default"\' (will not retry!)', 1, opts));
+    expect(f).toBeUndefined();
+  });
 
   it('the exception on the line after a failure record is its reason: a Forbidden one makes the note of an error retrying cannot heal', () => {
     const f = run([failure, exception]);
