@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /** What the corpus reached when the floor was last raised. */
-const FLOOR = { detected: 45, falseAlarms: 0 };
+const FLOOR = { detected: 46, falseAlarms: 0 };
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CORPUS = fileURLToPath(new URL('.', import.meta.url));
