@@ -55,3 +55,25 @@ describe('continuation lines', () => {
     expect(detectLine('2025-02-21T11:41:10.533585Z  WARN sinker::controller: reconcile failed name="06a8ee86-clusterrolebinding" error=Kube Error: ApiError: the server could not find the requested resource: NotFound').format).not.toBe('continuation');
   });
 });
+
+describe('stack traces printed after a record, without a wrapper', () => {
+  it("zap's stacktrace function lines and a Java exception heading its trace are continuations", async () => {
+    const { format } = await import('./continuation.js');
+    for (const raw of format.samples.slice(-3)) expect(role(raw), raw).toBe('continuation');
+    expect(role('k8s.io/apimachinery/pkg/util/wait.JitterUntil.func1')).toBe('continuation');
+    expect(role('java.lang.IllegalStateException')).toBe('continuation');
+  });
+
+  it('leaves paths, URLs, hosts and sentences that look alike to the other formats', () => {
+    for (const raw of [
+      '/usr/local/bin/manager',
+      'https://github.com/seaweedfs/seaweedfs-operator/issues/90',
+      'example.com/foo bar',
+      'registry.example.com/app:1.2',
+      'org.example.Something happened: here',
+      'io.fabric8.kubernetes.client.KubernetesClientException:Failure',
+    ]) {
+      expect(role(raw), raw).not.toBe('continuation');
+    }
+  });
+});

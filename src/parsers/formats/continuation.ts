@@ -1,6 +1,9 @@
 // Lines that continue the record before them rather than start one: indented struct dumps and
 // YAML, Go panics and stack traces (`goroutine 37 [chan receive]:`, `pkg.(*T).Method(0xc000…)`,
-// `\t/go/src/…/file.go:123 +0xb9`, `created by …`), Java stack traces (`\tat …`, `Caused by: …`),
+// `\t/go/src/…/file.go:123 +0xb9`, `created by …`, and zap's stacktrace after a console record,
+// whose function lines have no arguments: `sigs.k8s.io/…/controller.(*Controller).processNextWorkItem`),
+// Java stack traces (`\tat …`, `Caused by: …`, the exception that heads one:
+// `io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: …`),
 // closing brackets of a dump (`}`, `})`, `},`), a record's continuation after a line break
 // (`, Header: map[…]`), the steps of a Kubernetes trace (`Trace[708802667]: ---"…"`). They are
 // counted as continuations, not as unparsed lines. Asked last: any format that takes the line
@@ -32,6 +35,51 @@ function goFrame(s: string, p: number, end: number): boolean {
     else if (c === 32 || c === 9 || c === 34) return false;
   }
   return false;
+}
+
+/**
+ * `sigs.k8s.io/pkg/path.(*T).Method` or `k8s.io/pkg/wait.JitterUntil.func1`: a Go function
+ * without arguments, as zap prints a stack trace: no blank or quote, an import path (a `/`), and
+ * after its last `/` a package, a dot and a name ending in a letter, digit or `_`.
+ */
+function goFunction(s: string, p: number, end: number): boolean {
+  let slash = -1;
+  for (let j = p; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 32 || c === 9 || c === 34 || c === 39 || c === 58 || c === 61 || c === 44) return false;
+    if (c === 47) slash = j;
+  }
+  if (slash < 0) return false;
+  const dot = s.indexOf('.', slash);
+  if (dot < 0 || dot >= end - 1 || dot === slash + 1) return false;
+  const c = s.charCodeAt(end - 1);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95;
+}
+
+/**
+ * `io.fabric8.kubernetes.client.KubernetesClientException: …`, `java.lang.IllegalStateException`:
+ * the exception that heads a Java stack trace (a dotted lower-case package, then a class whose
+ * name ends in Exception or Error, then `: ` or the line's end).
+ */
+function javaException(s: string, p: number, end: number): boolean {
+  let j = p;
+  let dots = 0;
+  // the package: lower-case words and dots
+  for (; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 46) dots++;
+    else if (!((c >= 97 && c <= 122) || isDigit(c) || c === 95)) break;
+  }
+  if (dots < 1 || s.charCodeAt(j - 1) !== 46) return false;
+  const cls = j;
+  while (j < end) {
+    const c = s.charCodeAt(j);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 36 || c === 46)) break;
+    j++;
+  }
+  const name = s.slice(cls, j);
+  if (!/^[A-Z]\w*(?:Exception|Error)$/.test(name.slice(name.lastIndexOf('.') + 1))) return false;
+  return j === end || (s.charCodeAt(j) === 58 && (j + 1 === end || s.charCodeAt(j + 1) === 32));
 }
 
 /** `- key: value` / `- key:`: an item of a YAML list dumped at column 0. */
@@ -89,7 +137,9 @@ export function detect(s: string, p: number, end: number): number {
       }
       break;
   }
-  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return goFrame(s, p, end) ? L_UNKNOWN : -1;
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+    return goFrame(s, p, end) || goFunction(s, p, end) || (c >= 97 && javaException(s, p, end)) ? L_UNKNOWN : -1;
+  }
   return -1;
 }
 
@@ -124,5 +174,12 @@ export const format: LineFormat = {
     '2021-09-14T14:12:49.581986787Z - lastTransitionTime: "2021-09-14T14:12:49Z"',
     // same bundle, authentication-operator previous.log (a client-go trace's steps).
     '2021-09-14T14:18:49.288319322Z Trace[708802667]: [30.001196561s] [30.001196561s] END',
+    // https://github.com/seaweedfs/seaweedfs-operator/issues/90 (description): zap's stacktrace after
+    // a console record (test/real-world/queue-leak/seaweedfs-operator-service-forbidden).
+    'sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).processNextWorkItem',
+    'sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Start.func2.2',
+    // https://github.com/apache/flink-kubernetes-operator/pull/577 (comment by gyfora): the
+    // exception heading a Java stack trace (test/real-world/queue-leak/flink-operator-josdk-update-forbidden).
+    'io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: PUT at: https://10.96.0.1:443/apis/flink.apache.org/v1beta1/namespaces/flink/flinkdeployments/basic-example. Message: Forbidden!Configured service account doesn\'t have access. Service account may have been revoked. flinkdeployments.flink.apache.org "basic-example" is forbidden: User "system:serviceaccount:default:flink-operator" cannot update resource "flinkdeployments" in API group "flink.apache.org" in the namespace "flink".',
   ],
 };
