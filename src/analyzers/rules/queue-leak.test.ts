@@ -587,7 +587,7 @@ describe('queue-leak: a controller\'s Event repeating an error retrying cannot h
     expect(f).toMatchObject({
       rule: 'queue-leak',
       severity: 'warning',
-      title: 'cert-manager-issuers keeps retrying on an error retrying cannot heal (ErrInitIssuer ×44 over 3h9m)',
+      title: 'cert-manager-issuers keeps retrying an error that cannot heal (ErrInitIssuer ×44 over 3h9m)',
       subject: { kind: 'Event', namespace: null, name: 'ErrInitIssuer', controller: 'cert-manager-issuers' },
       summary: 'Event ErrInitIssuer from cert-manager-issuers repeated 44 times over 3h9m, about every 4m: a 403, which retrying cannot heal, retried all along.',
       metrics: { eventCount: 44, spanSeconds: 11359, meanGapSeconds: 264, statusCode: 403 },
@@ -598,6 +598,8 @@ describe('queue-leak: a controller\'s Event repeating an error retrying cannot h
     expect(f!.evidence).toHaveLength(1);
     expect(f!.evidence[0]!.source).toBe('describe-issuer.txt:1');
     expect(f!.evidence[0]!.text).toMatch(/^Warning {2}ErrInitIssuer {2}2m41s \(x44 over 3h12m\) {2}cert-manager-issuers {2}Error initializing issuer: /);
+    // The row names no object: the first step finds it by the Event's reason (no `kubectl get event ErrInitIssuer`).
+    expect(f!.remediation.steps[0]).toBe('Now: Find the object the cert-manager-issuers keeps failing on: kubectl get events -A --field-selector reason=ErrInitIssuer (its OBJECT column), then kubectl describe that object for the full error.');
   });
 
   it('an Event object from a dump: FailedCreate forbidden ×107 over 9h is a warning of high confidence, with its times', () => {
@@ -606,7 +608,7 @@ describe('queue-leak: a controller\'s Event repeating an error retrying cannot h
     expect(rest).toEqual([]);
     expect(f).toMatchObject({
       severity: 'warning',
-      title: 'replicaset-controller keeps retrying ReplicaSet shop/web-6d4cf56db6 on an error retrying cannot heal (FailedCreate ×107 over 9h)',
+      title: 'replicaset-controller keeps retrying ReplicaSet shop/web-6d4cf56db6 on an error that cannot heal (FailedCreate ×107 over 9h)',
       subject: { kind: 'ReplicaSet', namespace: 'shop', name: 'web-6d4cf56db6', controller: 'replicaset-controller' },
       metrics: { eventCount: 107, spanSeconds: 32400, meanGapSeconds: 306, statusCode: 403 },
       firstSeen: '2020-11-24T01:00:00Z',

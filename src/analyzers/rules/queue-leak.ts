@@ -1443,7 +1443,7 @@ export function eventFinding(f: HealFacts, L = EVENT_LIMITS): Draft | undefined 
   return {
     rule: 'queue-leak',
     severity: warn ? 'warning' : 'info',
-    title: `${who} keeps retrying ${s.kind === 'Event' ? '' : `${s.kind} ${what} `}on an error retrying cannot heal (${f.reason} ×${f.count} over ${humanSpan(span)})`,
+    title: `${who} keeps retrying ${s.kind === 'Event' ? 'an error' : `${s.kind} ${what} on an error`} that cannot heal (${f.reason} ×${f.count} over ${humanSpan(span)})`,
     subject: s,
     summary:
       `${s.kind === 'Event' ? '' : `${what}: `}Event ${f.reason} from ${who} repeated ${f.count} times over ${humanSpan(span)}, about every ${humanSpan(gap)}: ` +

@@ -372,6 +372,8 @@ describe('reconcile-burst: a controller\'s Normal event about one object repeate
         variant: 'hot-loop',
       },
     ]);
+    // The rows name no object: the first step finds it by the Event's reason.
+    expect(scanText('describe.txt', text)[0]!.remediation.steps[0]).toMatch(/^Find the object it keeps acting on: kubectl get events -A --field-selector reason=Sync /);
   });
 
   it.each([

@@ -229,7 +229,10 @@ export function eventLoopFinding(f: EventFacts, L = EVENT_LOOP): FindingDraft | 
       ? `Hot loop: ${who} wrote ${f.reason} about ${what} ${f.count} times in ${humanSpan(span)}, every ${every}`
       : `Hot loop: ${who} wrote ${f.reason} ${f.count} times in ${humanSpan(span)}, every ${every}`,
     subject: s,
-    remediation: HOT_LOOP_REMEDIATION,
+    remediation: s.kind === 'Event'
+      ? // Read where the Event named no object: its reason finds the object first.
+        { ...HOT_LOOP_REMEDIATION, steps: [`Find the object it keeps acting on: kubectl get events -A --field-selector reason=${s.name} (its OBJECT column); kubectl get <kind> <name> -n <namespace> -o yaml --show-managed-fields then shows what changes on every pass.`, ...HOT_LOOP_REMEDIATION.steps] }
+      : HOT_LOOP_REMEDIATION,
     summary:
       `${who} wrote the Normal event ${f.reason} (${JSON.stringify(f.message.slice(0, 120))})${f.named ? ` about ${s.kind} ${what}` : ''} ${f.count} times over ${humanSpan(span)}, on average every ${every}: ` +
       'it acts on the object again and again, each change triggering the next (a hot loop; two controllers writing the same object\'s status do this).',
