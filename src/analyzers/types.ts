@@ -1,7 +1,7 @@
 // The analyzer interface. Analyzers are pure: they receive events, keep state, and return
 // findings. They never read files, call the API or print; the same analyzer runs on a log file,
 // a bundle and a live cluster.
-import type { Event, EventKind, Level } from '../core/event.js';
+import type { Event, EventCondition, EventKind, Level } from '../core/event.js';
 import type { FindingDraft, RuleId } from '../core/finding.js';
 
 /**
@@ -58,6 +58,15 @@ export interface Analyzer {
    * the copy of everything else). Absent: 'all'.
    */
   objectKinds?(): readonly string[] | 'all';
+  /**
+   * For an analyzer whose objectKinds() holds 'event' and that reads an Event only when it could
+   * make a finding: the Events it reads (one condition met), as data. Events that meet none may
+   * reach it cut to their identity (the engine's workers then read a dump of them without the
+   * YAML library), so the analyzer must make the same findings from them whole or cut. When every analyzer
+   * reading Events whole says this, Events are read whole only in dumps holding one that meets a
+   * condition of one of them. Absent: every Event is read whole.
+   */
+  objectWhen?(): readonly EventCondition[];
   /**
    * How much of each input this rule needs it has seen so far, by name (e.g. `failureRecords`,
    * `workqueueSeries`): the report's coverage says `ok` only when one of them is above zero, and

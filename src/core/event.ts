@@ -71,6 +71,18 @@ export interface KubeObject {
   [k: string]: unknown;
 }
 
+/**
+ * What makes a Kubernetes Event worth reading whole (see Analyzer.objectWhen): its `type`, and a
+ * count (series.count, count or deprecatedCount; 1 without any) and a span from its first to its
+ * last time (seconds) of at least these. Plain data: it travels to the line workers.
+ */
+export interface EventCondition {
+  kind: 'event';
+  type: string;
+  minCount: number;
+  minSpanS: number;
+}
+
 /** A Kubernetes object seen in a dump (`snapshot`) or on a watch (`added`/`modified`/`deleted`). */
 export interface ObjectEvent {
   kind: 'object';

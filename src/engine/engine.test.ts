@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
 import { ANALYZERS } from '../analyzers/index.js';
-import type { Event, LogEvent } from '../core/event.js';
+import type { Event, EventCondition, LogEvent } from '../core/event.js';
 import type { AnalyzerDefinition } from '../analyzers/types.js';
 import { openPaths } from '../sources/index.js';
 import { newInput, type SourceItem } from '../sources/types.js';
@@ -294,6 +294,47 @@ describe('Engine with worker threads', () => {
     expect(reports[0]).toEqual(reports[1]);
     expect(reports[0]!.inputs[0]).toMatchObject({ kind: 'resources', format: 'manifests', lines: 23, problems: [] });
     expect(reports[0]!.findings.map((f) => [f.rule, f.subject.kind, f.subject.name, f.metrics.live])).toEqual([['duplicate-cr', 'RemediationRequest', 'fp-Zoë-運用', 2]]);
+  });
+
+  it('sends Events whole only from a dump holding one an analyzer may read (Analyzer.objectWhen), on a worker or here', async () => {
+    const event = (name: string, count: number) => [
+      '- apiVersion: v1', `  count: ${count}`, '  firstTimestamp: "2021-08-03T08:00:00Z"', '  kind: Event', '  lastTimestamp: "2021-08-03T09:00:00Z"',
+      '  metadata:', `    name: ${name}`, '    namespace: ns', '  reason: BackOff', '  type: Warning',
+    ];
+    const list = (...items: string[][]) => ['apiVersion: v1', 'items:', ...items.flat(), 'kind: EventList'].join('\n') + '\n';
+    const dumps = [list(event('a', 1), event('b', 3)), list(event('c', 1), event('d', 44))];
+    const when: EventCondition[] = [{ kind: 'event', type: 'Warning', minCount: 5, minSpanS: 600 }];
+    /** An analyzer reading Events whole, with or without conditions, that records which came whole. */
+    const reader = (rule: 'queue-leak' | 'reconcile-burst', seen: string[], conditions?: EventCondition[]): AnalyzerDefinition => ({
+      rule,
+      consumes: ['object'],
+      create: () => ({
+        onEvent: (e) => void (e.kind === 'object' && seen.push(`${e.object.metadata?.name}${e.object.reason !== undefined ? ' whole' : ''}`)),
+        flush: () => [],
+        objectKinds: () => ['event'],
+        ...(conditions ? { objectWhen: () => conditions } : {}),
+      }),
+    });
+    for (const workers of [1, 0]) {
+      const seen: Record<string, string[]> = { when: [], all: [], both: [] };
+      for (const [what, analyzers] of [
+        ['when', [reader('queue-leak', seen.when!, when)]],
+        ['all', [reader('queue-leak', seen.all!)]],
+        ['both', [reader('queue-leak', seen.both!, when), reader('reconcile-burst', [])]],
+      ] as const) {
+        const engine = new Engine({ analyzers, stage: workers ? new LinePool(workers) : undefined });
+        async function* source(): AsyncGenerator<SourceItem> {
+          for (const [i, text] of dumps.entries()) yield { type: 'resources', input: newInput(`ns-${i}/core/events.yaml`, 'resources'), text };
+        }
+        await engine.run(source());
+        expect(engine.report(new Date(0)).inputs.map((r) => r.problems), what).toEqual([[], []]);
+      }
+      // Count 1 and 3 meet no condition: that dump's Events come cut to their identity. One with
+      // a Warning 44 times over an hour comes whole, all of it; without conditions, every dump does.
+      expect(seen.when).toEqual(['a', 'b', 'c whole', 'd whole']);
+      expect(seen.all).toEqual(['a whole', 'b whole', 'c whole', 'd whole']);
+      expect(seen.both).toEqual(['a whole', 'b whole', 'c whole', 'd whole']);
+    }
   });
 
   it('reports a resource dump that cannot be read where it is parsed, on a worker or here', async () => {

@@ -1,7 +1,7 @@
 // The engine: fans in source items, turns raw lines into events (building full events only for
 // lines some analyzer wants), routes each event by kind to the analyzers that consume it, and
 // isolates failures: a throwing analyzer becomes a reported problem while the others go on.
-import type { Event, EventKind, Level, LogEvent, LogFormat, ObjectEvent } from '../core/event.js';
+import type { Event, EventCondition, EventKind, Level, LogEvent, LogFormat, ObjectEvent } from '../core/event.js';
 import { LEVEL_RANK } from '../core/event.js';
 import type { Coverage, CoverageWindow, Finding, FindingDraft, InputReport, Report, RuleId, SourceCoverage, Unread } from '../core/finding.js';
 import { compareFindings } from '../core/finding.js';
@@ -100,6 +100,8 @@ export class Engine {
   private readonly want: LineWant;
   /** Kinds of objects some analyzer reads whole (see Analyzer.objectKinds); undefined: all of them. */
   private readonly wholeKinds?: string[];
+  /** The Events worth reading whole, when every analyzer reading Events says (see Analyzer.objectWhen). */
+  private readonly eventsWhen?: EventCondition[];
   /** Inputs whose byte chunks must stay on this thread (they hold CRI partial lines). */
   private readonly sequential = new WeakSet<InputHandle>();
   private stage?: LineStage;
@@ -149,6 +151,7 @@ export class Engine {
     }
     this.want = opts.prefilter === false ? { all: true, minRank: -1 } : buildWant(this.byKind.get('log') ?? []);
     this.wholeKinds = wholeObjectKinds(this.byKind.get('object') ?? []);
+    this.eventsWhen = eventConditions(this.byKind.get('object') ?? [], this.wholeKinds);
   }
 
   /**
@@ -206,7 +209,7 @@ export class Engine {
         if (item.type === 'resources') {
           // Parsed by the stage (on a worker, the YAML library loads and runs there); applied in order.
           this.register(item.input);
-          const resources = { text: item.text, path: item.path, now: item.now, whole: this.wholeKinds };
+          const resources = { text: item.text, path: item.path, now: item.now, whole: this.wholeKinds, when: this.eventsWhen };
           // An archive member's bytes travel as the job's bytes: moved to a worker, not copied.
           queue.push({ item, result: stage.submit({ resources, bytes: item.bytes, want: this.want, source: item.input.report.source, referenceYear: this.defaultYear }) });
           await drain(inFlight);
@@ -341,7 +344,7 @@ export class Engine {
         input.report.problems.push(`cannot read: ${describeError(err)}`);
         return;
       }
-      this.applyResources(item, parseDump(text, input.report.source, item.now, this.wholeKinds));
+      this.applyResources(item, parseDump(text, input.report.source, item.now, this.wholeKinds, this.eventsWhen));
       return;
     }
     this.ingestLines(input, item.lines, item.firstLine);
@@ -584,6 +587,24 @@ function wholeObjectKinds(list: Running[]): string[] | undefined {
     for (const x of k) kinds.add(x.toLowerCase());
   }
   return [...kinds];
+}
+
+/**
+ * The Events worth reading whole: the union of the conditions of the analyzers that read Events
+ * whole, when each of them gives its own (see Analyzer.objectWhen); undefined (every Event whole)
+ * when one gives none, or when no analyzer reads Events. Plain copies: they go to the workers.
+ */
+function eventConditions(list: Running[], whole: readonly string[] | undefined): EventCondition[] | undefined {
+  if (!whole?.includes('event')) return undefined;
+  const out: EventCondition[] = [];
+  for (const r of list) {
+    const kinds = r.analyzer.objectKinds?.() ?? 'all';
+    if (kinds === 'all' || !kinds.some((k) => k.toLowerCase() === 'event')) continue;
+    const when = r.analyzer.objectWhen?.();
+    if (!when) return undefined;
+    for (const c of when) out.push({ kind: 'event', type: c.type, minCount: c.minCount, minSpanS: c.minSpanS });
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /**

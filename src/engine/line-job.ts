@@ -4,6 +4,7 @@
 // (see planner.ts), and a run reports the same either way. A job is decoded, classified and
 // counted; wanted lines come back as text with their line numbers within the job (the engine
 // parses them: cheaper than cloning parsed events across threads), counted lines per message.
+import type { EventCondition } from '../core/event.js';
 import { parseDump, type ParsedDump, type ParsedObject } from '../parsers/resources.js';
 import { readLineRange, resourceText, type RangeScratch } from './file-range.js';
 import { newTally, processChunk, type LineTally, type LineWant, type MessageCount } from './line-stage.js';
@@ -16,9 +17,9 @@ export interface LineJob {
   /**
    * A resource dump to parse (see ResourcesItem) instead of lines: its text, its file to read, or
    * (without either) its UTF-8 bytes in `bytes`; `whole`: the kinds to send back whole, others
-   * cut to their identity (see slimObjects).
+   * cut to their identity (see slimObjects); `when`: the Events worth reading whole (see parseDump).
    */
-  resources?: { text?: string; path?: string; now?: number; whole?: string[] };
+  resources?: { text?: string; path?: string; now?: number; whole?: string[]; when?: EventCondition[] };
   want: LineWant;
   source: string;
   referenceYear: number;
@@ -101,7 +102,7 @@ export function runJob(job: LineJob, sink: LineSink): LineResult {
       } catch (err) {
         return { id: job.id, readError: err instanceof Error ? err.message : String(err) };
       }
-      return { id: job.id, dump: parseDump(text, job.source, job.resources.now, job.resources.whole) };
+      return { id: job.id, dump: parseDump(text, job.source, job.resources.now, job.resources.whole, job.resources.when) };
     }
     const tally = newTally();
     sink.lines.length = 0;

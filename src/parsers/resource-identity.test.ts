@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { identities, WARM_UP_DUMPS } from './resource-identity.js';
-import { parseResources, slimObjects } from './resources.js';
+import { parseDump, parseResources, slimObjects } from './resources.js';
+import type { EventCondition } from '../core/event.js';
+import { ANALYZERS } from '../analyzers/index.js';
+import { eventFacts } from '../analyzers/event-facts.js';
 
 const NONE = new Set<string>();
 
@@ -98,6 +101,71 @@ describe('identities: the dumps it reads', () => {
     const text = 'apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n';
     expect(identities(text, NONE)).toEqual({ objects: [], problems: [], kind: 'manifests' });
     expect(identities(text, NONE)).toEqual(reference(text, NONE));
+  });
+});
+
+describe('identities: Events only some of which a rule reads (Analyzer.objectWhen)', () => {
+  /** The conditions the rules declare: a Warning 5+ times over 10+ minutes (queue-leak), a Normal 100+ times over 10+ minutes (reconcile-burst). */
+  const WHEN: EventCondition[] = ANALYZERS.flatMap((d) => d.create({ options: {} }).objectWhen?.() ?? []);
+  /** An Event item shaped like must-gather-aws's (kubectl's key order), with its own count and times. */
+  const event = (type: string, more: string) => `- apiVersion: v1
+${more}  involvedObject:
+    kind: Pod
+    name: kube-apiserver-ip-10-0-195-177.ec2.internal
+    namespace: openshift-kube-apiserver
+  kind: Event
+  message: 'Readiness probe error: HTTP probe failed with statuscode: 500'
+  metadata:
+    name: kube-apiserver-ip-10-0-195-177.ec2.internal.16984d6ee4d85e5b
+    namespace: openshift-kube-apiserver
+  reason: ProbeError
+  source:
+    component: kubelet
+  type: ${type}
+`;
+  const list = (...items: string[]) => `apiVersion: v1\nitems:\n${items.join('')}kind: EventList\nmetadata:\n  resourceVersion: ""\n`;
+  const times = (first: string, last: string) => `  firstTimestamp: "${first}"\n  lastTimestamp: "${last}"\n`;
+  /** parseDump as the engine calls it with the rules' conditions: are the dump's Events whole? */
+  const whole = (text: string) => parseDump(text, 'events.yaml', undefined, ['event'], WHEN).parsed.objects.map((o) => o.object.reason !== undefined);
+
+  it('takes its conditions from the rules', () => {
+    expect(WHEN).toEqual([
+      { kind: 'event', type: 'Warning', minCount: 5, minSpanS: 600 },
+      { kind: 'event', type: 'Normal', minCount: 100, minSpanS: 600 },
+    ]);
+  });
+
+  const rare: [string, string][] = [
+    ['Events of kubectl\'s List, count 1 or none', EVENTS],
+    ['a Warning 14 times over 129 s (a span below 10 minutes)', list(event('Warning', `  count: 14\n${times('2021-08-03T09:24:44Z', '2021-08-03T09:26:53Z')}`))],
+    ['a Normal 44 times over 9 hours (a count below 100)', list(event('Normal', `  count: 44\n${times('2021-08-03T00:00:00Z', '2021-08-03T09:00:00Z')}`))],
+    ['an Event of another type 44 times over 9 hours', list(event('Info', `  count: 44\n${times('2021-08-03T00:00:00Z', '2021-08-03T09:00:00Z')}`))],
+    ['an Event without a type, 44 times', list(event('Warning', '  count: 44\n').replace('  type: Warning\n', ''))],
+    ['a Warning whose `series:` counts 1 (the scheduler\'s FailedScheduling in must-gather-metal)', list(event('Warning', '  eventTime: "2021-09-14T14:14:59.671767Z"\n  firstTimestamp: null\n  lastTimestamp: null\n  series:\n    count: 1\n    lastObservedTime: "2021-09-14T14:15:59.673421Z"\n'))],
+  ];
+  it.each(rare)('reads %s without js-yaml, cut to identities as slimObjects(parseResources()) cuts them', (_what, text) => {
+    expect(identities(text, NONE, WHEN)).toEqual(reference(text, NONE));
+    expect(parseDump(text, 'events.yaml', undefined, ['event'], WHEN).parsed).toEqual(identities(text, NONE));
+    expect(whole(text).every((w) => !w)).toBe(true);
+  });
+
+  const studied: [string, string][] = [
+    ['a Warning 44 times (no times: the span is not known)', list(event('Warning', '  count: 44\n'))],
+    ['a Warning 44 times over an hour', list(event('Warning', '  count: 1\n'), event('Warning', `  count: 44\n${times('2021-08-03T08:00:00Z', '2021-08-03T09:00:00Z')}`))],
+    ['a Normal 25 555 times over 41 hours', list(event('Normal', `  count: 25555\n${times('2021-08-01T16:00:00Z', '2021-08-03T09:00:00Z')}`))],
+    ['a Warning whose `series:` counts 44 (events.k8s.io\'s way: the span is not read)', list(event('Warning', '  series:\n    count: 44\n    lastObservedTime: "2021-08-03T09:26:53.000000Z"\n'))],
+    ['a `series:` without a count', list(event('Warning', '  series:\n    lastObservedTime: "2021-08-03T09:26:53.000000Z"\n'))],
+    ['a `deprecatedCount:`', list(event('Warning', '  deprecatedCount: 44\n'))],
+    ['a count that is not a plain integer', list(event('Warning', '  count: "44"\n'))],
+    ['a type followed by a comment', list(event('Warning', '  count: 44\n').replace('type: Warning', 'type: Warning # a comment'))],
+    ['a time that is not a plain string', list(event('Warning', `  count: 44\n${times('2021-08-03T08:00:00Z', '2021-08-03T09:00:00Z')}`).replace('"2021-08-03T08:00:00Z"', 'null'))],
+    ['two counts (the last one counts)', list(event('Warning', '  count: 1\n  count: 44\n'))],
+  ];
+  it.each(studied)('leaves a dump holding %s to js-yaml, which reads its Events whole', (_what, text) => {
+    expect(identities(text, NONE)).toBeDefined(); // in the shape it reads, without conditions
+    expect(identities(text, NONE, WHEN)).toBeUndefined();
+    expect(whole(text).length).toBeGreaterThan(0);
+    expect(whole(text).every((w) => w)).toBe(true);
   });
 });
 
@@ -210,6 +278,49 @@ describe('identities: property against js-yaml', () => {
     }
     // Most generated dumps are in the shape it reads; the rest went to js-yaml.
     expect(read).toBeGreaterThan(200);
+  });
+
+  it('with the rules\' Event conditions, on 800 generated Event Lists: whenever it reads one, no Event of it meets a condition as the rules read it', () => {
+    const WHEN: EventCondition[] = ANALYZERS.flatMap((d) => d.create({ options: {} }).objectWhen?.() ?? []);
+    const rand = rng(20261206);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const time = () => new Date(Date.UTC(2021, 8, 14) + Math.floor(rand() * 20_000) * 1000).toISOString().replace('.000Z', pick(['Z', '.123456Z']));
+    const event = () => {
+      const o: Record<string, unknown> = { apiVersion: 'v1', kind: pick(['Event', 'Event', 'Event', 'Pod']) };
+      if (rand() < 0.8) o.count = pick([1, 1, 2, 3, 4, 5, 14, 99, 100, 101, 25555, '44', null, 1.5, -3]);
+      if (rand() < 0.2) o.deprecatedCount = 7;
+      o.eventTime = rand() < 0.3 ? time() : null;
+      if (rand() < 0.8) o.firstTimestamp = pick([time(), time(), null, '', 'soon']);
+      o.involvedObject = { kind: 'Pod', name: 'web-1', namespace: 'ns' };
+      if (rand() < 0.8) o.lastTimestamp = pick([time(), time(), null]);
+      o.message = pick(['Back-off restarting failed container', 'x: y', '0/3 nodes are available']);
+      o.metadata = { name: 'web-1.16a4b5d565defd73', namespace: 'ns' };
+      o.reason = pick(['BackOff', 'FailedScheduling', 'Sync']);
+      if (rand() < 0.2) o.series = rand() < 0.8 ? { count: pick([1, 3, 44, 200, '7']), lastObservedTime: time() } : pick([null, {}]);
+      o.source = { component: pick(['kubelet', 'default-scheduler', 'my-operator']) };
+      if (rand() < 0.95) o.type = pick(['Warning', 'Normal', 'Normal', 'Info', 'warning']);
+      return o;
+    };
+    let read = 0;
+    let left = 0;
+    for (let i = 0; i < 800; i++) {
+      const doc = { apiVersion: 'v1', items: Array.from({ length: 1 + Math.floor(rand() * 3) }, event), kind: 'EventList', metadata: { resourceVersion: '' } };
+      const text = dump(doc, { lineWidth: pick([40, 80, -1]), noArrayIndent: rand() < 0.5, quotingType: pick(["'", '"'] as const), forceQuotes: rand() < 0.2 });
+      const got = identities(text, NONE, WHEN);
+      if (got === undefined) {
+        left++;
+        continue;
+      }
+      read++;
+      expect(got, text).toEqual(reference(text, NONE));
+      for (const o of parseResources(text, 'events.yaml').objects) {
+        const f = eventFacts(o.object, 'events.yaml', o.line);
+        const meets = f !== undefined && WHEN.some((c) => f.type === c.type && f.count >= c.minCount && f.spanS !== undefined && f.spanS >= c.minSpanS);
+        expect(meets, text).toBe(false);
+      }
+    }
+    expect(read).toBeGreaterThan(200);
+    expect(left).toBeGreaterThan(200);
   });
 
   it('matches js-yaml on 2 000 damaged copies of a kubectl dump: what js-yaml rejects, it leaves to js-yaml', () => {

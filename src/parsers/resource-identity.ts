@@ -8,7 +8,9 @@
 // must-gather write (`kubectl get -o yaml`: one document, a `*List` whose `items:` are block
 // mappings, or one object) and gives up, returning undefined, on anything else: several
 // documents, anchors, aliases, tags, flow collections, tabs, CR line ends, identity values that
-// are not plain strings, an item of a kind some analyzer reads whole. The caller then parses the
+// are not plain strings, an item of a kind some analyzer reads whole, an Event some analyzer may
+// study (its type, count and span meet an EventCondition; see Analyzer.objectWhen: most of a
+// must-gather's Events happened once or twice and no rule reads those). The caller then parses the
 // dump with js-yaml, so the result is the same either way (resource-identity.test.ts compares
 // the two on every dump the tests and the real data hold, and on generated variants).
 //
@@ -19,7 +21,7 @@
 // exact column, or opens one after a key or dash with nothing after it): a dump js-yaml would
 // reject ("bad indentation", a key where a scalar's next line is, …) is left to js-yaml, so its
 // problem is still reported. The tests damage kubectl dumps thousands of ways to hold it to that.
-import type { KubeObject } from '../core/event.js';
+import type { EventCondition, KubeObject } from '../core/event.js';
 import type { ParsedObject, ParsedResources } from './resources.js';
 
 /** A plain scalar the core schema reads as a string and that needs no unescaping. */
@@ -49,6 +51,73 @@ interface Item {
   /** undefined: no metadata key; null: `metadata:` seen, its mapping not (yet); else its identity keys. */
   metadata?: { name?: string; namespace?: string } | null;
   hasItems?: boolean;
+  /**
+   * What an Event item's conditions are checked against (see canMatter), from its own keys:
+   * `type`, `count`, `firstTimestamp`, `lastTimestamp`, and `series` (events.k8s.io's way of
+   * counting) with its `count`; null: there, but not a plain scalar this reader takes for what the
+   * rules would read. `vague`: a key that changes the count or the times (`deprecatedCount`, or
+   * one of these seen twice).
+   */
+  type?: string | null;
+  count?: number | null;
+  first?: number | null;
+  last?: number | null;
+  series?: boolean;
+  seriesCount?: number | null;
+  vague?: boolean;
+}
+
+/** An Event's count written as js-yaml reads a plain decimal integer. */
+const PLAIN_COUNT = /^(?:0|[1-9][0-9]{0,14})$/;
+
+/** Keys of an Event that say how often and over how long it happened (see Item). */
+function readEventKey(item: Item, key: string, raw: string): boolean {
+  switch (key) {
+    case 'type': {
+      if (item.type !== undefined) item.vague = true;
+      const v = identityValue(raw);
+      item.type = v === GIVE_UP ? null : v;
+      return v !== GIVE_UP;
+    }
+    case 'count': {
+      if (item.count !== undefined) item.vague = true;
+      const v = raw.trimEnd();
+      item.count = PLAIN_COUNT.test(v) ? Number(v) : null;
+      return item.count !== null;
+    }
+    case 'firstTimestamp':
+    case 'lastTimestamp': {
+      const which = key === 'firstTimestamp' ? 'first' : 'last';
+      if (item[which] !== undefined) item.vague = true;
+      const v = identityValue(raw);
+      const t = v === GIVE_UP ? NaN : Date.parse(v);
+      item[which] = Number.isNaN(t) ? null : t;
+      return item[which] !== null;
+    }
+    case 'deprecatedCount':
+      item.vague = true;
+      return false;
+  }
+  return false;
+}
+
+/**
+ * Whether an Event item may meet one of `when` (its type is one of theirs, its count and span
+ * reach theirs) as eventFacts() would read it: anything this reader cannot tell counts as met.
+ */
+function canMatter(it: Item, when: readonly EventCondition[]): boolean {
+  const vague = it.vague === true;
+  // With `series` the count is its `count` and the span ends at its lastObservedTime (not read
+  // here); else the count is `count` (1 without it) and the span runs from firstTimestamp to
+  // lastTimestamp when both are times.
+  const count = vague ? Infinity : it.series ? (it.seriesCount ?? Infinity) : it.count === null ? Infinity : (it.count ?? 1);
+  const span = vague || it.series || it.first == null || it.last == null ? Infinity : Math.max(0, (it.last - it.first) / 1000);
+  for (const c of when) {
+    if (c.kind !== 'event') continue;
+    if (it.type !== null && it.type !== c.type) continue;
+    if (count >= c.minCount && span >= c.minSpanS) return true;
+  }
+  return false;
 }
 
 /** Keys read where an object's identity is: their value must be a plain string on the key's line. */
@@ -59,9 +128,10 @@ function isIdentityKey(key: string): key is 'apiVersion' | 'kind' {
 /**
  * The objects of a YAML dump cut to their identity, exactly as slimObjects(parseResources(text))
  * would give them, or undefined when the dump is not in the shape this reader handles (see the
- * top of this file) or holds an object whose kind (lower case) is in `whole`.
+ * top of this file), holds an object whose kind (lower case) is in `whole`, or an Event that may
+ * meet one of `when` (see canMatter).
  */
-export function identities(text: string, whole: ReadonlySet<string>): ParsedResources | undefined {
+export function identities(text: string, whole: ReadonlySet<string>, when?: readonly EventCondition[]): ParsedResources | undefined {
   const n = text.length;
   if (n === 0 || text.indexOf('\r') !== -1 || text.indexOf('\t') !== -1) return undefined;
   const c0 = text.charCodeAt(0);
@@ -80,6 +150,10 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
   let meta: Item | undefined;
   let metaKeyCol = -1;
   let metaCol = -1;
+  /** Inside a `series:` mapping: whose, the column of its `series` key, the column of its keys (-1 until the first). */
+  let series: Item | undefined;
+  let seriesKeyCol = -1;
+  let seriesCol = -1;
   /**
    * The open block collections, as js-yaml would nest them: the column of each and whether it is
    * a sequence. Every line must continue one of them at its exact column, or open a nested one
@@ -196,6 +270,7 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
 
     // Where the line sits among the root, the items and an item's keys.
     if (meta && indent <= metaKeyCol) meta = undefined;
+    if (series && indent <= seriesKeyCol) series = undefined;
     let target: Item | undefined;
     if (indent === 0 && !entry) {
       inItems = false;
@@ -217,7 +292,7 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
       target = item;
     }
     let identity = false;
-    if (hasKey && (target || (meta && (metaCol === -1 || indent === metaCol)))) key = text.slice(p, k);
+    if (hasKey && (target || series || (meta && (metaCol === -1 || indent === metaCol)))) key = text.slice(p, k);
     if (target && key !== undefined) {
       if (!isPlainKey(key)) return undefined;
       if (isIdentityKey(key)) {
@@ -247,6 +322,25 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
             dash = -1;
           } else if (rest !== '[]') return undefined;
         }
+      } else if (key === 'series') {
+        if (target.series) target.vague = true;
+        target.series = true;
+        if (v >= end) {
+          series = target;
+          seriesKeyCol = keyCol;
+          seriesCol = -1;
+        }
+      } else if (readEventKey(target, key, text.slice(v, end))) {
+        identity = true; // a value read must not go on to a next line
+      }
+    } else if (series && indent > seriesKeyCol) {
+      // The count of a `series` mapping; anything else in it leaves its count unknown.
+      if (seriesCol === -1) seriesCol = indent;
+      if (indent === seriesCol && !entry && key === 'count') {
+        const raw = text.slice(v, end).trimEnd();
+        if (series.seriesCount !== undefined) series.vague = true;
+        series.seriesCount = PLAIN_COUNT.test(raw) ? Number(raw) : null;
+        identity = series.seriesCount !== null;
       }
     } else if (meta && indent > metaKeyCol) {
       if (metaCol === -1) {
@@ -303,11 +397,11 @@ export function identities(text: string, whole: ReadonlySet<string>): ParsedReso
     }
   }
   if (quote !== 0) return undefined;
-  return assemble(root, items, docLine);
+  return assemble(root, items, docLine, when);
 }
 
 /** The objects of the dump from what was read, as collect() and slimObjects() would make them. */
-function assemble(root: Item, items: Item[], docLine: number): ParsedResources | undefined {
+function assemble(root: Item, items: Item[], docLine: number, when: readonly EventCondition[] | undefined): ParsedResources | undefined {
   const isList = root.hasItems === true && (root.kind === undefined || root.kind.endsWith('List'));
   const found = isList ? items : [root];
   if (!isList && (items.length > 0 || root.hasItems)) {
@@ -319,6 +413,7 @@ function assemble(root: Item, items: Item[], docLine: number): ParsedResources |
     if (it.hasItems) return undefined; // a List inside a List
     if (it.kind === undefined && it.metadata === undefined) return undefined; // reported by the parser
     if (it.metadata === null) return undefined; // `metadata:` with nothing under it is null, not a mapping
+    if (when && it.kind !== undefined && it.kind.toLowerCase() === 'event' && canMatter(it, when)) return undefined;
     const object: KubeObject = {};
     if (it.apiVersion !== undefined) object.apiVersion = it.apiVersion;
     if (it.kind !== undefined) object.kind = it.kind;

@@ -5,7 +5,7 @@
 // (kubectl-events.ts). Never throws on bad input: what cannot be read is listed in `problems`.
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
-import type { Event, KubeObject, LogEvent } from '../core/event.js';
+import type { Event, EventCondition, KubeObject, LogEvent } from '../core/event.js';
 import { detectLine, parseLine } from './index.js';
 import { identities } from './resource-identity.js';
 import { eventFromCells, eventRowAlone, isDescribeEventsHeader, isDescribeEventsRule, isEventsColumns } from './kubectl-events.js';
@@ -164,15 +164,19 @@ export interface ParsedDump {
 /**
  * A dump's text as the engine takes it in, on a worker or on its own thread: parsed with the
  * bundle's capture time `now`, objects of kinds outside `whole` cut to their identity (no
- * `whole`: every object whole), and its number of lines for its input's report.
+ * `whole`: every object whole), and its number of lines for its input's report. With `when`
+ * (Events are in `whole` only for those: see Analyzer.objectWhen), a dump none of whose Events
+ * meets one is read as if Events were not in `whole`.
  */
-export function parseDump(text: string, source: string, now?: number, whole?: readonly string[]): ParsedDump {
+export function parseDump(text: string, source: string, now?: number, whole?: readonly string[], when?: readonly EventCondition[]): ParsedDump {
   const lines = countLines(text);
   if (!whole) return { parsed: parseResources(text, source, now !== undefined ? { now } : {}), lines };
   const keep = new Set(whole);
   // Most of a must-gather's YAML is Lists of kinds no analyzer reads whole (core Events above
-  // all): their identities are read without js-yaml when the dump has kubectl's shape.
-  const parsed = identities(text, keep) ?? slimObjects(parseResources(text, source, now !== undefined ? { now } : {}), keep);
+  // all, nearly all of them too rare for any rule): their identities are read without js-yaml
+  // when the dump has kubectl's shape.
+  const fast = when?.length ? new Set(whole.filter((k) => k !== 'event')) : keep;
+  const parsed = identities(text, fast, when?.length ? when : undefined) ?? slimObjects(parseResources(text, source, now !== undefined ? { now } : {}), keep);
   return { parsed, lines };
 }
 

@@ -10,7 +10,7 @@
 // retry loop told by the API server's event aggregation.
 // State is per key and bounded (MAX_KEYS, least recently failed key dropped first).
 import { queueLeakRemediation } from '../remediation.js';
-import type { AuditEvent, Event, FieldValue, KubeObject, LogEvent, MetricEvent, ObjectEvent } from '../../core/event.js';
+import type { AuditEvent, Event, EventCondition, FieldValue, KubeObject, LogEvent, MetricEvent, ObjectEvent } from '../../core/event.js';
 import { strField } from '../../core/event.js';
 import type { Evidence, FindingDraft, Severity, Subject } from '../../core/finding.js';
 import { AuditStatsCollector, type HotObject } from '../audit-stats.js';
@@ -707,10 +707,16 @@ class QueueLeak implements Analyzer {
     return ['event'];
   }
 
+  /** Only a Warning repeated often and long enough for an info note (see eventFinding) is read. */
+  objectWhen(): readonly EventCondition[] {
+    return [{ kind: 'event', type: 'Warning', minCount: EVENT_LIMITS.infoCount, minSpanS: EVENT_LIMITS.infoSpanS }];
+  }
+
   private onEventObject(e: ObjectEvent): void {
     this.counts.events++;
     const f = healFacts(e.object, e.source, e.line, this.matchers);
-    if (!f) return;
+    // Below objectWhen() an Event may come cut to its identity: one that came whole is ignored too.
+    if (!f || f.count < EVENT_LIMITS.infoCount || f.spanS === undefined || f.spanS < EVENT_LIMITS.infoSpanS) return;
     const k = eventKey(f);
     const had = this.healless.get(k);
     if (had && had.count >= f.count) return;

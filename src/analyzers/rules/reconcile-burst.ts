@@ -12,7 +12,7 @@
 // Memory is bounded: reconcile ids are remembered in an LRU of MAX_IDS, objects per reconcile and
 // reconciles per trigger are capped.
 import { reconcileBurstRemediation } from '../remediation.js';
-import type { Event, FieldValue, LogEvent, MetricEvent, ObjectEvent } from '../../core/event.js';
+import type { Event, EventCondition, FieldValue, LogEvent, MetricEvent, ObjectEvent } from '../../core/event.js';
 import { numField, strField } from '../../core/event.js';
 import type { Evidence, FindingDraft, Remediation, Severity, Subject } from '../../core/finding.js';
 import type { Analyzer, AnalyzerContext } from '../types.js';
@@ -616,11 +616,17 @@ class ReconcileBurst implements Analyzer {
     return ['event'];
   }
 
+  /** Only a Normal Event repeated often and long enough for a hot loop (see eventLoopFinding) is read. */
+  objectWhen(): readonly EventCondition[] {
+    return [{ kind: 'event', type: 'Normal', minCount: EVENT_LOOP.minCount, minSpanS: EVENT_LOOP.minSpanS }];
+  }
+
   private onEventObject(e: ObjectEvent): void {
     this.counts.events++;
     if (e.object.type !== 'Normal') return;
     const f = eventFacts(e.object, e.source, e.line);
-    if (!f || f.kubelet || f.count < EVENT_LOOP.minCount) return;
+    // Below objectWhen() an Event may come cut to its identity: one that came whole is ignored too.
+    if (!f || f.kubelet || f.count < EVENT_LOOP.minCount || f.spanS === undefined || f.spanS < EVENT_LOOP.minSpanS) return;
     const k = eventKey(f);
     const had = this.repeats.get(k);
     if (had && had.count >= f.count) return;
