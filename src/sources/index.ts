@@ -1,7 +1,9 @@
 // Opens the paths a user names (files, directories, archives, bundles, `-` for stdin) as one
 // source. Paths that cannot be read at all are returned separately so the command can name
 // them and exit 2 after analysing the rest.
-import { access, constants, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { access, constants, readdir, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { unpackedSize } from './size.js';
 import { archiveSource } from './archive.js';
@@ -29,7 +31,9 @@ export interface OpenedPaths {
 
 type Plan =
   | { kind: 'unreadable'; path: string; reason: string }
-  | { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number } | { kind: 'bundle'; path: string; size: number; layout: BundleLayout; files: TreeFile[] };
+  | { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number }
+  /** `files`: the bundle's listing when it was made for the bundle itself (else the bundle lists itself). */
+  | { kind: 'bundle'; path: string; size: number; layout: BundleLayout; files?: TreeFile[] };
 
 /** Resolves every path up front (so errors come before any output), then reads them in order. */
 export async function openPaths(
@@ -56,7 +60,23 @@ export async function openPaths(
         workBytes += files.reduce((n, f) => n + unpackedSize(f.path, f.size), 0);
         const layout = await detectBundle(p);
         if (layout) plans.push({ kind: 'bundle', path: p, size, layout, files });
-        else for (const f of files) plans.push(f.unreadable !== undefined ? { kind: 'unreadable', path: f.path, reason: f.unreadable } : await planFile(f.path, f.size));
+        else {
+          // A folder that holds bundles (where a must-gather was unpacked, or several of them):
+          // each is read as the bundle it is, the files beside them one by one.
+          const nested = await bundlesIn(p);
+          const planned = new Set<string>();
+          for (const f of files) {
+            const under = nested.find((b) => f.path.startsWith(b.prefix));
+            if (under) {
+              if (planned.has(under.path)) continue;
+              planned.add(under.path);
+              const inside = files.filter((g) => g.path.startsWith(under.prefix));
+              plans.push({ kind: 'bundle', path: under.path, size: inside.reduce((n, g) => n + g.size, 0), layout: under.layout });
+              continue;
+            }
+            plans.push(f.unreadable !== undefined ? { kind: 'unreadable', path: f.path, reason: f.unreadable } : await planFile(f.path, f.size));
+          }
+        }
       } else if (st.isFile()) {
         totalBytes += st.size;
         workBytes += unpackedSize(p, st.size);
@@ -79,6 +99,31 @@ export async function openPaths(
     }
   }
   return { source: all(), unreadable, totalBytes, workBytes };
+}
+
+/** Folders at most this many per directory are looked into for a bundle (see bundlesIn). */
+const MAX_NESTED_LOOKS = 256;
+
+/**
+ * The bundles directly inside a directory that is not one itself: `ctrlscope scan .` where a
+ * must-gather was unpacked (`must-gather.local.123/`, an archive's top folder), or a folder of
+ * several bundles. Read as a plain folder, such a bundle lost its layout: no capture time (ages
+ * counted from now), resource dumps read without the bundle's context.
+ */
+async function bundlesIn(dir: string): Promise<{ path: string; prefix: string; layout: BundleLayout }[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: { path: string; prefix: string; layout: BundleLayout }[] = [];
+  for (const e of entries.filter((x) => x.isDirectory()).slice(0, MAX_NESTED_LOOKS)) {
+    const path = join(dir, e.name);
+    const layout = await detectBundle(path);
+    if (layout) out.push({ path, prefix: path + sep, layout });
+  }
+  return out;
 }
 
 /**

@@ -84,5 +84,13 @@ describe.skipIf(!present)('must-gather-metal: every line read', () => {
     expect(unreadable).toEqual([]);
     checkReport(report);
     if (fromArchive) expect(coverage(report)).toEqual(coverage(fromArchive));
+    // The folder it was unpacked in (`ctrlscope scan .` there): the bundle inside is read as a
+    // bundle, with the same coverage and the same findings. Read as a plain folder it had lost its
+    // capture time, and duplicate-cr's template check gave 6 false warnings.
+    const parent = await analyzePaths([dir]);
+    expect(parent.unreadable).toEqual([]);
+    checkReport(parent.report);
+    expect(coverage(parent.report)).toEqual(coverage(report));
+    expect(parent.report.findings.map((f) => f.id)).toEqual(report.findings.map((f) => f.id));
   });
 });
