@@ -416,6 +416,27 @@ describe('queue-leak: keys and reasons in the words of Java operators and OpenSh
   });
 });
 
+describe("queue-leak: an informer's resync period is its own input's", () => {
+  // test/fixtures/reflector-per-input/README.md: must-gather-metal's kubelet retrying one pod
+  // (12 failures, 14:12:51-14:13:12) and the etcd operator's Pod informer (10m0s).
+  const dir = fileURLToPath(new URL('../../../test/fixtures/reflector-per-input/', import.meta.url));
+  const scan = (order: string[]) => {
+    const engine = new Engine({ analyzers: [queueLeak] });
+    for (const name of order) {
+      const lines = readFileSync(join(dir, name), 'utf8').split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      engine.ingest({ type: 'lines', input: newInput(name, 'log', { referenceYear: 2021 }), lines, firstLine: 1 });
+    }
+    return engine.findings().map((f) => [f.severity, f.subject.name, f.metrics]);
+  };
+
+  it('gives the same note on the pod whichever file comes first, in the kubelet\'s own 30 s windows', () => {
+    const note = [['info', 'network-metrics-daemon-66dhn', { windowSeconds: 30, failures: 12, windows: 2, perWindow: [5, 7] }]];
+    expect(scan(['kubelet_service.log', 'operator.log'])).toEqual(note);
+    expect(scan(['operator.log', 'kubelet_service.log'])).toEqual(note);
+  });
+});
+
 describe('queue-leak: a retry held back by its own backoff is the limiter working', () => {
   it('a crash-looping pod the kubelet syncs every 10 s makes no finding', () => {
     const a = queueLeak.create({ options: {} });

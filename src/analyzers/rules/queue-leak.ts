@@ -1,7 +1,7 @@
 // queue-leak: a workqueue that re-processes one key more often than its rate limiter allows.
 //
 // From logs, failures are counted per key in resync windows (the period of the matching
-// `Starting reflector *v1.X (30s)` line, else 30 s) and compared with a model of client-go's
+// `Starting reflector *v1.X (30s)` line of the same input, else 30 s) and compared with a model of client-go's
 // per-item exponential backoff (5 ms doubling, capped) plus one resync per window. From
 // Prometheus samples, each queue's workqueue_depth trend (a least-squares slope over snapshots),
 // adds vs retries, retries growth and workqueue_unfinished_work_seconds growth are read. From
@@ -663,7 +663,11 @@ function expectedDelay(requeues: number, cap: number): number {
 
 class QueueLeak implements Analyzer {
   private readonly keys = new Map<string, KeyState>();
-  /** Resync period and phase by object kind, from `Starting reflector *v1.Kind (30s)`. */
+  /**
+   * Resync period and phase by input and object kind, from `Starting reflector *v1.Kind (30s)`:
+   * an informer's period is its own process's (another process's Pod informer says nothing of the
+   * kubelet's windows), and read per input the windows do not depend on the order inputs come in.
+   */
   private readonly periods = new Map<string, { period: number; phase: number }>();
   /** Current and previous reconcileID per key, for overlapping processing. */
   private readonly inflight = new Map<string, { cur: string; prev?: string; source: string; subject: Subject }>();
@@ -755,7 +759,7 @@ class QueueLeak implements Analyzer {
       const period = m ? parseGoDuration(m[2]!) : undefined;
       if (m) this.counts.reflectorStarts++;
       if (m && period !== undefined) {
-        this.periods.set(m[1]!, { period, phase: e.time !== undefined ? e.time % period : 0 });
+        this.periods.set(`${e.source}\u0000${m[1]!}`, { period, phase: e.time !== undefined ? e.time % period : 0 });
       }
       return;
     }
@@ -801,7 +805,7 @@ class QueueLeak implements Analyzer {
   }
 
   private newKey(subject: Subject, e: LogEvent): KeyState {
-    const p = this.periods.get(subject.kind) ?? { period: DEFAULT_PERIOD_MS, phase: 0 };
+    const p = this.periods.get(`${e.source}\u0000${subject.kind}`) ?? { period: DEFAULT_PERIOD_MS, phase: 0 };
     const ev = evOf(e);
     return {
       subject,
@@ -1516,7 +1520,7 @@ export const queueLeak = defineRule({
       'client-go workqueues deduplicate a key only while it waits in the queue. A controller that calls Add or AddRateLimited from a periodic resync, an event handler and its own failure path puts the key back while it is still backing off or being processed, so each resync window adds another copy and its retries: failures per window grow 1, 2, 4, 8.',
       'Errors that cannot heal make it worse: every retry fails the same way, forever, and each one costs an API call or a backend request. They are 401 Unauthorized and 403 Forbidden (also "Bad credentials"), certificate and TLS errors (x509: expired, signed by an unknown authority, not valid for the name), host names that do not resolve ("no such host"), and an API the server does not serve ("the server could not find the requested resource", "no matches for kind": a removed group or version).',
       'From logs ctrlscope reads per-key failure records, by structure before words: a keyed failure is a record at error level, or worded as a failure or a requeue (Crossplane\'s debug records with an error field included), that names an object key (a cluster-scoped request written /name included). The key comes from a key field (key, knative.dev/key, request, object, item), name/namespace fields, the controller-runtime object ref, a quoted key after a sync phrase ("error syncing \'ns/name\'", "failed to sync \"key\"", "Re-queuing item \"ns/name\""), kube-aggregator\'s "<key> failed with: …" (plain klog, the structured "Unhandled Error" err="…" form and the OpenAPI controller\'s "loading OpenAPI spec for \"<key>\" failed with"; subject APIService), "item <key>" or "key=<key>" in a requeue record, "Sync <key> failed", "it will be retried <key>:", a quoted name right after a failed action ("Failed to get pod \'name\'"; not RBAC\'s "cannot get resource \"pods\"", which names a type), Java Operator SDK\'s ResourceID{name=\'x\', namespace=\'y\'}, and the JSON fields of a line no parser could read (a JSON line cut short). A Java exception in the trace attached to a failure record ("Caused by: …"), or on the line right after it (past a grep `--`), is that failure\'s reason ("…KubernetesClientException: … Forbidden"). So controller-runtime\'s "Reconciler error", Knative\'s "Reconcile error" with knative.dev/key, wrangler\'s "error syncing \'key\': handler X: …, requeuing", cert-manager\'s "re-queuing item due to error processing" and library-go\'s "\"X\" controller failed to sync" all count. The controller is the controller or knative.dev/controller field, a wrangler handler, a quoted controller name, the logger, or the source file. List/watch and leader-election failures name no queued key and are left out. Records saying a key was handled ("Successfully synced", "Reconcile succeeded") end its failure streak. Lines with a reconcileID show which reconcile of a key is in flight.',
-      'Failures are counted per key in resync windows: the period of "Starting reflector *v1.<Kind> (30s)" for that kind, aligned to the time the reflector started, else 30 s aligned to the clock. Each failure is checked against a model of per-item exponential backoff (5 ms doubling per requeue, capped at 30 s for kube-aggregator and 1000 s otherwise): a failure sooner than half the expected delay was not a scheduled retry. One such early failure per window is the resync; more is excess.',
+      'Failures are counted per key in resync windows: the period of "Starting reflector *v1.<Kind> (30s)" for that kind in the same input (an informer\'s period is its own process\'s), aligned to the time the reflector started, else 30 s aligned to the clock. Each failure is checked against a model of per-item exponential backoff (5 ms doubling per requeue, capped at 30 s for kube-aggregator and 1000 s otherwise): a failure sooner than half the expected delay was not a scheduled retry. One such early failure per window is the resync; more is excess.',
       'From Prometheus samples (text exposition, one or many snapshots) it reads, per queue `name` label: the workqueue_depth trend (a least-squares slope over snapshots, never rate() on a gauge), workqueue_adds_total against workqueue_retries_total, the growth of retries per interval, and workqueue_unfinished_work_seconds growth (a stuck worker).',
       'From Kubernetes Events (Event objects in dumps and bundles, core/v1 and events.k8s.io/v1; `kubectl get events` tables; the Events section of `kubectl describe`) it reads a controller\'s Warning that repeats an error retrying cannot heal (the same words as above): the controller\'s event recorder (client-go\'s) folds the repeats of one event into its count, from its first to its last time (`74s (x107 over 9h)` in kubectl\'s words). By default it lets one source write about one object 25 times at once and then once every 5 minutes, and the default controller rate limiter retries a failing key at least every 1000 s, so a key retried forever shows as a count that keeps rising at least every 20 minutes for as long as the error lasts. Events from the kubelet (probes, image pulls, container back-off, mounts, sandboxes; told by their source, or by reason where a table has no SOURCE column) are its pod workers, not a controller\'s workqueue, and are never read this way.',
       'From Kubernetes audit logs (audit.k8s.io/v1) it finds request amplification: one object read or written far more often than the other objects of its resource (at least 30 requests and 10× their median), the footprint of a key re-processed in a loop; leader-election Leases, renewed every few seconds by design, are left out.',
