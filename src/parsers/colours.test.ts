@@ -40,6 +40,25 @@ describe('terminal colours', () => {
     expect(withoutColours('\x1b[1;31mERROR\x1b[0m \x1b(Bx\x1b]0;title\x07')).toBe('ERROR x');
   });
 
+  it("keeps the level of free text behind a time that opens with an upper-case level word (tracing without its target)", () => {
+    // The snippet's second line: no target after TRACE, so no format takes it; it is free text
+    // with the wrapper's time, and its level word still says TRACE.
+    const trace = '[2m2026-01-09T01:44:34.008878Z[0m [35mTRACE[0m ... got stream frame id=client bidirectional stream 0 offset=0 len=50 fin=false';
+    expect(view(trace)).toEqual({
+      format: 'plain',
+      wrapper: 'timestamp',
+      level: 'trace',
+      time: '2026-01-09T01:44:34.008Z',
+      message: '... got stream frame id=client bidirectional stream 0 offset=0 len=50 fin=false',
+      fields: {},
+    });
+    // A right-aligned level, as tracing pads INFO and WARN; a capitalised word is no level word.
+    expect(view('2024-02-13T09:18:40.770253Z  INFO reconciling object')).toMatchObject({ format: 'plain', level: 'info', message: 'reconciling object' });
+    expect(view('2021-09-14T14:27:20.521604292Z Successfully copied files')).toMatchObject({ format: 'plain', level: 'unknown', message: 'Successfully copied files' });
+    expect(view('2021-09-14T14:27:20.521604292Z OK then')).toMatchObject({ level: 'unknown', message: 'OK then' });
+    expect(view('2021-09-14T14:27:20.521604292Z ERROR')).toMatchObject({ level: 'unknown', message: 'ERROR' });
+  });
+
   it('leaves brackets alone: no reset, no colours', () => {
     for (const line of ['[mongo] connection accepted', 'backoff [10m] reached', 'I0803 09:21:12.576766       1 main.go:133] [2m] x']) {
       expect(hasColours(line)).toBe(false);

@@ -27,7 +27,7 @@ import {
 } from './registry.js';
 import { describeEventsLine } from './kubectl-events.js';
 import * as slogText from './slog-text.js';
-import { L_UNKNOWN, LEVELS, isDigit, type Ctx, type Parsed } from './util.js';
+import { L_UNKNOWN, LEVELS, isDigit, matchLevel, type Ctx, type Parsed } from './util.js';
 import { rfc3339Prefix } from './wrappers.js';
 
 export { CriJoiner } from './cri-joiner.js';
@@ -90,7 +90,32 @@ function detectInner(s: string, p: number, end: number): number {
     const c = s.charCodeAt(p);
     if (c === 32 || c === 9) return indentedRecord(s, p, end, r);
   }
-  return r >= 0 ? r : wrap.tsStart >= 0 ? PLAIN : UNKNOWN;
+  if (r >= 0) return r;
+  if (wrap.tsStart < 0) return UNKNOWN;
+  // Free text behind a time: `TIME ERROR something failed`, `TIME  INFO msg` (Rust tracing without
+  // its target, and the many loggers that print a time, a level word and the message) keeps the
+  // level its upper-case level word gives; the message starts after it.
+  return F_PLAIN * 8 + leadingLevel(s, p, end);
+}
+
+/**
+ * Level code of an upper-case level word at the start of s[p, end) (after at most 4 blanks, as
+ * right-aligned levels are) followed by a blank and more text, or L_UNKNOWN; innerStart is moved
+ * past it when there is one.
+ */
+function leadingLevel(s: string, p: number, end: number): number {
+  let i = p;
+  while (i < end && i < p + 4 && s.charCodeAt(i) === 32) i++;
+  let j = i;
+  while (j < end && j < i + 9 && s.charCodeAt(j) >= 65 && s.charCodeAt(j) <= 90) j++;
+  if (j - i < 3 || (s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 9)) return L_UNKNOWN;
+  const lvl = matchLevel(s, i, j);
+  if (lvl === L_UNKNOWN) return L_UNKNOWN;
+  let k = j;
+  while (k < end && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+  if (k >= end) return L_UNKNOWN;
+  innerStart = k;
+  return lvl;
 }
 
 /** Where the line detectInner last classified starts, after an indent it read past (see indentedRecord). */
