@@ -21,6 +21,14 @@ describe('the well-known keys table', () => {
     for (const k of ['namespace', 'msgs', 'Message', '__proto__', 'toString']) expect(keyRole(k)).toBe(K_OTHER);
   });
 
+  it("reads the Elastic Common Schema's dotted log.level and log.logger (ecs-logging for Java, Go, .NET)", () => {
+    // elastic/ecs-logging-java:README.md@e0105eda508686599d52842e604203777d98b882 (its example).
+    const raw = '{"@timestamp":"2019-08-06T14:08:40.199Z", "log.level":"DEBUG", "message":"init find form", "service.name":"spring-petclinic","process.thread.name":"http-nio-8080-exec-8","log.logger":"org.springframework.samples.petclinic.owner.OwnerController","transaction.id":"28b7fb8d5aba51f1","trace.id":"2869b25b5469590610fea49ac04af7da"}';
+    const e = parseLine(raw, 1, opts);
+    expect([e.format, e.level, new Date(e.time!).toISOString(), e.logger, e.message]).toEqual(['zap-json', 'debug', '2019-08-06T14:08:40.199Z', 'org.springframework.samples.petclinic.owner.OwnerController', 'init find form']);
+    expect(e.fields).toEqual({ 'service.name': 'spring-petclinic', 'process.thread.name': 'http-nio-8080-exec-8', 'transaction.id': '28b7fb8d5aba51f1', 'trace.id': '2869b25b5469590610fea49ac04af7da' });
+  });
+
   it('gives the JSON scan its message keys: hclog\'s @message is read without JSON.parse, as the parse reads it', () => {
     // ../shared/real-data/must-gather-metal.tar.xz, namespaces/openshift-monitoring/pods/grafana-546688f5c6-n7gdq/
     // grafana/grafana/logs/current.log (a Grafana plugin's hclog), without its kubelet stamp.

@@ -24,9 +24,9 @@ export const K_NAME = 6;
  */
 export const WELL_KNOWN_KEYS: Readonly<Record<string, number>> = Object.freeze({
   time: K_TIME, ts: K_TIME, timestamp: K_TIME, '@timestamp': K_TIME, t: K_TIME,
-  level: K_LEVEL, lvl: K_LEVEL, severity: K_LEVEL, '@level': K_LEVEL,
+  level: K_LEVEL, lvl: K_LEVEL, severity: K_LEVEL, '@level': K_LEVEL, 'log.level': K_LEVEL,
   msg: K_MESSAGE, message: K_MESSAGE, '@message': K_MESSAGE,
-  logger: K_LOGGER, '@module': K_LOGGER, name: K_NAME,
+  logger: K_LOGGER, '@module': K_LOGGER, 'log.logger': K_LOGGER, name: K_NAME,
   caller: K_CALLER, source: K_CALLER, '@caller': K_CALLER,
 });
 
