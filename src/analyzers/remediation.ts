@@ -35,17 +35,14 @@ export function queueLeakRemediation(d: FindingDraft, g: Remediation): Remediati
     now.push(
       `Find the client sending these requests${s.controller ? ` (user agent ${s.controller})` : ''} and read its logs for the ${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name} it keeps re-processing; kubectl get ${s.kind.toLowerCase()} ${s.name}${nsFlag(s.namespace)} -o yaml shows the object it reads.`,
     );
-  } else if (s.kind === 'Event') {
-    // An Event read where it named no object (a describe section or table row without one): the
-    // subject is the Event's reason, and the cluster's Events say which object it is about.
-    now.push(
-      `Find the object the ${s.controller ?? 'controller'} keeps failing on: kubectl get events -A --field-selector reason=${s.name} (its OBJECT column), then kubectl describe that object for the full error.`,
-    );
-    if (auth) now.push(`The failures are ${code ?? '401/403'}: check the controller's credentials and RBAC, e.g. kubectl auth can-i --list --as=system:serviceaccount:<namespace>:<service account> for the account it runs as.`);
   } else {
     const kind = s.kind === 'Object' ? '<kind>' : s.kind.toLowerCase();
     now.push(
-      `Look at the object the ${s.controller ?? 'controller'} keeps failing on: kubectl get ${kind} ${s.name}${nsFlag(s.namespace)} -o yaml, and kubectl describe ${kind} ${s.name}${nsFlag(s.namespace)} for its events.`,
+      s.kind === 'Event'
+        ? // An Event read where it named no object (a describe section or table row without one):
+          // the subject is the Event's reason, and the cluster's Events say which object it is about.
+          `Find the object the ${s.controller ?? 'controller'} keeps failing on: kubectl get events -A --field-selector reason=${s.name} (its OBJECT column), then kubectl describe that object for the full error.`
+        : `Look at the object the ${s.controller ?? 'controller'} keeps failing on: kubectl get ${kind} ${s.name}${nsFlag(s.namespace)} -o yaml, and kubectl describe ${kind} ${s.name}${nsFlag(s.namespace)} for its events.`,
     );
     if (auth) now.push(`The failures are ${code ?? '401/403'}: check the controller's credentials and RBAC, e.g. kubectl auth can-i --list --as=system:serviceaccount:<namespace>:<service account> for the account it runs as.`);
   }

@@ -27,7 +27,8 @@ import {
 } from './registry.js';
 import { describeEventsLine } from './kubectl-events.js';
 import * as slogText from './slog-text.js';
-import { L_UNKNOWN, LEVELS, isDigit, matchLevel, type Ctx, type Parsed } from './util.js';
+import { L_UNKNOWN, LEVELS, isDigit, type Ctx, type Parsed } from './util.js';
+import { skipSpaces, upperEnd, upperLevel } from './stamp.js';
 import { rfc3339Prefix } from './wrappers.js';
 
 export { CriJoiner } from './cri-joiner.js';
@@ -104,12 +105,10 @@ function detectInner(s: string, p: number, end: number): number {
  * past it when there is one.
  */
 function leadingLevel(s: string, p: number, end: number): number {
-  let i = p;
-  while (i < end && i < p + 4 && s.charCodeAt(i) === 32) i++;
-  let j = i;
-  while (j < end && j < i + 9 && s.charCodeAt(j) >= 65 && s.charCodeAt(j) <= 90) j++;
-  if (j - i < 3 || (s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 9)) return L_UNKNOWN;
-  const lvl = matchLevel(s, i, j);
+  const i = skipSpaces(s, p, Math.min(end, p + 4));
+  const j = upperEnd(s, i, end, 9);
+  if (j < 0 || (s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 9)) return L_UNKNOWN;
+  const lvl = upperLevel(s, i, j);
   if (lvl === L_UNKNOWN) return L_UNKNOWN;
   let k = j;
   while (k < end && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;

@@ -3,7 +3,7 @@
 // them and exit 2 after analysing the rest.
 import type { Dirent } from 'node:fs';
 import { access, constants, readdir, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { unpackedSize } from './size.js';
 import { archiveSource } from './archive.js';
@@ -32,8 +32,9 @@ export interface OpenedPaths {
 type Plan =
   | { kind: 'unreadable'; path: string; reason: string }
   | { kind: 'stdin' } | { kind: 'file'; path: string; size: number } | { kind: 'archive'; path: string; size: number }
-  /** `files`: the bundle's listing when it was made for the bundle itself (else the bundle lists itself). */
-  | { kind: 'bundle'; path: string; size: number; layout: BundleLayout; files?: TreeFile[] };
+  | BundlePlan;
+/** `files`: the bundle's listing, its `rel` paths relative to the bundle (absent: the bundle lists itself). */
+type BundlePlan = { kind: 'bundle'; path: string; size: number; layout: BundleLayout; files?: TreeFile[] };
 
 /** Resolves every path up front (so errors come before any output), then reads them in order. */
 export async function openPaths(
@@ -63,15 +64,21 @@ export async function openPaths(
         else {
           // A folder that holds bundles (where a must-gather was unpacked, or several of them):
           // each is read as the bundle it is, the files beside them one by one.
+          // The bundle is handed its part of this listing, not listed again.
           const nested = await bundlesIn(p);
-          const planned = new Set<string>();
+          const bundles = new Map<string, BundlePlan>();
           for (const f of files) {
-            const under = nested.find((b) => f.path.startsWith(b.prefix));
-            if (under) {
-              if (planned.has(under.path)) continue;
-              planned.add(under.path);
-              const inside = files.filter((g) => g.path.startsWith(under.prefix));
-              plans.push({ kind: 'bundle', path: under.path, size: inside.reduce((n, g) => n + g.size, 0), layout: under.layout });
+            const rel = f.rel;
+            const slash = rel.indexOf('/');
+            const b = slash > 0 ? nested.get(rel.slice(0, slash)) : undefined;
+            if (b) {
+              let plan = bundles.get(b.path);
+              if (!plan) {
+                bundles.set(b.path, (plan = { kind: 'bundle', path: b.path, size: 0, layout: b.layout, files: [] }));
+                plans.push(plan);
+              }
+              plan.size += f.size;
+              plan.files!.push(within(f, slash + 1));
               continue;
             }
             plans.push(f.unreadable !== undefined ? { kind: 'unreadable', path: f.path, reason: f.unreadable } : await planFile(f.path, f.size));
@@ -110,20 +117,34 @@ const MAX_NESTED_LOOKS = 256;
  * several bundles. Read as a plain folder, such a bundle lost its layout: no capture time (ages
  * counted from now), resource dumps read without the bundle's context.
  */
-async function bundlesIn(dir: string): Promise<{ path: string; prefix: string; layout: BundleLayout }[]> {
+async function bundlesIn(dir: string): Promise<Map<string, { path: string; layout: BundleLayout }>> {
+  const out = new Map<string, { path: string; layout: BundleLayout }>();
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch {
-    return [];
+    return out;
   }
-  const out: { path: string; prefix: string; layout: BundleLayout }[] = [];
   for (const e of entries.filter((x) => x.isDirectory()).slice(0, MAX_NESTED_LOOKS)) {
     const path = join(dir, e.name);
     const layout = await detectBundle(path);
-    if (layout) out.push({ path, prefix: path + sep, layout });
+    if (layout) out.set(e.name, { path, layout });
   }
   return out;
+}
+
+/** A listed file seen from the folder `cut` characters into its `rel` (its path is the same). */
+function within(f: TreeFile, cut: number): TreeFile {
+  return {
+    get path() {
+      return f.path;
+    },
+    get rel() {
+      return f.rel.slice(cut);
+    },
+    size: f.size,
+    unreadable: f.unreadable,
+  };
 }
 
 /**

@@ -157,6 +157,29 @@ export function healFacts(o: KubeObject, source: string, line: number | undefine
   return CANNOT_HEAL.has(cls) ? { ...f, cls } : undefined;
 }
 
+/** The resync window of the key at time t. */
+function windowOf(st: KeyState, t: number): number {
+  return Math.floor((t - st.phase) / st.period);
+}
+
+/**
+ * Counts a failure in window w: a 401/403 among the auth errors and their windows, and one that
+ * cannot heal (`healless`) in the windows such failures came in.
+ */
+function countHealless(st: KeyState, w: number, code: number | undefined, healless: boolean): void {
+  if (code === 401 || code === 403) {
+    st.authErrors++;
+    if (w !== st.lastAuthWin) {
+      st.authWindows++;
+      st.lastAuthWin = w;
+    }
+  }
+  if (healless && w !== st.lastHealWin) {
+    st.healWindows++;
+    st.lastHealWin = w;
+  }
+}
+
 /** What a finding says about how sure it is, and which signals agreed (additive to the contract). */
 type Draft = FindingDraft & { confidence: 'high' | 'medium' | 'low'; signals: string[]; variant: string };
 
@@ -886,18 +909,8 @@ class QueueLeak implements Analyzer {
     if (st.lastFailT === undefined || t > st.lastFailT) st.lastFailT = t;
     if (t < st.first) st.first = t;
     if (t > st.last) st.last = t;
-    const w = Math.floor((t - st.phase) / st.period);
-    if (code === 401 || code === 403) {
-      st.authErrors++;
-      if (w !== st.lastAuthWin) {
-        st.authWindows++;
-        st.lastAuthWin = w;
-      }
-    }
-    if (healless && w !== st.lastHealWin) {
-      st.healWindows++;
-      st.lastHealWin = w;
-    }
+    const w = windowOf(st, t);
+    countHealless(st, w, code, healless);
     // Backoff model: a failure sooner than half the expected delay was not a scheduled retry.
     let early = false;
     if (!Number.isNaN(bk.lastFail)) {
@@ -939,18 +952,7 @@ class QueueLeak implements Analyzer {
     const code = statusOf(text);
     if (code !== undefined) st.statusCode = code;
     if (t === undefined) return;
-    const w = Math.floor((t - st.phase) / st.period);
-    if (code === 401 || code === 403) {
-      st.authErrors++;
-      if (w !== st.lastAuthWin) {
-        st.authWindows++;
-        st.lastAuthWin = w;
-      }
-    }
-    if (w !== st.lastHealWin) {
-      st.healWindows++;
-      st.lastHealWin = w;
-    }
+    countHealless(st, windowOf(st, t), code, true);
   }
 
   /** Folds the current window into the growth run and excess tally. */
